@@ -1,0 +1,143 @@
+package capacity
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/openwan/openwan-infra/stacks/config"
+)
+
+// Reservations of an EKS-optimized AMI node that no pod can use. They follow the AMI's bootstrap
+// (kube-reserved CPU by core, kube-reserved memory by max pods, the hard eviction threshold) and
+// the kernel's own share of memory; DaemonSet* are the aws-node and kube-proxy pods on every node.
+const (
+	// usableMemoryPercent is the share of nominal memory the kubelet reports as capacity.
+	usableMemoryPercent = 94
+	evictionHardMiB     = 100
+	daemonSetCPUMillis  = 150
+	daemonSetMemoryMiB  = 200
+	daemonSetPods       = 2
+	// coreDNS is EKS's default CoreDNS add-on: two pods of 100m CPU and 70 MiB each.
+	coreDNSCPUMillis = 2 * 100
+	coreDNSMemoryMiB = 2 * 70
+)
+
+// Allocatable is what pods can request on one node of the type, after the kubelet's
+// reservations and the per-node DaemonSets.
+func Allocatable(t InstanceType) (q config.Quantity, pods int) {
+	cpu := t.VCPU*1000 - kubeReservedCPUMillis(t.VCPU) - daemonSetCPUMillis
+	mem := t.MemoryMiB*usableMemoryPercent/100 - (255 + 11*t.MaxPods) - evictionHardMiB - daemonSetMemoryMiB
+	return config.Quantity{CPUMillis: cpu, MemoryMiB: mem}, t.MaxPods - daemonSetPods
+}
+
+// kubeReservedCPUMillis is the EKS AMI's CPU reservation: 6 % of the first core, 1 % of the
+// second, 0.5 % of the third and fourth, 0.25 % of every further core.
+func kubeReservedCPUMillis(vcpu int) int {
+	reserved := 0.0
+	for core := 1; core <= vcpu; core++ {
+		switch {
+		case core == 1:
+			reserved += 60
+		case core == 2:
+			reserved += 10
+		case core <= 4:
+			reserved += 5
+		default:
+			reserved += 2.5
+		}
+	}
+	return int(reserved + 0.5)
+}
+
+// PodsPerNode is how many pods with the given requests one node of the type holds.
+func PodsPerNode(t InstanceType, requests config.Quantity) int {
+	alloc, pods := Allocatable(t)
+	n := pods
+	if requests.CPUMillis > 0 {
+		n = min(n, alloc.CPUMillis/requests.CPUMillis)
+	}
+	if requests.MemoryMiB > 0 {
+		n = min(n, alloc.MemoryMiB/requests.MemoryMiB)
+	}
+	return max(n, 0)
+}
+
+// NodesNeeded is the node count a pool of the type needs for replicas pods of the given requests
+// plus the extra (add-on) requests, packed one kind per node. ok is false when a single pod does
+// not fit a node at all.
+func NodesNeeded(t InstanceType, replicas int, requests, extra config.Quantity) (nodes int, ok bool) {
+	perNode := PodsPerNode(t, requests)
+	if perNode == 0 {
+		return 0, false
+	}
+	nodes = ceilDiv(replicas, perNode)
+	if extra.CPUMillis > 0 || extra.MemoryMiB > 0 {
+		alloc, _ := Allocatable(t)
+		nodes += max(ceilDiv(extra.CPUMillis, alloc.CPUMillis), ceilDiv(extra.MemoryMiB, alloc.MemoryMiB))
+	}
+	return nodes, true
+}
+
+// smallest returns the pool's type with the least vCPU, then memory: node fit must hold on
+// whichever interchangeable type the pool gets.
+func smallest(key string, names []string) (string, InstanceType, error) {
+	var bestName string
+	var best InstanceType
+	for i, name := range names {
+		t, err := lookup(fmt.Sprintf("%s[%d]", key, i), name)
+		if err != nil {
+			return "", InstanceType{}, err
+		}
+		if bestName == "" || t.VCPU < best.VCPU || (t.VCPU == best.VCPU && t.MemoryMiB < best.MemoryMiB) {
+			bestName, best = name, t
+		}
+	}
+	return bestName, best, nil
+}
+
+// CheckNodeFit refuses a cluster whose node pools cannot hold every HPA's maximum at its pods'
+// requests: the API pool holds the API pods and the cluster add-ons (CoreDNS, metrics-server,
+// cluster-autoscaler), the spot pool the workers. Nil when the EKS path is off.
+func CheckNodeFit(c config.Config) error {
+	if !c.Cluster.Enabled {
+		return nil
+	}
+	addOns := config.Quantity{
+		CPUMillis: coreDNSCPUMillis + c.Cluster.MetricsServer.Replicas*c.Cluster.MetricsServer.Requests.CPUMillis,
+		MemoryMiB: coreDNSMemoryMiB + c.Cluster.MetricsServer.Replicas*c.Cluster.MetricsServer.Requests.MemoryMiB,
+	}
+	if c.Cluster.ClusterAutoscaler.Enabled {
+		addOns.CPUMillis += c.Cluster.ClusterAutoscaler.Requests.CPUMillis
+		addOns.MemoryMiB += c.Cluster.ClusterAutoscaler.Requests.MemoryMiB
+	}
+	return errors.Join(
+		fit("cluster.nodePools.api", c.Cluster.NodePools.API, "api", c.API, addOns),
+		fit("cluster.nodePools.workers", c.Cluster.NodePools.Workers, "worker", c.Worker, config.Quantity{}),
+	)
+}
+
+func fit(poolKey string, pool config.NodePool, serviceKey string, svc config.Service, addOns config.Quantity) error {
+	name, t, err := smallest(poolKey+".instanceTypes", pool.InstanceTypes)
+	if err != nil {
+		return err
+	}
+	req := svc.Resources.Requests
+	nodes, ok := NodesNeeded(t, svc.Replicas.Max, req, addOns)
+	if !ok {
+		alloc, _ := Allocatable(t)
+		return fmt.Errorf("openwan:%s.resources.requests: one pod (%dm CPU, %d MiB) does not fit a %s node (%dm CPU, %d MiB allocatable) of openwan:%s",
+			serviceKey, req.CPUMillis, req.MemoryMiB, name, alloc.CPUMillis, alloc.MemoryMiB, poolKey)
+	}
+	if nodes > pool.Size.Max {
+		return fmt.Errorf("openwan:%s.size.max: %d nodes cannot hold openwan:%s.replicas.max %d pods (%d per %s node at %dm CPU, %d MiB each, plus add-ons); need %d",
+			poolKey, pool.Size.Max, serviceKey, svc.Replicas.Max, PodsPerNode(t, req), name, req.CPUMillis, req.MemoryMiB, nodes)
+	}
+	return nil
+}
+
+func ceilDiv(a, b int) int {
+	if b <= 0 {
+		return 0
+	}
+	return (a + b - 1) / b
+}

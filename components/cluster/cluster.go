@@ -1,0 +1,218 @@
+// Package cluster holds the EKS components: the cluster with its managed node pools and the
+// cluster-autoscaler that sizes them.
+package cluster
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-eks/sdk/v2/go/eks"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Node labels and the taint that keep workers, and only workers, on the spot pool.
+const (
+	// PoolLabel is the node label naming a node's pool ("api" or "workers").
+	PoolLabel = "openwan.io/pool"
+	// SpotTaintKey taints spot nodes NoSchedule; only pods tolerating it land there.
+	SpotTaintKey = "openwan.io/spot"
+)
+
+// Cluster is an EKS cluster with secrets encryption, control-plane logging, a private endpoint
+// (public only to listed CIDRs), an OIDC provider for IRSA, managed node pools in private
+// subnets with IMDSv2, and a Kubernetes provider for everything deployed on it.
+type Cluster struct {
+	pulumi.ResourceState
+
+	EKS        *eks.Cluster
+	NodeRole   *iam.Role
+	NodePools  map[string]*eks.ManagedNodeGroup
+	Provider   *kubernetes.Provider
+	Name       pulumi.StringOutput
+	OIDCIssuer pulumi.StringOutput
+	OIDCArn    pulumi.StringOutput
+	Kubeconfig pulumi.StringOutput
+}
+
+// ClusterArgs describe the cluster.
+type ClusterArgs struct {
+	// Name is the EKS cluster's physical name. It is required rather than generated: the
+	// cluster-autoscaler discovers node groups by it and its IAM policy is scoped to it.
+	Name string
+	// Version is the Kubernetes minor version, e.g. "1.33".
+	Version string
+	// VPCID, PublicSubnetIDs and PrivateSubnetIDs place the cluster; nodes use private subnets only.
+	VPCID                             pulumi.StringInput
+	PublicSubnetIDs, PrivateSubnetIDs pulumi.StringArrayInput
+	// EndpointPublicAccess and PublicAccessCIDRs expose the API server outside the VPC, to the
+	// listed networks only. The private endpoint is always on.
+	EndpointPublicAccess bool
+	PublicAccessCIDRs    []string
+	// LogTypes are the control-plane log types sent to CloudWatch.
+	LogTypes []string
+	// NodePools are the managed node groups by pool name.
+	NodePools map[string]NodePoolArgs
+}
+
+// NodePoolArgs describe one managed node group.
+type NodePoolArgs struct {
+	// InstanceTypes are interchangeable types, the preferred first.
+	InstanceTypes []string
+	// Spot selects SPOT capacity; spot nodes are tainted SpotTaintKey=true:NoSchedule.
+	Spot bool
+	// Min, Max and Desired bound the node count (nodes).
+	Min, Max, Desired int
+	// DiskGiB is the root volume size (GiB).
+	DiskGiB int
+}
+
+// nodePolicies are the AWS managed policies every EKS node needs; SSM replaces SSH access.
+var nodePolicies = []string{
+	"arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+	"arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+	"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+	"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+}
+
+// NewCluster declares the KMS key for secrets, the node role, the EKS cluster (no default node
+// group: v2's uses launch configurations, which new accounts can no longer create), one managed
+// node group per pool, and a Kubernetes provider on the cluster's kubeconfig.
+func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("cluster %s: %w", name, err)
+	}
+	c := &Cluster{NodePools: map[string]*eks.ManagedNodeGroup{}}
+	if err := ctx.RegisterComponentResource("openwan:eks:Cluster", name, c, opts...); err != nil {
+		return nil, err
+	}
+	child := pulumi.Parent(c)
+
+	key, err := kms.NewKey(ctx, name+"-secrets", &kms.KeyArgs{
+		Description:       pulumi.String("EKS secrets envelope encryption for " + name),
+		EnableKeyRotation: pulumi.Bool(true),
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	assume, _ := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{{
+			"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": map[string]string{"Service": "ec2.amazonaws.com"},
+		}},
+	})
+	c.NodeRole, err = iam.NewRole(ctx, name+"-node", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(assume)}, child)
+	if err != nil {
+		return nil, err
+	}
+	for i, arn := range nodePolicies {
+		if _, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-node-%d", name, i), &iam.RolePolicyAttachmentArgs{
+			Role: c.NodeRole.Name, PolicyArn: pulumi.String(arn),
+		}, child); err != nil {
+			return nil, err
+		}
+	}
+
+	authMode := eks.AuthenticationModeApi
+	c.EKS, err = eks.NewCluster(ctx, name+"-eks", &eks.ClusterArgs{
+		Name:                         pulumi.String(args.Name),
+		Version:                      pulumi.String(args.Version),
+		VpcId:                        args.VPCID,
+		PublicSubnetIds:              args.PublicSubnetIDs,
+		PrivateSubnetIds:             args.PrivateSubnetIDs,
+		SkipDefaultNodeGroup:         pulumi.BoolRef(true),
+		InstanceRoles:                iam.RoleArray{c.NodeRole},
+		AuthenticationMode:           &authMode,
+		EndpointPrivateAccess:        pulumi.Bool(true),
+		EndpointPublicAccess:         pulumi.Bool(args.EndpointPublicAccess),
+		PublicAccessCidrs:            pulumi.ToStringArray(args.PublicAccessCIDRs),
+		EnabledClusterLogTypes:       pulumi.ToStringArray(args.LogTypes),
+		EncryptionConfigKeyArn:       key.Arn,
+		CreateOidcProvider:           pulumi.Bool(true),
+		NodeAssociatePublicIpAddress: pulumi.BoolRef(false),
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	c.Kubeconfig = c.EKS.KubeconfigJson
+	// The name is known up front, but whoever reads it needs the cluster to exist: carry the
+	// dependency through the kubeconfig.
+	c.Name = c.EKS.KubeconfigJson.ApplyT(func(string) string { return args.Name }).(pulumi.StringOutput)
+	// The OIDC issuer and provider are read back from AWS once the cluster exists (unknown in a
+	// first preview), rather than through pulumi-eks's nested resource outputs.
+	wait := pulumi.DependsOn([]pulumi.Resource{c.EKS})
+	described := awseks.LookupClusterOutput(ctx, awseks.LookupClusterOutputArgs{Name: c.Name}, wait)
+	c.OIDCIssuer = described.Identities().Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer()
+	c.OIDCArn = iam.LookupOpenIdConnectProviderOutput(ctx, iam.LookupOpenIdConnectProviderOutputArgs{Url: c.OIDCIssuer}, wait).Arn()
+
+	for _, pool := range sortedKeys(args.NodePools) {
+		p := args.NodePools[pool]
+		capacity, taints := "ON_DEMAND", awseks.NodeGroupTaintArray{}
+		if p.Spot {
+			capacity = "SPOT"
+			taints = append(taints, &awseks.NodeGroupTaintArgs{
+				Key: pulumi.String(SpotTaintKey), Value: pulumi.String("true"), Effect: pulumi.String("NO_SCHEDULE"),
+			})
+		}
+		ng, err := eks.NewManagedNodeGroup(ctx, name+"-"+pool, &eks.ManagedNodeGroupArgs{
+			Cluster:       c.EKS,
+			NodeRole:      c.NodeRole,
+			CapacityType:  pulumi.String(capacity),
+			InstanceTypes: pulumi.ToStringArray(p.InstanceTypes),
+			ScalingConfig: &awseks.NodeGroupScalingConfigArgs{
+				MinSize: pulumi.Int(p.Min), MaxSize: pulumi.Int(p.Max), DesiredSize: pulumi.Int(p.Desired),
+			},
+			SubnetIds:    args.PrivateSubnetIDs,
+			DiskSize:     pulumi.Int(p.DiskGiB),
+			EnableIMDSv2: pulumi.BoolRef(true),
+			Labels:       pulumi.StringMap{PoolLabel: pulumi.String(pool)},
+			Taints:       taints,
+		}, child, pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))
+		if err != nil {
+			return nil, err
+		}
+		c.NodePools[pool] = ng
+	}
+
+	c.Provider, err = kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{
+		Kubeconfig: c.Kubeconfig,
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"clusterName": c.Name, "kubeconfig": pulumi.ToSecret(c.Kubeconfig),
+	}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (a *ClusterArgs) validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var errs []error
+	if a.Name == "" {
+		errs = append(errs, errors.New("name is required"))
+	}
+	if a.VPCID == nil || a.PrivateSubnetIDs == nil || a.PublicSubnetIDs == nil {
+		errs = append(errs, errors.New("vpc and subnet ids are required"))
+	}
+	if a.EndpointPublicAccess && len(a.PublicAccessCIDRs) == 0 {
+		errs = append(errs, errors.New("a public endpoint needs public access CIDRs"))
+	}
+	if len(a.NodePools) == 0 {
+		errs = append(errs, errors.New("at least one node pool is required"))
+	}
+	for pool, p := range a.NodePools {
+		if len(p.InstanceTypes) == 0 || p.Min < 1 || p.Max < p.Min || p.Desired < p.Min || p.Desired > p.Max {
+			errs = append(errs, fmt.Errorf("node pool %s: need instance types and 1 <= min <= desired <= max, got %d <= %d <= %d", pool, p.Min, p.Desired, p.Max))
+		}
+	}
+	return errors.Join(errs...)
+}

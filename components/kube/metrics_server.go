@@ -1,0 +1,78 @@
+package kube
+
+import (
+	"errors"
+	"fmt"
+
+	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// MetricsServerChartRepo is where the metrics-server chart is published.
+const MetricsServerChartRepo = "https://kubernetes-sigs.github.io/metrics-server/"
+
+// MetricsServer is metrics-server installed from its Helm chart. Every HPA reads the resource
+// metrics API it serves, so it runs with several replicas and a PodDisruptionBudget.
+type MetricsServer struct {
+	pulumi.ResourceState
+
+	Release *helmv3.Release
+}
+
+// MetricsServerArgs describe the metrics-server release.
+type MetricsServerArgs struct {
+	// ChartVersion pins the chart (required: an unpinned chart changes under a running stack).
+	ChartVersion string
+	// Replicas of metrics-server (>= 1; 2 for HA).
+	Replicas int
+	// Requests of one metrics-server pod.
+	Requests Resources
+	// NodeSelector places it on the on-demand pool.
+	NodeSelector map[string]string
+}
+
+// NewMetricsServer declares the metrics-server Helm release in kube-system with the given
+// replicas, a PDB (minAvailable 1) when there are two or more, and pod anti-affinity by node.
+func NewMetricsServer(ctx *pulumi.Context, name string, args *MetricsServerArgs, opts ...pulumi.ResourceOption) (*MetricsServer, error) {
+	if args == nil || args.ChartVersion == "" || args.Replicas < 1 {
+		return nil, errors.New("metrics server: a chart version and at least one replica are required")
+	}
+	ms := &MetricsServer{}
+	if err := ctx.RegisterComponentResource("openwan:k8s:MetricsServer", name, ms, opts...); err != nil {
+		return nil, err
+	}
+	values := pulumi.Map{
+		"replicas": pulumi.Int(args.Replicas),
+		"podDisruptionBudget": pulumi.Map{
+			"enabled":      pulumi.Bool(args.Replicas > 1),
+			"minAvailable": pulumi.Int(1),
+		},
+		"resources":    pulumi.Map{"requests": quantities(args.Requests)},
+		"nodeSelector": pulumi.ToStringMap(args.NodeSelector),
+		"affinity": pulumi.Map{"podAntiAffinity": pulumi.Map{
+			"preferredDuringSchedulingIgnoredDuringExecution": pulumi.Array{pulumi.Map{
+				"weight": pulumi.Int(100),
+				"podAffinityTerm": pulumi.Map{
+					"topologyKey":   pulumi.String("kubernetes.io/hostname"),
+					"labelSelector": pulumi.Map{"matchLabels": pulumi.StringMap{"app.kubernetes.io/name": pulumi.String("metrics-server")}},
+				},
+			}},
+		}},
+	}
+	var err error
+	ms.Release, err = helmv3.NewRelease(ctx, name+"-release", &helmv3.ReleaseArgs{
+		Chart:          pulumi.String("metrics-server"),
+		Version:        pulumi.String(args.ChartVersion),
+		Namespace:      pulumi.String("kube-system"),
+		RepositoryOpts: &helmv3.RepositoryOptsArgs{Repo: pulumi.String(MetricsServerChartRepo)},
+		Values:         values,
+		Atomic:         pulumi.Bool(true),
+	}, pulumi.Parent(ms))
+	if err != nil {
+		return nil, fmt.Errorf("metrics server %s: %w", name, err)
+	}
+	if err := ctx.RegisterResourceOutputs(ms, pulumi.Map{"releaseStatus": ms.Release.Status.Status()}); err != nil {
+		return nil, err
+	}
+	return ms, nil
+}

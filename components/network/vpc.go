@@ -1,0 +1,188 @@
+// Package network holds the VPC component: the public and private subnets the cluster and the
+// EC2 fleets run in.
+package network
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// VPC is a VPC spread over several availability zones: one public subnet per zone (load
+// balancers, NAT gateways) and one private subnet per zone (nodes and instances, no public IPs),
+// with NAT egress per zone or through a single gateway.
+type VPC struct {
+	pulumi.ResourceState
+
+	VPCID            pulumi.StringOutput
+	PublicSubnetIDs  pulumi.StringArrayOutput
+	PrivateSubnetIDs pulumi.StringArrayOutput
+}
+
+// VPCArgs describe a VPC.
+type VPCArgs struct {
+	// CIDR is the VPC block, /16 to /20.
+	CIDR string
+	// Zones is how many availability zones to span (>= 2).
+	Zones int
+	// SingleNATGateway puts one NAT gateway in the first zone for all (cheaper, less available).
+	SingleNATGateway bool
+}
+
+// SubnetCIDRs splits a VPC block into zones public subnets (/24-sized slices at the top of the
+// block's first quarter) and zones private subnets (a quarter of the block shared equally), so
+// private subnets, which hold every pod IP, get most addresses.
+func SubnetCIDRs(vpc string, zones int) (public, private []string, err error) {
+	prefix, err := netip.ParsePrefix(vpc)
+	if err != nil || !prefix.Addr().Is4() {
+		return nil, nil, fmt.Errorf("vpc cidr %q is not IPv4", vpc)
+	}
+	if zones < 1 || zones > 6 {
+		return nil, nil, fmt.Errorf("%d zones is outside [1, 6]", zones)
+	}
+	base := prefix.Masked().Addr().As4()
+	start := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
+	size := uint32(1) << (32 - prefix.Bits())
+	// Private subnets: each a (1/8 of the block) slice from the start; publics: 1/64 slices
+	// after the private ones. Six zones use 6/8 + 6/64 of the block.
+	privBits, pubBits := prefix.Bits()+3, prefix.Bits()+6
+	format := func(addr uint32, bits int) string {
+		a := netip.AddrFrom4([4]byte{byte(addr >> 24), byte(addr >> 16), byte(addr >> 8), byte(addr)})
+		return netip.PrefixFrom(a, bits).String()
+	}
+	for i := range zones {
+		private = append(private, format(start+uint32(i)*(size/8), privBits))
+		public = append(public, format(start+6*(size/8)+uint32(i)*(size/64), pubBits))
+	}
+	return public, private, nil
+}
+
+// NewVPC declares the VPC, an internet gateway, the subnets, NAT gateways with their Elastic IPs,
+// and the route tables. Zones are the region's first Zones available zones.
+func NewVPC(ctx *pulumi.Context, name string, args *VPCArgs, opts ...pulumi.ResourceOption) (*VPC, error) {
+	if args == nil || args.Zones < 2 {
+		return nil, errors.New("vpc: at least two zones are required")
+	}
+	publicCIDRs, privateCIDRs, err := SubnetCIDRs(args.CIDR, args.Zones)
+	if err != nil {
+		return nil, fmt.Errorf("vpc %s: %w", name, err)
+	}
+	v := &VPC{}
+	if err := ctx.RegisterComponentResource("openwan:aws:VPC", name, v, opts...); err != nil {
+		return nil, err
+	}
+	child := pulumi.Parent(v)
+	azs, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")}, child)
+	if err != nil {
+		return nil, fmt.Errorf("vpc %s: availability zones: %w", name, err)
+	}
+	if len(azs.Names) < args.Zones {
+		return nil, fmt.Errorf("vpc %s: the region has %d available zones, %d requested", name, len(azs.Names), args.Zones)
+	}
+
+	tags := func(n string, extra map[string]string) pulumi.StringMap {
+		m := pulumi.StringMap{"Name": pulumi.String(n)}
+		for k, val := range extra {
+			m[k] = pulumi.String(val)
+		}
+		return m
+	}
+	vpc, err := ec2.NewVpc(ctx, name, &ec2.VpcArgs{
+		CidrBlock:          pulumi.String(args.CIDR),
+		EnableDnsHostnames: pulumi.Bool(true),
+		EnableDnsSupport:   pulumi.Bool(true),
+		Tags:               tags(name, nil),
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	igw, err := ec2.NewInternetGateway(ctx, name+"-igw", &ec2.InternetGatewayArgs{VpcId: vpc.ID(), Tags: tags(name+"-igw", nil)}, child)
+	if err != nil {
+		return nil, err
+	}
+	publicRT, err := ec2.NewRouteTable(ctx, name+"-public", &ec2.RouteTableArgs{
+		VpcId:  vpc.ID(),
+		Routes: ec2.RouteTableRouteArray{&ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), GatewayId: igw.ID()}},
+		Tags:   tags(name+"-public", nil),
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+
+	// Role tags let the AWS load balancer controller find the subnets for internet-facing and
+	// internal load balancers.
+	publicTags, privateTags := map[string]string{"kubernetes.io/role/elb": "1"}, map[string]string{"kubernetes.io/role/internal-elb": "1"}
+	var publicIDs, privateIDs pulumi.StringArray
+	var nats []*ec2.NatGateway
+	for i := range args.Zones {
+		zone, suffix := azs.Names[i], strconv.Itoa(i)
+		pub, err := ec2.NewSubnet(ctx, name+"-public-"+suffix, &ec2.SubnetArgs{
+			VpcId: vpc.ID(), CidrBlock: pulumi.String(publicCIDRs[i]), AvailabilityZone: pulumi.String(zone),
+			// Nothing launches here but NAT gateways and load balancers, which get their own IPs.
+			MapPublicIpOnLaunch: pulumi.Bool(false),
+			Tags:                tags(name+"-public-"+zone, publicTags),
+		}, child)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := ec2.NewRouteTableAssociation(ctx, name+"-public-"+suffix, &ec2.RouteTableAssociationArgs{
+			SubnetId: pub.ID(), RouteTableId: publicRT.ID(),
+		}, child); err != nil {
+			return nil, err
+		}
+		publicIDs = append(publicIDs, pub.ID())
+
+		if i == 0 || !args.SingleNATGateway {
+			eip, err := ec2.NewEip(ctx, name+"-nat-"+suffix, &ec2.EipArgs{Domain: pulumi.String("vpc"), Tags: tags(name+"-nat-"+zone, nil)}, child)
+			if err != nil {
+				return nil, err
+			}
+			nat, err := ec2.NewNatGateway(ctx, name+"-nat-"+suffix, &ec2.NatGatewayArgs{
+				AllocationId: eip.ID(), SubnetId: pub.ID(), Tags: tags(name+"-nat-"+zone, nil),
+			}, child, pulumi.DependsOn([]pulumi.Resource{igw}))
+			if err != nil {
+				return nil, err
+			}
+			nats = append(nats, nat)
+		}
+		nat := nats[len(nats)-1]
+
+		priv, err := ec2.NewSubnet(ctx, name+"-private-"+suffix, &ec2.SubnetArgs{
+			VpcId: vpc.ID(), CidrBlock: pulumi.String(privateCIDRs[i]), AvailabilityZone: pulumi.String(zone),
+			MapPublicIpOnLaunch: pulumi.Bool(false),
+			Tags:                tags(name+"-private-"+zone, privateTags),
+		}, child)
+		if err != nil {
+			return nil, err
+		}
+		privateRT, err := ec2.NewRouteTable(ctx, name+"-private-"+suffix, &ec2.RouteTableArgs{
+			VpcId:  vpc.ID(),
+			Routes: ec2.RouteTableRouteArray{&ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), NatGatewayId: nat.ID()}},
+			Tags:   tags(name+"-private-"+zone, nil),
+		}, child)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := ec2.NewRouteTableAssociation(ctx, name+"-private-"+suffix, &ec2.RouteTableAssociationArgs{
+			SubnetId: priv.ID(), RouteTableId: privateRT.ID(),
+		}, child); err != nil {
+			return nil, err
+		}
+		privateIDs = append(privateIDs, priv.ID())
+	}
+
+	v.VPCID = vpc.ID().ToStringOutput()
+	v.PublicSubnetIDs = publicIDs.ToStringArrayOutput()
+	v.PrivateSubnetIDs = privateIDs.ToStringArrayOutput()
+	if err := ctx.RegisterResourceOutputs(v, pulumi.Map{
+		"vpcId": v.VPCID, "publicSubnetIds": v.PublicSubnetIDs, "privateSubnetIds": v.PrivateSubnetIDs,
+	}); err != nil {
+		return nil, err
+	}
+	return v, nil
+}

@@ -1,0 +1,159 @@
+// Package plan runs the Pulumi program on recording mocks: no engine, no cloud, no credentials.
+// It records every resource the program declares with its plain inputs, so tests and the
+// offline plan (cmd/synth) inspect the very same run.
+package plan
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Resource is one declared resource as the program passed it.
+type Resource struct {
+	URN    string         `json:"urn"`
+	Type   string         `json:"type"`
+	Name   string         `json:"name"`
+	Parent string         `json:"parent"`
+	Custom bool           `json:"custom"`
+	Inputs map[string]any `json:"inputs"`
+}
+
+// recorder implements pulumi.MockResourceMonitor: it records each resource and answers with its
+// inputs plus the outputs a provider would add (ids, ARNs, a kubeconfig).
+type recorder struct {
+	project, stack string
+
+	mu        sync.Mutex
+	resources []Resource
+}
+
+var _ pulumi.MockResourceMonitor = (*recorder)(nil)
+
+// Zones is what the mocked region answers to getAvailabilityZones.
+var Zones = []string{"us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"}
+
+func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	parent := ""
+	if args.RegisterRPC != nil {
+		parent = args.RegisterRPC.GetParent()
+	}
+	urn := r.urn(parent, args.TypeToken, args.Name)
+	r.mu.Lock()
+	r.resources = append(r.resources, Resource{
+		URN: urn, Type: args.TypeToken, Name: args.Name, Parent: parent, Custom: args.Custom,
+		Inputs: plain(args.Inputs),
+	})
+	r.mu.Unlock()
+
+	id := args.Name + "-id"
+	state := args.Inputs.Copy()
+	if strings.HasPrefix(args.TypeToken, "aws:") {
+		state["arn"] = resource.NewProperty("arn:aws:mock:us-east-1:123456789012:" + args.Name)
+		state["name"] = orDefault(state["name"], args.Name)
+		state["arnSuffix"] = resource.NewProperty("app/" + args.Name + "/0123456789")
+	}
+	switch args.TypeToken {
+	case "eks:index:Cluster":
+		state["kubeconfigJson"] = resource.NewProperty(`{"apiVersion":"v1","kind":"Config","clusters":[]}`)
+	case "kubernetes:core/v1:Namespace", "kubernetes:apps/v1:Deployment":
+		// metadata.name is an input here; the Kubernetes provider would fill in the rest.
+	case "aws:autoscaling/group:Group":
+		state["name"] = orDefault(state["name"], args.Name)
+	case "aws:sns/topic:Topic":
+		state["arn"] = resource.NewProperty("arn:aws:sns:us-east-1:123456789012:" + args.Name)
+	}
+	return id, state, nil
+}
+
+func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	switch args.Token {
+	case "aws:index/getAvailabilityZones:getAvailabilityZones":
+		return resource.NewPropertyMapFromMap(map[string]any{"names": Zones, "zoneIds": Zones}), nil
+	case "aws:eks/getCluster:getCluster":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"name": args.Args["name"].StringValue(),
+			"identities": []any{map[string]any{
+				"oidcs": []any{map[string]any{"issuer": "https://oidc.eks.us-east-1.amazonaws.com/id/MOCK"}},
+			}},
+		}), nil
+	case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"arn": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/MOCK",
+		}), nil
+	case "aws:index/getCallerIdentity:getCallerIdentity":
+		return resource.NewPropertyMapFromMap(map[string]any{"accountId": "123456789012"}), nil
+	case "aws:index/getRegion:getRegion":
+		return resource.NewPropertyMapFromMap(map[string]any{"name": "us-east-1"}), nil
+	case "aws:index/getPartition:getPartition":
+		return resource.NewPropertyMapFromMap(map[string]any{"partition": "aws"}), nil
+	}
+	return nil, fmt.Errorf("plan mocks: no answer for invoke %s", args.Token)
+}
+
+// urn computes a resource's URN the way the engine does: the parent's qualified type before the
+// resource's own.
+func (r *recorder) urn(parent, typ, name string) string {
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(r.stack), tokens.PackageName(r.project), parentType, tokens.Type(typ), name))
+}
+
+func orDefault(v resource.PropertyValue, def string) resource.PropertyValue {
+	if v.IsString() && v.StringValue() != "" {
+		return v
+	}
+	return resource.NewProperty(def)
+}
+
+// plain turns inputs into plain JSON values: secrets are shown as "[secret]", values unknown
+// before deployment as "[unknown]", references to other resources by URN.
+func plain(m resource.PropertyMap) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if v.IsNull() {
+			continue
+		}
+		out[string(k)] = plainValue(v)
+	}
+	return out
+}
+
+func plainValue(v resource.PropertyValue) any {
+	switch {
+	case v.IsSecret():
+		return "[secret]"
+	case v.IsComputed():
+		return "[unknown]"
+	case v.IsOutput():
+		o := v.OutputValue()
+		if o.Secret {
+			return "[secret]"
+		}
+		if !o.Known {
+			return "[unknown]"
+		}
+		return plainValue(o.Element)
+	case v.IsResourceReference():
+		return string(v.ResourceReferenceValue().URN)
+	case v.IsObject():
+		return plain(v.ObjectValue())
+	case v.IsArray():
+		arr := v.ArrayValue()
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			out[i] = plainValue(e)
+		}
+		return out
+	case v.IsAsset(), v.IsArchive():
+		return "[asset]"
+	default:
+		return v.V
+	}
+}

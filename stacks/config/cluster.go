@@ -1,0 +1,69 @@
+package config
+
+// Cluster configures the EKS path: the control plane, the two node pools and what runs on every
+// cluster (metrics-server, cluster-autoscaler).
+type Cluster struct {
+	// Enabled turns the whole EKS path (cluster, node pools, Kubernetes services) on. Default true.
+	Enabled bool `json:"enabled"`
+	// Version is the Kubernetes minor version of the control plane, e.g. "1.33". Default "1.33".
+	Version string `json:"version"`
+	// EndpointPublicAccess exposes the API server endpoint outside the VPC, limited to
+	// PublicAccessCIDRs. Default true (so `pulumi up` can reach it from CI).
+	EndpointPublicAccess bool `json:"endpointPublicAccess"`
+	// PublicAccessCIDRs are the only networks allowed to reach a public endpoint. Required, and
+	// never 0.0.0.0/0, when EndpointPublicAccess is on. Default none.
+	PublicAccessCIDRs []string `json:"publicAccessCidrs"`
+	// LogTypes are the control-plane log types sent to CloudWatch. Default all five.
+	LogTypes []string `json:"logTypes"`
+	// NodePools are the managed node groups, keyed "api" (on-demand) and "workers" (spot).
+	NodePools NodePools `json:"nodePools"`
+	// MetricsServer is the metrics-server release every HPA depends on.
+	MetricsServer MetricsServer `json:"metricsServer"`
+	// ClusterAutoscaler is the cluster-autoscaler release that gives pending pods nodes.
+	ClusterAutoscaler ClusterAutoscaler `json:"clusterAutoscaler"`
+}
+
+// NodePools holds the two managed node groups of the cluster.
+type NodePools struct {
+	// API is the on-demand pool the API pods and the cluster add-ons run on.
+	API NodePool `json:"api"`
+	// Workers is the spot pool only worker pods tolerate.
+	Workers NodePool `json:"workers"`
+}
+
+// NodePool is one EKS managed node group.
+type NodePool struct {
+	// InstanceTypes are interchangeable instance types; the first is the preferred one. Node fit is
+	// computed on the smallest of them. Spot pools need at least two.
+	InstanceTypes []string `json:"instanceTypes"`
+	// Spot selects SPOT capacity (true) or ON_DEMAND (false).
+	Spot bool `json:"spot"`
+	// Size bounds the node count (nodes). Cluster-autoscaler moves within it.
+	Size Range `json:"size"`
+	// Desired is the node count at creation (nodes); cluster-autoscaler owns it afterwards.
+	Desired int `json:"desired"`
+	// DiskGiB is the encrypted root volume size (GiB). Default 50.
+	DiskGiB int `json:"diskGiB"`
+}
+
+// MetricsServer configures the metrics-server Helm release.
+type MetricsServer struct {
+	// ChartVersion pins the metrics-server chart. Default "3.13.0".
+	ChartVersion string `json:"chartVersion"`
+	// Replicas of metrics-server; two with a PDB so a node drain never blinds the HPAs. Default 2.
+	Replicas int `json:"replicas"`
+	// Requests of one metrics-server pod. Default 100m CPU, 200 MiB.
+	Requests Quantity `json:"requests"`
+}
+
+// ClusterAutoscaler configures the cluster-autoscaler Helm release and its IRSA role.
+type ClusterAutoscaler struct {
+	// Enabled installs cluster-autoscaler. Default true.
+	Enabled bool `json:"enabled"`
+	// ChartVersion pins the cluster-autoscaler chart. Default "9.46.6".
+	ChartVersion string `json:"chartVersion"`
+	// ScaleDownUnneededSeconds is how long a node must be unneeded before removal (s). Default 600.
+	ScaleDownUnneededSeconds int `json:"scaleDownUnneededSeconds"`
+	// Requests of the cluster-autoscaler pod. Default 100m CPU, 600 MiB.
+	Requests Quantity `json:"requests"`
+}

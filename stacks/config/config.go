@@ -1,0 +1,58 @@
+// Package config is the typed stack configuration of openwan-infra: one struct per config section
+// of the `openwan` namespace, the defaults taken from the autoscaling guide, strict parsing and a
+// Validate that reports every problem at once.
+//
+// It imports no Pulumi or AWS package, so capacity math, simulations and policy thresholds can read
+// the very structs that are deployed, and its tests run in well under a second.
+package config
+
+// Namespace is the Pulumi config namespace every key of this program lives under.
+const Namespace = "openwan"
+
+// Config is the whole configuration of one stack. Each field is one config key of the `openwan`
+// namespace holding a JSON object (for example `openwan:api`), decoded over Defaults().
+type Config struct {
+	// Network is `openwan:network`: the VPC the cluster and the fleets run in.
+	Network Network `json:"network"`
+	// Cluster is `openwan:cluster`: the EKS path (control plane, node pools, node autoscaling).
+	Cluster Cluster `json:"cluster"`
+	// App is `openwan:app`: what the services share (namespace, endpoints, secret).
+	App App `json:"app"`
+	// API is `openwan:api`: the API Deployment and its HPA.
+	API Service `json:"api"`
+	// Worker is `openwan:worker`: the transcoding worker Deployment and its HPA.
+	Worker Service `json:"worker"`
+	// EC2 is `openwan:ec2`: the EC2 Auto Scaling path (launch templates, groups, policies, alarms).
+	EC2 EC2 `json:"ec2"`
+	// Alerts is `openwan:alerts`: where alarms and scaling notifications go.
+	Alerts Alerts `json:"alerts"`
+}
+
+// Range is an inclusive [Min, Max] replica or instance count.
+type Range struct {
+	// Min is the lower bound (count).
+	Min int `json:"min"`
+	// Max is the upper bound (count).
+	Max int `json:"max"`
+}
+
+// Network selects an existing VPC or describes the one to create.
+type Network struct {
+	// VPCID is an existing VPC to use. Empty (default) creates a VPC.
+	VPCID string `json:"vpcId"`
+	// PublicSubnetIDs are the existing public subnets (load balancers). Required with VPCID.
+	PublicSubnetIDs []string `json:"publicSubnetIds"`
+	// PrivateSubnetIDs are the existing private subnets (nodes, instances). Required with VPCID,
+	// at least two (one per availability zone).
+	PrivateSubnetIDs []string `json:"privateSubnetIds"`
+	// CIDR is the block of a created VPC. Default "10.0.0.0/16".
+	CIDR string `json:"cidr"`
+	// AvailabilityZones is how many zones a created VPC spans, 2..6. Default 3.
+	AvailabilityZones int `json:"availabilityZones"`
+	// SingleNATGateway puts one NAT gateway in the first zone instead of one per zone: cheaper,
+	// but a zone outage cuts the others' egress. Default false.
+	SingleNATGateway bool `json:"singleNatGateway"`
+}
+
+// CreatesVPC reports whether the stack creates its own VPC (no VPCID given).
+func (n Network) CreatesVPC() bool { return n.VPCID == "" }

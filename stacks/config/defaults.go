@@ -1,0 +1,178 @@
+package config
+
+// Defaults returns the configuration the autoscaling guide describes: the production numbers.
+// Every figure of the guide lives here once; stacks override what they need.
+func Defaults() Config {
+	return Config{
+		Network: Network{
+			CIDR:              "10.0.0.0/16",
+			AvailabilityZones: 3,
+		},
+		Cluster: Cluster{
+			Enabled:              true,
+			Version:              "1.33",
+			EndpointPublicAccess: true,
+			LogTypes:             []string{"api", "audit", "authenticator", "controllerManager", "scheduler"},
+			NodePools: NodePools{
+				API: NodePool{
+					InstanceTypes: []string{"t3.medium"},
+					Size:          Range{Min: 2, Max: 10},
+					Desired:       3,
+					DiskGiB:       50,
+				},
+				Workers: NodePool{
+					InstanceTypes: []string{"c5.xlarge", "c5a.xlarge", "c6i.xlarge", "c5d.xlarge"},
+					Spot:          true,
+					Size:          Range{Min: 2, Max: 5},
+					Desired:       2,
+					DiskGiB:       100,
+				},
+			},
+			MetricsServer: MetricsServer{
+				ChartVersion: "3.13.0",
+				Replicas:     2,
+				Requests:     Quantity{CPUMillis: 100, MemoryMiB: 200},
+			},
+			ClusterAutoscaler: ClusterAutoscaler{
+				Enabled:                  true,
+				ChartVersion:             "9.46.6",
+				ScaleDownUnneededSeconds: 600,
+				Requests:                 Quantity{CPUMillis: 100, MemoryMiB: 600},
+			},
+		},
+		App: App{
+			Namespace:  "openwan",
+			SecretName: "openwan-app",
+			QueueName:  "transcode",
+			Region:     "us-east-1",
+		},
+		API:    defaultAPI(),
+		Worker: defaultWorker(),
+		EC2:    defaultEC2(),
+		Alerts: Alerts{ErrorRatePercent: 1},
+	}
+}
+
+// aggressiveScaleUp doubles the pods or adds four every 15 s, whichever is more: the guide's
+// "scale out quickly to handle load spikes".
+func aggressiveScaleUp() Behavior {
+	return Behavior{
+		StabilizationSeconds: 0,
+		Policies: []ScalingPolicy{
+			{Type: "Percent", Value: 100, PeriodSeconds: 15},
+			{Type: "Pods", Value: 4, PeriodSeconds: 15},
+		},
+		SelectPolicy: "Max",
+	}
+}
+
+func defaultAPI() Service {
+	return Service{
+		Port:          8080,
+		LivenessPath:  "/health",
+		ReadinessPath: "/ready",
+		Replicas:      Range{Min: 2, Max: 20},
+		Targets:       Targets{CPUPercent: 70, MemoryPercent: 80},
+		ScaleUp:       aggressiveScaleUp(),
+		ScaleDown: Behavior{
+			StabilizationSeconds: 300,
+			Policies: []ScalingPolicy{
+				{Type: "Percent", Value: 10, PeriodSeconds: 60},
+				{Type: "Pods", Value: 1, PeriodSeconds: 60},
+			},
+			SelectPolicy: "Max",
+		},
+		Resources: Resources{
+			Requests: Quantity{CPUMillis: 500, MemoryMiB: 1024},
+			Limits:   Quantity{CPUMillis: 1000, MemoryMiB: 1024},
+		},
+		TerminationGracePeriodSeconds: 60,
+		PreStopSleepSeconds:           15,
+		DBPoolSize:                    25,
+	}
+}
+
+func defaultWorker() Service {
+	return Service{
+		Port:          8080,
+		LivenessPath:  "/health",
+		ReadinessPath: "/ready",
+		Replicas:      Range{Min: 2, Max: 10},
+		Targets:       Targets{CPUPercent: 75, MemoryPercent: 85},
+		ScaleUp:       aggressiveScaleUp(),
+		ScaleDown: Behavior{
+			StabilizationSeconds: 600,
+			Policies:             []ScalingPolicy{{Type: "Pods", Value: 1, PeriodSeconds: 120}},
+			SelectPolicy:         "Max",
+		},
+		// One transcoding job: FFmpeg needs about one vCPU and 1-2 GB. 900m fits four pods on a
+		// c5.xlarge after system reservations, the guide's four jobs per instance.
+		Resources: Resources{
+			Requests: Quantity{CPUMillis: 900, MemoryMiB: 1536},
+			Limits:   Quantity{CPUMillis: 1000, MemoryMiB: 2048},
+		},
+		TerminationGracePeriodSeconds: 1800,
+		PreStopSleepSeconds:           15,
+		DBPoolSize:                    25,
+		Concurrency:                   1,
+	}
+}
+
+func defaultFleet() Fleet {
+	return Fleet{
+		Size:                             Range{Min: 2, Max: 10},
+		HealthCheckGraceSeconds:          300,
+		DefaultCooldownSeconds:           300,
+		InstanceWarmupSeconds:            300,
+		RootVolumeGiB:                    30,
+		ScaleIn:                          ScaleIn{CPUBelowPercent: 30, MemoryBelowPercent: 40, Minutes: 10, CooldownSeconds: 300},
+		InstanceRefreshMinHealthyPercent: 90,
+		TerminationHookSeconds:           120,
+		Schedules:                        map[string]*ScheduledAction{},
+	}
+}
+
+func defaultEC2() EC2 {
+	api := defaultFleet()
+	api.Desired = 3
+	api.Targets = Targets{CPUPercent: 70, MemoryPercent: 80}
+	api.Schedules = map[string]*ScheduledAction{
+		"scale-up-business-hours": {Recurrence: "0 8 * * MON-FRI", Min: 3, Max: 10, Desired: 5},
+		"scale-down-night":        {Recurrence: "0 22 * * *", Min: 2, Max: 10, Desired: 2},
+	}
+
+	worker := defaultFleet()
+	worker.Desired = 2
+	worker.Targets = Targets{CPUPercent: 75, MemoryPercent: 85}
+	worker.ScaleIn.CooldownSeconds = 600
+	worker.TerminationHookSeconds = 1800
+
+	return EC2{
+		Enabled:      true,
+		TimeZone:     "UTC",
+		AMIParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+		API: APIFleet{
+			Fleet:                      api,
+			InstanceType:               "t3.medium",
+			Port:                       8080,
+			HealthPath:                 "/health",
+			DeregistrationDelaySeconds: 30,
+			Requests: RequestScaling{
+				ScaleOutPerMinute: 1000,
+				ScaleInPerMinute:  200,
+				Steps:             []Step{{BreachPercent: 0, AddPercent: 10}, {BreachPercent: 10, AddPercent: 30}},
+			},
+		},
+		Worker: WorkerFleet{
+			Fleet:         worker,
+			InstanceTypes: []string{"c5.xlarge", "c5a.xlarge", "c6i.xlarge", "c5d.xlarge"},
+			OnDemandBase:  1,
+			Queue: QueueScaling{
+				Namespace:           "AWS/AmazonMQ",
+				MetricName:          "MessageCount",
+				ScaleOutPerInstance: 50,
+				ScaleInPerInstance:  5,
+			},
+		},
+	}
+}

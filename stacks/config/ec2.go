@@ -1,0 +1,156 @@
+package config
+
+// EC2 configures the EC2 Auto Scaling path of the guide: the API fleet behind a load balancer and
+// the worker fleet on spot capacity.
+type EC2 struct {
+	// Enabled turns the whole EC2 path on. Default true.
+	Enabled bool `json:"enabled"`
+	// TimeZone is the IANA time zone every scheduled action's cron is read in. Default "UTC".
+	TimeZone string `json:"timeZone"`
+	// AMIParameter is the public SSM parameter the launch templates resolve their AMI from at
+	// launch, so instances always boot a patched image. Default Amazon Linux 2023 x86_64.
+	AMIParameter string `json:"amiParameter"`
+	// API is the API fleet behind the Application Load Balancer.
+	API APIFleet `json:"api"`
+	// Worker is the transcoding worker fleet.
+	Worker WorkerFleet `json:"worker"`
+}
+
+// Fleet is what both EC2 fleets share: one launch template and one Auto Scaling Group.
+type Fleet struct {
+	// Image is the container image the instances run. Required.
+	Image string `json:"image"`
+	// Size bounds the group (instances). Default 2..10.
+	Size Range `json:"size"`
+	// Desired is the instance count at creation (instances); policies and schedules own it
+	// afterwards. API default 3, worker 2.
+	Desired int `json:"desired"`
+	// HealthCheckGraceSeconds is how long a new instance may fail health checks (s). Default 300.
+	HealthCheckGraceSeconds int `json:"healthCheckGraceSeconds"`
+	// DefaultCooldownSeconds is the group's cooldown after a simple scaling activity (s).
+	// Default 300.
+	DefaultCooldownSeconds int `json:"defaultCooldownSeconds"`
+	// InstanceWarmupSeconds is how long a new instance's metrics are left out of the group's
+	// aggregates (s). Default 300.
+	InstanceWarmupSeconds int `json:"instanceWarmupSeconds"`
+	// RootVolumeGiB is the encrypted gp3 root volume size (GiB). Default 30.
+	RootVolumeGiB int `json:"rootVolumeGiB"`
+	// Targets are the target tracking targets on ASGAverageCPUUtilization and on the CloudWatch
+	// agent's mem_used_percent (percent). API 70/80, worker 75/85.
+	Targets Targets `json:"targets"`
+	// ScaleIn is when the group removes an instance: every listed signal low at once.
+	ScaleIn ScaleIn `json:"scaleIn"`
+	// InstanceRefreshMinHealthyPercent is the share of the group kept in service while a new
+	// launch template rolls out (percent, 50..100). Default 90.
+	InstanceRefreshMinHealthyPercent int `json:"instanceRefreshMinHealthyPercent"`
+	// TerminationHookSeconds is how long a terminating instance may finish its work before it is
+	// terminated (s, 30..7200). API default 120, worker 1800.
+	TerminationHookSeconds int `json:"terminationHookSeconds"`
+	// Schedules are the scheduled actions keyed by action name. A stack sets an action to null to
+	// drop a default one.
+	Schedules map[string]*ScheduledAction `json:"schedules"`
+}
+
+// ScaleIn is the "Scale In When" list of the guide: the group shrinks by one instance only when
+// all of its signals have been low for Minutes.
+type ScaleIn struct {
+	// CPUBelowPercent is the CPU level under which the group may shrink (percent). Default 30.
+	CPUBelowPercent int `json:"cpuBelowPercent"`
+	// MemoryBelowPercent is the memory level under which the group may shrink (percent).
+	// Default 40.
+	MemoryBelowPercent int `json:"memoryBelowPercent"`
+	// Minutes is how long the signals must stay low (minutes, one datapoint a minute). Default 10.
+	Minutes int `json:"minutes"`
+	// CooldownSeconds separates two scale-in steps (s). API default 300, worker 600.
+	CooldownSeconds int `json:"cooldownSeconds"`
+}
+
+// ScheduledAction is one recurring change of a group's bounds.
+type ScheduledAction struct {
+	// Recurrence is a five-field cron expression (minute hour day-of-month month day-of-week).
+	Recurrence string `json:"recurrence"`
+	// Min, Max and Desired are the group's new bounds (instances); Min <= Desired <= Max.
+	Min int `json:"min"`
+	// Max is the group's new maximum (instances).
+	Max int `json:"max"`
+	// Desired is the group's new desired capacity (instances).
+	Desired int `json:"desired"`
+}
+
+// APIFleet is the API's EC2 fleet behind an Application Load Balancer.
+type APIFleet struct {
+	Fleet
+	// InstanceType of the API instances. Default "t3.medium".
+	InstanceType string `json:"instanceType"`
+	// Port the app listens on (and the load balancer targets). Default 8080.
+	Port int `json:"port"`
+	// HealthPath is the target group's health check path. Default "/health".
+	HealthPath string `json:"healthPath"`
+	// CertificateARN turns on an HTTPS listener on 443 (and redirects 80 to it). Default none.
+	CertificateARN string `json:"certificateArn"`
+	// DeregistrationDelaySeconds lets in-flight requests finish before a target leaves (s).
+	// Default 30.
+	DeregistrationDelaySeconds int `json:"deregistrationDelaySeconds"`
+	// Requests is the step scaling on ALB request count per target.
+	Requests RequestScaling `json:"requests"`
+}
+
+// RequestScaling is step scaling on the load balancer's RequestCountPerTarget.
+type RequestScaling struct {
+	// ScaleOutPerMinute is the per-instance request rate that triggers scale-out
+	// (requests/minute). Default 1000.
+	ScaleOutPerMinute int `json:"scaleOutPerMinute"`
+	// ScaleInPerMinute is the per-instance request rate under which the group may shrink
+	// (requests/minute). Default 200.
+	ScaleInPerMinute int `json:"scaleInPerMinute"`
+	// Steps map how far the rate is above ScaleOutPerMinute to how much capacity is added.
+	// Default: 0-10 % over adds 10 %, more than 10 % over adds 30 %.
+	Steps []Step `json:"steps"`
+}
+
+// Step is one step adjustment of a step scaling policy.
+type Step struct {
+	// BreachPercent is where the step starts, as percent above the alarm threshold (>= 0). The
+	// first step starts at 0; a step ends where the next one starts.
+	BreachPercent int `json:"breachPercent"`
+	// AddPercent is the capacity added, percent of the current group (> 0).
+	AddPercent int `json:"addPercent"`
+}
+
+// WorkerFleet is the transcoding worker fleet, mostly on spot capacity.
+type WorkerFleet struct {
+	Fleet
+	// InstanceTypes are interchangeable types for the mixed instances policy, the preferred first.
+	// Default c5.xlarge, c5a.xlarge, c6i.xlarge, c5d.xlarge.
+	InstanceTypes []string `json:"instanceTypes"`
+	// OnDemandBase is the on-demand instances kept under the spot capacity (instances). Default 1.
+	OnDemandBase int `json:"onDemandBase"`
+	// OnDemandPercentAboveBase is the on-demand share above the base (percent). Default 0.
+	OnDemandPercentAboveBase int `json:"onDemandPercentAboveBase"`
+	// Queue is the backlog-per-instance scaling on the job queue.
+	Queue QueueScaling `json:"queue"`
+}
+
+// QueueScaling is target tracking on queue backlog per in-service instance.
+type QueueScaling struct {
+	// Namespace of the queue depth metric. Default "AWS/AmazonMQ".
+	Namespace string `json:"namespace"`
+	// MetricName of the queue depth metric. Default "MessageCount".
+	MetricName string `json:"metricName"`
+	// Dimensions of the queue depth metric (name to value). Required when the fleet is on.
+	Dimensions map[string]string `json:"dimensions"`
+	// ScaleOutPerInstance is the backlog per instance the group tracks (messages). Default 50.
+	ScaleOutPerInstance int `json:"scaleOutPerInstance"`
+	// ScaleInPerInstance is the backlog per instance under which the group may shrink (messages).
+	// Default 5.
+	ScaleInPerInstance int `json:"scaleInPerInstance"`
+}
+
+// Alerts configures the notifications of every alarm and scaling activity.
+type Alerts struct {
+	// Emails subscribe to the alerts topic (each must confirm). Default none.
+	Emails []string `json:"emails"`
+	// ErrorRatePercent is the target 5xx share of requests that pages (percent). Default 1, the
+	// guide's error-rate target.
+	ErrorRatePercent float64 `json:"errorRatePercent"`
+}

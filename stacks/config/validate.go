@@ -1,0 +1,297 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"time"
+	_ "time/tzdata" // scheduled actions name IANA zones; don't depend on the host's tz database
+)
+
+// Upper bounds that keep a typo (an extra zero) from becoming a bill.
+const (
+	maxReplicas  = 1000
+	maxInstances = 500
+	// maxStabilizationSeconds is the Kubernetes API's own limit for an HPA stabilization window.
+	maxStabilizationSeconds = 3600
+	// maxPolicyPeriodSeconds is the Kubernetes API's own limit for an HPA policy period.
+	maxPolicyPeriodSeconds = 1800
+)
+
+var (
+	clusterVersionPattern = regexp.MustCompile(`^1\.[0-9]{2}$`)
+	controlPlaneLogTypes  = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
+	selectPolicies        = []string{"Max", "Min", "Disabled"}
+	policyTypes           = []string{"Pods", "Percent"}
+)
+
+// Validate reports every problem of the config at once, joined, each naming its full key, the
+// value and what is allowed. A nil error means every resource can be declared from it.
+func (c Config) Validate() error {
+	var p problems
+	c.Network.validate(&p, "network")
+	if c.Cluster.Enabled {
+		c.Cluster.validate(&p, "cluster")
+		c.API.validate(&p, "api")
+		c.Worker.validate(&p, "worker")
+	}
+	if c.EC2.Enabled {
+		c.EC2.validate(&p, "ec2")
+	}
+	if c.EC2.Enabled || c.Cluster.Enabled {
+		c.App.validate(&p, "app")
+		c.Alerts.validate(&p, "alerts")
+	}
+	return errors.Join(p.errs...)
+}
+
+func (n Network) validate(p *problems, key string) {
+	if n.CreatesVPC() {
+		if prefix, err := netip.ParsePrefix(n.CIDR); err != nil || !prefix.Addr().Is4() || prefix.Bits() > 20 || prefix.Bits() < 16 {
+			p.addf(key+".cidr", "%q is not an IPv4 CIDR between /16 and /20", n.CIDR)
+		}
+		p.between(key+".availabilityZones", n.AvailabilityZones, 2, 6)
+		if len(n.PublicSubnetIDs)+len(n.PrivateSubnetIDs) > 0 {
+			p.addf(key+".vpcId", "must be set when subnet ids are given")
+		}
+		return
+	}
+	if len(n.PrivateSubnetIDs) < 2 {
+		p.addf(key+".privateSubnetIds", "%d subnets given, need at least 2 (one per availability zone)", len(n.PrivateSubnetIDs))
+	}
+	if len(n.PublicSubnetIDs) < 2 {
+		p.addf(key+".publicSubnetIds", "%d subnets given, need at least 2 (one per availability zone)", len(n.PublicSubnetIDs))
+	}
+}
+
+func (c Cluster) validate(p *problems, key string) {
+	if !clusterVersionPattern.MatchString(c.Version) {
+		p.addf(key+".version", "%q is not a Kubernetes minor version like \"1.33\"", c.Version)
+	}
+	if c.EndpointPublicAccess && len(c.PublicAccessCIDRs) == 0 {
+		p.addf(key+".publicAccessCidrs", "must list the networks allowed to reach the public endpoint (or set %s:%s.endpointPublicAccess to false)", Namespace, key)
+	}
+	for i, cidr := range c.PublicAccessCIDRs {
+		k := fmt.Sprintf("%s.publicAccessCidrs[%d]", key, i)
+		prefix, err := netip.ParsePrefix(cidr)
+		switch {
+		case err != nil:
+			p.addf(k, "%q is not a CIDR", cidr)
+		case prefix.Bits() == 0:
+			p.addf(k, "%q opens the API server to the whole internet", cidr)
+		}
+	}
+	for i, t := range c.LogTypes {
+		if !slices.Contains(controlPlaneLogTypes, t) {
+			p.addf(fmt.Sprintf("%s.logTypes[%d]", key, i), "%q is not one of %v", t, controlPlaneLogTypes)
+		}
+	}
+	if len(c.LogTypes) == 0 {
+		p.addf(key+".logTypes", "must not be empty: control-plane logs are the audit trail")
+	}
+	c.NodePools.API.validate(p, key+".nodePools.api")
+	c.NodePools.Workers.validate(p, key+".nodePools.workers")
+	p.required(key+".metricsServer.chartVersion", c.MetricsServer.ChartVersion)
+	p.between(key+".metricsServer.replicas", c.MetricsServer.Replicas, 1, 10)
+	if c.ClusterAutoscaler.Enabled {
+		p.required(key+".clusterAutoscaler.chartVersion", c.ClusterAutoscaler.ChartVersion)
+		p.between(key+".clusterAutoscaler.scaleDownUnneededSeconds", c.ClusterAutoscaler.ScaleDownUnneededSeconds, 60, 3600)
+	}
+}
+
+func (n NodePool) validate(p *problems, key string) {
+	if len(n.InstanceTypes) == 0 {
+		p.addf(key+".instanceTypes", "must name at least one instance type")
+	}
+	if n.Spot && len(n.InstanceTypes) < 2 {
+		p.addf(key+".instanceTypes", "a spot pool needs at least 2 interchangeable types, got %d", len(n.InstanceTypes))
+	}
+	p.bounds(key+".size", n.Size, 1, maxInstances)
+	p.within(key+".desired", n.Desired, n.Size)
+	p.between(key+".diskGiB", n.DiskGiB, 20, 16384)
+}
+
+func (a App) validate(p *problems, key string) {
+	p.required(key+".namespace", a.Namespace)
+	p.required(key+".secretName", a.SecretName)
+	p.required(key+".redisAddress", a.RedisAddress)
+	p.required(key+".s3Bucket", a.S3Bucket)
+	p.required(key+".queueName", a.QueueName)
+	p.required(key+".region", a.Region)
+}
+
+func (s Service) validate(p *problems, key string) {
+	p.required(key+".image", s.Image)
+	p.between(key+".port", s.Port, 1, 65535)
+	p.required(key+".livenessPath", s.LivenessPath)
+	p.required(key+".readinessPath", s.ReadinessPath)
+	p.bounds(key+".replicas", s.Replicas, 1, maxReplicas)
+	p.percent(key+".targets.cpuPercent", s.Targets.CPUPercent)
+	p.percent(key+".targets.memoryPercent", s.Targets.MemoryPercent)
+	s.ScaleUp.validate(p, key+".scaleUp")
+	s.ScaleDown.validate(p, key+".scaleDown")
+	if s.ScaleDown.StabilizationSeconds < s.ScaleUp.StabilizationSeconds {
+		p.addf(key+".scaleDown.stabilizationSeconds", "%d is below %s:%s.scaleUp.stabilizationSeconds %d: scale in more slowly than out",
+			s.ScaleDown.StabilizationSeconds, Namespace, key, s.ScaleUp.StabilizationSeconds)
+	}
+	s.Resources.validate(p, key+".resources")
+	p.between(key+".terminationGracePeriodSeconds", s.TerminationGracePeriodSeconds, 1, 7200)
+	p.atLeast(key+".preStopSleepSeconds", s.PreStopSleepSeconds, 0)
+	if s.PreStopSleepSeconds >= s.TerminationGracePeriodSeconds {
+		p.addf(key+".preStopSleepSeconds", "%d leaves no time to shut down within %s:%s.terminationGracePeriodSeconds %d",
+			s.PreStopSleepSeconds, Namespace, key, s.TerminationGracePeriodSeconds)
+	}
+	p.between(key+".dbPoolSize", s.DBPoolSize, 1, 1000)
+	p.between(key+".concurrency", s.Concurrency, 0, 64)
+}
+
+func (b Behavior) validate(p *problems, key string) {
+	p.between(key+".stabilizationSeconds", b.StabilizationSeconds, 0, maxStabilizationSeconds)
+	if !slices.Contains(selectPolicies, b.SelectPolicy) {
+		p.addf(key+".selectPolicy", "%q is not one of %v", b.SelectPolicy, selectPolicies)
+	}
+	if len(b.Policies) == 0 && b.SelectPolicy != "Disabled" {
+		p.addf(key+".policies", "must hold at least one policy")
+	}
+	for i, pol := range b.Policies {
+		k := fmt.Sprintf("%s.policies[%d]", key, i)
+		if !slices.Contains(policyTypes, pol.Type) {
+			p.addf(k+".type", "%q is not one of %v", pol.Type, policyTypes)
+		}
+		p.atLeast(k+".value", pol.Value, 1)
+		p.between(k+".periodSeconds", pol.PeriodSeconds, 1, maxPolicyPeriodSeconds)
+	}
+}
+
+func (r Resources) validate(p *problems, key string) {
+	p.atLeast(key+".requests.cpuMillis", r.Requests.CPUMillis, 1)
+	p.atLeast(key+".requests.memoryMiB", r.Requests.MemoryMiB, 1)
+	if r.Limits.CPUMillis < r.Requests.CPUMillis {
+		p.addf(key+".limits.cpuMillis", "%d is below the request %d", r.Limits.CPUMillis, r.Requests.CPUMillis)
+	}
+	if r.Limits.MemoryMiB < r.Requests.MemoryMiB {
+		p.addf(key+".limits.memoryMiB", "%d is below the request %d", r.Limits.MemoryMiB, r.Requests.MemoryMiB)
+	}
+}
+
+func (e EC2) validate(p *problems, key string) {
+	if _, err := time.LoadLocation(e.TimeZone); err != nil || e.TimeZone == "" || e.TimeZone == "Local" {
+		p.addf(key+".timeZone", "%q is not an IANA time zone like \"Europe/Berlin\"", e.TimeZone)
+	}
+	p.required(key+".amiParameter", e.AMIParameter)
+
+	e.API.Fleet.validate(p, key+".api")
+	p.required(key+".api.instanceType", e.API.InstanceType)
+	p.between(key+".api.port", e.API.Port, 1, 65535)
+	if len(e.API.HealthPath) == 0 || e.API.HealthPath[0] != '/' {
+		p.addf(key+".api.healthPath", "%q must start with /", e.API.HealthPath)
+	}
+	p.between(key+".api.deregistrationDelaySeconds", e.API.DeregistrationDelaySeconds, 0, 3600)
+	e.API.Requests.validate(p, key+".api.requests")
+
+	e.Worker.Fleet.validate(p, key+".worker")
+	if len(e.Worker.InstanceTypes) < 2 {
+		p.addf(key+".worker.instanceTypes", "spot capacity needs at least 2 interchangeable types, got %d", len(e.Worker.InstanceTypes))
+	}
+	p.between(key+".worker.onDemandBase", e.Worker.OnDemandBase, 0, e.Worker.Size.Max)
+	p.between(key+".worker.onDemandPercentAboveBase", e.Worker.OnDemandPercentAboveBase, 0, 100)
+	e.Worker.Queue.validate(p, key+".worker.queue")
+}
+
+func (f Fleet) validate(p *problems, key string) {
+	p.required(key+".image", f.Image)
+	p.bounds(key+".size", f.Size, 1, maxInstances)
+	p.within(key+".desired", f.Desired, f.Size)
+	p.between(key+".healthCheckGraceSeconds", f.HealthCheckGraceSeconds, 0, 7200)
+	p.between(key+".defaultCooldownSeconds", f.DefaultCooldownSeconds, 0, 3600)
+	p.between(key+".instanceWarmupSeconds", f.InstanceWarmupSeconds, 0, 3600)
+	p.between(key+".rootVolumeGiB", f.RootVolumeGiB, 8, 16384)
+	p.percent(key+".targets.cpuPercent", f.Targets.CPUPercent)
+	p.percent(key+".targets.memoryPercent", f.Targets.MemoryPercent)
+	p.percent(key+".scaleIn.cpuBelowPercent", f.ScaleIn.CPUBelowPercent)
+	p.percent(key+".scaleIn.memoryBelowPercent", f.ScaleIn.MemoryBelowPercent)
+	if f.ScaleIn.CPUBelowPercent >= f.Targets.CPUPercent {
+		p.addf(key+".scaleIn.cpuBelowPercent", "%d must be below %s:%s.targets.cpuPercent %d, or the group flaps",
+			f.ScaleIn.CPUBelowPercent, Namespace, key, f.Targets.CPUPercent)
+	}
+	if f.ScaleIn.MemoryBelowPercent >= f.Targets.MemoryPercent {
+		p.addf(key+".scaleIn.memoryBelowPercent", "%d must be below %s:%s.targets.memoryPercent %d, or the group flaps",
+			f.ScaleIn.MemoryBelowPercent, Namespace, key, f.Targets.MemoryPercent)
+	}
+	p.between(key+".scaleIn.minutes", f.ScaleIn.Minutes, 1, 1440)
+	p.between(key+".scaleIn.cooldownSeconds", f.ScaleIn.CooldownSeconds, 0, 3600)
+	p.between(key+".instanceRefreshMinHealthyPercent", f.InstanceRefreshMinHealthyPercent, 50, 100)
+	p.between(key+".terminationHookSeconds", f.TerminationHookSeconds, 30, 7200)
+	for _, name := range sortedKeys(f.Schedules) {
+		f.Schedules[name].validate(p, fmt.Sprintf("%s.schedules.%s", key, name))
+	}
+}
+
+func (a ScheduledAction) validate(p *problems, key string) {
+	if _, err := ParseCron(a.Recurrence); err != nil {
+		p.addf(key+".recurrence", "%q: %v", a.Recurrence, err)
+	}
+	p.bounds(key, Range{Min: a.Min, Max: a.Max}, 0, maxInstances)
+	p.within(key+".desired", a.Desired, Range{Min: a.Min, Max: a.Max})
+}
+
+func (r RequestScaling) validate(p *problems, key string) {
+	p.atLeast(key+".scaleOutPerMinute", r.ScaleOutPerMinute, 1)
+	p.atLeast(key+".scaleInPerMinute", r.ScaleInPerMinute, 0)
+	if r.ScaleInPerMinute >= r.ScaleOutPerMinute {
+		p.addf(key+".scaleInPerMinute", "%d must be below %s:%s.scaleOutPerMinute %d, or the group flaps",
+			r.ScaleInPerMinute, Namespace, key, r.ScaleOutPerMinute)
+	}
+	if len(r.Steps) == 0 {
+		p.addf(key+".steps", "must hold at least one step")
+		return
+	}
+	if r.Steps[0].BreachPercent != 0 {
+		p.addf(key+".steps[0].breachPercent", "%d must be 0: the first step starts at the threshold", r.Steps[0].BreachPercent)
+	}
+	for i, s := range r.Steps {
+		k := fmt.Sprintf("%s.steps[%d]", key, i)
+		if i > 0 && s.BreachPercent <= r.Steps[i-1].BreachPercent {
+			p.addf(k+".breachPercent", "%d must be above the previous step's %d", s.BreachPercent, r.Steps[i-1].BreachPercent)
+		}
+		p.between(k+".addPercent", s.AddPercent, 1, 1000)
+	}
+}
+
+func (q QueueScaling) validate(p *problems, key string) {
+	p.required(key+".namespace", q.Namespace)
+	p.required(key+".metricName", q.MetricName)
+	if len(q.Dimensions) == 0 {
+		p.addf(key+".dimensions", "must name the queue's metric dimensions (e.g. Broker, VirtualHost, Queue)")
+	}
+	p.atLeast(key+".scaleOutPerInstance", q.ScaleOutPerInstance, 1)
+	p.atLeast(key+".scaleInPerInstance", q.ScaleInPerInstance, 0)
+	if q.ScaleInPerInstance >= q.ScaleOutPerInstance {
+		p.addf(key+".scaleInPerInstance", "%d must be below %s:%s.scaleOutPerInstance %d, or the group flaps",
+			q.ScaleInPerInstance, Namespace, key, q.ScaleOutPerInstance)
+	}
+}
+
+func (a Alerts) validate(p *problems, key string) {
+	for i, e := range a.Emails {
+		if !emailPattern.MatchString(e) {
+			p.addf(fmt.Sprintf("%s.emails[%d]", key, i), "%q is not an e-mail address", e)
+		}
+	}
+	if a.ErrorRatePercent <= 0 || a.ErrorRatePercent > 100 {
+		p.addf(key+".errorRatePercent", "%g is outside (0, 100]", a.ErrorRatePercent)
+	}
+}
+
+var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

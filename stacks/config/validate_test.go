@@ -1,0 +1,136 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+// valid returns the defaults completed with the values that have none, so that it validates.
+func valid() Config {
+	c := Defaults()
+	c.Cluster.PublicAccessCIDRs = []string{"203.0.113.0/24"}
+	c.App.RedisAddress = "redis.internal:6379"
+	c.App.S3Bucket = "openwan-media"
+	c.API.Image = "openwan/api:1.0.0"
+	c.Worker.Image = "openwan/worker:1.0.0"
+	c.EC2.API.Image = "openwan/api:1.0.0"
+	c.EC2.Worker.Image = "openwan/worker:1.0.0"
+	c.EC2.Worker.Queue.Dimensions = map[string]string{"Broker": "openwan", "Queue": "transcode"}
+	return c
+}
+
+func problemsOf(err error) []string {
+	if err == nil {
+		return nil
+	}
+	return strings.Split(err.Error(), "\n")
+}
+
+func TestValidateAcceptsCompletedDefaults(t *testing.T) {
+	if err := valid().Validate(); err != nil {
+		t.Fatalf("valid().Validate() = %v, want nil", err)
+	}
+}
+
+func TestValidateReportsEachProblemWithItsKey(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*Config)
+		want   string
+	}{
+		{"max below min", func(c *Config) { c.API.Replicas.Max = 1 },
+			"openwan:api.replicas.max: 1 is below min 2"},
+		{"replicas below one", func(c *Config) { c.Worker.Replicas.Min = 0 },
+			"openwan:worker.replicas.min: 0 is outside [1, 1000]"},
+		{"cpu target zero", func(c *Config) { c.API.Targets.CPUPercent = 0 },
+			"openwan:api.targets.cpuPercent: 0 is outside (0, 100]"},
+		{"memory target above 100", func(c *Config) { c.Worker.Targets.MemoryPercent = 101 },
+			"openwan:worker.targets.memoryPercent: 101 is outside (0, 100]"},
+		{"negative stabilization", func(c *Config) { c.API.ScaleUp.StabilizationSeconds = -1 },
+			"openwan:api.scaleUp.stabilizationSeconds: -1 is outside [0, 3600]"},
+		{"scale down faster than up", func(c *Config) { c.API.ScaleDown.StabilizationSeconds = 0; c.API.ScaleUp.StabilizationSeconds = 60 },
+			"openwan:api.scaleDown.stabilizationSeconds: 0 is below openwan:api.scaleUp.stabilizationSeconds 60: scale in more slowly than out"},
+		{"empty image", func(c *Config) { c.API.Image = " " },
+			"openwan:api.image: must not be empty"},
+		{"unknown policy type", func(c *Config) { c.Worker.ScaleDown.Policies[0].Type = "Nodes" },
+			`openwan:worker.scaleDown.policies[0].type: "Nodes" is not one of [Pods Percent]`},
+		{"limit below request", func(c *Config) { c.API.Resources.Limits.MemoryMiB = 512 },
+			"openwan:api.resources.limits.memoryMiB: 512 is below the request 1024"},
+		{"prestop eats the grace period", func(c *Config) { c.API.PreStopSleepSeconds = 60 },
+			"openwan:api.preStopSleepSeconds: 60 leaves no time to shut down within openwan:api.terminationGracePeriodSeconds 60"},
+		{"public endpoint without cidrs", func(c *Config) { c.Cluster.PublicAccessCIDRs = nil },
+			"openwan:cluster.publicAccessCidrs: must list the networks allowed to reach the public endpoint (or set openwan:cluster.endpointPublicAccess to false)"},
+		{"endpoint open to the world", func(c *Config) { c.Cluster.PublicAccessCIDRs = []string{"0.0.0.0/0"} },
+			`openwan:cluster.publicAccessCidrs[0]: "0.0.0.0/0" opens the API server to the whole internet`},
+		{"spot pool of one type", func(c *Config) { c.Cluster.NodePools.Workers.InstanceTypes = []string{"c5.xlarge"} },
+			"openwan:cluster.nodePools.workers.instanceTypes: a spot pool needs at least 2 interchangeable types, got 1"},
+		{"node desired outside bounds", func(c *Config) { c.Cluster.NodePools.API.Desired = 11 },
+			"openwan:cluster.nodePools.api.desired: 11 is outside [min 2, max 10]"},
+		{"one zone", func(c *Config) { c.Network.AvailabilityZones = 1 },
+			"openwan:network.availabilityZones: 1 is outside [2, 6]"},
+		{"existing vpc with one subnet", func(c *Config) {
+			c.Network.VPCID = "vpc-1"
+			c.Network.PublicSubnetIDs = []string{"subnet-a", "subnet-b"}
+			c.Network.PrivateSubnetIDs = []string{"subnet-c"}
+		}, "openwan:network.privateSubnetIds: 1 subnets given, need at least 2 (one per availability zone)"},
+		{"bad version", func(c *Config) { c.Cluster.Version = "latest" },
+			`openwan:cluster.version: "latest" is not a Kubernetes minor version like "1.33"`},
+		{"asg desired above max", func(c *Config) { c.EC2.API.Desired = 11 },
+			"openwan:ec2.api.desired: 11 is outside [min 2, max 10]"},
+		{"schedule desired above its max", func(c *Config) { c.EC2.API.Schedules["scale-up-business-hours"].Desired = 11 },
+			"openwan:ec2.api.schedules.scale-up-business-hours.desired: 11 is outside [min 3, max 10]"},
+		{"schedule with a bad cron", func(c *Config) { c.EC2.API.Schedules["scale-down-night"].Recurrence = "0 25 * * *" },
+			`openwan:ec2.api.schedules.scale-down-night.recurrence: "0 25 * * *": hour field "25": 25 is outside [0, 23]`},
+		{"unknown time zone", func(c *Config) { c.EC2.TimeZone = "Mars/Olympus" },
+			`openwan:ec2.timeZone: "Mars/Olympus" is not an IANA time zone like "Europe/Berlin"`},
+		{"scale-in threshold above the target", func(c *Config) { c.EC2.Worker.ScaleIn.CPUBelowPercent = 80 },
+			"openwan:ec2.worker.scaleIn.cpuBelowPercent: 80 must be below openwan:ec2.worker.targets.cpuPercent 75, or the group flaps"},
+		{"steps out of order", func(c *Config) { c.EC2.API.Requests.Steps[1].BreachPercent = 0 },
+			"openwan:ec2.api.requests.steps[1].breachPercent: 0 must be above the previous step's 0"},
+		{"queue without dimensions", func(c *Config) { c.EC2.Worker.Queue.Dimensions = nil },
+			"openwan:ec2.worker.queue.dimensions: must name the queue's metric dimensions (e.g. Broker, VirtualHost, Queue)"},
+		{"queue scale-in above scale-out", func(c *Config) { c.EC2.Worker.Queue.ScaleInPerInstance = 50 },
+			"openwan:ec2.worker.queue.scaleInPerInstance: 50 must be below openwan:ec2.worker.queue.scaleOutPerInstance 50, or the group flaps"},
+		{"spot fleet of one type", func(c *Config) { c.EC2.Worker.InstanceTypes = []string{"c5.xlarge"} },
+			"openwan:ec2.worker.instanceTypes: spot capacity needs at least 2 interchangeable types, got 1"},
+		{"bad email", func(c *Config) { c.Alerts.Emails = []string{"oncall"} },
+			`openwan:alerts.emails[0]: "oncall" is not an e-mail address`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := valid()
+			tt.change(&c)
+			got := problemsOf(c.Validate())
+			if len(got) != 1 || got[0] != tt.want {
+				t.Errorf("Validate() = %q, want exactly [%q]", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestValidateReportsAllProblemsAtOnce(t *testing.T) {
+	c := valid()
+	c.API.Replicas.Max = 1
+	c.Worker.Image = ""
+	c.EC2.API.Desired = 0
+	got := problemsOf(c.Validate())
+	want := []string{
+		"openwan:api.replicas.max: 1 is below min 2",
+		"openwan:worker.image: must not be empty",
+		"openwan:ec2.api.desired: 0 is outside [min 2, max 10]",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Validate() = %q, want %q", got, want)
+	}
+}
+
+func TestValidateSkipsDisabledPaths(t *testing.T) {
+	c := valid()
+	c.EC2.Enabled = false
+	c.EC2.API.Image = ""
+	c.Cluster.Enabled = false
+	c.API.Replicas.Max = 0
+	if err := c.Validate(); err != nil {
+		t.Errorf("Validate() with both paths off = %v, want nil (their sections are not used)", err)
+	}
+}

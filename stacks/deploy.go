@@ -1,0 +1,56 @@
+package stacks
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/openwan/openwan-infra/components/network"
+	"github.com/openwan/openwan-infra/stacks/config"
+)
+
+// Deploy declares the stack described by a validated config and exports its outputs, which it
+// also returns (the offline plan prints them).
+func Deploy(ctx *pulumi.Context, cfg config.Config) (pulumi.Map, error) {
+	outputs := pulumi.Map{}
+	if cfg.Cluster.Enabled || cfg.EC2.Enabled {
+		net, err := deployNetwork(ctx, cfg.Network)
+		if err != nil {
+			return nil, err
+		}
+		outputs["vpcId"] = net.vpcID
+		if cfg.Cluster.Enabled {
+			if err := deployKubernetes(ctx, cfg, net, outputs); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(outputs)) {
+		ctx.Export(k, outputs[k])
+	}
+	return outputs, nil
+}
+
+// subnets is where the cluster and the fleets go, created or given.
+type subnets struct {
+	vpcID           pulumi.StringOutput
+	public, private pulumi.StringArrayOutput
+}
+
+func deployNetwork(ctx *pulumi.Context, n config.Network) (subnets, error) {
+	if !n.CreatesVPC() {
+		return subnets{
+			vpcID:   pulumi.String(n.VPCID).ToStringOutput(),
+			public:  pulumi.ToStringArray(n.PublicSubnetIDs).ToStringArrayOutput(),
+			private: pulumi.ToStringArray(n.PrivateSubnetIDs).ToStringArrayOutput(),
+		}, nil
+	}
+	vpc, err := network.NewVPC(ctx, "openwan", &network.VPCArgs{
+		CIDR: n.CIDR, Zones: n.AvailabilityZones, SingleNATGateway: n.SingleNATGateway,
+	})
+	if err != nil {
+		return subnets{}, err
+	}
+	return subnets{vpcID: vpc.VPCID, public: vpc.PublicSubnetIDs, private: vpc.PrivateSubnetIDs}, nil
+}

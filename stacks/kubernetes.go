@@ -1,0 +1,171 @@
+package stacks
+
+import (
+	"strconv"
+
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/openwan/openwan-infra/components/cluster"
+	"github.com/openwan/openwan-infra/components/kube"
+	"github.com/openwan/openwan-infra/stacks/config"
+)
+
+// Pool names: the node pool label values the services select.
+const (
+	apiPool    = "api"
+	workerPool = "workers"
+)
+
+func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outputs pulumi.Map) error {
+	cc := cfg.Cluster
+	pool := func(p config.NodePool) cluster.NodePoolArgs {
+		return cluster.NodePoolArgs{
+			InstanceTypes: p.InstanceTypes, Spot: p.Spot,
+			Min: p.Size.Min, Max: p.Size.Max, Desired: p.Desired, DiskGiB: p.DiskGiB,
+		}
+	}
+	eks, err := cluster.NewCluster(ctx, "openwan", &cluster.ClusterArgs{
+		Name:                 "openwan-" + ctx.Stack(),
+		Version:              cc.Version,
+		VPCID:                net.vpcID,
+		PublicSubnetIDs:      net.public,
+		PrivateSubnetIDs:     net.private,
+		EndpointPublicAccess: cc.EndpointPublicAccess,
+		PublicAccessCIDRs:    cc.PublicAccessCIDRs,
+		LogTypes:             cc.LogTypes,
+		NodePools:            map[string]cluster.NodePoolArgs{apiPool: pool(cc.NodePools.API), workerPool: pool(cc.NodePools.Workers)},
+	})
+	if err != nil {
+		return err
+	}
+	outputs["clusterName"] = eks.Name
+	outputs["kubeconfig"] = pulumi.ToSecret(eks.Kubeconfig)
+
+	// Everything on the cluster goes through its provider and waits for nodes to run on.
+	nodes := []pulumi.Resource{}
+	for _, ng := range eks.NodePools {
+		nodes = append(nodes, ng)
+	}
+	onCluster := []pulumi.ResourceOption{pulumi.Provider(eks.Provider), pulumi.DependsOn(nodes)}
+	onAPIPool := map[string]string{cluster.PoolLabel: apiPool}
+
+	if _, err := kube.NewMetricsServer(ctx, "metrics-server", &kube.MetricsServerArgs{
+		ChartVersion: cc.MetricsServer.ChartVersion,
+		Replicas:     cc.MetricsServer.Replicas,
+		Requests:     resources(cc.MetricsServer.Requests),
+		NodeSelector: onAPIPool,
+	}, onCluster...); err != nil {
+		return err
+	}
+	if cc.ClusterAutoscaler.Enabled {
+		if _, err := cluster.NewClusterAutoscaler(ctx, "cluster-autoscaler", &cluster.ClusterAutoscalerArgs{
+			ClusterName: eks.Name, OIDCIssuer: eks.OIDCIssuer, OIDCArn: eks.OIDCArn,
+			Region:                   cfg.App.Region,
+			ChartVersion:             cc.ClusterAutoscaler.ChartVersion,
+			ScaleDownUnneededSeconds: cc.ClusterAutoscaler.ScaleDownUnneededSeconds,
+			RequestCPUMillis:         cc.ClusterAutoscaler.Requests.CPUMillis,
+			RequestMemoryMiB:         cc.ClusterAutoscaler.Requests.MemoryMiB,
+			NodeSelector:             onAPIPool,
+		}, onCluster...); err != nil {
+			return err
+		}
+	}
+	return deployServices(ctx, cfg, onCluster, outputs)
+}
+
+// deployServices declares the namespace and the API and worker services on whichever cluster
+// the options point at.
+func deployServices(ctx *pulumi.Context, cfg config.Config, opts []pulumi.ResourceOption, outputs pulumi.Map) error {
+	ns, err := corev1.NewNamespace(ctx, "openwan", &corev1.NamespaceArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name: pulumi.String(cfg.App.Namespace),
+			// Pods that break the restricted profile (root, privilege escalation) are refused.
+			Labels: pulumi.StringMap{"pod-security.kubernetes.io/enforce": pulumi.String("restricted")},
+		},
+	}, opts...)
+	if err != nil {
+		return err
+	}
+	services := []struct {
+		name    string
+		svc     config.Service
+		pool    string
+		spot    bool
+		outputs string
+	}{
+		{"openwan-api", cfg.API, apiPool, false, "apiHpa"},
+		{"openwan-worker", cfg.Worker, workerPool, cfg.Cluster.NodePools.Workers.Spot, "workerHpa"},
+	}
+	for _, s := range services {
+		args := serviceArgs(cfg.App, s.svc, ns.Metadata.Name().Elem())
+		args.Component = s.name[len("openwan-"):]
+		if cfg.Cluster.Enabled {
+			args.NodeSelector = map[string]string{cluster.PoolLabel: s.pool}
+			if s.spot {
+				args.Tolerations = []kube.Toleration{{Key: cluster.SpotTaintKey, Value: "true"}}
+			}
+		}
+		svc, err := kube.NewScalableService(ctx, s.name, args, opts...)
+		if err != nil {
+			return err
+		}
+		spec := svc.HPA.Spec
+		outputs[s.outputs] = pulumi.Map{
+			"minReplicas":                   spec.MinReplicas(),
+			"maxReplicas":                   spec.MaxReplicas(),
+			"cpuPercent":                    pulumi.Int(s.svc.Targets.CPUPercent),
+			"memoryPercent":                 pulumi.Int(s.svc.Targets.MemoryPercent),
+			"scaleDownStabilizationSeconds": spec.Behavior().ScaleDown().StabilizationWindowSeconds(),
+			"scaleUpStabilizationSeconds":   spec.Behavior().ScaleUp().StabilizationWindowSeconds(),
+		}
+	}
+	return nil
+}
+
+// serviceArgs maps a service's config onto the component's args: the stateless endpoints of the
+// guide as plain environment, credentials from the app's Secret.
+func serviceArgs(app config.App, s config.Service, namespace pulumi.StringInput) *kube.ScalableServiceArgs {
+	behavior := func(b config.Behavior) kube.Behavior {
+		out := kube.Behavior{StabilizationSeconds: b.StabilizationSeconds, SelectPolicy: b.SelectPolicy}
+		for _, p := range b.Policies {
+			out.Policies = append(out.Policies, kube.Policy{Type: p.Type, Value: p.Value, PeriodSeconds: p.PeriodSeconds})
+		}
+		return out
+	}
+	env := map[string]string{
+		"REDIS_ADDR":   app.RedisAddress,
+		"S3_BUCKET":    app.S3Bucket,
+		"AWS_REGION":   app.Region,
+		"QUEUE_NAME":   app.QueueName,
+		"DB_POOL_SIZE": strconv.Itoa(s.DBPoolSize),
+	}
+	if s.Concurrency > 0 {
+		env["WORKER_CONCURRENCY"] = strconv.Itoa(s.Concurrency)
+	}
+	return &kube.ScalableServiceArgs{
+		Namespace:                     namespace,
+		Image:                         s.Image,
+		Port:                          s.Port,
+		LivenessPath:                  s.LivenessPath,
+		ReadinessPath:                 s.ReadinessPath,
+		MinReplicas:                   s.Replicas.Min,
+		MaxReplicas:                   s.Replicas.Max,
+		CPUPercent:                    s.Targets.CPUPercent,
+		MemoryPercent:                 s.Targets.MemoryPercent,
+		ScaleUp:                       behavior(s.ScaleUp),
+		ScaleDown:                     behavior(s.ScaleDown),
+		Requests:                      resources(s.Resources.Requests),
+		Limits:                        resources(s.Resources.Limits),
+		TerminationGracePeriodSeconds: s.TerminationGracePeriodSeconds,
+		PreStopSleepSeconds:           s.PreStopSleepSeconds,
+		Env:                           env,
+		SecretName:                    app.SecretName,
+		ManageHPA:                     true,
+	}
+}
+
+func resources(q config.Quantity) kube.Resources {
+	return kube.Resources{CPUMillis: q.CPUMillis, MemoryMiB: q.MemoryMiB}
+}
