@@ -25,6 +25,11 @@ func Deploy(ctx *pulumi.Context, cfg config.Config) (pulumi.Map, error) {
 				return nil, err
 			}
 		}
+		if cfg.EC2.Enabled {
+			if err := deployFleets(ctx, cfg, net, outputs); err != nil {
+				return nil, err
+			}
+		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(outputs)) {
 		ctx.Export(k, outputs[k])

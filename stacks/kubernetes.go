@@ -134,16 +134,6 @@ func serviceArgs(app config.App, s config.Service, namespace pulumi.StringInput)
 		}
 		return out
 	}
-	env := map[string]string{
-		"REDIS_ADDR":   app.RedisAddress,
-		"S3_BUCKET":    app.S3Bucket,
-		"AWS_REGION":   app.Region,
-		"QUEUE_NAME":   app.QueueName,
-		"DB_POOL_SIZE": strconv.Itoa(s.DBPoolSize),
-	}
-	if s.Concurrency > 0 {
-		env["WORKER_CONCURRENCY"] = strconv.Itoa(s.Concurrency)
-	}
 	return &kube.ScalableServiceArgs{
 		Namespace:                     namespace,
 		Image:                         s.Image,
@@ -160,7 +150,7 @@ func serviceArgs(app config.App, s config.Service, namespace pulumi.StringInput)
 		Limits:                        resources(s.Resources.Limits),
 		TerminationGracePeriodSeconds: s.TerminationGracePeriodSeconds,
 		PreStopSleepSeconds:           s.PreStopSleepSeconds,
-		Env:                           env,
+		Env:                           serviceEnv(app, s),
 		SecretName:                    app.SecretName,
 		ManageHPA:                     true,
 	}
@@ -168,4 +158,20 @@ func serviceArgs(app config.App, s config.Service, namespace pulumi.StringInput)
 
 func resources(q config.Quantity) kube.Resources {
 	return kube.Resources{CPUMillis: q.CPUMillis, MemoryMiB: q.MemoryMiB}
+}
+
+// serviceEnv is the plain environment of a service, on Kubernetes and EC2 alike: the guide's
+// stateless endpoints and the per-instance database pool.
+func serviceEnv(app config.App, s config.Service) map[string]string {
+	env := map[string]string{
+		"REDIS_ADDR":   app.RedisAddress,
+		"S3_BUCKET":    app.S3Bucket,
+		"AWS_REGION":   app.Region,
+		"QUEUE_NAME":   app.QueueName,
+		"DB_POOL_SIZE": strconv.Itoa(s.DBPoolSize),
+	}
+	if s.Concurrency > 0 {
+		env["WORKER_CONCURRENCY"] = strconv.Itoa(s.Concurrency)
+	}
+	return env
 }

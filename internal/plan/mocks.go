@@ -60,10 +60,10 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	switch args.TypeToken {
 	case "eks:index:Cluster":
 		state["kubeconfigJson"] = resource.NewProperty(`{"apiVersion":"v1","kind":"Config","clusters":[]}`)
-	case "kubernetes:core/v1:Namespace", "kubernetes:apps/v1:Deployment":
-		// metadata.name is an input here; the Kubernetes provider would fill in the rest.
-	case "aws:autoscaling/group:Group":
-		state["name"] = orDefault(state["name"], args.Name)
+	case "aws:ec2/launchTemplate:LaunchTemplate":
+		state["latestVersion"] = resource.NewProperty(1.0)
+	case "aws:lb/loadBalancer:LoadBalancer":
+		state["dnsName"] = resource.NewProperty(args.Name + ".us-east-1.elb.amazonaws.com")
 	case "aws:sns/topic:Topic":
 		state["arn"] = resource.NewProperty("arn:aws:sns:us-east-1:123456789012:" + args.Name)
 	}

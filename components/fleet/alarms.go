@@ -1,0 +1,135 @@
+package fleet
+
+import (
+	"errors"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Alerts is the SNS topic every alarm and scaling notification goes to, with its e-mail
+// subscriptions.
+type Alerts struct {
+	pulumi.ResourceState
+
+	Topic *sns.Topic
+}
+
+// NewAlerts declares the topic and one e-mail subscription per address (each must confirm).
+func NewAlerts(ctx *pulumi.Context, name string, emails []string, opts ...pulumi.ResourceOption) (*Alerts, error) {
+	a := &Alerts{}
+	if err := ctx.RegisterComponentResource("openwan:ec2:Alerts", name, a, opts...); err != nil {
+		return nil, err
+	}
+	var err error
+	a.Topic, err = sns.NewTopic(ctx, name, &sns.TopicArgs{}, pulumi.Parent(a))
+	if err != nil {
+		return nil, err
+	}
+	for i, email := range emails {
+		if _, err := sns.NewTopicSubscription(ctx, name+"-email-"+itoa(i), &sns.TopicSubscriptionArgs{
+			Topic: a.Topic.Arn, Protocol: pulumi.String("email"), Endpoint: pulumi.String(email),
+		}, pulumi.Parent(a)); err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.RegisterResourceOutputs(a, pulumi.Map{"topicArn": a.Topic.Arn}); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// GroupAlarms are the on-call alarms of one Auto Scaling Group (and of its load balancer).
+type GroupAlarms struct {
+	pulumi.ResourceState
+}
+
+// GroupAlarmsArgs describe what to watch.
+type GroupAlarmsArgs struct {
+	// GroupName is the Auto Scaling Group; Max its maximum size (instances).
+	GroupName pulumi.StringInput
+	Max       int
+	// TopicARN is notified on alarm and on recovery.
+	TopicARN pulumi.StringInput
+	// TargetGroupSuffix and LoadBalancerSuffix add the load balancer alarms when set.
+	TargetGroupSuffix, LoadBalancerSuffix pulumi.StringInput
+	// ErrorRatePercent is the target 5xx share of requests that pages (percent).
+	ErrorRatePercent float64
+}
+
+// NewGroupAlarms declares, as the guide has them, "at max capacity" (GroupDesiredCapacity above
+// max - 1 over 300 s) and "instances terminating" (GroupTerminatingInstances above 0 for two
+// 60 s periods); with a load balancer also unhealthy targets (any, three minutes) and the
+// target 5xx rate (above ErrorRatePercent for five minutes).
+func NewGroupAlarms(ctx *pulumi.Context, name string, args *GroupAlarmsArgs, opts ...pulumi.ResourceOption) (*GroupAlarms, error) {
+	if args == nil || args.GroupName == nil || args.TopicARN == nil || args.Max < 1 {
+		return nil, errors.New("group alarms: group name, max and topic are required")
+	}
+	a := &GroupAlarms{}
+	if err := ctx.RegisterComponentResource("openwan:ec2:GroupAlarms", name, a, opts...); err != nil {
+		return nil, err
+	}
+	child := pulumi.Parent(a)
+	notify := pulumi.Array{args.TopicARN}
+	group := pulumi.StringMap{"AutoScalingGroupName": args.GroupName}
+	alarms := map[string]*cloudwatch.MetricAlarmArgs{
+		"max-capacity": {
+			AlarmDescription: pulumi.Sprintf("The group reached its maximum of %d instances", args.Max),
+			Namespace:        pulumi.String("AWS/AutoScaling"), MetricName: pulumi.String("GroupDesiredCapacity"),
+			Dimensions: group, Statistic: pulumi.String("Maximum"), Period: pulumi.Int(300), EvaluationPeriods: pulumi.Int(1),
+			Threshold: pulumi.Float64(float64(args.Max - 1)), ComparisonOperator: pulumi.String("GreaterThanThreshold"),
+		},
+		"terminating": {
+			AlarmDescription: pulumi.String("Instances are terminating: a scale-in, a refresh or failing health checks"),
+			Namespace:        pulumi.String("AWS/AutoScaling"), MetricName: pulumi.String("GroupTerminatingInstances"),
+			Dimensions: group, Statistic: pulumi.String("Maximum"), Period: pulumi.Int(60), EvaluationPeriods: pulumi.Int(2),
+			Threshold: pulumi.Float64(0), ComparisonOperator: pulumi.String("GreaterThanThreshold"),
+		},
+	}
+	if args.TargetGroupSuffix != nil && args.LoadBalancerSuffix != nil {
+		lbDims := pulumi.StringMap{"TargetGroup": args.TargetGroupSuffix, "LoadBalancer": args.LoadBalancerSuffix}
+		alarms["unhealthy-targets"] = &cloudwatch.MetricAlarmArgs{
+			AlarmDescription: pulumi.String("Targets fail the load balancer's health check"),
+			Namespace:        pulumi.String("AWS/ApplicationELB"), MetricName: pulumi.String("UnHealthyHostCount"),
+			Dimensions: lbDims, Statistic: pulumi.String("Maximum"), Period: pulumi.Int(60), EvaluationPeriods: pulumi.Int(3),
+			Threshold: pulumi.Float64(0), ComparisonOperator: pulumi.String("GreaterThanThreshold"),
+		}
+		sum := func(id, metric string) *cloudwatch.MetricAlarmMetricQueryArgs {
+			return &cloudwatch.MetricAlarmMetricQueryArgs{
+				Id: pulumi.String(id), ReturnData: pulumi.Bool(false),
+				Metric: &cloudwatch.MetricAlarmMetricQueryMetricArgs{
+					Namespace: pulumi.String("AWS/ApplicationELB"), MetricName: pulumi.String(metric),
+					Stat: pulumi.String("Sum"), Period: pulumi.Int(60), Dimensions: lbDims,
+				},
+			}
+		}
+		alarms["error-rate"] = &cloudwatch.MetricAlarmArgs{
+			AlarmDescription: pulumi.Sprintf("Target 5xx responses above %g %% of requests", args.ErrorRatePercent),
+			MetricQueries: cloudwatch.MetricAlarmMetricQueryArray{
+				sum("errors", "HTTPCode_Target_5XX_Count"), sum("requests", "RequestCount"),
+				&cloudwatch.MetricAlarmMetricQueryArgs{
+					Id: pulumi.String("rate"), Expression: pulumi.String(ErrorRateExpression),
+					Label: pulumi.String("5xx percent"), ReturnData: pulumi.Bool(true),
+				},
+			},
+			EvaluationPeriods: pulumi.Int(5), Threshold: pulumi.Float64(args.ErrorRatePercent),
+			ComparisonOperator: pulumi.String("GreaterThanThreshold"),
+		}
+	}
+	for _, key := range sortedKeys(alarms) {
+		alarm := alarms[key]
+		alarm.AlarmActions, alarm.OkActions = notify, notify
+		alarm.TreatMissingData = pulumi.String("notBreaching")
+		if _, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+key, alarm, child); err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.RegisterResourceOutputs(a, pulumi.Map{}); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// ErrorRateExpression is the target 5xx share of requests, in percent.
+const ErrorRateExpression = "100 * errors / requests"

@@ -1,0 +1,172 @@
+package fleet
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// LaunchTemplate is what every instance of a fleet boots from: the launch template and the
+// instance role and profile it runs with.
+type LaunchTemplate struct {
+	pulumi.ResourceState
+
+	Role     *iam.Role
+	Profile  *iam.InstanceProfile
+	Template *ec2.LaunchTemplate
+}
+
+// LaunchTemplateArgs describe a launch template.
+type LaunchTemplateArgs struct {
+	// AMIParameter is the public SSM parameter naming the AMI, resolved at each launch.
+	AMIParameter string
+	// InstanceType is the default type (a mixed instances policy may override it).
+	InstanceType string
+	// RootVolumeGiB is the encrypted gp3 root volume size (GiB).
+	RootVolumeGiB int
+	// SecurityGroupIDs are attached to the only network interface. When nil, an egress-only
+	// group is created in VPCID: the instances serve no traffic (workers).
+	SecurityGroupIDs pulumi.StringArrayInput
+	VPCID            pulumi.StringInput
+	// UserData is the boot script.
+	UserData UserData
+	// BucketName is the media bucket the app reads and writes.
+	BucketName string
+	// SecretsPath is the SSM path of the app's secrets (read-only access).
+	SecretsPath string
+	// FleetTag names the fleet in the "openwan:fleet" tag; lifecycle actions are allowed only on
+	// groups carrying it.
+	FleetTag string
+}
+
+// NewLaunchTemplate declares the instance role (SSM core and the CloudWatch agent's managed
+// policies, plus an inline policy limited to the media bucket, the secrets path and the
+// fleet's own lifecycle actions), its profile, and a launch template that requires IMDSv2 with
+// hop limit 1, encrypts a gp3 root volume, attaches no SSH key and no public IP, and turns on
+// detailed monitoring.
+func NewLaunchTemplate(ctx *pulumi.Context, name string, args *LaunchTemplateArgs, opts ...pulumi.ResourceOption) (*LaunchTemplate, error) {
+	if args == nil || args.AMIParameter == "" || args.InstanceType == "" || args.RootVolumeGiB < 8 || (args.SecurityGroupIDs == nil && args.VPCID == nil) || args.FleetTag == "" {
+		return nil, errors.New("launch template: AMI parameter, instance type, a root volume of 8 GiB or more, security groups or a VPC, and a fleet tag are required")
+	}
+	lt := &LaunchTemplate{}
+	if err := ctx.RegisterComponentResource("openwan:ec2:LaunchTemplate", name, lt, opts...); err != nil {
+		return nil, err
+	}
+	child := pulumi.Parent(lt)
+
+	assume, err := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{{
+			"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": map[string]string{"Service": "ec2.amazonaws.com"},
+		}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	lt.Role, err = iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
+		AssumeRolePolicy: pulumi.String(assume),
+		ManagedPolicyArns: pulumi.StringArray{
+			pulumi.String("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"),
+			pulumi.String("arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"),
+		},
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	policy, err := json.Marshal(instancePolicy(args))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := iam.NewRolePolicy(ctx, name+"-app", &iam.RolePolicyArgs{Role: lt.Role.Name, Policy: pulumi.String(policy)}, child); err != nil {
+		return nil, err
+	}
+	lt.Profile, err = iam.NewInstanceProfile(ctx, name+"-profile", &iam.InstanceProfileArgs{Role: lt.Role.Name}, child)
+	if err != nil {
+		return nil, err
+	}
+
+	securityGroups := args.SecurityGroupIDs
+	if securityGroups == nil {
+		sg, err := ec2.NewSecurityGroup(ctx, name+"-egress", &ec2.SecurityGroupArgs{
+			VpcId:       args.VPCID,
+			Description: pulumi.String("OpenWan " + args.FleetTag + " instances: no ingress"),
+			Egress:      allEgress(),
+		}, child)
+		if err != nil {
+			return nil, err
+		}
+		securityGroups = pulumi.StringArray{sg.ID()}
+	}
+
+	tags := pulumi.StringMap{"Name": pulumi.String(name), "openwan:fleet": pulumi.String(args.FleetTag)}
+	lt.Template, err = ec2.NewLaunchTemplate(ctx, name, &ec2.LaunchTemplateArgs{
+		ImageId:            pulumi.String("resolve:ssm:" + args.AMIParameter),
+		InstanceType:       pulumi.String(args.InstanceType),
+		IamInstanceProfile: &ec2.LaunchTemplateIamInstanceProfileArgs{Arn: lt.Profile.Arn},
+		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
+			HttpEndpoint:            pulumi.String("enabled"),
+			HttpTokens:              pulumi.String("required"),
+			HttpPutResponseHopLimit: pulumi.Int(1),
+			InstanceMetadataTags:    pulumi.String("enabled"),
+		},
+		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{&ec2.LaunchTemplateBlockDeviceMappingArgs{
+			DeviceName: pulumi.String("/dev/xvda"),
+			Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
+				VolumeSize:          pulumi.Int(args.RootVolumeGiB),
+				VolumeType:          pulumi.String("gp3"),
+				Encrypted:           pulumi.String("true"),
+				DeleteOnTermination: pulumi.String("true"),
+			},
+		}},
+		NetworkInterfaces: ec2.LaunchTemplateNetworkInterfaceArray{&ec2.LaunchTemplateNetworkInterfaceArgs{
+			DeviceIndex:              pulumi.Int(0),
+			AssociatePublicIpAddress: pulumi.String("false"),
+			SecurityGroups:           securityGroups,
+			DeleteOnTermination:      pulumi.String("true"),
+		}},
+		Monitoring:           &ec2.LaunchTemplateMonitoringArgs{Enabled: pulumi.Bool(true)},
+		UserData:             pulumi.String(args.UserData.Base64()),
+		UpdateDefaultVersion: pulumi.Bool(true),
+		TagSpecifications: ec2.LaunchTemplateTagSpecificationArray{
+			&ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("instance"), Tags: tags},
+			&ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("volume"), Tags: tags},
+		},
+	}, child)
+	if err != nil {
+		return nil, fmt.Errorf("launch template %s: %w", name, err)
+	}
+	if err := ctx.RegisterResourceOutputs(lt, pulumi.Map{"launchTemplateId": lt.Template.ID(), "roleArn": lt.Role.Arn}); err != nil {
+		return nil, err
+	}
+	return lt, nil
+}
+
+func instancePolicy(args *LaunchTemplateArgs) map[string]any {
+	statements := []map[string]any{
+		{
+			"Effect":   "Allow",
+			"Action":   []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"},
+			"Resource": "arn:aws:s3:::" + args.BucketName + "/*",
+		},
+		{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::" + args.BucketName},
+		{
+			// Only groups of this fleet; the app completes its own termination hook when drained.
+			"Effect":    "Allow",
+			"Action":    []string{"autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"},
+			"Resource":  "*",
+			"Condition": map[string]any{"StringEquals": map[string]string{"autoscaling:ResourceTag/openwan:fleet": args.FleetTag}},
+		},
+	}
+	if args.SecretsPath != "" {
+		statements = append(statements, map[string]any{
+			"Effect":   "Allow",
+			"Action":   []string{"ssm:GetParametersByPath", "ssm:GetParameters"},
+			"Resource": "arn:aws:ssm:*:*:parameter" + args.SecretsPath + "*",
+		})
+	}
+	return map[string]any{"Version": "2012-10-17", "Statement": statements}
+}

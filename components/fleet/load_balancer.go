@@ -1,0 +1,161 @@
+package fleet
+
+import (
+	"errors"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// LoadBalancer is the internet-facing Application Load Balancer in front of the API fleet, its
+// target group and listeners, and the two security groups that make it the only way in: the
+// load balancer's (80/443 from anywhere) and the instances' (the app port from the load balancer
+// only).
+type LoadBalancer struct {
+	pulumi.ResourceState
+
+	LoadBalancer     *lb.LoadBalancer
+	TargetGroup      *lb.TargetGroup
+	InstanceSGID     pulumi.StringOutput
+	LoadBalancerSGID pulumi.StringOutput
+}
+
+// LoadBalancerArgs describe the load balancer.
+type LoadBalancerArgs struct {
+	// VPCID and PublicSubnetIDs place the load balancer.
+	VPCID           pulumi.StringInput
+	PublicSubnetIDs pulumi.StringArrayInput
+	// Port is the app's port on the instances.
+	Port int
+	// HealthPath is the target group's health check path.
+	HealthPath string
+	// CertificateARN, when set, adds an HTTPS listener and redirects HTTP to it.
+	CertificateARN string
+	// DeregistrationDelaySeconds lets in-flight requests finish on a leaving target (s).
+	DeregistrationDelaySeconds int
+}
+
+// NewLoadBalancer declares the security groups, the ALB (dropping invalid headers), a target
+// group checking HealthPath every 15 s (healthy after 2, unhealthy after 3), and the listeners.
+func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, opts ...pulumi.ResourceOption) (*LoadBalancer, error) {
+	if args == nil || args.VPCID == nil || args.PublicSubnetIDs == nil || args.Port < 1 || args.HealthPath == "" {
+		return nil, errors.New("load balancer: vpc, public subnets, port and health path are required")
+	}
+	l := &LoadBalancer{}
+	if err := ctx.RegisterComponentResource("openwan:ec2:LoadBalancer", name, l, opts...); err != nil {
+		return nil, err
+	}
+	child := pulumi.Parent(l)
+
+	listenPorts := []int{80}
+	if args.CertificateARN != "" {
+		listenPorts = append(listenPorts, 443)
+	}
+	lbSG, err := ec2.NewSecurityGroup(ctx, name+"-lb", &ec2.SecurityGroupArgs{
+		VpcId:       args.VPCID,
+		Description: pulumi.String("OpenWan API load balancer: HTTP(S) from anywhere"),
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	for _, port := range listenPorts {
+		for family, cidr := range map[string]string{"ipv4": "0.0.0.0/0", "ipv6": "::/0"} {
+			rule := &ec2.SecurityGroupRuleArgs{
+				Type: pulumi.String("ingress"), SecurityGroupId: lbSG.ID(), Protocol: pulumi.String("tcp"),
+				FromPort: pulumi.Int(port), ToPort: pulumi.Int(port),
+			}
+			if family == "ipv4" {
+				rule.CidrBlocks = pulumi.StringArray{pulumi.String(cidr)}
+			} else {
+				rule.Ipv6CidrBlocks = pulumi.StringArray{pulumi.String(cidr)}
+			}
+			if _, err := ec2.NewSecurityGroupRule(ctx, name+"-lb-"+family+"-"+itoa(port), rule, child); err != nil {
+				return nil, err
+			}
+		}
+	}
+	instanceSG, err := ec2.NewSecurityGroup(ctx, name+"-instances", &ec2.SecurityGroupArgs{
+		VpcId:       args.VPCID,
+		Description: pulumi.String("OpenWan API instances: app port from the load balancer only"),
+		Egress:      allEgress(),
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ec2.NewSecurityGroupRule(ctx, name+"-app-from-lb", &ec2.SecurityGroupRuleArgs{
+		Type: pulumi.String("ingress"), SecurityGroupId: instanceSG.ID(), SourceSecurityGroupId: lbSG.ID(),
+		Protocol: pulumi.String("tcp"), FromPort: pulumi.Int(args.Port), ToPort: pulumi.Int(args.Port),
+	}, child); err != nil {
+		return nil, err
+	}
+	if _, err := ec2.NewSecurityGroupRule(ctx, name+"-lb-to-app", &ec2.SecurityGroupRuleArgs{
+		Type: pulumi.String("egress"), SecurityGroupId: lbSG.ID(), SourceSecurityGroupId: instanceSG.ID(),
+		Protocol: pulumi.String("tcp"), FromPort: pulumi.Int(args.Port), ToPort: pulumi.Int(args.Port),
+	}, child); err != nil {
+		return nil, err
+	}
+
+	l.LoadBalancer, err = lb.NewLoadBalancer(ctx, name, &lb.LoadBalancerArgs{
+		LoadBalancerType:        pulumi.String("application"),
+		Internal:                pulumi.Bool(false),
+		Subnets:                 args.PublicSubnetIDs,
+		SecurityGroups:          pulumi.StringArray{lbSG.ID()},
+		DropInvalidHeaderFields: pulumi.Bool(true),
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	l.TargetGroup, err = lb.NewTargetGroup(ctx, name+"-api", &lb.TargetGroupArgs{
+		VpcId:               args.VPCID,
+		Port:                pulumi.Int(args.Port),
+		Protocol:            pulumi.String("HTTP"),
+		TargetType:          pulumi.String("instance"),
+		DeregistrationDelay: pulumi.Int(args.DeregistrationDelaySeconds),
+		HealthCheck: &lb.TargetGroupHealthCheckArgs{
+			Path: pulumi.String(args.HealthPath), Matcher: pulumi.String("200"), Interval: pulumi.Int(15),
+			HealthyThreshold: pulumi.Int(2), UnhealthyThreshold: pulumi.Int(3), Timeout: pulumi.Int(5),
+		},
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	forward := lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
+		Type: pulumi.String("forward"), TargetGroupArn: l.TargetGroup.Arn,
+	}}
+	httpAction := forward
+	if args.CertificateARN != "" {
+		if _, err := lb.NewListener(ctx, name+"-https", &lb.ListenerArgs{
+			LoadBalancerArn: l.LoadBalancer.Arn, Port: pulumi.Int(443), Protocol: pulumi.String("HTTPS"),
+			CertificateArn: pulumi.String(args.CertificateARN), SslPolicy: pulumi.String("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+			DefaultActions: forward,
+		}, child); err != nil {
+			return nil, err
+		}
+		httpAction = lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
+			Type: pulumi.String("redirect"),
+			Redirect: &lb.ListenerDefaultActionRedirectArgs{
+				Port: pulumi.String("443"), Protocol: pulumi.String("HTTPS"), StatusCode: pulumi.String("HTTP_301"),
+			},
+		}}
+	}
+	if _, err := lb.NewListener(ctx, name+"-http", &lb.ListenerArgs{
+		LoadBalancerArn: l.LoadBalancer.Arn, Port: pulumi.Int(80), Protocol: pulumi.String("HTTP"), DefaultActions: httpAction,
+	}, child); err != nil {
+		return nil, err
+	}
+	l.InstanceSGID = instanceSG.ID().ToStringOutput()
+	l.LoadBalancerSGID = lbSG.ID().ToStringOutput()
+	if err := ctx.RegisterResourceOutputs(l, pulumi.Map{"dnsName": l.LoadBalancer.DnsName, "targetGroupArn": l.TargetGroup.Arn}); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// allEgress lets instances reach S3, Redis, RabbitMQ and package mirrors through the NAT.
+func allEgress() ec2.SecurityGroupEgressArray {
+	return ec2.SecurityGroupEgressArray{&ec2.SecurityGroupEgressArgs{
+		Protocol: pulumi.String("-1"), FromPort: pulumi.Int(0), ToPort: pulumi.Int(0),
+		CidrBlocks: pulumi.StringArray{pulumi.String("0.0.0.0/0")},
+	}}
+}

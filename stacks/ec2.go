@@ -1,0 +1,131 @@
+package stacks
+
+import (
+	"strconv"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/openwan/openwan-infra/components/fleet"
+	"github.com/openwan/openwan-infra/stacks/config"
+)
+
+// deployFleets declares the EC2 path: the alerts topic, the API fleet behind its load balancer
+// and the spot worker fleet, each with its alarms.
+func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs pulumi.Map) error {
+	e := cfg.EC2
+	alerts, err := fleet.NewAlerts(ctx, "openwan-alerts", cfg.Alerts.Emails)
+	if err != nil {
+		return err
+	}
+	secretsPath := "/openwan/" + ctx.Stack() + "/"
+
+	lb, err := fleet.NewLoadBalancer(ctx, "openwan-api-lb", &fleet.LoadBalancerArgs{
+		VPCID: net.vpcID, PublicSubnetIDs: net.public,
+		Port: e.API.Port, HealthPath: e.API.HealthPath, CertificateARN: e.API.CertificateARN,
+		DeregistrationDelaySeconds: e.API.DeregistrationDelaySeconds,
+	})
+	if err != nil {
+		return err
+	}
+	apiLT, err := fleet.NewLaunchTemplate(ctx, "openwan-api-lt", &fleet.LaunchTemplateArgs{
+		AMIParameter: e.AMIParameter, InstanceType: e.API.InstanceType, RootVolumeGiB: e.API.RootVolumeGiB,
+		SecurityGroupIDs: pulumi.StringArray{lb.InstanceSGID},
+		UserData: fleet.UserData{
+			Image: e.API.Image, Port: e.API.Port, Env: serviceEnv(cfg.App, cfg.API), SecretsPath: secretsPath,
+		},
+		BucketName: cfg.App.S3Bucket, SecretsPath: secretsPath, FleetTag: "api",
+	})
+	if err != nil {
+		return err
+	}
+	api, err := fleet.NewGroup(ctx, "openwan-api-asg", groupArgs{
+		SubnetIDs:        net.private,
+		LaunchTemplateID: apiLT.Template.ID(), LaunchTemplateVersion: apiLT.Template.LatestVersion.ApplyT(strconv.Itoa).(pulumi.StringOutput),
+		TargetGroupARNs: pulumi.StringArray{lb.TargetGroup.Arn},
+		Requests: &fleet.RequestArgs{
+			TargetGroupSuffix: lb.TargetGroup.ArnSuffix,
+			AbovePerMinute:    e.API.Requests.ScaleOutPerMinute,
+			BelowPerMinute:    e.API.Requests.ScaleInPerMinute,
+			Steps:             steps(e.API.Requests.Steps),
+		},
+		TimeZone: e.TimeZone, TopicARN: alerts.Topic.Arn, FleetTag: "api",
+	}.with(e.API.Fleet))
+	if err != nil {
+		return err
+	}
+	if _, err := fleet.NewGroupAlarms(ctx, "openwan-api-alarms", &fleet.GroupAlarmsArgs{
+		GroupName: api.Name, Max: e.API.Size.Max, TopicARN: alerts.Topic.Arn,
+		TargetGroupSuffix: lb.TargetGroup.ArnSuffix, LoadBalancerSuffix: lb.LoadBalancer.ArnSuffix,
+		ErrorRatePercent: cfg.Alerts.ErrorRatePercent,
+	}); err != nil {
+		return err
+	}
+
+	w := e.Worker
+	workerLT, err := fleet.NewLaunchTemplate(ctx, "openwan-worker-lt", &fleet.LaunchTemplateArgs{
+		AMIParameter: e.AMIParameter, InstanceType: w.InstanceTypes[0], RootVolumeGiB: w.RootVolumeGiB,
+		VPCID:      net.vpcID,
+		UserData:   fleet.UserData{Image: w.Image, Env: serviceEnv(cfg.App, cfg.Worker), SecretsPath: secretsPath},
+		BucketName: cfg.App.S3Bucket, SecretsPath: secretsPath, FleetTag: "worker",
+	})
+	if err != nil {
+		return err
+	}
+	worker, err := fleet.NewGroup(ctx, "openwan-worker-asg", groupArgs{
+		SubnetIDs:        net.private,
+		LaunchTemplateID: workerLT.Template.ID(), LaunchTemplateVersion: workerLT.Template.LatestVersion.ApplyT(strconv.Itoa).(pulumi.StringOutput),
+		Spot: &fleet.SpotArgs{
+			InstanceTypes: w.InstanceTypes, OnDemandBase: w.OnDemandBase, OnDemandPercentAboveBase: w.OnDemandPercentAboveBase,
+		},
+		Backlog: &fleet.BacklogArgs{
+			Namespace: w.Queue.Namespace, MetricName: w.Queue.MetricName, Dimensions: w.Queue.Dimensions,
+			PerInstance: w.Queue.ScaleOutPerInstance, BelowPerInstance: w.Queue.ScaleInPerInstance,
+		},
+		TimeZone: e.TimeZone, TopicARN: alerts.Topic.Arn, FleetTag: "worker",
+	}.with(w.Fleet))
+	if err != nil {
+		return err
+	}
+	if _, err := fleet.NewGroupAlarms(ctx, "openwan-worker-alarms", &fleet.GroupAlarmsArgs{
+		GroupName: worker.Name, Max: w.Size.Max, TopicARN: alerts.Topic.Arn,
+	}); err != nil {
+		return err
+	}
+
+	outputs["apiUrl"] = pulumi.Sprintf("http://%s", lb.LoadBalancer.DnsName)
+	outputs["apiAsgName"] = api.Name
+	outputs["workerAsgName"] = worker.Name
+	outputs["alertsTopicArn"] = alerts.Topic.Arn
+	return nil
+}
+
+// groupArgs are the fleet-specific args; with fills in what every fleet's config shares.
+type groupArgs fleet.GroupArgs
+
+func (g groupArgs) with(f config.Fleet) *fleet.GroupArgs {
+	out := fleet.GroupArgs(g)
+	out.Min, out.Max, out.Desired = f.Size.Min, f.Size.Max, f.Desired
+	out.HealthCheckGraceSeconds = f.HealthCheckGraceSeconds
+	out.DefaultCooldownSeconds = f.DefaultCooldownSeconds
+	out.WarmupSeconds = f.InstanceWarmupSeconds
+	out.CPUPercent, out.MemoryPercent = f.Targets.CPUPercent, f.Targets.MemoryPercent
+	out.ScaleIn = fleet.ScaleInArgs{
+		CPUBelowPercent: f.ScaleIn.CPUBelowPercent, MemoryBelowPercent: f.ScaleIn.MemoryBelowPercent,
+		Minutes: f.ScaleIn.Minutes, CooldownSeconds: f.ScaleIn.CooldownSeconds,
+	}
+	out.MinHealthyPercent = f.InstanceRefreshMinHealthyPercent
+	out.TerminationHookSeconds = f.TerminationHookSeconds
+	out.Schedules = map[string]fleet.Schedule{}
+	for name, s := range f.Schedules {
+		out.Schedules[name] = fleet.Schedule{Recurrence: s.Recurrence, Min: s.Min, Max: s.Max, Desired: s.Desired}
+	}
+	return &out
+}
+
+func steps(in []config.Step) []fleet.Step {
+	out := make([]fleet.Step, len(in))
+	for i, s := range in {
+		out[i] = fleet.Step{BreachPercent: s.BreachPercent, AddPercent: s.AddPercent}
+	}
+	return out
+}
