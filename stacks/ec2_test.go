@@ -281,3 +281,40 @@ func clone(m map[string]string) map[string]string {
 	}
 	return out
 }
+
+func TestNetwork(t *testing.T) {
+	p := runStack(t, "prod", false)
+	want := map[string]string{
+		"openwan-private-0": "10.0.0.0/19", "openwan-private-1": "10.0.32.0/19", "openwan-private-2": "10.0.64.0/19",
+		"openwan-public-0": "10.0.192.0/22", "openwan-public-1": "10.0.196.0/22", "openwan-public-2": "10.0.200.0/22",
+	}
+	subnets := p.Find("aws:ec2/subnet:Subnet")
+	if len(subnets) != len(want) {
+		t.Errorf("%d subnets, want %d", len(subnets), len(want))
+	}
+	for _, s := range subnets {
+		if s.Inputs["cidrBlock"] != want[s.Name] || s.Inputs["mapPublicIpOnLaunch"] != false {
+			t.Errorf("%s = %v (public IPs %v), want %s without public IPs", s.Name, s.Inputs["cidrBlock"], s.Inputs["mapPublicIpOnLaunch"], want[s.Name])
+		}
+	}
+	if n := len(p.Find("aws:ec2/natGateway:NatGateway")); n != 3 {
+		t.Errorf("prod has %d NAT gateways, want one per zone (3)", n)
+	}
+
+	cfg, err := plan.StackConfig("..", "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg["openwan:network"] = `{"vpcId": "vpc-0abc", "publicSubnetIds": ["subnet-p1", "subnet-p2"], "privateSubnetIds": ["subnet-a", "subnet-b"]}`
+	p = runConfig(t, "prod", cfg, false)
+	if n := len(p.Find("aws:ec2/vpc:Vpc")) + len(p.Find("aws:ec2/subnet:Subnet")); n != 0 {
+		t.Errorf("with an existing VPC, %d VPC/subnet resources were declared, want 0", n)
+	}
+	runChecks(t, p, []check{
+		{"eks:index:Cluster", "openwan-eks", "vpcId", "vpc-0abc"},
+		{"eks:index:Cluster", "openwan-eks", "privateSubnetIds", []any{"subnet-a", "subnet-b"}},
+		{nodeGroupType, "openwan-workers", "subnetIds", []any{"subnet-a", "subnet-b"}},
+		{groupType, "openwan-api-asg", "vpcZoneIdentifiers", []any{"subnet-a", "subnet-b"}},
+		{"aws:lb/loadBalancer:LoadBalancer", "openwan-api-lb", "subnets", []any{"subnet-p1", "subnet-p2"}},
+	})
+}

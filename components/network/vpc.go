@@ -34,9 +34,10 @@ type VPCArgs struct {
 	SingleNATGateway bool
 }
 
-// SubnetCIDRs splits a VPC block into zones public subnets (/24-sized slices at the top of the
-// block's first quarter) and zones private subnets (a quarter of the block shared equally), so
-// private subnets, which hold every pod IP, get most addresses.
+// SubnetCIDRs splits a VPC block for zones zones: private subnets of an eighth of the block each
+// from its start (they hold every pod IP, so they get most addresses), public subnets of a
+// sixty-fourth each from three quarters in (load balancers and NAT gateways only). A /16 gives
+// /19 private and /22 public subnets; six zones fit.
 func SubnetCIDRs(vpc string, zones int) (public, private []string, err error) {
 	prefix, err := netip.ParsePrefix(vpc)
 	if err != nil || !prefix.Addr().Is4() {
@@ -48,8 +49,6 @@ func SubnetCIDRs(vpc string, zones int) (public, private []string, err error) {
 	base := prefix.Masked().Addr().As4()
 	start := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
 	size := uint32(1) << (32 - prefix.Bits())
-	// Private subnets: each a (1/8 of the block) slice from the start; publics: 1/64 slices
-	// after the private ones. Six zones use 6/8 + 6/64 of the block.
 	privBits, pubBits := prefix.Bits()+3, prefix.Bits()+6
 	format := func(addr uint32, bits int) string {
 		a := netip.AddrFrom4([4]byte{byte(addr >> 24), byte(addr >> 16), byte(addr >> 8), byte(addr)})
