@@ -117,7 +117,10 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		}
 	}
 
-	authMode := eks.AuthenticationModeApi
+	// API_AND_CONFIG_MAP: access entries for people and CI, and pulumi-eks maps InstanceRoles
+	// (the node role) for the managed node groups, which it supports only in the two modes that
+	// keep the aws-auth ConfigMap.
+	authMode := eks.AuthenticationModeApiAndConfigMap
 	c.EKS, err = eks.NewCluster(ctx, name+"-eks", &eks.ClusterArgs{
 		Name:                         pulumi.String(args.Name),
 		Version:                      pulumi.String(args.Version),
