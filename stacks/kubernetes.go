@@ -111,6 +111,9 @@ func deployServices(ctx *pulumi.Context, cfg config.Config, opts []pulumi.Resour
 		if err != nil {
 			return err
 		}
+		if svc.HPA == nil {
+			continue // another autoscaler owns this Deployment
+		}
 		spec := svc.HPA.Spec
 		outputs[s.outputs] = pulumi.Map{
 			"minReplicas":                   spec.MinReplicas(),
