@@ -1,8 +1,6 @@
 package stacks
 
 import (
-	"strconv"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/openwan/openwan-infra/components/fleet"
@@ -40,7 +38,7 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs p
 	}
 	api, err := fleet.NewGroup(ctx, "openwan-api-asg", groupArgs{
 		SubnetIDs:        net.private,
-		LaunchTemplateID: apiLT.Template.ID(), LaunchTemplateVersion: apiLT.Template.LatestVersion.ApplyT(strconv.Itoa).(pulumi.StringOutput),
+		LaunchTemplateID: apiLT.Template.ID(), LaunchTemplateVersion: apiLT.Version,
 		TargetGroupARNs: pulumi.StringArray{lb.TargetGroup.Arn},
 		Requests: &fleet.RequestArgs{
 			TargetGroupSuffix: lb.TargetGroup.ArnSuffix,
@@ -73,7 +71,7 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs p
 	}
 	worker, err := fleet.NewGroup(ctx, "openwan-worker-asg", groupArgs{
 		SubnetIDs:        net.private,
-		LaunchTemplateID: workerLT.Template.ID(), LaunchTemplateVersion: workerLT.Template.LatestVersion.ApplyT(strconv.Itoa).(pulumi.StringOutput),
+		LaunchTemplateID: workerLT.Template.ID(), LaunchTemplateVersion: workerLT.Version,
 		Spot: &fleet.SpotArgs{
 			InstanceTypes: w.InstanceTypes, OnDemandBase: w.OnDemandBase, OnDemandPercentAboveBase: w.OnDemandPercentAboveBase,
 		},

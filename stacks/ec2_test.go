@@ -2,6 +2,7 @@ package stacks_test
 
 import (
 	"encoding/base64"
+	"maps"
 	"strings"
 	"testing"
 
@@ -238,7 +239,7 @@ func TestEachPathCanBeTurnedOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ec2Only := clone(cfg)
+	ec2Only := maps.Clone(cfg)
 	ec2Only["openwan:cluster"] = `{"enabled": false}`
 	p := runConfig(t, "prod", ec2Only, false)
 	if n := len(p.Find("eks:index:Cluster")) + len(p.Find(hpaType)); n != 0 {
@@ -247,7 +248,7 @@ func TestEachPathCanBeTurnedOff(t *testing.T) {
 	if n := len(p.Find(groupType)); n != 2 {
 		t.Errorf("with the EKS path off, %d groups, want 2", n)
 	}
-	eksOnly := clone(cfg)
+	eksOnly := maps.Clone(cfg)
 	eksOnly["openwan:ec2"] = `{"enabled": false}`
 	p = runConfig(t, "prod", eksOnly, false)
 	if n := len(p.Find(groupType)) + len(p.Find(ltType)); n != 0 {
@@ -272,14 +273,6 @@ func TestBadScheduleIsAConfigError(t *testing.T) {
 	if p != nil && len(p.Resources) != 0 {
 		t.Errorf("%d resources declared before the error, want 0", len(p.Resources))
 	}
-}
-
-func clone(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 func TestNetwork(t *testing.T) {

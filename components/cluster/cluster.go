@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -152,7 +154,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	c.OIDCIssuer = described.Identities().Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer()
 	c.OIDCArn = iam.LookupOpenIdConnectProviderOutput(ctx, iam.LookupOpenIdConnectProviderOutputArgs{Url: c.OIDCIssuer}, wait).Arn()
 
-	for _, pool := range sortedKeys(args.NodePools) {
+	for _, pool := range slices.Sorted(maps.Keys(args.NodePools)) {
 		p := args.NodePools[pool]
 		capacity, taints := "ON_DEMAND", awseks.NodeGroupTaintArray{}
 		if p.Spot {

@@ -2,6 +2,9 @@ package fleet
 
 import (
 	"errors"
+	"maps"
+	"slices"
+	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
@@ -28,7 +31,7 @@ func NewAlerts(ctx *pulumi.Context, name string, emails []string, opts ...pulumi
 		return nil, err
 	}
 	for i, email := range emails {
-		if _, err := sns.NewTopicSubscription(ctx, name+"-email-"+itoa(i), &sns.TopicSubscriptionArgs{
+		if _, err := sns.NewTopicSubscription(ctx, name+"-email-"+strconv.Itoa(i), &sns.TopicSubscriptionArgs{
 			Topic: a.Topic.Arn, Protocol: pulumi.String("email"), Endpoint: pulumi.String(email),
 		}, pulumi.Parent(a)); err != nil {
 			return nil, err
@@ -117,7 +120,7 @@ func NewGroupAlarms(ctx *pulumi.Context, name string, args *GroupAlarmsArgs, opt
 			ComparisonOperator: pulumi.String("GreaterThanThreshold"),
 		}
 	}
-	for _, key := range sortedKeys(alarms) {
+	for _, key := range slices.Sorted(maps.Keys(alarms)) {
 		alarm := alarms[key]
 		alarm.AlarmActions, alarm.OkActions = notify, notify
 		alarm.TreatMissingData = pulumi.String("notBreaching")

@@ -3,6 +3,9 @@ package fleet
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
@@ -157,7 +160,7 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 			Strategy: pulumi.String("Rolling"),
 			Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{
 				MinHealthyPercentage: pulumi.Int(args.MinHealthyPercent),
-				InstanceWarmup:       pulumi.String(itoa(args.WarmupSeconds)),
+				InstanceWarmup:       pulumi.String(strconv.Itoa(args.WarmupSeconds)),
 			},
 		},
 		InitialLifecycleHooks: autoscaling.GroupInitialLifecycleHookArray{&autoscaling.GroupInitialLifecycleHookArgs{
@@ -204,7 +207,7 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 	if err := g.declareScaling(ctx, name, args, child); err != nil {
 		return nil, err
 	}
-	for _, action := range sortedKeys(args.Schedules) {
+	for _, action := range slices.Sorted(maps.Keys(args.Schedules)) {
 		s := args.Schedules[action]
 		if _, err := autoscaling.NewSchedule(ctx, name+"-"+action, &autoscaling.ScheduleArgs{
 			AutoscalingGroupName: g.Group.Name,
@@ -311,7 +314,7 @@ func (g *Group) declareScaling(ctx *pulumi.Context, name string, args *GroupArgs
 // backlogMetric is messages on the queue divided by the group's in-service instances.
 func backlogMetric(b *BacklogArgs, group pulumi.StringInput) *autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationArgs {
 	dims := autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricMetricStatMetricDimensionArray{}
-	for _, k := range sortedKeys(b.Dimensions) {
+	for _, k := range slices.Sorted(maps.Keys(b.Dimensions)) {
 		dims = append(dims, &autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricMetricStatMetricDimensionArgs{
 			Name: pulumi.String(k), Value: pulumi.String(b.Dimensions[k]),
 		})
@@ -354,10 +357,10 @@ func (g *Group) declareRequestSteps(ctx *pulumi.Context, name string, args *Grou
 	for i, s := range r.Steps {
 		step := &autoscaling.PolicyStepAdjustmentArgs{
 			ScalingAdjustment:        pulumi.Int(s.AddPercent),
-			MetricIntervalLowerBound: pulumi.String(itoa(r.AbovePerMinute * s.BreachPercent / 100)),
+			MetricIntervalLowerBound: pulumi.String(strconv.Itoa(r.AbovePerMinute * s.BreachPercent / 100)),
 		}
 		if i+1 < len(r.Steps) {
-			step.MetricIntervalUpperBound = pulumi.String(itoa(r.AbovePerMinute * r.Steps[i+1].BreachPercent / 100))
+			step.MetricIntervalUpperBound = pulumi.String(strconv.Itoa(r.AbovePerMinute * r.Steps[i+1].BreachPercent / 100))
 		}
 		steps = append(steps, step)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -18,6 +19,9 @@ type LaunchTemplate struct {
 	Role     *iam.Role
 	Profile  *iam.InstanceProfile
 	Template *ec2.LaunchTemplate
+	// Version is the template's latest version as groups reference it: a new version (new image,
+	// new user data) starts the group's instance refresh.
+	Version pulumi.StringOutput
 }
 
 // LaunchTemplateArgs describe a launch template.
@@ -139,6 +143,7 @@ func NewLaunchTemplate(ctx *pulumi.Context, name string, args *LaunchTemplateArg
 	if err != nil {
 		return nil, fmt.Errorf("launch template %s: %w", name, err)
 	}
+	lt.Version = lt.Template.LatestVersion.ApplyT(strconv.Itoa).(pulumi.StringOutput)
 	if err := ctx.RegisterResourceOutputs(lt, pulumi.Map{"launchTemplateId": lt.Template.ID(), "roleArn": lt.Role.Arn}); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"errors"
+	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
@@ -70,7 +71,7 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 			} else {
 				rule.Ipv6CidrBlocks = pulumi.StringArray{pulumi.String(cidr)}
 			}
-			if _, err := ec2.NewSecurityGroupRule(ctx, name+"-lb-"+family+"-"+itoa(port), rule, child); err != nil {
+			if _, err := ec2.NewSecurityGroupRule(ctx, name+"-lb-"+family+"-"+strconv.Itoa(port), rule, child); err != nil {
 				return nil, err
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -55,7 +57,7 @@ func (u UserData) Script() string {
 		"-c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json\n\n")
 	b.WriteString("systemctl enable --now docker\n")
 	b.WriteString("install -m 600 /dev/null /run/openwan.env\n")
-	for _, k := range sortedKeys(u.Env) {
+	for _, k := range slices.Sorted(maps.Keys(u.Env)) {
 		fmt.Fprintf(&b, "echo %s >> /run/openwan.env\n", shellQuote(k+"="+u.Env[k]))
 	}
 	if u.SecretsPath != "" {

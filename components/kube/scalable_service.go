@@ -216,7 +216,7 @@ func NewScalableService(ctx *pulumi.Context, name string, args *ScalableServiceA
 
 func podSpec(args *ScalableServiceArgs, svc *ScalableService, labels pulumi.StringMap) *corev1.PodSpecArgs {
 	env := corev1.EnvVarArray{}
-	for _, k := range sortedKeys(args.Env) {
+	for _, k := range slices.Sorted(maps.Keys(args.Env)) {
 		env = append(env, &corev1.EnvVarArgs{Name: pulumi.String(k), Value: pulumi.String(args.Env[k])})
 	}
 	tolerations := corev1.TolerationArray{}
@@ -355,8 +355,4 @@ func quantities(r Resources) pulumi.StringMap {
 		"cpu":    pulumi.Sprintf("%dm", r.CPUMillis),
 		"memory": pulumi.Sprintf("%dMi", r.MemoryMiB),
 	}
-}
-
-func sortedKeys(m map[string]string) []string {
-	return slices.Sorted(maps.Keys(m))
 }

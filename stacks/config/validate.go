@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -224,7 +225,7 @@ func (f Fleet) validate(p *problems, key string) {
 	p.between(key+".scaleIn.cooldownSeconds", f.ScaleIn.CooldownSeconds, 0, 3600)
 	p.between(key+".instanceRefreshMinHealthyPercent", f.InstanceRefreshMinHealthyPercent, 50, 100)
 	p.between(key+".terminationHookSeconds", f.TerminationHookSeconds, 30, 7200)
-	for _, name := range sortedKeys(f.Schedules) {
+	for _, name := range slices.Sorted(maps.Keys(f.Schedules)) {
 		f.Schedules[name].validate(p, fmt.Sprintf("%s.schedules.%s", key, name))
 	}
 }
@@ -286,12 +287,3 @@ func (a Alerts) validate(p *problems, key string) {
 }
 
 var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
