@@ -21,6 +21,11 @@ type Resource struct {
 	Parent string         `json:"parent"`
 	Custom bool           `json:"custom"`
 	Inputs map[string]any `json:"inputs"`
+	// IgnoreChanges are the input paths the resource's options tell the engine to ignore.
+	IgnoreChanges []string `json:"ignoreChanges,omitempty"`
+	// PropertyDependencies map an input to the URNs of the resources its value came from: how a
+	// policy finds the group a scaling policy acts on before any name is known.
+	PropertyDependencies map[string][]string `json:"propertyDependencies,omitempty"`
 }
 
 // recorder implements pulumi.MockResourceMonitor: it records each resource and answers with its
@@ -38,16 +43,22 @@ var _ pulumi.MockResourceMonitor = (*recorder)(nil)
 var Zones = []string{"us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"}
 
 func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	parent := ""
-	if args.RegisterRPC != nil {
-		parent = args.RegisterRPC.GetParent()
+	rec := Resource{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: Plain(args.Inputs)}
+	if rpc := args.RegisterRPC; rpc != nil {
+		rec.Parent = rpc.GetParent()
+		rec.IgnoreChanges = rpc.GetIgnoreChanges()
+		for key, deps := range rpc.GetPropertyDependencies() {
+			if urns := deps.GetUrns(); len(urns) > 0 {
+				if rec.PropertyDependencies == nil {
+					rec.PropertyDependencies = map[string][]string{}
+				}
+				rec.PropertyDependencies[key] = urns
+			}
+		}
 	}
-	urn := r.urn(parent, args.TypeToken, args.Name)
+	rec.URN = r.urn(rec.Parent, args.TypeToken, args.Name)
 	r.mu.Lock()
-	r.resources = append(r.resources, Resource{
-		URN: urn, Type: args.TypeToken, Name: args.Name, Parent: parent, Custom: args.Custom,
-		Inputs: plain(args.Inputs),
-	})
+	r.resources = append(r.resources, rec)
 	r.mu.Unlock()
 
 	id := args.Name + "-id"
@@ -112,9 +123,10 @@ func orDefault(v resource.PropertyValue, def string) resource.PropertyValue {
 	return resource.NewProperty(def)
 }
 
-// plain turns inputs into plain JSON values: secrets are shown as "[secret]", values unknown
-// before deployment as "[unknown]", references to other resources by URN.
-func plain(m resource.PropertyMap) map[string]any {
+// Plain turns inputs into plain JSON values: secrets are shown as "[secret]", values unknown
+// before deployment as "[unknown]", references to other resources by URN. The policy pack reads
+// the engine's properties through it too, so rules see one shape in every runner.
+func Plain(m resource.PropertyMap) map[string]any {
 	out := make(map[string]any, len(m))
 	for k, v := range m {
 		if v.IsNull() {
@@ -143,7 +155,7 @@ func plainValue(v resource.PropertyValue) any {
 	case v.IsResourceReference():
 		return string(v.ResourceReferenceValue().URN)
 	case v.IsObject():
-		return plain(v.ObjectValue())
+		return Plain(v.ObjectValue())
 	case v.IsArray():
 		arr := v.ArrayValue()
 		out := make([]any, len(arr))

@@ -1,0 +1,13 @@
+package rules
+
+// All returns every rule in report order: availability, scaling, security, cost.
+func All() []Rule {
+	return []Rule{
+		minCapacity, maxNotBelowMin, autoscalerOwnsReplicas, disruptionBudget, gracefulShutdown,
+		utilizationTargetRange, stabilizationOrder, scaledRequests, groupIgnoresDesired,
+		alarmHasAction, groupMetricsEnabled, alarmPerGroup,
+		imdsv2Required, encryptedVolumes, noPublicIP, noOpenIngress,
+		eksEndpointRestricted, eksSecretsEncryption, eksLogging, containersNonRoot,
+		spotDiversity, maxHourlyCost,
+	}
+}

@@ -1,0 +1,112 @@
+package rules
+
+import "testing"
+
+const (
+	hpaOK = `{"metadata": {"name": "openwan-api-hpa", "namespace": "openwan"},
+		"spec": {"minReplicas": 2, "maxReplicas": 20,
+			"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "openwan-api"},
+			"metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}}}],
+			"behavior": {"scaleUp": {"stabilizationWindowSeconds": 0}, "scaleDown": {"stabilizationWindowSeconds": 300}}}}`
+	deploymentOK = `{"metadata": {"name": "openwan-api", "namespace": "openwan"},
+		"spec": {"selector": {"matchLabels": {"app": "api"}},
+			"template": {"metadata": {"labels": {"app": "api", "tier": "web"}},
+				"spec": {"terminationGracePeriodSeconds": 60, "securityContext": {"runAsNonRoot": true},
+					"containers": [{"name": "api", "readinessProbe": {"httpGet": {"path": "/ready"}},
+						"lifecycle": {"preStop": {"sleep": {"seconds": 15}}},
+						"securityContext": {"allowPrivilegeEscalation": false},
+						"resources": {"requests": {"cpu": "250m", "memory": "512Mi"}}}]}}}}`
+	pdbOK = `{"metadata": {"name": "openwan-api-pdb", "namespace": "openwan"},
+		"spec": {"maxUnavailable": 1, "selector": {"matchLabels": {"app": "api"}}}}`
+)
+
+func TestMinCapacity(t *testing.T) {
+	runRuleCases(t, "min-capacity", []ruleCase{
+		{name: "two replicas and instances comply", resources: []Resource{
+			res(typeHPA, "api", hpaOK),
+			res(typeGroup, "asg", `{"minSize": 2, "maxSize": 10}`),
+		}},
+		{name: "HPA min 1 in prod", resources: []Resource{
+			res(typeHPA, "api", `{"metadata": {"name": "openwan-api-hpa"}, "spec": {"minReplicas": 1, "maxReplicas": 20}}`),
+		}, want: []string{"HorizontalPodAutoscaler openwan-api-hpa: spec.minReplicas is 1, below the minimum of 2; raise it to at least 2 (the stack config's min)"}},
+		{name: "HPA without minReplicas runs one pod", resources: []Resource{
+			res(typeHPA, "api", `{"metadata": {"name": "openwan-api-hpa"}, "spec": {"maxReplicas": 20}}`),
+		}, want: []string{"HorizontalPodAutoscaler openwan-api-hpa: spec.minReplicas is 1 (unset, so Kubernetes' default), below the minimum of 2; raise it to at least 2 (the stack config's min)"}},
+		{name: "group and night schedule at 1", resources: []Resource{
+			res(typeGroup, "asg", `{"minSize": 1, "maxSize": 10}`),
+			res(typeSchedule, "night", `{"minSize": 1, "maxSize": 4, "desiredCapacity": 1}`),
+		}, want: []string{
+			"Group asg: minSize is 1, below the minimum of 2; raise it to at least 2 (the stack config's min)",
+			"Schedule night: minSize is 1, below the minimum of 2; raise it to at least 2 (the stack config's min)",
+		}},
+		{name: "a configured minimum of 3", config: Config{"min-capacity": {Params: map[string]any{"minimum": 3.0}}}, resources: []Resource{
+			res(typeGroup, "asg", `{"minSize": 2, "maxSize": 10}`),
+		}, want: []string{"Group asg: minSize is 2, below the minimum of 3; raise it to at least 3 (the stack config's min)"}},
+		{name: "unknown bounds are not judged", resources: []Resource{
+			res(typeGroup, "asg", `{"minSize": "[unknown]", "maxSize": 10}`),
+		}},
+	})
+}
+
+func TestMinCapacityIsMandatoryOnlyInProd(t *testing.T) {
+	r := ruleNamed(t, "min-capacity")
+	for stack, want := range map[string]Level{"prod": Mandatory, "dev": Advisory, "staging": Advisory} {
+		if got := (Config{}).Level(r, stack); got != want {
+			t.Errorf("Level(min-capacity, %s) = %s, want %s", stack, got, want)
+		}
+	}
+	if got := (Config{"min-capacity": {Level: Advisory}}).Level(r, "prod"); got != Advisory {
+		t.Errorf("configured level in prod = %s, want advisory", got)
+	}
+}
+
+func TestMaxNotBelowMin(t *testing.T) {
+	runRuleCases(t, "max-not-below-min", []ruleCase{
+		{name: "equal bounds comply", resources: []Resource{res(typeGroup, "asg", `{"minSize": 4, "maxSize": 4}`)}},
+		{name: "inverted HPA", resources: []Resource{
+			res(typeHPA, "w", `{"metadata": {"name": "openwan-worker-hpa"}, "spec": {"minReplicas": 5, "maxReplicas": 3}}`),
+		}, want: []string{"HorizontalPodAutoscaler openwan-worker-hpa: spec.maxReplicas 3 is below spec.minReplicas 5; set max >= min"}},
+		{name: "inverted node group", resources: []Resource{
+			res(typeManagedNodes, "workers", `{"scalingConfig": {"minSize": 3, "maxSize": 2}}`),
+		}, want: []string{"ManagedNodeGroup workers: scalingConfig.maxSize 2 is below scalingConfig.minSize 3; set max >= min"}},
+	})
+}
+
+func TestAutoscalerOwnsReplicas(t *testing.T) {
+	fixed := res(typeDeployment, "api", deploymentOK)
+	fixed.Inputs["spec"].(map[string]any)["replicas"] = 3.0
+	other := res(typeDeployment, "other", `{"metadata": {"name": "unscaled"}, "spec": {"replicas": 1}}`)
+	runRuleCases(t, "autoscaler-owns-replicas", []ruleCase{
+		{name: "no replicas under an HPA", resources: []Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK), other}},
+		{name: "fixed replicas under an HPA", resources: []Resource{res(typeHPA, "hpa", hpaOK), fixed}, want: []string{
+			"Deployment openwan-api: sets spec.replicas 3 but HorizontalPodAutoscaler openwan-api-hpa owns its replica count; leave spec.replicas unset",
+		}},
+		{name: "an HPA in another namespace does not own it", resources: []Resource{
+			res(typeHPA, "hpa", `{"metadata": {"name": "h", "namespace": "other"}, "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "openwan-api"}}}`), fixed,
+		}},
+	})
+}
+
+func TestDisruptionBudget(t *testing.T) {
+	runRuleCases(t, "scaled-workload-disruption-budget", []ruleCase{
+		{name: "PDB selects the pods", resources: []Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK), res(typePDB, "pdb", pdbOK)}},
+		{name: "PDB selects other pods", resources: []Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK),
+			res(typePDB, "pdb", `{"spec": {"selector": {"matchLabels": {"app": "worker"}}}}`)},
+			want: []string{"Deployment openwan-api: no PodDisruptionBudget selects its pods; add one with maxUnavailable 1 over its labels"}},
+		{name: "no PDB", resources: []Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK)},
+			want: []string{"Deployment openwan-api: no PodDisruptionBudget selects its pods; add one with maxUnavailable 1 over its labels"}},
+	})
+}
+
+func TestGracefulShutdown(t *testing.T) {
+	bare := res(typeDeployment, "api", `{"metadata": {"name": "openwan-api"}, "spec": {"template": {"spec": {"containers": [{"name": "api"}]}}}}`)
+	runRuleCases(t, "scaled-workload-graceful", []ruleCase{
+		{name: "probe, hook and grace period", resources: []Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK)}},
+		{name: "none of them", resources: []Resource{res(typeHPA, "hpa", hpaOK), bare}, want: []string{
+			"Deployment openwan-api: no terminationGracePeriodSeconds; set one long enough to finish in-flight work",
+			"Deployment openwan-api: container api has no readinessProbe; add one so new pods get traffic only when ready",
+			"Deployment openwan-api: container api has no lifecycle.preStop; add a short sleep so endpoints drop the pod before it stops",
+		}},
+		{name: "an unscaled Deployment is not judged", resources: []Resource{bare}},
+	})
+}

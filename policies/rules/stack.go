@@ -1,0 +1,130 @@
+package rules
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Type tokens the rules read.
+const (
+	typeHPA           = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
+	typeScaledObject  = "kubernetes:keda.sh/v1alpha1:ScaledObject"
+	typeDeployment    = "kubernetes:apps/v1:Deployment"
+	typePDB           = "kubernetes:policy/v1:PodDisruptionBudget"
+	typeGroup         = "aws:autoscaling/group:Group"
+	typeScalingPolicy = "aws:autoscaling/policy:Policy"
+	typeSchedule      = "aws:autoscaling/schedule:Schedule"
+	typeAlarm         = "aws:cloudwatch/metricAlarm:MetricAlarm"
+	typeLaunchTmpl    = "aws:ec2/launchTemplate:LaunchTemplate"
+	typeSG            = "aws:ec2/securityGroup:SecurityGroup"
+	typeSGRule        = "aws:ec2/securityGroupRule:SecurityGroupRule"
+	typeSGIngressRule = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	typeLoadBalancer  = "aws:lb/loadBalancer:LoadBalancer"
+	typeEKSComponent  = "eks:index:Cluster"
+	typeEKSCluster    = "aws:eks/cluster:Cluster"
+	typeManagedNodes  = "eks:index:ManagedNodeGroup"
+	typeNodeGroup     = "aws:eks/nodeGroup:NodeGroup"
+)
+
+// Stack is every resource of one stack, indexed for the cross-resource rules.
+type Stack struct {
+	// Name is the stack's name, e.g. "prod".
+	Name      string
+	resources []Resource
+	byURN     map[string]Resource
+}
+
+// NewStack indexes the resources of stack name.
+func NewStack(name string, resources []Resource) *Stack {
+	s := &Stack{Name: name, resources: resources, byURN: make(map[string]Resource, len(resources))}
+	for _, r := range resources {
+		s.byURN[r.URN] = r
+	}
+	return s
+}
+
+// Resources are the stack's resources in the order given.
+func (s *Stack) Resources() []Resource { return s.resources }
+
+// OfType returns the resources of any of the given types.
+func (s *Stack) OfType(types ...string) []Resource {
+	var out []Resource
+	for _, r := range s.resources {
+		if slices.Contains(types, r.Type) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Get returns the resource with the given URN.
+func (s *Stack) Get(urn string) (Resource, bool) {
+	r, ok := s.byURN[urn]
+	return r, ok
+}
+
+// DependedOn returns the resources of type typ that r's input key (any input when key is "")
+// was computed from.
+func (s *Stack) DependedOn(r Resource, key, typ string) []Resource {
+	var out []Resource
+	for k, urns := range r.PropertyDependencies {
+		if key != "" && k != key {
+			continue
+		}
+		for _, urn := range urns {
+			if dep, ok := s.byURN[urn]; ok && dep.Type == typ && !slices.ContainsFunc(out, func(o Resource) bool { return o.URN == urn }) {
+				out = append(out, dep)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Resource) int { return cmp.Compare(a.URN, b.URN) })
+	return out
+}
+
+// Dependents returns the resources of the given types with an input computed from target.
+func (s *Stack) Dependents(target Resource, types ...string) []Resource {
+	var out []Resource
+	for _, r := range s.OfType(types...) {
+		for _, urns := range r.PropertyDependencies {
+			if slices.Contains(urns, target.URN) {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Scaled is a workload and the autoscaler that owns its replica count.
+type Scaled struct {
+	// Scaler is the HPA or KEDA ScaledObject.
+	Scaler Resource
+	// Target is the Deployment it scales.
+	Target Resource
+}
+
+// ScaledDeployments pairs every HPA and ScaledObject with the Deployment its scaleTargetRef
+// names (same name, and same namespace where both are known).
+func (s *Stack) ScaledDeployments() []Scaled {
+	var out []Scaled
+	for _, scaler := range s.OfType(typeHPA, typeScaledObject) {
+		name, ok := str(scaler.Inputs, "spec.scaleTargetRef.name")
+		if !ok {
+			continue
+		}
+		if k, ok := str(scaler.Inputs, "spec.scaleTargetRef.kind"); ok && k != "Deployment" {
+			continue
+		}
+		ns, nsKnown := str(scaler.Inputs, "metadata.namespace")
+		for _, d := range s.OfType(typeDeployment) {
+			if n, _ := str(d.Inputs, "metadata.name"); n != name {
+				continue
+			}
+			if dns, ok := str(d.Inputs, "metadata.namespace"); ok && nsKnown && dns != ns {
+				continue
+			}
+			out = append(out, Scaled{Scaler: scaler, Target: d})
+		}
+	}
+	return out
+}
