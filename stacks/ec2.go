@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"strconv"
 
 	"github.com/openwan/openwan-infra/components/fleet"
 	"github.com/openwan/openwan-infra/stacks/config"
@@ -25,11 +26,15 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs p
 	if err != nil {
 		return err
 	}
+	// On the host network the app listens where the load balancer's target group sends traffic.
+	apiEnv := serviceEnv(cfg.App, cfg.API)
+	apiEnv["PORT"] = strconv.Itoa(e.API.Port)
 	apiLT, err := fleet.NewLaunchTemplate(ctx, "openwan-api-lt", &fleet.LaunchTemplateArgs{
 		AMIParameter: e.AMIParameter, InstanceType: e.API.InstanceType, RootVolumeGiB: e.API.RootVolumeGiB,
+		HTTPTokens: e.Metadata.HTTPTokens, HopLimit: e.Metadata.HopLimit,
 		SecurityGroupIDs: pulumi.StringArray{lb.InstanceSGID},
 		UserData: fleet.UserData{
-			Image: e.API.Image, Port: e.API.Port, Env: serviceEnv(cfg.App, cfg.API), SecretsPath: secretsPath,
+			Image: e.API.Image, Env: apiEnv, SecretsPath: secretsPath,
 		},
 		BucketName: cfg.App.S3Bucket, SecretsPath: secretsPath, FleetTag: "api",
 	})
@@ -62,6 +67,7 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs p
 	w := e.Worker
 	workerLT, err := fleet.NewLaunchTemplate(ctx, "openwan-worker-lt", &fleet.LaunchTemplateArgs{
 		AMIParameter: e.AMIParameter, InstanceType: w.InstanceTypes[0], RootVolumeGiB: w.RootVolumeGiB,
+		HTTPTokens: e.Metadata.HTTPTokens, HopLimit: e.Metadata.HopLimit,
 		VPCID:      net.vpcID,
 		UserData:   fleet.UserData{Image: w.Image, Env: serviceEnv(cfg.App, cfg.Worker), SecretsPath: secretsPath},
 		BucketName: cfg.App.S3Bucket, SecretsPath: secretsPath, FleetTag: "worker",

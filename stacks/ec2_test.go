@@ -156,13 +156,33 @@ func TestLaunchTemplatesAreLockedDown(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s userData is not base64: %v", name, err)
 		}
-		for _, want := range []string{`"mem_used_percent"`, `"AutoScalingGroupName": "${aws:AutoScalingGroupName}"`, "amazon-cloudwatch-agent-ctl"} {
+		// Host networking keeps the app within the metadata hop limit of 1.
+		for _, want := range []string{`"mem_used_percent"`, `"AutoScalingGroupName": "${aws:AutoScalingGroupName}"`, "amazon-cloudwatch-agent-ctl", " --network host "} {
 			if !strings.Contains(string(script), want) {
 				t.Errorf("%s user data lacks %s", name, want)
 			}
 		}
 	}
 	runChecks(t, p, []check{{ltType, "openwan-api-lt", "instanceType", "t3.medium"}})
+	api, _ := base64.StdEncoding.DecodeString(mustGet(t, p, ltType, "openwan-api-lt").Inputs["userData"].(string))
+	if !strings.Contains(string(api), "'PORT=8080'") {
+		t.Errorf("API user data does not tell the app the target group's port 8080:\n%s", api)
+	}
+}
+
+func TestInstanceMetadataComesFromConfig(t *testing.T) {
+	cfg, err := plan.StackConfig("..", "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg["openwan:ec2"] = strings.Replace(cfg["openwan:ec2"], `{`, `{"metadata": {"httpTokens": "optional", "hopLimit": 2},`, 1)
+	p := runConfig(t, "prod", cfg, false)
+	for _, name := range []string{"openwan-api-lt", "openwan-worker-lt"} {
+		runChecks(t, p, []check{
+			{ltType, name, "metadataOptions.httpTokens", "optional"},
+			{ltType, name, "metadataOptions.httpPutResponseHopLimit", 2},
+		})
+	}
 }
 
 func TestOnlyTheLoadBalancerIsOpen(t *testing.T) {

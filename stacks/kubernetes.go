@@ -172,6 +172,7 @@ func serviceEnv(app config.App, s config.Service) map[string]string {
 		"AWS_REGION":   app.Region,
 		"QUEUE_NAME":   app.QueueName,
 		"DB_POOL_SIZE": strconv.Itoa(s.DBPoolSize),
+		"PORT":         strconv.Itoa(s.Port),
 	}
 	if s.Concurrency > 0 {
 		env["WORKER_CONCURRENCY"] = strconv.Itoa(s.Concurrency)

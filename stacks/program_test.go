@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/openwan/openwan-infra/internal/plan"
+	"github.com/openwan/openwan-infra/policies/rules"
 	"github.com/openwan/openwan-infra/stacks"
 )
 
@@ -369,4 +370,32 @@ func mustGet(t *testing.T, p *plan.Plan, typ, name string) plan.Resource {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// TestStacksPassEveryMandatoryPolicy runs each stack's real config through the program, as an
+// `up` and as a preview, and the policy rules over what it declared, as the pack would.
+func TestStacksPassEveryMandatoryPolicy(t *testing.T) {
+	for _, stack := range []string{"dev", "prod"} {
+		t.Run(stack, func(t *testing.T) {
+			eachMode(t, func(t *testing.T, dryRun bool) {
+				cfg, err := plan.StackConfig("..", stack)
+				if err != nil {
+					t.Fatal(err)
+				}
+				policy, err := rules.FromStackConfig(cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				violations, err := runConfig(t, stack, cfg, dryRun).Check(policy)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, v := range violations {
+					if v.Level == rules.Mandatory {
+						t.Errorf("%s on %s: %s", v.Rule, v.URN, v.Message)
+					}
+				}
+			})
+		})
+	}
 }

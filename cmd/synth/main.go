@@ -1,10 +1,16 @@
 // Command synth is the offline plan: it runs the program on the recording mocks with the config
 // of Pulumi.<stack>.yaml and prints every declared resource and the stack outputs as JSON.
 //
-//	go run ./cmd/synth --stack prod [--dir .] [--preview]
+//	go run ./cmd/synth --stack prod [--dir .] [--preview] [--check [--policy-config file.json]]
+//
+// With --check it also evaluates the policy rules (policies/rules) on the plan, as the policy
+// pack does on a real preview: thresholds and levels from the stack's openwan-policy:* config,
+// overlaid by --policy-config (the pack's policy config format). Violations go to stderr, one
+// per line, and under "violations" in the JSON.
 //
 // Exit status: 0 with the plan on stdout; 1 on a config or program error, with the message on
-// stderr and nothing on stdout; 2 on bad flags.
+// stderr and nothing on stdout; 2 on bad flags; 3 when a mandatory rule fails (the plan is
+// still printed).
 package main
 
 import (
@@ -17,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/openwan/openwan-infra/internal/plan"
+	"github.com/openwan/openwan-infra/policies/rules"
 	"github.com/openwan/openwan-infra/stacks"
 	"github.com/openwan/openwan-infra/stacks/config"
 )
@@ -31,6 +38,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	stack := flags.String("stack", "", "stack whose Pulumi.<stack>.yaml to plan (required)")
 	dir := flags.String("dir", ".", "directory holding the Pulumi.<stack>.yaml files")
 	preview := flags.Bool("preview", false, "run as a preview: provider-computed values are unknown")
+	check := flags.Bool("check", false, "evaluate the policy rules on the plan; exit 3 if a mandatory one fails")
+	policyConfig := flags.String("policy-config", "", "policy config JSON overriding rule levels and thresholds (with --check)")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
@@ -38,22 +47,50 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "synth: --stack is required")
 		return 2
 	}
-	out, err := synth(*dir, *stack, *preview)
+	if *policyConfig != "" && !*check {
+		fmt.Fprintln(stderr, "synth: --policy-config needs --check")
+		return 2
+	}
+	out, err := synth(*dir, *stack, *preview, *check, *policyConfig)
 	if err != nil {
 		fmt.Fprintf(stderr, "synth: %v\n", err)
 		return 1
 	}
-	if _, err := stdout.Write(out); err != nil {
+	for _, v := range out.Violations {
+		fmt.Fprintf(stderr, "%s [%s] %s: %s\n", v.Rule, v.Level, v.URN, v.Message)
+	}
+	text, err := json.MarshalIndent(out, "", "  ")
+	if err == nil {
+		_, err = stdout.Write(append(text, '\n'))
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "synth: %v\n", err)
 		return 1
+	}
+	if rules.Failed(out.Violations) {
+		fmt.Fprintf(stderr, "synth: mandatory policy violations in stack %s\n", *stack)
+		return 3
 	}
 	return 0
 }
 
-func synth(dir, stack string, preview bool) ([]byte, error) {
+// result is the printed plan; Violations is there only with --check (then always a list).
+type result struct {
+	*plan.Plan
+	Violations []rules.Violation `json:"violations,omitzero"`
+}
+
+func synth(dir, stack string, preview, check bool, policyConfigFile string) (*result, error) {
 	cfg, err := plan.StackConfig(dir, stack)
 	if err != nil {
 		return nil, err
+	}
+	// Read before the program runs: a bad policy config is a usage error, not a finding.
+	var policy rules.Config
+	if check {
+		if policy, err = policyConfig(cfg, policyConfigFile); err != nil {
+			return nil, err
+		}
 	}
 	var unknown []string
 	for key := range cfg {
@@ -69,9 +106,31 @@ func synth(dir, stack string, preview bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := json.MarshalIndent(p, "", "  ")
+	out := &result{Plan: p}
+	if check {
+		if out.Violations, err = p.Check(policy); err != nil {
+			return nil, err
+		}
+		if out.Violations == nil {
+			out.Violations = []rules.Violation{}
+		}
+	}
+	return out, nil
+}
+
+// policyConfig is the stack's openwan-policy:* settings overlaid by the file, if any.
+func policyConfig(stackConfig map[string]string, file string) (rules.Config, error) {
+	cfg, err := rules.FromStackConfig(stackConfig)
+	if err != nil || file == "" {
+		return cfg, err
+	}
+	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, err
 	}
-	return append(out, '\n'), nil
+	fromFile, err := rules.ParseConfig(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return cfg.Over(fromFile), nil
 }

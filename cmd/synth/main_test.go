@@ -63,3 +63,93 @@ func TestSynthFailsOnBadConfigWithNothingOnStdout(t *testing.T) {
 		}
 	}
 }
+
+// prodWith writes the prod stack file with extra lines under a section header into a temp dir,
+// keeping the stack's name (min-capacity is mandatory only in prod).
+func prodWith(t *testing.T, section, lines string, tail ...string) string {
+	t.Helper()
+	prod, err := os.ReadFile("../../Pulumi.prod.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := "  " + section + ":\n"
+	edited := strings.Replace(string(prod), header, header+lines, 1)
+	if !strings.Contains(string(prod), header) {
+		t.Fatalf("Pulumi.prod.yaml has no %s section", section)
+	}
+	edited += strings.Join(tail, "")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.prod.yaml"), []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestSynthCheck(t *testing.T) {
+	policyFile := filepath.Join(t.TempDir(), "policy.json")
+	if err := os.WriteFile(policyFile, []byte(`{"min-capacity": {"minimum": 3}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	badPolicyFile := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(badPolicyFile, []byte(`{"min-capacity": {"minimun": 3}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		args       []string
+		code       int
+		violations []string // rule names in the JSON, in order; nil when no plan is printed
+		stderr     string
+	}{
+		{"prod complies", []string{"--stack", "prod", "--dir", "../..", "--check"}, 0, []string{}, ""},
+		{"dev has an advisory only", []string{"--stack", "dev", "--dir", "../..", "--check"}, 0, []string{"min-capacity"},
+			"min-capacity [advisory] urn:pulumi:dev::openwan::openwan:eks:Cluster$eks:index:ManagedNodeGroup::openwan-workers: ManagedNodeGroup openwan-workers: scalingConfig.minSize is 1"},
+		{"HPA min 1 in prod", []string{"--stack", "prod", "--dir", prodWith(t, "openwan:api", "    replicas: {min: 1, max: 20}\n"), "--check"}, 3,
+			[]string{"min-capacity"},
+			"min-capacity [mandatory] urn:pulumi:prod::openwan::openwan:k8s:ScalableService$kubernetes:autoscaling/v2:HorizontalPodAutoscaler::openwan-api-hpa: HorizontalPodAutoscaler openwan-api-hpa: spec.minReplicas is 1"},
+		{"IMDSv2 off", []string{"--stack", "prod", "--dir", prodWith(t, "openwan:ec2", "    metadata: {httpTokens: optional}\n"), "--check"}, 3,
+			[]string{"imdsv2-required", "imdsv2-required"},
+			`imdsv2-required [mandatory] urn:pulumi:prod::openwan::openwan:ec2:LaunchTemplate$aws:ec2/launchTemplate:LaunchTemplate::openwan-api-lt: LaunchTemplate openwan-api-lt: metadataOptions.httpTokens is "optional"`},
+		{"stack config makes a rule advisory", []string{"--stack", "prod", "--check", "--dir",
+			prodWith(t, "openwan:api", "    replicas: {min: 1, max: 20}\n", "  openwan-policy:min-capacity: advisory\n")},
+			0, []string{"min-capacity"}, "min-capacity [advisory]"},
+		{"policy config file raises a threshold", []string{"--stack", "prod", "--dir", "../..", "--check", "--policy-config", policyFile}, 3,
+			// Both HPAs, both groups, both node groups and the night schedule keep 2.
+			[]string{"min-capacity", "min-capacity", "min-capacity", "min-capacity", "min-capacity", "min-capacity", "min-capacity"},
+			"below the minimum of 3"},
+		{"bad policy config", []string{"--stack", "prod", "--dir", "../..", "--check", "--policy-config", badPolicyFile}, 1, nil,
+			"policy config: min-capacity.minimun: no such threshold (have [minimum])"},
+		{"policy config without check", []string{"--stack", "prod", "--policy-config", policyFile}, 2, nil, "--policy-config needs --check"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(tt.args, &stdout, &stderr)
+			if code != tt.code || !strings.Contains(stderr.String(), tt.stderr) {
+				t.Fatalf("run(%q) = %d, stderr %q; want %d, stderr containing %q", tt.args, code, stderr.String(), tt.code, tt.stderr)
+			}
+			if tt.violations == nil {
+				if stdout.Len() != 0 {
+					t.Errorf("run(%q) printed a plan on a usage or config error", tt.args)
+				}
+				return
+			}
+			var out struct {
+				Violations []struct{ Rule, Level, URN, Message string } `json:"violations"`
+			}
+			if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+				t.Fatalf("stdout is not JSON: %v", err)
+			}
+			got := []string{}
+			for _, v := range out.Violations {
+				got = append(got, v.Rule)
+				if v.URN == "" || v.Message == "" || v.Level == "" {
+					t.Errorf("violation %+v lacks a URN, message or level", v)
+				}
+			}
+			if strings.Join(got, ",") != strings.Join(tt.violations, ",") {
+				t.Errorf("violations = %v, want %v", got, tt.violations)
+			}
+		})
+	}
+}

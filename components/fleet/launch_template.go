@@ -32,6 +32,10 @@ type LaunchTemplateArgs struct {
 	InstanceType string
 	// RootVolumeGiB is the encrypted gp3 root volume size (GiB).
 	RootVolumeGiB int
+	// HTTPTokens is the metadata service's token mode: "required" (IMDSv2) or "optional".
+	HTTPTokens string
+	// HopLimit is the metadata PUT response hop limit (hops); 1 keeps tokens on the host.
+	HopLimit int
 	// SecurityGroupIDs are attached to the only network interface. When nil, an egress-only
 	// group is created in VPCID: the instances serve no traffic (workers).
 	SecurityGroupIDs pulumi.StringArrayInput
@@ -49,12 +53,12 @@ type LaunchTemplateArgs struct {
 
 // NewLaunchTemplate declares the instance role (SSM core and the CloudWatch agent's managed
 // policies, plus an inline policy limited to the media bucket, the secrets path and the
-// fleet's own lifecycle actions), its profile, and a launch template that requires IMDSv2 with
-// hop limit 1, encrypts a gp3 root volume, attaches no SSH key and no public IP, and turns on
+// fleet's own lifecycle actions), its profile, and a launch template with the given metadata
+// options (the stacks default to IMDSv2 only, hop limit 1), that encrypts a gp3 root volume, attaches no SSH key and no public IP, and turns on
 // detailed monitoring.
 func NewLaunchTemplate(ctx *pulumi.Context, name string, args *LaunchTemplateArgs, opts ...pulumi.ResourceOption) (*LaunchTemplate, error) {
-	if args == nil || args.AMIParameter == "" || args.InstanceType == "" || args.RootVolumeGiB < 8 || (args.SecurityGroupIDs == nil && args.VPCID == nil) || args.FleetTag == "" {
-		return nil, errors.New("launch template: AMI parameter, instance type, a root volume of 8 GiB or more, security groups or a VPC, and a fleet tag are required")
+	if args == nil || args.AMIParameter == "" || args.InstanceType == "" || args.RootVolumeGiB < 8 || args.HTTPTokens == "" || args.HopLimit < 1 || (args.SecurityGroupIDs == nil && args.VPCID == nil) || args.FleetTag == "" {
+		return nil, errors.New("launch template: AMI parameter, instance type, a root volume of 8 GiB or more, security groups or a VPC, metadata token mode and hop limit, and a fleet tag are required")
 	}
 	lt := &LaunchTemplate{}
 	if err := ctx.RegisterComponentResource("openwan:ec2:LaunchTemplate", name, lt, opts...); err != nil {
@@ -113,8 +117,8 @@ func NewLaunchTemplate(ctx *pulumi.Context, name string, args *LaunchTemplateArg
 		IamInstanceProfile: &ec2.LaunchTemplateIamInstanceProfileArgs{Arn: lt.Profile.Arn},
 		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
 			HttpEndpoint:            pulumi.String("enabled"),
-			HttpTokens:              pulumi.String("required"),
-			HttpPutResponseHopLimit: pulumi.Int(1),
+			HttpTokens:              pulumi.String(args.HTTPTokens),
+			HttpPutResponseHopLimit: pulumi.Int(args.HopLimit),
 			InstanceMetadataTags:    pulumi.String("enabled"),
 		},
 		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{&ec2.LaunchTemplateBlockDeviceMappingArgs{

@@ -17,8 +17,6 @@ import (
 type UserData struct {
 	// Image is the container image to run.
 	Image string
-	// Port is published on the host (0 for none: workers serve no traffic).
-	Port int
 	// Env is the container's plain environment.
 	Env map[string]string
 	// SecretsPath is the SSM Parameter Store path whose SecureStrings become the container's
@@ -64,13 +62,12 @@ func (u UserData) Script() string {
 		fmt.Fprintf(&b, "aws ssm get-parameters-by-path --with-decryption --path %s --query 'Parameters[].[Name,Value]' --output text |\n", shellQuote(u.SecretsPath))
 		b.WriteString("  while read -r name value; do echo \"${name##*/}=${value}\" >> /run/openwan.env; done\n")
 	}
-	publish := ""
-	if u.Port > 0 {
-		publish = fmt.Sprintf("-p %d:%d ", u.Port, u.Port)
-	}
-	// --stop-timeout lets the app finish in-flight work when the termination hook stops it.
-	fmt.Fprintf(&b, "docker run -d --name openwan --restart always --read-only --tmpfs /tmp --user 10001:10001 "+
-		"--security-opt no-new-privileges --stop-timeout 60 %s--env-file /run/openwan.env %s\n", publish, shellQuote(u.Image))
+	// Host networking: the app listens on the instance's own port, and it reaches the metadata
+	// service for its role's credentials within the launch template's hop limit of 1 (a bridge
+	// network is a second hop). --stop-timeout lets the app finish in-flight work when the
+	// termination hook stops it.
+	fmt.Fprintf(&b, "docker run -d --name openwan --restart always --network host --read-only --tmpfs /tmp --user 10001:10001 "+
+		"--security-opt no-new-privileges --stop-timeout 60 --env-file /run/openwan.env %s\n", shellQuote(u.Image))
 	return b.String()
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 )
 
 // Config is the pack's policy config in the shape `pulumi preview --policy-pack-config` reads:
@@ -189,4 +190,58 @@ func shape(def any) string {
 		return "list"
 	}
 	return "number"
+}
+
+// StackConfigNamespace is the stack-config namespace of per-stack policy settings:
+// `openwan-policy:<rule>` takes the same value as the rule's entry in the pack's policy config.
+// The pack needs it for stack-level rules, whose policy config the SDK does not deliver
+// (pulumi/pulumi#24657); it also gives a stack its own ceiling or level without a second file.
+const StackConfigNamespace = "openwan-policy"
+
+// FromStackConfig picks the `openwan-policy:<rule>` keys out of a stack's config (full keys to
+// raw values, as Pulumi hands them over: JSON for objects, plain text for a level).
+func FromStackConfig(stackConfig map[string]string) (Config, error) {
+	entries := map[string]json.RawMessage{}
+	for key, value := range stackConfig {
+		rule, ok := strings.CutPrefix(key, StackConfigNamespace+":")
+		if !ok {
+			continue
+		}
+		if json.Valid([]byte(value)) {
+			entries[rule] = json.RawMessage(value)
+		} else {
+			quoted, _ := json.Marshal(value)
+			entries[rule] = quoted
+		}
+	}
+	if len(entries) == 0 {
+		return Config{}, nil
+	}
+	data, _ := json.Marshal(entries)
+	cfg, err := ParseConfig(data)
+	if err != nil {
+		return nil, fmt.Errorf("stack config %s:*: %w", StackConfigNamespace, err)
+	}
+	return cfg, nil
+}
+
+// Over returns c with every entry of over laid on top: over's level where it sets one, and
+// its thresholds over c's.
+func (c Config) Over(over Config) Config {
+	out := Config{}
+	for name, rc := range c {
+		out[name] = RuleConfig{Level: rc.Level, Params: maps.Clone(rc.Params)}
+	}
+	for name, rc := range over {
+		merged := out[name]
+		if rc.Level != "" {
+			merged.Level = rc.Level
+		}
+		if len(rc.Params) > 0 && merged.Params == nil {
+			merged.Params = map[string]any{}
+		}
+		maps.Copy(merged.Params, rc.Params)
+		out[name] = merged
+	}
+	return out
 }

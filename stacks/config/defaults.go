@@ -151,6 +151,7 @@ func defaultEC2() EC2 {
 		Enabled:      true,
 		TimeZone:     "UTC",
 		AMIParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+		Metadata:     InstanceMetadata{HTTPTokens: "required", HopLimit: 1},
 		API: APIFleet{
 			Fleet:                      api,
 			InstanceType:               "t3.medium",

@@ -10,10 +10,23 @@ type EC2 struct {
 	// AMIParameter is the public SSM parameter the launch templates resolve their AMI from at
 	// launch, so instances always boot a patched image. Default Amazon Linux 2023 x86_64.
 	AMIParameter string `json:"amiParameter"`
+	// Metadata is the instance metadata service of both fleets' launch templates.
+	Metadata InstanceMetadata `json:"metadata"`
 	// API is the API fleet behind the Application Load Balancer.
 	API APIFleet `json:"api"`
 	// Worker is the transcoding worker fleet.
 	Worker WorkerFleet `json:"worker"`
+}
+
+// InstanceMetadata configures the instance metadata service (IMDS) of the launch templates.
+// The defaults are the secure ones; the policy pack's imdsv2-required rule refuses anything else,
+// so a stack that loosens them says so in review.
+type InstanceMetadata struct {
+	// HTTPTokens is "required" (IMDSv2 only) or "optional" (IMDSv1 allowed). Default "required".
+	HTTPTokens string `json:"httpTokens"`
+	// HopLimit is the PUT response hop limit (hops, 1..64). Default 1: the app's container uses
+	// the host network, so it needs no second hop, and bridge-networked containers get no token.
+	HopLimit int `json:"hopLimit"`
 }
 
 // Fleet is what both EC2 fleets share: one launch template and one Auto Scaling Group.

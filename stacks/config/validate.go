@@ -182,6 +182,10 @@ func (e EC2) validate(p *problems, key string) {
 		p.addf(key+".timeZone", "%q is not an IANA time zone like \"Europe/Berlin\"", e.TimeZone)
 	}
 	p.required(key+".amiParameter", e.AMIParameter)
+	if t := e.Metadata.HTTPTokens; t != "required" && t != "optional" {
+		p.addf(key+".metadata.httpTokens", "%q is not \"required\" or \"optional\"", t)
+	}
+	p.between(key+".metadata.hopLimit", e.Metadata.HopLimit, 1, 64)
 
 	e.API.Fleet.validate(p, key+".api")
 	p.required(key+".api.instanceType", e.API.InstanceType)
