@@ -1,7 +1,10 @@
 package rules
 
 import (
+	"fmt"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -102,6 +105,27 @@ func TestEveryRuleIsDescribed(t *testing.T) {
 			if p.Description == "" || !sameShape(p.Default, p.Default) {
 				t.Errorf("rule %s param %s: needs a description and a number or list default", r.Name, name)
 			}
+		}
+	}
+}
+
+// TestREADMEListsEveryRule keeps the README's rule table true: each rule has a row with its
+// scope and level.
+func TestREADMEListsEveryRule(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range All() {
+		scope, level := "resource", string(r.Level)
+		if r.CheckStack != nil {
+			scope = "stack"
+		}
+		if len(r.StrictStacks) > 0 {
+			level = "mandatory in " + strings.Join(r.StrictStacks, ", ") + ", else advisory"
+		}
+		if row := fmt.Sprintf("| `%s` | %s | %s | %s |", r.Name, scope, level, r.Description); !strings.Contains(string(readme), row) {
+			t.Errorf("README has no row starting %q", row)
 		}
 	}
 }
