@@ -1,6 +1,8 @@
 // Package capacity turns the guide's capacity plan into arithmetic over the typed stack config:
-// which instance types exist and what a node of each can hold. It imports no Pulumi or AWS
-// package.
+// what a node of each instance type holds, how many requests a fleet serves, how many database
+// connections the fleets open at their maxima, and what a stack costs. It imports no Pulumi or
+// AWS package. Prices are config (openwan:capacity.prices), not hardware facts, so they are not
+// here.
 package capacity
 
 import (
@@ -16,24 +18,22 @@ type InstanceType struct {
 	MemoryMiB int
 	// MaxPods is the EKS VPC CNI pod limit of the type (ENIs x (IPs per ENI - 1) + 2).
 	MaxPods int
-	// HourlyUSD is the us-east-1 Linux on-demand price (USD per hour).
-	HourlyUSD float64
 }
 
 // InstanceTypes are the types the stacks may use. A type missing here is refused by Check rather
 // than guessed at.
 var InstanceTypes = map[string]InstanceType{
-	"t3.medium":  {VCPU: 2, MemoryMiB: 4096, MaxPods: 17, HourlyUSD: 0.0416},
-	"t3.large":   {VCPU: 2, MemoryMiB: 8192, MaxPods: 35, HourlyUSD: 0.0832},
-	"m5.large":   {VCPU: 2, MemoryMiB: 8192, MaxPods: 29, HourlyUSD: 0.096},
-	"m5.xlarge":  {VCPU: 4, MemoryMiB: 16384, MaxPods: 58, HourlyUSD: 0.192},
-	"c5.large":   {VCPU: 2, MemoryMiB: 4096, MaxPods: 29, HourlyUSD: 0.085},
-	"c5.xlarge":  {VCPU: 4, MemoryMiB: 8192, MaxPods: 58, HourlyUSD: 0.17},
-	"c5a.xlarge": {VCPU: 4, MemoryMiB: 8192, MaxPods: 58, HourlyUSD: 0.154},
-	"c5d.xlarge": {VCPU: 4, MemoryMiB: 8192, MaxPods: 58, HourlyUSD: 0.192},
-	"c6i.xlarge": {VCPU: 4, MemoryMiB: 8192, MaxPods: 58, HourlyUSD: 0.17},
-	"c6a.xlarge": {VCPU: 4, MemoryMiB: 8192, MaxPods: 58, HourlyUSD: 0.153},
-	"c5.2xlarge": {VCPU: 8, MemoryMiB: 16384, MaxPods: 58, HourlyUSD: 0.34},
+	"t3.medium":  {VCPU: 2, MemoryMiB: 4096, MaxPods: 17},
+	"t3.large":   {VCPU: 2, MemoryMiB: 8192, MaxPods: 35},
+	"m5.large":   {VCPU: 2, MemoryMiB: 8192, MaxPods: 29},
+	"m5.xlarge":  {VCPU: 4, MemoryMiB: 16384, MaxPods: 58},
+	"c5.large":   {VCPU: 2, MemoryMiB: 4096, MaxPods: 29},
+	"c5.xlarge":  {VCPU: 4, MemoryMiB: 8192, MaxPods: 58},
+	"c5a.xlarge": {VCPU: 4, MemoryMiB: 8192, MaxPods: 58},
+	"c5d.xlarge": {VCPU: 4, MemoryMiB: 8192, MaxPods: 58},
+	"c6i.xlarge": {VCPU: 4, MemoryMiB: 8192, MaxPods: 58},
+	"c6a.xlarge": {VCPU: 4, MemoryMiB: 8192, MaxPods: 58},
+	"c5.2xlarge": {VCPU: 8, MemoryMiB: 16384, MaxPods: 58},
 }
 
 // lookup returns the named type or an error naming the config key and the known types.

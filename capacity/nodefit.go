@@ -20,6 +20,8 @@ const (
 	// coreDNS is EKS's default CoreDNS add-on: two pods of 100m CPU and 70 MiB each.
 	coreDNSCPUMillis = 2 * 100
 	coreDNSMemoryMiB = 2 * 70
+	// kedaPods are KEDA's operator, metrics API server and admission webhooks.
+	kedaPods = 3
 )
 
 // Allocatable is what pods can request on one node of the type, after the kubelet's
@@ -97,7 +99,7 @@ func smallest(key string, names []string) (string, InstanceType, error) {
 
 // CheckNodeFit refuses a cluster whose node pools cannot hold every HPA's maximum at its pods'
 // requests: the API pool holds the API pods and the cluster add-ons (CoreDNS, metrics-server,
-// cluster-autoscaler), the spot pool the workers. Nil when the EKS path is off.
+// cluster-autoscaler, KEDA), the spot pool the workers. Nil when the EKS path is off.
 func CheckNodeFit(c config.Config) error {
 	if !c.Cluster.Enabled {
 		return nil
@@ -109,6 +111,10 @@ func CheckNodeFit(c config.Config) error {
 	if c.Cluster.ClusterAutoscaler.Enabled {
 		addOns.CPUMillis += c.Cluster.ClusterAutoscaler.Requests.CPUMillis
 		addOns.MemoryMiB += c.Cluster.ClusterAutoscaler.Requests.MemoryMiB
+	}
+	if c.Cluster.KEDA.Enabled {
+		addOns.CPUMillis += kedaPods * c.Cluster.KEDA.Requests.CPUMillis
+		addOns.MemoryMiB += kedaPods * c.Cluster.KEDA.Requests.MemoryMiB
 	}
 	return errors.Join(
 		fit("cluster.nodePools.api", c.Cluster.NodePools.API, "api", c.API, addOns),

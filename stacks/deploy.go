@@ -6,14 +6,18 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/openwan/openwan-infra/capacity"
 	"github.com/openwan/openwan-infra/components/network"
 	"github.com/openwan/openwan-infra/stacks/config"
 )
 
-// Deploy declares the stack described by a validated config and exports its outputs, which it
-// also returns (the offline plan prints them).
-func Deploy(ctx *pulumi.Context, cfg config.Config) (pulumi.Map, error) {
+// Deploy declares the stack described by a validated config and its capacity plan, and exports
+// its outputs, which it also returns (the offline plan prints them).
+func Deploy(ctx *pulumi.Context, cfg config.Config, plan capacity.Plan) (pulumi.Map, error) {
 	outputs := pulumi.Map{}
+	if err := exportPlan(plan, outputs); err != nil {
+		return nil, err
+	}
 	if cfg.Cluster.Enabled || cfg.EC2.Enabled {
 		net, err := deployNetwork(ctx, cfg.Network)
 		if err != nil {

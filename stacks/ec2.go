@@ -1,9 +1,11 @@
 package stacks
 
 import (
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"strconv"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/openwan/openwan-infra/capacity"
 	"github.com/openwan/openwan-infra/components/fleet"
 	"github.com/openwan/openwan-infra/stacks/config"
 )
@@ -65,11 +67,19 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs p
 	}
 
 	w := e.Worker
+	// One worker process per instance runs as many jobs as the instance holds (4 on a c5.xlarge);
+	// a pod runs openwan:worker.concurrency.
+	jobs, err := capacity.WorkerInstanceJobs(cfg)
+	if err != nil {
+		return err
+	}
+	workerEnv := serviceEnv(cfg.App, cfg.Worker)
+	workerEnv["WORKER_CONCURRENCY"] = strconv.Itoa(jobs)
 	workerLT, err := fleet.NewLaunchTemplate(ctx, "openwan-worker-lt", &fleet.LaunchTemplateArgs{
 		AMIParameter: e.AMIParameter, InstanceType: w.InstanceTypes[0], RootVolumeGiB: w.RootVolumeGiB,
 		HTTPTokens: e.Metadata.HTTPTokens, HopLimit: e.Metadata.HopLimit,
 		VPCID:      net.vpcID,
-		UserData:   fleet.UserData{Image: w.Image, Env: serviceEnv(cfg.App, cfg.Worker), SecretsPath: secretsPath},
+		UserData:   fleet.UserData{Image: w.Image, Env: workerEnv, SecretsPath: secretsPath},
 		BucketName: cfg.App.S3Bucket, SecretsPath: secretsPath, FleetTag: "worker",
 	})
 	if err != nil {

@@ -168,6 +168,11 @@ func TestLaunchTemplatesAreLockedDown(t *testing.T) {
 	if !strings.Contains(string(api), "'PORT=8080'") {
 		t.Errorf("API user data does not tell the app the target group's port 8080:\n%s", api)
 	}
+	// The guide's 4 jobs per c5.xlarge: one worker process per instance runs them all.
+	worker, _ := base64.StdEncoding.DecodeString(mustGet(t, p, ltType, "openwan-worker-lt").Inputs["userData"].(string))
+	if !strings.Contains(string(worker), "'WORKER_CONCURRENCY=4'") {
+		t.Errorf("worker user data does not run 4 jobs per instance:\n%s", worker)
+	}
 }
 
 func TestInstanceMetadataComesFromConfig(t *testing.T) {

@@ -1,6 +1,9 @@
 package stacks
 
 import (
+	"fmt"
+	"slices"
+
 	"strconv"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -72,12 +75,25 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outpu
 			return err
 		}
 	}
-	return deployServices(ctx, cfg, onCluster, outputs)
+	var keda pulumi.Resource
+	if cc.KEDA.Enabled {
+		release, err := kube.NewKEDA(ctx, "keda", &kube.KEDAArgs{
+			ChartVersion: cc.KEDA.ChartVersion,
+			Requests:     resources(cc.KEDA.Requests),
+			NodeSelector: onAPIPool,
+		}, onCluster...)
+		if err != nil {
+			return err
+		}
+		keda = release
+	}
+	return deployServices(ctx, cfg, keda, onCluster, outputs)
 }
 
 // deployServices declares the namespace and the API and worker services on whichever cluster
-// the options point at.
-func deployServices(ctx *pulumi.Context, cfg config.Config, opts []pulumi.ResourceOption, outputs pulumi.Map) error {
+// the options point at. A service with queue scaling gets a KEDA ScaledObject (which keda, the
+// release, must exist for) instead of a plain HPA.
+func deployServices(ctx *pulumi.Context, cfg config.Config, keda pulumi.Resource, opts []pulumi.ResourceOption, outputs pulumi.Map) error {
 	ns, err := corev1.NewNamespace(ctx, "openwan", &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name: pulumi.String(cfg.App.Namespace),
@@ -107,21 +123,48 @@ func deployServices(ctx *pulumi.Context, cfg config.Config, opts []pulumi.Resour
 				args.Tolerations = []kube.Toleration{{Key: cluster.SpotTaintKey, Value: "true"}}
 			}
 		}
+		queue := s.svc.QueueScaling
+		args.ManageHPA = !queue.Enabled // never two autoscalers on one Deployment
 		svc, err := kube.NewScalableService(ctx, s.name, args, opts...)
 		if err != nil {
 			return err
 		}
-		if svc.HPA == nil {
-			continue // another autoscaler owns this Deployment
+		if !queue.Enabled {
+			spec := svc.HPA.Spec
+			outputs[s.outputs] = pulumi.Map{
+				"minReplicas":                   spec.MinReplicas(),
+				"maxReplicas":                   spec.MaxReplicas(),
+				"cpuPercent":                    pulumi.Int(s.svc.Targets.CPUPercent),
+				"memoryPercent":                 pulumi.Int(s.svc.Targets.MemoryPercent),
+				"scaleDownStabilizationSeconds": spec.Behavior().ScaleDown().StabilizationWindowSeconds(),
+				"scaleUpStabilizationSeconds":   spec.Behavior().ScaleUp().StabilizationWindowSeconds(),
+			}
+			continue
 		}
-		spec := svc.HPA.Spec
+		if keda == nil {
+			return fmt.Errorf("%s: queue scaling needs KEDA on the cluster", s.name)
+		}
+		if _, err := kube.NewQueueScaler(ctx, s.name, &kube.QueueScalerArgs{
+			Namespace:      ns.Metadata.Name().Elem(),
+			DeploymentName: svc.Deployment.Metadata.Name().Elem(),
+			HPAName:        s.name + "-hpa",
+			MinReplicas:    s.svc.Replicas.Min, MaxReplicas: s.svc.Replicas.Max,
+			CPUPercent: s.svc.Targets.CPUPercent, MemoryPercent: s.svc.Targets.MemoryPercent,
+			ScaleUp: args.ScaleUp, ScaleDown: args.ScaleDown,
+			QueueName: cfg.App.QueueName, MessagesPerReplica: queue.MessagesPerReplica,
+			PollingSeconds: queue.PollingSeconds,
+			SecretName:     cfg.App.SecretName, HostSecretKey: queue.HostSecretKey,
+		}, slices.Concat(opts, []pulumi.ResourceOption{pulumi.DependsOn([]pulumi.Resource{keda})})...); err != nil {
+			return err
+		}
 		outputs[s.outputs] = pulumi.Map{
-			"minReplicas":                   spec.MinReplicas(),
-			"maxReplicas":                   spec.MaxReplicas(),
+			"minReplicas":                   pulumi.Int(s.svc.Replicas.Min),
+			"maxReplicas":                   pulumi.Int(s.svc.Replicas.Max),
 			"cpuPercent":                    pulumi.Int(s.svc.Targets.CPUPercent),
 			"memoryPercent":                 pulumi.Int(s.svc.Targets.MemoryPercent),
-			"scaleDownStabilizationSeconds": spec.Behavior().ScaleDown().StabilizationWindowSeconds(),
-			"scaleUpStabilizationSeconds":   spec.Behavior().ScaleUp().StabilizationWindowSeconds(),
+			"queueMessagesPerReplica":       pulumi.Int(queue.MessagesPerReplica),
+			"scaleDownStabilizationSeconds": pulumi.Int(s.svc.ScaleDown.StabilizationSeconds),
+			"scaleUpStabilizationSeconds":   pulumi.Int(s.svc.ScaleUp.StabilizationSeconds),
 		}
 	}
 	return nil

@@ -14,9 +14,10 @@ import (
 )
 
 // Load reads every section of the `openwan` namespace, decodes it over the guide's defaults and
-// validates the whole, including that the node pools can hold every HPA's maximum. It declares
-// nothing, so a bad config stops the program before any resource exists.
-func Load(ctx *pulumi.Context) (config.Config, error) {
+// validates the whole, then the capacity plan: node fit, API throughput at the peak, the
+// database connection budget, prices. It declares nothing, so a bad config stops the program
+// before any resource exists.
+func Load(ctx *pulumi.Context) (config.Config, capacity.Plan, error) {
 	c := pconfig.New(ctx, config.Namespace)
 	raw := map[string]string{}
 	for _, section := range config.Sections {
@@ -25,27 +26,28 @@ func Load(ctx *pulumi.Context) (config.Config, error) {
 		case err == nil:
 			raw[section] = v
 		case !errors.Is(err, pconfig.ErrMissingVar):
-			return config.Config{}, fmt.Errorf("%s:%s: %w", config.Namespace, section, err)
+			return config.Config{}, capacity.Plan{}, fmt.Errorf("%s:%s: %w", config.Namespace, section, err)
 		}
 	}
 	cfg, err := config.Parse(raw)
+	var plan capacity.Plan
 	if err == nil {
-		err = capacity.CheckNodeFit(cfg)
+		plan, err = capacity.Check(cfg)
 	}
 	if err != nil {
-		return config.Config{}, fmt.Errorf("invalid stack config:\n%w", err)
+		return config.Config{}, capacity.Plan{}, fmt.Errorf("invalid stack config:\n%w", err)
 	}
-	return cfg, nil
+	return cfg, plan, nil
 }
 
 // Build is the whole program, Load then Deploy, returning the stack outputs. main, the offline
 // plan and the tests all run exactly this.
 func Build(ctx *pulumi.Context) (pulumi.Map, error) {
-	cfg, err := Load(ctx)
+	cfg, plan, err := Load(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return Deploy(ctx, cfg)
+	return Deploy(ctx, cfg, plan)
 }
 
 // Program is Build in the shape pulumi.Run takes.

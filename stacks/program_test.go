@@ -14,6 +14,8 @@ const (
 	deploymentType = "kubernetes:apps/v1:Deployment"
 	pdbType        = "kubernetes:policy/v1:PodDisruptionBudget"
 	nodeGroupType  = "eks:index:ManagedNodeGroup"
+	// scaledObjectType is KEDA's ScaledObject as the Kubernetes provider types a custom resource.
+	scaledObjectType = "kubernetes:keda.sh/v1alpha1:ScaledObject"
 )
 
 // runStack runs the program with the stack's real Pulumi.<stack>.yaml on the recording mocks.
@@ -67,10 +69,10 @@ func TestHPAsCarryTheStackNumbers(t *testing.T) {
 		stack string
 		want  map[string]hpa
 	}{
-		// prod carries the guide's numbers exactly.
+		// prod carries the guide's numbers exactly; its workers scale through KEDA
+		// (TestProdWorkersScaleOnTheQueue).
 		{"prod", map[string]hpa{
-			"openwan-api-hpa":    {min: 2, max: 20, cpu: 70, memory: 80, down: 300, up: 0},
-			"openwan-worker-hpa": {min: 2, max: 10, cpu: 75, memory: 85, down: 600, up: 0},
+			"openwan-api-hpa": {min: 2, max: 20, cpu: 70, memory: 80, down: 300, up: 0},
 		}},
 		{"dev", map[string]hpa{
 			"openwan-api-hpa":    {min: 2, max: 6, cpu: 70, memory: 80, down: 300, up: 0},
@@ -117,11 +119,15 @@ func TestScalePoliciesAreAggressiveOutConservativeIn(t *testing.T) {
 		{"openwan-api-hpa", "spec.behavior.scaleUp.policies.1", map[string]any{"type": "Pods", "value": 4.0, "periodSeconds": 15.0}},
 		{"openwan-api-hpa", "spec.behavior.scaleDown.policies.0", map[string]any{"type": "Percent", "value": 10.0, "periodSeconds": 60.0}},
 		{"openwan-api-hpa", "spec.behavior.scaleDown.policies.1", map[string]any{"type": "Pods", "value": 1.0, "periodSeconds": 60.0}},
-		{"openwan-worker-hpa", "spec.behavior.scaleDown.policies.0", map[string]any{"type": "Pods", "value": 1.0, "periodSeconds": 120.0}},
-		{"openwan-worker-hpa", "spec.scaleTargetRef.name", "openwan-worker"},
+		{"openwan-worker", "spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.policies.0", map[string]any{"type": "Pods", "value": 1.0, "periodSeconds": 120.0}},
+		{"openwan-worker", "spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleUp.policies.1", map[string]any{"type": "Pods", "value": 4.0, "periodSeconds": 15.0}},
 	}
 	for _, tt := range tests {
-		got := input(t, p, hpaType, tt.name, tt.path)
+		typ := hpaType
+		if tt.name == "openwan-worker" {
+			typ = scaledObjectType
+		}
+		got := input(t, p, typ, tt.name, tt.path)
 		if !equalJSON(got, tt.want) {
 			t.Errorf("%s %s = %v, want %v", tt.name, tt.path, got, tt.want)
 		}
@@ -341,7 +347,7 @@ func TestNodePoolTooSmallForHPAIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg["openwan:cluster"] = `{"publicAccessCidrs": ["198.51.100.0/24"], "nodePools": {"api": {"size": {"min": 2, "max": 5}, "desired": 3}}}`
+	cfg["openwan:cluster"] = `{"publicAccessCidrs": ["198.51.100.0/24"], "keda": {"enabled": true}, "nodePools": {"api": {"size": {"min": 2, "max": 5}, "desired": 3}}}`
 	_, err = plan.Run("prod", cfg, stacks.Build, plan.Options{})
 	want := "openwan:cluster.nodePools.api.size.max: 5 nodes cannot hold openwan:api.replicas.max 20 pods"
 	if err == nil || !strings.Contains(err.Error(), want) {
@@ -397,5 +403,84 @@ func TestStacksPassEveryMandatoryPolicy(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// TestProdWorkersScaleOnTheQueue pins the guide's queue-driven worker scaling: one ScaledObject
+// with the CPU, memory and queue-length triggers, the worker's bounds and behavior, the RabbitMQ
+// URL from the app's Secret, and no plain HPA next to it.
+func TestProdWorkersScaleOnTheQueue(t *testing.T) {
+	eachMode(t, func(t *testing.T, dryRun bool) {
+		p := runStack(t, "prod", dryRun)
+		if _, err := p.Get(hpaType, "openwan-worker-hpa"); err == nil {
+			t.Error("prod declares a plain worker HPA next to the ScaledObject")
+		}
+		so := "openwan-worker"
+		runChecks(t, p, []check{
+			{scaledObjectType, so, "spec.scaleTargetRef.name", "openwan-worker"},
+			{scaledObjectType, so, "spec.minReplicaCount", 2},
+			{scaledObjectType, so, "spec.maxReplicaCount", 10},
+			{scaledObjectType, so, "spec.advanced.horizontalPodAutoscalerConfig.name", "openwan-worker-hpa"},
+			{scaledObjectType, so, "spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds", 600},
+			{scaledObjectType, so, "spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleUp.stabilizationWindowSeconds", 0},
+			{scaledObjectType, so, "spec.triggers.0.type", "cpu"},
+			{scaledObjectType, so, "spec.triggers.0.metadata.value", "75"},
+			{scaledObjectType, so, "spec.triggers.1.type", "memory"},
+			{scaledObjectType, so, "spec.triggers.1.metadata.value", "85"},
+			{scaledObjectType, so, "spec.triggers.2.type", "rabbitmq"},
+			{scaledObjectType, so, "spec.triggers.2.metadata.queueName", "transcode"},
+			{scaledObjectType, so, "spec.triggers.2.metadata.mode", "QueueLength"},
+			{scaledObjectType, so, "spec.triggers.2.metadata.value", "50"},
+			{scaledObjectType, so, "spec.triggers.2.authenticationRef.name", "openwan-worker-rabbitmq"},
+			{"kubernetes:keda.sh/v1alpha1:TriggerAuthentication", "openwan-worker-rabbitmq", "spec.secretTargetRef.0",
+				map[string]any{"parameter": "host", "name": "openwan-app", "key": "RABBITMQ_URL"}},
+			{"kubernetes:helm.sh/v3:Release", "keda-release", "version", "2.18.0"},
+			{"kubernetes:helm.sh/v3:Release", "keda-release", "namespace", "keda"},
+		})
+	})
+}
+
+// TestOutputsCarryCapacityAndCost pins the capacity plan every preview shows for prod.
+func TestOutputsCarryCapacityAndCost(t *testing.T) {
+	p := runStack(t, "prod", true)
+	tests := []struct {
+		path string
+		want any
+	}{
+		{"capacity.api.peakRequestsPerMinute", 2500.0},
+		{"capacity.api.eksRequestsPerMinute", 5000.0},
+		{"capacity.api.ec2RequestsPerMinute", 10000.0},
+		{"capacity.database.total", 1250.0},
+		{"capacity.database.available", 1480.0},
+		{"monthlyCostUSD.monthlyUSD.baseline.total", 500.05},
+		{"monthlyCostUSD.monthlyUSD.min.total", 431.72},
+		{"monthlyCostUSD.monthlyUSD.max.total", 1600.16},
+		{"monthlyCostUSD.fleets.2.fleet", "openwan:ec2.api"},
+		{"monthlyCostUSD.fleets.2.instances.baseline", 3.25},
+	}
+	outputs := plan.Resource{URN: "outputs", Inputs: p.Outputs}
+	for _, tt := range tests {
+		got, err := outputs.Input(tt.path)
+		if err != nil || !equalJSON(got, tt.want) {
+			t.Errorf("output %s = %v (%v), want %v", tt.path, got, err, tt.want)
+		}
+	}
+}
+
+// TestDatabaseBudgetIsEnforced runs prod with a database that takes fewer connections than its
+// fleets open at their maxima: the stack is refused, naming both numbers, and declares nothing.
+func TestDatabaseBudgetIsEnforced(t *testing.T) {
+	cfg, err := plan.StackConfig("..", "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg["openwan:capacity"] = `{"database": {"maxConnections": 1000}}`
+	p, err := plan.Run("prod", cfg, stacks.Build, plan.Options{})
+	want := "openwan:capacity.database.maxConnections: 1000 minus 20 reserved leaves 980, below the 1250 connections the fleets open at their maxima"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("plan.Run() error = %v, want it to contain %q", err, want)
+	}
+	if len(p.Resources) != 0 {
+		t.Errorf("a refused stack declared %d resources", len(p.Resources))
 	}
 }

@@ -133,6 +133,9 @@ func TestSynthCheck(t *testing.T) {
 			"below the minimum of 3"},
 		{"bad policy config", []string{"--stack", "prod", "--dir", "../..", "--check", "--policy-config", badPolicyFile}, 1, nil,
 			"policy config: min-capacity.minimun: no such threshold (have [minimum])"},
+		{"database budget exceeded", []string{"--stack", "prod", "--check", "--dir",
+			stackReplacing(t, "prod", "maxConnections: 1500", "maxConnections: 1000")}, 1, nil,
+			"openwan:capacity.database.maxConnections: 1000 minus 20 reserved leaves 980, below the 1250 connections the fleets open at their maxima"},
 		{"policy config without check", []string{"--stack", "prod", "--policy-config", policyFile}, 2, nil, "--policy-config needs --check"},
 	}
 	for _, tt := range tests {

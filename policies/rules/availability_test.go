@@ -42,6 +42,9 @@ func TestMinCapacity(t *testing.T) {
 		{name: "a configured minimum of 3", config: Config{"min-capacity": {Params: map[string]any{"minimum": 3.0}}}, resources: []Resource{
 			res(typeGroup, "asg", `{"minSize": 2, "maxSize": 10}`),
 		}, want: []string{"Group asg: minSize is 2, below the minimum of 3; raise it to at least 3 (the stack config's min)"}},
+		{name: "KEDA ScaledObject min 1", resources: []Resource{
+			res(typeScaledObject, "so", `{"metadata": {"name": "openwan-worker"}, "spec": {"minReplicaCount": 1, "maxReplicaCount": 10}}`),
+		}, want: []string{"ScaledObject openwan-worker: spec.minReplicaCount is 1, below the minimum of 2; raise it to at least 2 (the stack config's min)"}},
 		{name: "unknown bounds are not judged", resources: []Resource{
 			res(typeGroup, "asg", `{"minSize": "[unknown]", "maxSize": 10}`),
 		}},
@@ -80,6 +83,11 @@ func TestAutoscalerOwnsReplicas(t *testing.T) {
 		{name: "no replicas under an HPA", resources: []Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK), other}},
 		{name: "fixed replicas under an HPA", resources: []Resource{res(typeHPA, "hpa", hpaOK), fixed}, want: []string{
 			"Deployment openwan-api: sets spec.replicas 3 but HorizontalPodAutoscaler openwan-api-hpa owns its replica count; leave spec.replicas unset",
+		}},
+		{name: "fixed replicas under a ScaledObject", resources: []Resource{
+			res(typeScaledObject, "so", `{"metadata": {"name": "w", "namespace": "openwan"}, "spec": {"scaleTargetRef": {"name": "openwan-api"}}}`), fixed,
+		}, want: []string{
+			"Deployment openwan-api: sets spec.replicas 3 but ScaledObject w owns its replica count; leave spec.replicas unset",
 		}},
 		{name: "an HPA in another namespace does not own it", resources: []Resource{
 			res(typeHPA, "hpa", `{"metadata": {"name": "h", "namespace": "other"}, "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "openwan-api"}}}`), fixed,

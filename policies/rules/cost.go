@@ -5,8 +5,13 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/openwan/openwan-infra/capacity"
+	"github.com/openwan/openwan-infra/stacks/config"
 )
+
+// prices are the default on-demand prices of openwan:capacity.prices (USD/hour). A rule sees
+// resources, not a stack's config, so it prices with the defaults; a stack's own price table
+// shows in its cost outputs.
+var prices = config.Defaults().Capacity.Prices
 
 // isSpotGroup reports whether a group buys any spot capacity: a mixed instances policy with an
 // on-demand share below 100 % above its base.
@@ -88,12 +93,12 @@ func (s *Stack) fleetsAtMax() []fleetAtMax {
 		}
 		var dearest float64
 		for _, t := range f.types {
-			it, ok := capacity.InstanceTypes[t]
+			price, ok := prices[t]
 			if !ok {
 				f.unpriced = append(f.unpriced, t)
 				continue
 			}
-			dearest = max(dearest, it.HourlyUSD)
+			dearest = max(dearest, price)
 		}
 		f.hourlyUSD = f.instances * dearest
 		out = append(out, f)
@@ -132,7 +137,7 @@ var maxHourlyCost = Rule{
 		slices.Sort(unpriced)
 		if unpriced = slices.Compact(unpriced); len(unpriced) > 0 {
 			out = append(out, Finding{URN: urn, Message: fmt.Sprintf(
-				"stack %s: no price for instance types %v, so they count $0; add them to capacity.InstanceTypes", s.Name, unpriced)})
+				"stack %s: no price for instance types %v, so they count $0; add them to the default openwan:capacity.prices", s.Name, unpriced)})
 		}
 		return out
 	},

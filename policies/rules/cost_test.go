@@ -40,7 +40,7 @@ func TestMaxHourlyCost(t *testing.T) {
 				"stack prod: instances at maximum cost $3.19/h, above the ceiling of $3.00/h (api-asg 10 x t3.medium = $0.42, worker-asg 10 x c5.xlarge|c5d.xlarge = $1.92, workers 5 x c5.xlarge = $0.85); lower the fleets' max or raise max-hourly-cost.maxHourlyUSD",
 			}},
 		{name: "unpriced type", resources: []Resource{odd}, want: []string{
-			"stack prod: no price for instance types [p9.mega], so they count $0; add them to capacity.InstanceTypes",
+			"stack prod: no price for instance types [p9.mega], so they count $0; add them to the default openwan:capacity.prices",
 		}},
 	})
 }

@@ -21,6 +21,19 @@ type Cluster struct {
 	MetricsServer MetricsServer `json:"metricsServer"`
 	// ClusterAutoscaler is the cluster-autoscaler release that gives pending pods nodes.
 	ClusterAutoscaler ClusterAutoscaler `json:"clusterAutoscaler"`
+	// KEDA is the KEDA release that scales the workers on queue depth.
+	KEDA KEDA `json:"keda"`
+}
+
+// KEDA configures the KEDA Helm release (operator, metrics API server, admission webhooks).
+type KEDA struct {
+	// Enabled installs KEDA. Default false; openwan:worker.queueScaling needs it.
+	Enabled bool `json:"enabled"`
+	// ChartVersion pins the kedacore/keda chart. Default "2.18.0" (KEDA 2.18, which supports
+	// Kubernetes 1.32 to 1.34); bump it with the cluster's version.
+	ChartVersion string `json:"chartVersion"`
+	// Requests of each of KEDA's three pods. Default 100m CPU, 128 MiB.
+	Requests Quantity `json:"requests"`
 }
 
 // NodePools holds the two managed node groups of the cluster.

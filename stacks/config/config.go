@@ -26,6 +26,8 @@ type Config struct {
 	EC2 EC2 `json:"ec2"`
 	// Alerts is `openwan:alerts`: where alarms and scaling notifications go.
 	Alerts Alerts `json:"alerts"`
+	// Capacity is `openwan:capacity`: the capacity plan, database budget and prices.
+	Capacity Capacity `json:"capacity"`
 }
 
 // Range is an inclusive [Min, Max] replica or instance count.

@@ -39,6 +39,10 @@ func Defaults() Config {
 				ScaleDownUnneededSeconds: 600,
 				Requests:                 Quantity{CPUMillis: 100, MemoryMiB: 600},
 			},
+			KEDA: KEDA{
+				ChartVersion: "2.18.0",
+				Requests:     Quantity{CPUMillis: 100, MemoryMiB: 128},
+			},
 		},
 		App: App{
 			Namespace:  "openwan",
@@ -46,10 +50,11 @@ func Defaults() Config {
 			QueueName:  "transcode",
 			Region:     "us-east-1",
 		},
-		API:    defaultAPI(),
-		Worker: defaultWorker(),
-		EC2:    defaultEC2(),
-		Alerts: Alerts{ErrorRatePercent: 1},
+		API:      defaultAPI(),
+		Worker:   defaultWorker(),
+		EC2:      defaultEC2(),
+		Alerts:   Alerts{ErrorRatePercent: 1},
+		Capacity: defaultCapacity(),
 	}
 }
 
@@ -114,6 +119,7 @@ func defaultWorker() Service {
 		TerminationGracePeriodSeconds: 1800,
 		PreStopSleepSeconds:           15,
 		DBPoolSize:                    25,
+		QueueScaling:                  QueueTrigger{MessagesPerReplica: 50, HostSecretKey: "RABBITMQ_URL", PollingSeconds: 15},
 		Concurrency:                   1,
 	}
 }

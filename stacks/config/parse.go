@@ -8,7 +8,7 @@ import (
 )
 
 // Sections are the config keys of the `openwan` namespace, each one JSON object.
-var Sections = []string{"network", "cluster", "app", "api", "worker", "ec2", "alerts"}
+var Sections = []string{"network", "cluster", "app", "api", "worker", "ec2", "alerts", "capacity"}
 
 // Parse decodes the raw JSON of each present section (keyed by section name, e.g. "api") over
 // Defaults(), strictly: an unknown field is an error, so a typo never silently keeps a default.
@@ -17,7 +17,7 @@ func Parse(raw map[string]string) (Config, error) {
 	cfg := Defaults()
 	targets := map[string]any{
 		"network": &cfg.Network, "cluster": &cfg.Cluster, "app": &cfg.App, "api": &cfg.API,
-		"worker": &cfg.Worker, "ec2": &cfg.EC2, "alerts": &cfg.Alerts,
+		"worker": &cfg.Worker, "ec2": &cfg.EC2, "alerts": &cfg.Alerts, "capacity": &cfg.Capacity,
 	}
 	var errs []error
 	for _, section := range Sections {

@@ -7,11 +7,12 @@ import (
 
 func completeRaw() map[string]string {
 	return map[string]string{
-		"cluster": `{"publicAccessCidrs": ["203.0.113.0/24"]}`,
-		"app":     `{"redisAddress": "redis:6379", "s3Bucket": "media"}`,
-		"api":     `{"image": "api:1"}`,
-		"worker":  `{"image": "worker:1"}`,
-		"ec2":     `{"api": {"image": "api:1"}, "worker": {"image": "worker:1", "queue": {"dimensions": {"Queue": "transcode"}}}}`,
+		"cluster":  `{"publicAccessCidrs": ["203.0.113.0/24"]}`,
+		"app":      `{"redisAddress": "redis:6379", "s3Bucket": "media"}`,
+		"api":      `{"image": "api:1"}`,
+		"worker":   `{"image": "worker:1"}`,
+		"ec2":      `{"api": {"image": "api:1"}, "worker": {"image": "worker:1", "queue": {"dimensions": {"Queue": "transcode"}}}}`,
+		"capacity": `{"database": {"maxConnections": 2000}}`,
 	}
 }
 

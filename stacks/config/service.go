@@ -31,9 +31,28 @@ type Service struct {
 	PreStopSleepSeconds int `json:"preStopSleepSeconds"`
 	// DBPoolSize is the database connection pool of one pod (connections). Default 25.
 	DBPoolSize int `json:"dbPoolSize"`
+	// QueueScaling replaces the plain HPA with a KEDA ScaledObject that also scales on the job
+	// queue's length (workers only).
+	QueueScaling QueueTrigger `json:"queueScaling"`
 	// Concurrency is the jobs one pod runs at once (workers only; 0 for the API). Worker default 1:
 	// FFmpeg needs about one vCPU per job, and the request is sized for one job.
 	Concurrency int `json:"concurrency"`
+}
+
+// QueueTrigger is the KEDA ScaledObject of a queue consumer: the CPU and memory targets of the
+// service and a RabbitMQ queue-length trigger, under the same bounds and behavior. Never both it
+// and a plain HPA for one Deployment.
+type QueueTrigger struct {
+	// Enabled scales the service with a ScaledObject. Default false; needs openwan:cluster.keda.
+	Enabled bool `json:"enabled"`
+	// MessagesPerReplica is the queue length per pod the trigger holds (messages). Default 50,
+	// the guide's "queue depth > 50 messages per worker".
+	MessagesPerReplica int `json:"messagesPerReplica"`
+	// HostSecretKey is the key of openwan:app.secretName holding the RabbitMQ URL
+	// (amqp://user:password@host:5672/vhost). Default "RABBITMQ_URL".
+	HostSecretKey string `json:"hostSecretKey"`
+	// PollingSeconds is how often KEDA reads the queue (s). Default 15, the HPA's own sync period.
+	PollingSeconds int `json:"pollingSeconds"`
 }
 
 // Targets are average utilization targets of an autoscaler, in percent (0, 100].

@@ -44,6 +44,15 @@ func (c Config) Validate() error {
 	if c.EC2.Enabled || c.Cluster.Enabled {
 		c.App.validate(&p, "app")
 		c.Alerts.validate(&p, "alerts")
+		c.Capacity.validate(&p, "capacity")
+	}
+	if c.Cluster.Enabled {
+		if c.API.QueueScaling.Enabled {
+			p.addf("api.queueScaling.enabled", "the API consumes no queue; only openwan:worker.queueScaling may be on")
+		}
+		if c.Worker.QueueScaling.Enabled && !c.Cluster.KEDA.Enabled {
+			p.addf("worker.queueScaling.enabled", "needs KEDA: set openwan:cluster.keda.enabled true")
+		}
 	}
 	return errors.Join(p.errs...)
 }
@@ -100,6 +109,11 @@ func (c Cluster) validate(p *problems, key string) {
 		p.required(key+".clusterAutoscaler.chartVersion", c.ClusterAutoscaler.ChartVersion)
 		p.between(key+".clusterAutoscaler.scaleDownUnneededSeconds", c.ClusterAutoscaler.ScaleDownUnneededSeconds, 60, 3600)
 	}
+	if c.KEDA.Enabled {
+		p.required(key+".keda.chartVersion", c.KEDA.ChartVersion)
+		p.atLeast(key+".keda.requests.cpuMillis", c.KEDA.Requests.CPUMillis, 1)
+		p.atLeast(key+".keda.requests.memoryMiB", c.KEDA.Requests.MemoryMiB, 1)
+	}
 }
 
 func (n NodePool) validate(p *problems, key string) {
@@ -131,6 +145,11 @@ func (s Service) validate(p *problems, key string) {
 	p.bounds(key+".replicas", s.Replicas, 1, maxReplicas)
 	p.percent(key+".targets.cpuPercent", s.Targets.CPUPercent)
 	p.percent(key+".targets.memoryPercent", s.Targets.MemoryPercent)
+	if s.QueueScaling.Enabled {
+		p.between(key+".queueScaling.messagesPerReplica", s.QueueScaling.MessagesPerReplica, 1, 100_000)
+		p.required(key+".queueScaling.hostSecretKey", s.QueueScaling.HostSecretKey)
+		p.between(key+".queueScaling.pollingSeconds", s.QueueScaling.PollingSeconds, 5, 600)
+	}
 	s.ScaleUp.validate(p, key+".scaleUp")
 	s.ScaleDown.validate(p, key+".scaleDown")
 	if s.ScaleDown.StabilizationSeconds < s.ScaleUp.StabilizationSeconds {

@@ -16,6 +16,7 @@ func valid() Config {
 	c.EC2.API.Image = "openwan/api:1.0.0"
 	c.EC2.Worker.Image = "openwan/worker:1.0.0"
 	c.EC2.Worker.Queue.Dimensions = map[string]string{"Broker": "openwan", "Queue": "transcode"}
+	c.Capacity.Database.MaxConnections = 2000
 	return c
 }
 
@@ -54,6 +55,24 @@ func TestValidateReportsEachProblemWithItsKey(t *testing.T) {
 			`openwan:ec2.metadata.httpTokens: "v2" is not "required" or "optional"`},
 		{"metadata hop limit zero", func(c *Config) { c.EC2.Metadata.HopLimit = 0 },
 			"openwan:ec2.metadata.hopLimit: 0 is outside [1, 64]"},
+		{"database limit missing", func(c *Config) { c.Capacity.Database.MaxConnections = 0 },
+			"openwan:capacity.database.maxConnections: required: the database's max_connections, which every fleet's pool must fit under"},
+		{"spot discount of 100 %", func(c *Config) { c.Capacity.SpotDiscountPercent = 100 },
+			"openwan:capacity.spotDiscountPercent: 100 is outside [0, 99]"},
+		{"free instance type", func(c *Config) { c.Capacity.Prices["t3.medium"] = 0 },
+			"openwan:capacity.prices.t3.medium: 0 is outside (0, 1000] USD/hour"},
+		{"queue scaling without KEDA", func(c *Config) { c.Worker.QueueScaling.Enabled = true },
+			"openwan:worker.queueScaling.enabled: needs KEDA: set openwan:cluster.keda.enabled true"},
+		{"queue scaling on the API", func(c *Config) {
+			c.Cluster.KEDA.Enabled = true
+			c.API.QueueScaling = c.Worker.QueueScaling
+			c.API.QueueScaling.Enabled = true
+		}, "openwan:api.queueScaling.enabled: the API consumes no queue; only openwan:worker.queueScaling may be on"},
+		{"queue target zero", func(c *Config) {
+			c.Cluster.KEDA.Enabled = true
+			c.Worker.QueueScaling.Enabled = true
+			c.Worker.QueueScaling.MessagesPerReplica = 0
+		}, "openwan:worker.queueScaling.messagesPerReplica: 0 is outside [1, 100000]"},
 		{"empty image", func(c *Config) { c.API.Image = " " },
 			"openwan:api.image: must not be empty"},
 		{"unknown policy type", func(c *Config) { c.Worker.ScaleDown.Policies[0].Type = "Nodes" },

@@ -1,0 +1,209 @@
+package capacity
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/openwan/openwan-infra/stacks/config"
+)
+
+// Monthly is the guide's arithmetic: instances x hourly price x hours in a month (USD).
+func Monthly(instances, hourlyUSD float64, hoursPerMonth int) float64 {
+	return instances * hourlyUSD * float64(hoursPerMonth)
+}
+
+// Split is a monthly cost by purchase option (USD per month).
+type Split struct {
+	// OnDemand is the on-demand instances' cost.
+	OnDemand float64 `json:"onDemand"`
+	// Spot is the spot instances' cost, at the configured discount.
+	Spot float64 `json:"spot"`
+	// Total is OnDemand + Spot.
+	Total float64 `json:"total"`
+}
+
+func (s Split) plus(o Split) Split {
+	return Split{OnDemand: s.OnDemand + o.OnDemand, Spot: s.Spot + o.Spot, Total: s.Total + o.Total}
+}
+
+func (s Split) rounded() Split {
+	return Split{OnDemand: cents(s.OnDemand), Spot: cents(s.Spot), Total: cents(s.Total)}
+}
+
+// Levels is one figure at a fleet's minimum, its scheduled baseline and its maximum.
+type Levels[T any] struct {
+	// Min is the figure with every fleet at its minimum.
+	Min T `json:"min"`
+	// Baseline is the figure at each fleet's desired count, weighted over a week by its
+	// scheduled actions (business hours up, nights down).
+	Baseline T `json:"baseline"`
+	// Max is the figure with every fleet at its maximum.
+	Max T `json:"max"`
+}
+
+// FleetCost is what one fleet costs a month.
+type FleetCost struct {
+	// Fleet is the fleet's config key, e.g. "openwan:ec2.worker".
+	Fleet string `json:"fleet"`
+	// InstanceType is the type priced: the fleet's preferred (first) one.
+	InstanceType string `json:"instanceType"`
+	// Instances are the fleet's counts (instances or nodes; the baseline is a weekly average).
+	Instances Levels[float64] `json:"instances"`
+	// MonthlyUSD is the fleet's cost at each level.
+	MonthlyUSD Levels[Split] `json:"monthlyUSD"`
+}
+
+// StackCost is what a stack's instances cost a month: per fleet and in all. Load balancers, NAT
+// gateways, the EKS control plane, storage and data transfer come on top, as in the guide.
+type StackCost struct {
+	// Fleets are the node pools and Auto Scaling Groups of the stack.
+	Fleets []FleetCost `json:"fleets"`
+	// MonthlyUSD is the sum over the fleets.
+	MonthlyUSD Levels[Split] `json:"monthlyUSD"`
+	// ReservedSavingsUSD is what reserving every fleet's on-demand minimum would save a month
+	// at openwan:capacity.reservedDiscountPercent.
+	ReservedSavingsUSD float64 `json:"reservedSavingsUSD"`
+}
+
+// fleet is what pricing needs to know of one fleet.
+type fleet struct {
+	key, typeKey, instanceType string
+	instances                  Levels[float64]
+	// onDemand is how many of n instances are on-demand; the rest are spot.
+	onDemand func(n float64) float64
+}
+
+func allOnDemand(n float64) float64 { return n }
+func allSpot(float64) float64       { return 0 }
+
+func poolFleet(key string, p config.NodePool) fleet {
+	f := fleet{key: key, typeKey: key + ".instanceTypes[0]", instanceType: p.InstanceTypes[0], onDemand: allOnDemand,
+		instances: Levels[float64]{float64(p.Size.Min), float64(p.Desired), float64(p.Size.Max)}}
+	if p.Spot {
+		f.onDemand = allSpot
+	}
+	return f
+}
+
+func fleets(cfg config.Config) ([]fleet, error) {
+	var out []fleet
+	if cfg.Cluster.Enabled {
+		out = append(out,
+			poolFleet("openwan:cluster.nodePools.api", cfg.Cluster.NodePools.API),
+			poolFleet("openwan:cluster.nodePools.workers", cfg.Cluster.NodePools.Workers))
+	}
+	if cfg.EC2.Enabled {
+		api, err := groupLevels(cfg.EC2.API.Fleet, cfg.EC2.TimeZone)
+		if err != nil {
+			return nil, err
+		}
+		worker, err := groupLevels(cfg.EC2.Worker.Fleet, cfg.EC2.TimeZone)
+		if err != nil {
+			return nil, err
+		}
+		w := cfg.EC2.Worker
+		out = append(out,
+			fleet{key: "openwan:ec2.api", typeKey: "openwan:ec2.api.instanceType", instanceType: cfg.EC2.API.InstanceType,
+				instances: api, onDemand: allOnDemand},
+			fleet{key: "openwan:ec2.worker", typeKey: "openwan:ec2.worker.instanceTypes[0]", instanceType: w.InstanceTypes[0],
+				instances: worker, onDemand: func(n float64) float64 {
+					base := min(n, float64(w.OnDemandBase))
+					return base + (n-base)*float64(w.OnDemandPercentAboveBase)/100
+				}})
+	}
+	return out, nil
+}
+
+// groupLevels are an Auto Scaling Group's min, scheduled baseline and max.
+func groupLevels(f config.Fleet, timeZone string) (Levels[float64], error) {
+	baseline, err := ScheduledBaseline(f, timeZone)
+	return Levels[float64]{float64(f.Size.Min), baseline, float64(f.Size.Max)}, err
+}
+
+// ScheduledBaseline is a group's desired capacity averaged over a week of its scheduled actions
+// (instances): each action holds its desired count from its cron time until the next action.
+// Without actions it is the group's desired count.
+func ScheduledBaseline(f config.Fleet, timeZone string) (float64, error) {
+	if len(f.Schedules) == 0 {
+		return float64(f.Desired), nil
+	}
+	loc, err := time.LoadLocation(timeZone)
+	if err != nil {
+		return 0, err
+	}
+	type action struct {
+		cron    config.Cron
+		desired int
+	}
+	var actions []action
+	for _, name := range slices.Sorted(maps.Keys(f.Schedules)) {
+		a := f.Schedules[name]
+		c, err := config.ParseCron(a.Recurrence)
+		if err != nil {
+			return 0, fmt.Errorf("schedule %s: %w", name, err)
+		}
+		actions = append(actions, action{c, a.Desired})
+	}
+	// Two weeks from a Monday: the first settles which action holds at the start of a week,
+	// the second is measured.
+	const week = 7 * 24 * 60
+	start := time.Date(2024, time.January, 1, 0, 0, 0, 0, loc)
+	desired, sum := f.Desired, 0
+	for minute := range 2 * week {
+		t := start.Add(time.Duration(minute) * time.Minute)
+		for _, a := range actions {
+			if a.cron.Matches(t) {
+				desired = a.desired
+			}
+		}
+		if minute >= week {
+			sum += desired
+		}
+	}
+	return float64(sum) / week, nil
+}
+
+// Cost prices every fleet of the stack at its minimum, scheduled baseline and maximum, on-demand
+// and spot apart, with the prices of openwan:capacity.prices.
+func Cost(cfg config.Config) (StackCost, error) {
+	c := cfg.Capacity
+	fs, err := fleets(cfg)
+	if err != nil {
+		return StackCost{}, err
+	}
+	var out StackCost
+	var errs []error
+	for _, f := range fs {
+		price, ok := c.Prices[f.instanceType]
+		if !ok {
+			errs = append(errs, fmt.Errorf("openwan:capacity.prices: no price for %s (%s)", f.instanceType, f.typeKey))
+			continue
+		}
+		split := func(n float64) Split {
+			od := f.onDemand(n)
+			s := Split{
+				OnDemand: Monthly(od, price, c.HoursPerMonth),
+				Spot:     Monthly(n-od, price*(1-float64(c.SpotDiscountPercent)/100), c.HoursPerMonth),
+			}
+			s.Total = s.OnDemand + s.Spot
+			return s
+		}
+		fc := FleetCost{Fleet: f.key, InstanceType: f.instanceType, Instances: Levels[float64]{
+			Min: f.instances.Min, Baseline: math.Round(f.instances.Baseline*100) / 100, Max: f.instances.Max,
+		}}
+		lv := Levels[Split]{split(f.instances.Min), split(f.instances.Baseline), split(f.instances.Max)}
+		out.MonthlyUSD = Levels[Split]{out.MonthlyUSD.Min.plus(lv.Min), out.MonthlyUSD.Baseline.plus(lv.Baseline), out.MonthlyUSD.Max.plus(lv.Max)}
+		out.ReservedSavingsUSD += lv.Min.OnDemand * float64(c.ReservedDiscountPercent) / 100
+		fc.MonthlyUSD = Levels[Split]{lv.Min.rounded(), lv.Baseline.rounded(), lv.Max.rounded()}
+		out.Fleets = append(out.Fleets, fc)
+	}
+	out.MonthlyUSD = Levels[Split]{out.MonthlyUSD.Min.rounded(), out.MonthlyUSD.Baseline.rounded(), out.MonthlyUSD.Max.rounded()}
+	out.ReservedSavingsUSD = cents(out.ReservedSavingsUSD)
+	return out, errors.Join(errs...)
+}
+
+func cents(usd float64) float64 { return math.Round(usd*100) / 100 }

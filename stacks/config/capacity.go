@@ -1,0 +1,121 @@
+package config
+
+import (
+	"maps"
+	"slices"
+)
+
+// Capacity is `openwan:capacity`: the guide's capacity plan (per-instance throughput, jobs per
+// worker, database connections, prices). The program refuses a stack whose fleets cannot carry
+// the planned peak or would open more database connections than the database takes, and exports
+// what the stack costs.
+type Capacity struct {
+	// API is what one API instance serves.
+	API APICapacity `json:"api"`
+	// Worker is what one transcoding job needs.
+	Worker WorkerCapacity `json:"worker"`
+	// Database is the database every fleet shares.
+	Database Database `json:"database"`
+	// Prices are on-demand prices by instance type (USD per hour). Default: us-east-1 Linux
+	// prices, t3.medium 0.0416 and c5.xlarge 0.17 as in the guide's cost estimate.
+	Prices map[string]float64 `json:"prices"`
+	// SpotDiscountPercent is the saving of spot over on-demand capacity (percent). Default 50,
+	// the guide's "50% cost savings".
+	SpotDiscountPercent int `json:"spotDiscountPercent"`
+	// ReservedDiscountPercent is the saving of reserved instances over on-demand (percent).
+	// Default 40, the guide's figure; the cost outputs show what reserving each fleet's
+	// on-demand minimum would save.
+	ReservedDiscountPercent int `json:"reservedDiscountPercent"`
+	// HoursPerMonth converts hourly to monthly cost (hours). Default 730, the guide's month.
+	HoursPerMonth int `json:"hoursPerMonth"`
+}
+
+// APICapacity is the guide's "API Service (per instance)".
+type APICapacity struct {
+	// ReferenceInstanceType is the instance the figures were measured on. Default "t3.medium".
+	// Other types and pods are scaled by their vCPU or CPU request.
+	ReferenceInstanceType string `json:"referenceInstanceType"`
+	// RequestsPerMinute one reference instance serves at AtCPUPercent (requests/minute).
+	// Default 1000, which is also the guide's per-instance scale-out trigger.
+	RequestsPerMinute int `json:"requestsPerMinute"`
+	// AtCPUPercent is the CPU utilization at RequestsPerMinute (percent). Default 70: the load
+	// test's 2500 requests/minute on three instances ran at ~60 % CPU, 833 per instance.
+	AtCPUPercent int `json:"atCpuPercent"`
+	// ConcurrentRequests one reference instance holds open (requests). Default 500.
+	ConcurrentRequests int `json:"concurrentRequests"`
+	// PeakRequestsPerMinute is the load every API fleet must carry at its maximum, at its CPU
+	// target (requests/minute). Default 2500, the guide's load test with 1000 concurrent users.
+	PeakRequestsPerMinute int `json:"peakRequestsPerMinute"`
+}
+
+// WorkerCapacity is the guide's "Worker Service (per instance)": FFmpeg's needs per job.
+type WorkerCapacity struct {
+	// JobCPUMillis is the CPU one transcoding job uses (millicores). Default 1000: "~1 CPU per job".
+	JobCPUMillis int `json:"jobCpuMillis"`
+	// JobMemoryMiB is the memory one job uses (MiB). Default 1536, within the guide's 1-2 GB.
+	JobMemoryMiB int `json:"jobMemoryMiB"`
+}
+
+// Database is the database the API and the workers share.
+type Database struct {
+	// MaxConnections is the database's max_connections. Required: every fleet at its maximum,
+	// times its pool size, must fit under it.
+	MaxConnections int `json:"maxConnections"`
+	// ReservedConnections are kept free for administration, migrations and monitoring
+	// (connections). Default 20.
+	ReservedConnections int `json:"reservedConnections"`
+}
+
+func defaultCapacity() Capacity {
+	return Capacity{
+		API: APICapacity{
+			ReferenceInstanceType: "t3.medium",
+			RequestsPerMinute:     1000,
+			AtCPUPercent:          70,
+			ConcurrentRequests:    500,
+			PeakRequestsPerMinute: 2500,
+		},
+		Worker:   WorkerCapacity{JobCPUMillis: 1000, JobMemoryMiB: 1536},
+		Database: Database{ReservedConnections: 20},
+		Prices: map[string]float64{
+			"t3.medium":  0.0416,
+			"t3.large":   0.0832,
+			"m5.large":   0.096,
+			"m5.xlarge":  0.192,
+			"c5.large":   0.085,
+			"c5.xlarge":  0.17,
+			"c5a.xlarge": 0.154,
+			"c5d.xlarge": 0.192,
+			"c6i.xlarge": 0.17,
+			"c6a.xlarge": 0.153,
+			"c5.2xlarge": 0.34,
+		},
+		SpotDiscountPercent:     50,
+		ReservedDiscountPercent: 40,
+		HoursPerMonth:           730,
+	}
+}
+
+func (c Capacity) validate(p *problems, key string) {
+	p.required(key+".api.referenceInstanceType", c.API.ReferenceInstanceType)
+	p.between(key+".api.requestsPerMinute", c.API.RequestsPerMinute, 1, 1_000_000)
+	p.percent(key+".api.atCpuPercent", c.API.AtCPUPercent)
+	p.between(key+".api.concurrentRequests", c.API.ConcurrentRequests, 1, 1_000_000)
+	p.between(key+".api.peakRequestsPerMinute", c.API.PeakRequestsPerMinute, 1, 100_000_000)
+	p.between(key+".worker.jobCpuMillis", c.Worker.JobCPUMillis, 1, 64_000)
+	p.between(key+".worker.jobMemoryMiB", c.Worker.JobMemoryMiB, 1, 512_000)
+	if c.Database.MaxConnections == 0 {
+		p.addf(key+".database.maxConnections", "required: the database's max_connections, which every fleet's pool must fit under")
+	} else {
+		p.between(key+".database.maxConnections", c.Database.MaxConnections, 1, 262_143) // PostgreSQL's limit
+	}
+	p.between(key+".database.reservedConnections", c.Database.ReservedConnections, 0, 262_143)
+	p.between(key+".spotDiscountPercent", c.SpotDiscountPercent, 0, 99)
+	p.between(key+".reservedDiscountPercent", c.ReservedDiscountPercent, 0, 99)
+	p.between(key+".hoursPerMonth", c.HoursPerMonth, 672, 744)
+	for _, name := range slices.Sorted(maps.Keys(c.Prices)) {
+		if price := c.Prices[name]; price <= 0 || price > 1000 {
+			p.addf(key+".prices."+name, "%v is outside (0, 1000] USD/hour", price)
+		}
+	}
+}
