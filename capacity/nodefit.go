@@ -80,9 +80,9 @@ func NodesNeeded(t InstanceType, replicas int, requests, extra config.Quantity) 
 	return nodes, true
 }
 
-// smallest returns the pool's type with the least vCPU, then memory: node fit must hold on
+// Smallest returns the pool's type with the least vCPU, then memory: node fit must hold on
 // whichever interchangeable type the pool gets.
-func smallest(key string, names []string) (string, InstanceType, error) {
+func Smallest(key string, names []string) (string, InstanceType, error) {
 	var bestName string
 	var best InstanceType
 	for i, name := range names {
@@ -104,6 +104,16 @@ func CheckNodeFit(c config.Config) error {
 	if !c.Cluster.Enabled {
 		return nil
 	}
+	addOns := AddOns(c)
+	return errors.Join(
+		fit("cluster.nodePools.api", c.Cluster.NodePools.API, "api", c.API, addOns),
+		fit("cluster.nodePools.workers", c.Cluster.NodePools.Workers, "worker", c.Worker, config.Quantity{}),
+	)
+}
+
+// AddOns are the requests of what runs on the API pool besides the API pods: CoreDNS,
+// metrics-server, and cluster-autoscaler and KEDA where enabled.
+func AddOns(c config.Config) config.Quantity {
 	addOns := config.Quantity{
 		CPUMillis: coreDNSCPUMillis + c.Cluster.MetricsServer.Replicas*c.Cluster.MetricsServer.Requests.CPUMillis,
 		MemoryMiB: coreDNSMemoryMiB + c.Cluster.MetricsServer.Replicas*c.Cluster.MetricsServer.Requests.MemoryMiB,
@@ -116,14 +126,11 @@ func CheckNodeFit(c config.Config) error {
 		addOns.CPUMillis += kedaPods * c.Cluster.KEDA.Requests.CPUMillis
 		addOns.MemoryMiB += kedaPods * c.Cluster.KEDA.Requests.MemoryMiB
 	}
-	return errors.Join(
-		fit("cluster.nodePools.api", c.Cluster.NodePools.API, "api", c.API, addOns),
-		fit("cluster.nodePools.workers", c.Cluster.NodePools.Workers, "worker", c.Worker, config.Quantity{}),
-	)
+	return addOns
 }
 
 func fit(poolKey string, pool config.NodePool, serviceKey string, svc config.Service, addOns config.Quantity) error {
-	name, t, err := smallest(poolKey+".instanceTypes", pool.InstanceTypes)
+	name, t, err := Smallest(poolKey+".instanceTypes", pool.InstanceTypes)
 	if err != nil {
 		return err
 	}

@@ -85,7 +85,7 @@ func Throughput(cfg config.Config) (APIThroughput, error) {
 // what the smallest of openwan:ec2.worker.instanceTypes holds, so any type the group launches
 // can carry it.
 func WorkerInstanceJobs(cfg config.Config) (int, error) {
-	name, t, err := smallest("ec2.worker.instanceTypes", cfg.EC2.Worker.InstanceTypes)
+	name, t, err := Smallest("ec2.worker.instanceTypes", cfg.EC2.Worker.InstanceTypes)
 	if err != nil {
 		return 0, err
 	}

@@ -1,0 +1,93 @@
+// Command simulate replays a load trace through a stack's autoscalers before anything is
+// deployed, prints a summary per fleet and writes a plot (SVG and PNG) and the series (CSV).
+//
+//	go run ./cmd/simulate --stack prod --trace business-week [--dir .] [--out simulation-out]
+//	go run ./cmd/simulate --stack prod --trace my-trace.csv
+//
+// --trace is a built-in scenario (load-test, business-week, spike, noisy, queue-burst) or a CSV
+// file with the header "seconds,requests_per_minute,queue_depth". Exit 0 on success, 1 on a
+// config, trace or output error, 2 on bad flags.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/openwan/openwan-infra/simulation"
+	"github.com/openwan/openwan-infra/stacks/config"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	stack := flags.String("stack", "", "stack whose Pulumi.<stack>.yaml to simulate (required)")
+	traceArg := flags.String("trace", "", "built-in trace ("+strings.Join(simulation.BuiltinNames(), ", ")+") or a CSV file (required)")
+	dir := flags.String("dir", ".", "directory holding the Pulumi.<stack>.yaml files")
+	out := flags.String("out", "simulation-out", "directory the plot and the series are written to")
+	if err := flags.Parse(args); err != nil {
+		return 2
+	}
+	if *stack == "" || *traceArg == "" {
+		fmt.Fprintln(stderr, "simulate: --stack and --trace are required")
+		return 2
+	}
+	if err := simulate(*dir, *stack, *traceArg, *out, stdout); err != nil {
+		fmt.Fprintf(stderr, "simulate: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func simulate(dir, stack, traceArg, out string, stdout io.Writer) error {
+	cfg, err := config.FromStackFile(dir, stack)
+	if err != nil {
+		return err
+	}
+	trace, err := loadTrace(traceArg)
+	if err != nil {
+		return err
+	}
+	res, err := simulation.Simulate(cfg, trace, simulation.Defaults())
+	if err != nil {
+		return err
+	}
+	if err := printSummary(stdout, stack, res); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	base := filepath.Join(out, stack+"-"+trace.Name)
+	if err := writeSeries(base+".csv", res); err != nil {
+		return err
+	}
+	for _, ext := range []string{".svg", ".png"} {
+		if err := writePlot(base+ext, stack, res); err != nil {
+			return err
+		}
+	}
+	_, err = fmt.Fprintf(stdout, "\nwrote %s.svg, %s.png, %s.csv\n", base, base, base)
+	return err
+}
+
+// loadTrace is a built-in trace by name, else a CSV file.
+func loadTrace(arg string) (simulation.Trace, error) {
+	if build, ok := simulation.Builtin[arg]; ok {
+		return build(), nil
+	}
+	f, err := os.Open(arg)
+	if err != nil {
+		return simulation.Trace{}, fmt.Errorf("trace %q is neither a built-in (%s) nor a readable CSV file: %w",
+			arg, strings.Join(simulation.BuiltinNames(), ", "), err)
+	}
+	defer f.Close()
+	return simulation.ReadCSV(strings.TrimSuffix(filepath.Base(arg), filepath.Ext(arg)), f)
+}

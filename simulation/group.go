@@ -1,0 +1,205 @@
+package simulation
+
+import (
+	"maps"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/openwan/openwan-infra/capacity"
+	"github.com/openwan/openwan-infra/stacks/config"
+)
+
+// Target tracking's alarms, as AWS creates them for a 1-minute metric: scale-out after 3
+// consecutive breaching minutes. (Scale-in by target tracking is disabled in this stack: the
+// all-signals-low alarm does it.)
+const trackingOutMinutes = 3
+
+// groupFleet is an Auto Scaling Group under the stack's policies: target tracking on CPU,
+// memory (and backlog per instance for workers), step scaling on requests per target (API), the
+// all-signals-low scale-in alarm, and the scheduled actions.
+type groupFleet struct {
+	name   string
+	worker bool
+	fleet  config.Fleet
+	opts   Options
+
+	minSize, maxSize, desired int
+	inService                 int
+	launching                 []time.Duration // InService times
+
+	schedules []scheduled
+	clock     time.Time // wall clock of offset 0, in the group's time zone
+
+	perInstanceRPM float64 // API: requests/minute at 100 % CPU
+	requests       config.RequestScaling
+	queue          config.QueueScaling
+	jobs           int // worker: jobs per instance
+	job            config.WorkerCapacity
+	instance       capacity.InstanceType
+
+	cpuHigh, memHigh, backlogHigh, requestsHigh int // consecutive breaching minutes
+	lowMinutes                                  int
+	lastStep, lastScaleIn                       time.Duration
+
+	onDemand            func(n int) float64
+	price, spotDiscount float64
+}
+
+type scheduled struct {
+	cron                  config.Cron
+	min, max, desiredSize int
+}
+
+func newGroupFleet(cfg config.Config, name string, f config.Fleet, instanceType string, start time.Time, opts Options) (*groupFleet, error) {
+	_, t, err := capacity.Smallest("ec2", []string{instanceType})
+	if err != nil {
+		return nil, err
+	}
+	loc, err := time.LoadLocation(cfg.EC2.TimeZone)
+	if err != nil {
+		return nil, err
+	}
+	g := &groupFleet{
+		name: name, fleet: f, opts: opts,
+		minSize: f.Size.Min, maxSize: f.Size.Max, desired: f.Desired, inService: f.Desired,
+		clock: start.In(loc), instance: t, job: cfg.Capacity.Worker,
+		lastStep: -time.Hour, lastScaleIn: -time.Hour,
+		price: cfg.Capacity.Prices[instanceType], spotDiscount: float64(cfg.Capacity.SpotDiscountPercent) / 100,
+		onDemand: func(n int) float64 { return float64(n) },
+	}
+	for _, key := range slices.Sorted(maps.Keys(f.Schedules)) {
+		a := f.Schedules[key]
+		c, err := config.ParseCron(a.Recurrence)
+		if err != nil {
+			return nil, err
+		}
+		g.schedules = append(g.schedules, scheduled{c, a.Min, a.Max, a.Desired})
+	}
+	return g, nil
+}
+
+// utilization is the in-service instances' average CPU and memory (percent).
+func (g *groupFleet) utilization(p Point) (cpu, mem float64) {
+	if g.inService == 0 {
+		return 0, 0
+	}
+	n := float64(g.inService)
+	if g.worker {
+		busy := math.Min(p.QueueDepth, n*float64(g.jobs))
+		cpu = busy * float64(g.job.JobCPUMillis) / (n * float64(g.instance.VCPU*1000)) * 100
+		mem = busy * float64(g.job.JobMemoryMiB) / (n * float64(g.instance.MemoryMiB)) * 100
+		return math.Min(cpu, 100), mem
+	}
+	cpu = math.Min(p.RequestsPerMinute/(n*g.perInstanceRPM)*100, 100)
+	return cpu, g.opts.MemoryIdlePercent + g.opts.MemoryPerCPU*cpu
+}
+
+func (g *groupFleet) step(now time.Duration, p Point) sample {
+	for len(g.launching) > 0 && g.launching[0] <= now {
+		g.inService++
+		g.launching = g.launching[1:]
+	}
+	cpu, mem := g.utilization(p)
+	perInstance := 0.0
+	if g.inService > 0 {
+		perInstance = p.RequestsPerMinute / float64(g.inService)
+		if g.worker {
+			perInstance = p.QueueDepth / float64(g.inService)
+		}
+	}
+	if now%time.Minute == 0 {
+		g.minute(now, cpu, mem, perInstance)
+	}
+	g.converge(now)
+
+	load, overloaded, atTarget := p.RequestsPerMinute, false, cpu <= float64(g.fleet.Targets.CPUPercent)
+	if g.worker {
+		load = p.QueueDepth
+		overloaded = g.inService == 0 || perInstance > float64(g.queue.ScaleOutPerInstance)
+		atTarget = !overloaded
+	} else {
+		overloaded = p.RequestsPerMinute > float64(g.inService)*g.perInstanceRPM
+	}
+	paid := g.inService + len(g.launching)
+	od := g.onDemand(paid)
+	return sample{
+		load: load, desired: g.desired, ready: g.inService, paid: paid, cpu: cpu, mem: mem,
+		overloaded: overloaded, atTarget: atTarget,
+		costPerHour: od*g.price + (float64(paid)-od)*g.price*(1-g.spotDiscount),
+	}
+}
+
+// minute is one CloudWatch period: schedules, alarms and the policies they trigger.
+func (g *groupFleet) minute(now time.Duration, cpu, mem, perInstance float64) {
+	wall := g.clock.Add(now)
+	for _, s := range g.schedules {
+		if s.cron.Matches(wall) {
+			g.minSize, g.maxSize, g.desired = s.min, s.max, s.desiredSize
+		}
+	}
+	count := func(n *int, breaching bool) int {
+		if breaching {
+			*n++
+		} else {
+			*n = 0
+		}
+		return *n
+	}
+	n := float64(g.inService)
+	// Target tracking (out only): the capacity that brings the metric to its target, counting
+	// the instances still launching as already there.
+	track := func(counter *int, metric, target float64) {
+		if count(counter, metric > target) >= trackingOutMinutes && n > 0 {
+			g.desired = max(g.desired, int(math.Ceil(n*metric/target)))
+		}
+	}
+	track(&g.cpuHigh, cpu, float64(g.fleet.Targets.CPUPercent))
+	track(&g.memHigh, mem, float64(g.fleet.Targets.MemoryPercent))
+	low := cpu < float64(g.fleet.ScaleIn.CPUBelowPercent) && mem < float64(g.fleet.ScaleIn.MemoryBelowPercent)
+	if g.worker {
+		track(&g.backlogHigh, perInstance, float64(g.queue.ScaleOutPerInstance))
+		low = low && perInstance < float64(g.queue.ScaleInPerInstance)
+	} else {
+		// Step scaling on requests per target: two breaching minutes, then the step of the
+		// breach adds a share of the group, at most once per instance warm-up.
+		threshold := float64(g.requests.ScaleOutPerMinute)
+		if count(&g.requestsHigh, perInstance > threshold) >= 2 && now-g.lastStep >= time.Duration(g.fleet.InstanceWarmupSeconds)*time.Second {
+			breach := (perInstance - threshold) / threshold * 100
+			add := 0
+			for _, s := range g.requests.Steps {
+				if breach >= float64(s.BreachPercent) {
+					add = s.AddPercent
+				}
+			}
+			g.desired += max(1, int(math.Ceil(float64(g.desired)*float64(add)/100)))
+			g.lastStep = now
+		}
+		low = low && perInstance < float64(g.requests.ScaleInPerMinute)
+	}
+	// The all-signals-low alarm removes one instance per cooldown.
+	if count(&g.lowMinutes, low) >= g.fleet.ScaleIn.Minutes && now-g.lastScaleIn >= time.Duration(g.fleet.ScaleIn.CooldownSeconds)*time.Second {
+		g.desired--
+		g.lastScaleIn = now
+	}
+	g.desired = min(max(g.desired, g.minSize), g.maxSize)
+}
+
+// converge launches or terminates instances towards the desired capacity.
+func (g *groupFleet) converge(now time.Duration) {
+	for g.inService+len(g.launching) < g.desired {
+		g.launching = append(g.launching, now+g.opts.InstanceBoot)
+	}
+	for g.inService+len(g.launching) > g.desired {
+		if len(g.launching) > 0 {
+			g.launching = g.launching[:len(g.launching)-1]
+		} else {
+			g.inService--
+		}
+	}
+}
+
+// interrupt reclaims count instances; the group launches replacements.
+func (g *groupFleet) interrupt(count int) {
+	g.inService -= min(count, g.inService)
+}

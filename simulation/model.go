@@ -1,0 +1,56 @@
+package simulation
+
+import "time"
+
+// Options are the model's assumptions beyond the stack config. Defaults documents each default
+// and why it is honest.
+type Options struct {
+	// Step is the simulation's time step; the HPA syncs every step. Default 15 s, the
+	// controller's sync period.
+	Step time.Duration
+	// PodStart is from a pod being scheduled on a node with room to passing its readiness probe
+	// (image cached). Default 30 s.
+	PodStart time.Duration
+	// NodeProvision is from cluster-autoscaler seeing a pending pod to the new node being Ready:
+	// its scan, the EC2 launch, boot, and kubelet registration. Default 150 s.
+	NodeProvision time.Duration
+	// InstanceBoot is from an Auto Scaling Group launching an instance to it being InService and
+	// serving: boot, user data, container start, first health check. Default 60 s, the guide's
+	// "new instance healthy in under 60 s".
+	InstanceBoot time.Duration
+	// MemoryIdlePercent and MemoryPerCPU model an API process's memory (percent of its request
+	// or of the instance): idle plus a share of CPU. Defaults 35 and 0.5, which reproduce the
+	// guide's load test (65 % memory at 60 % CPU).
+	MemoryIdlePercent, MemoryPerCPU float64
+	// FlapWindow is how soon a scale event in the opposite direction of the previous one counts
+	// as a reversal (flapping). Default 10 minutes.
+	FlapWindow time.Duration
+	// RecordEvery is the spacing of the recorded series (plots, CSV). Default 1 minute.
+	RecordEvery time.Duration
+	// Interruptions are spot interruptions to replay (optional).
+	Interruptions []Interruption
+}
+
+// Interruption takes Count instances or nodes of a spot fleet away at At.
+type Interruption struct {
+	// At is the offset from the trace's start.
+	At time.Duration
+	// Fleet is the fleet's name: "eks-worker" or "ec2-worker".
+	Fleet string
+	// Count is how many instances (nodes) are reclaimed.
+	Count int
+}
+
+// Defaults are the model's assumptions.
+func Defaults() Options {
+	return Options{
+		Step:              SyncPeriod,
+		PodStart:          30 * time.Second,
+		NodeProvision:     150 * time.Second,
+		InstanceBoot:      60 * time.Second,
+		MemoryIdlePercent: 35,
+		MemoryPerCPU:      0.5,
+		FlapWindow:        10 * time.Minute,
+		RecordEvery:       time.Minute,
+	}
+}

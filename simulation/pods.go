@@ -1,0 +1,217 @@
+package simulation
+
+import (
+	"math"
+	"time"
+
+	"github.com/openwan/openwan-infra/capacity"
+	"github.com/openwan/openwan-infra/stacks/config"
+)
+
+// podFleet is a Deployment under its HPA (or KEDA ScaledObject) on its node pool under
+// cluster-autoscaler.
+type podFleet struct {
+	name   string
+	worker bool
+	hpa    *HPA
+	svc    config.Service
+	opts   Options
+
+	// queueTarget is the KEDA queue trigger's messages per pod (0: no queue trigger).
+	queueTarget float64
+	// perPodRPM is what one API pod serves at 100 % of its CPU request (requests/minute).
+	perPodRPM float64
+	// limitPercent is the CPU limit as a percent of the request: the most a pod can use.
+	limitPercent float64
+	job          config.WorkerCapacity
+
+	desired  int
+	ready    int
+	starting []time.Duration // ready times of scheduled pods
+	pending  int             // pods waiting for a node
+
+	nodeType      capacity.InstanceType
+	podsPerNode   int
+	addOns        config.Quantity
+	pool          config.NodePool
+	nodes         int
+	nodesStarting []time.Duration
+	unneededSince time.Duration
+	scaleDownWait time.Duration
+	nodePrice     float64 // USD per node-hour, after the spot discount
+}
+
+func newPodFleet(cfg config.Config, name string, svc config.Service, pool config.NodePool, addOns config.Quantity, opts Options) (*podFleet, error) {
+	_, t, err := capacity.Smallest("cluster.nodePools", pool.InstanceTypes)
+	if err != nil {
+		return nil, err
+	}
+	perPod, err := capacity.RequestsPerMinute(cfg.Capacity, svc.Resources.Requests.CPUMillis, 100)
+	if err != nil {
+		return nil, err
+	}
+	price := cfg.Capacity.Prices[pool.InstanceTypes[0]]
+	if pool.Spot {
+		price *= 1 - float64(cfg.Capacity.SpotDiscountPercent)/100
+	}
+	f := &podFleet{
+		name: name, worker: svc.Concurrency > 0, hpa: NewHPA(svc), svc: svc, opts: opts,
+		perPodRPM:    perPod,
+		limitPercent: 100 * float64(svc.Resources.Limits.CPUMillis) / float64(svc.Resources.Requests.CPUMillis),
+		job:          cfg.Capacity.Worker,
+		desired:      svc.Replicas.Min, ready: svc.Replicas.Min,
+		nodeType: t, podsPerNode: capacity.PodsPerNode(t, svc.Resources.Requests), addOns: addOns, pool: pool,
+		unneededSince: -1, scaleDownWait: time.Duration(cfg.Cluster.ClusterAutoscaler.ScaleDownUnneededSeconds) * time.Second,
+		nodePrice: price,
+	}
+	if svc.QueueScaling.Enabled {
+		f.queueTarget = float64(svc.QueueScaling.MessagesPerReplica)
+	}
+	f.nodes = max(pool.Desired, f.nodesFor(f.desired))
+	return f, nil
+}
+
+// nodesFor is the node count pods need, add-ons included, within the pool's bounds.
+func (f *podFleet) nodesFor(pods int) int {
+	n, ok := capacity.NodesNeeded(f.nodeType, pods, f.svc.Resources.Requests, f.addOns)
+	if !ok {
+		n = f.pool.Size.Max
+	}
+	return min(max(n, f.pool.Size.Min), f.pool.Size.Max)
+}
+
+// room is how many pods the ready nodes hold.
+func (f *podFleet) room() int {
+	alloc, _ := capacity.Allocatable(f.nodeType)
+	addOnNodes := 0
+	if f.addOns.CPUMillis > 0 || f.addOns.MemoryMiB > 0 {
+		addOnNodes = max(ceilDiv(f.addOns.CPUMillis, alloc.CPUMillis), ceilDiv(f.addOns.MemoryMiB, alloc.MemoryMiB))
+	}
+	return max(0, f.nodes-addOnNodes) * f.podsPerNode
+}
+
+func ceilDiv(a, b int) int {
+	if b <= 0 {
+		return 0
+	}
+	return (a + b - 1) / b
+}
+
+// utilization is the ready pods' average CPU and memory (percent of request) under a load.
+func (f *podFleet) utilization(p Point) (cpu, mem float64) {
+	if f.ready == 0 {
+		return 0, 0
+	}
+	n := float64(f.ready)
+	if f.worker {
+		busy := math.Min(p.QueueDepth, n*float64(max(1, f.svc.Concurrency)))
+		cpu = busy * float64(f.job.JobCPUMillis) / (n * float64(f.svc.Resources.Requests.CPUMillis)) * 100
+		mem = busy * float64(f.job.JobMemoryMiB) / (n * float64(f.svc.Resources.Requests.MemoryMiB)) * 100
+		return math.Min(cpu, f.limitPercent), mem
+	}
+	cpu = math.Min(p.RequestsPerMinute/(n*f.perPodRPM)*100, f.limitPercent)
+	return cpu, f.opts.MemoryIdlePercent + f.opts.MemoryPerCPU*cpu
+}
+
+func (f *podFleet) step(now time.Duration, p Point) sample {
+	// Nodes and pods that finished starting.
+	for len(f.nodesStarting) > 0 && f.nodesStarting[0] <= now {
+		f.nodes++
+		f.nodesStarting = f.nodesStarting[1:]
+	}
+	for len(f.starting) > 0 && f.starting[0] <= now {
+		f.ready++
+		f.starting = f.starting[1:]
+	}
+	// The scheduler places pending pods where there is room.
+	for f.pending > 0 && f.ready+len(f.starting) < f.room() {
+		f.pending--
+		f.starting = append(f.starting, now+f.opts.PodStart)
+	}
+	f.autoscaleNodes(now)
+
+	cpu, mem := f.utilization(p)
+	metrics := []MetricSample{
+		{Average: cpu, Target: float64(f.svc.Targets.CPUPercent)},
+		{Average: mem, Target: float64(f.svc.Targets.MemoryPercent)},
+	}
+	current := f.desired
+	if f.queueTarget > 0 {
+		// An external AverageValue metric divides by the Deployment's replicas, ready or not.
+		metrics = append(metrics, MetricSample{Average: p.QueueDepth / float64(current), Target: f.queueTarget, AllPods: true})
+	}
+	if now%SyncPeriod == 0 {
+		f.resize(f.hpa.Sync(now, current, f.ready, metrics))
+	}
+
+	load, atTarget, overloaded := p.RequestsPerMinute, cpu <= float64(f.svc.Targets.CPUPercent), false
+	if f.worker {
+		load = p.QueueDepth
+		perReplica := math.Inf(1)
+		if f.ready > 0 {
+			perReplica = p.QueueDepth / float64(f.ready)
+		}
+		target := f.queueTarget
+		if target == 0 {
+			target = float64(max(1, f.svc.Concurrency))
+		}
+		overloaded, atTarget = perReplica > target, perReplica <= target
+	} else {
+		overloaded = p.RequestsPerMinute > float64(f.ready)*f.perPodRPM*f.limitPercent/100
+	}
+	return sample{
+		load: load, desired: f.desired, ready: f.ready, paid: f.ready + len(f.starting),
+		cpu: cpu, mem: mem, overloaded: overloaded, atTarget: atTarget,
+		costPerHour: float64(f.nodes+len(f.nodesStarting)) * f.nodePrice,
+	}
+}
+
+// resize moves the Deployment to n replicas: new pods wait for room, removed ones go from the
+// pending first, then the starting, then the ready.
+func (f *podFleet) resize(n int) {
+	for ; f.desired < n; f.desired++ {
+		f.pending++
+	}
+	for ; f.desired > n; f.desired-- {
+		switch {
+		case f.pending > 0:
+			f.pending--
+		case len(f.starting) > 0:
+			f.starting = f.starting[:len(f.starting)-1]
+		default:
+			f.ready--
+		}
+	}
+}
+
+// autoscaleNodes is cluster-autoscaler: nodes for pending pods at once, an unneeded node
+// removed after the scale-down delay.
+func (f *podFleet) autoscaleNodes(now time.Duration) {
+	needed := f.nodesFor(f.desired)
+	have := f.nodes + len(f.nodesStarting)
+	if f.pending > 0 && needed > have {
+		for range needed - have {
+			f.nodesStarting = append(f.nodesStarting, now+f.opts.NodeProvision)
+		}
+	}
+	if f.nodes > needed && len(f.nodesStarting) == 0 {
+		if f.unneededSince < 0 {
+			f.unneededSince = now
+		} else if now-f.unneededSince >= f.scaleDownWait {
+			f.nodes--
+			f.unneededSince = now
+		}
+	} else {
+		f.unneededSince = -1
+	}
+}
+
+// interrupt reclaims count nodes: their pods go back to pending, and cluster-autoscaler
+// replaces the nodes.
+func (f *podFleet) interrupt(count int) {
+	count = min(count, f.nodes)
+	f.nodes -= count
+	lost := min(f.ready, count*f.podsPerNode)
+	f.ready -= lost
+	f.pending += lost
+}

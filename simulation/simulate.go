@@ -1,0 +1,124 @@
+package simulation
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/openwan/openwan-infra/capacity"
+	"github.com/openwan/openwan-infra/stacks/config"
+)
+
+// Result is a simulation of every fleet a stack deploys over one trace.
+type Result struct {
+	// Trace is the trace's name; Duration its length.
+	Trace    string
+	Duration time.Duration
+	// Steps is the number of time steps simulated (per fleet).
+	Steps int
+	// Fleets are in the order eks-api, eks-worker, ec2-api, ec2-worker, those the stack has.
+	Fleets []FleetResult
+}
+
+// Fleet returns the named fleet's result.
+func (r *Result) Fleet(name string) (FleetResult, bool) {
+	for _, f := range r.Fleets {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return FleetResult{}, false
+}
+
+// stepper is one simulated fleet.
+type stepper interface {
+	step(now time.Duration, p Point) sample
+	interrupt(count int)
+}
+
+// Simulate replays trace through the fleets of cfg (the validated config the program deploys)
+// under opts, in steps of opts.Step.
+func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
+	if len(trace.Points) == 0 || trace.Points[0].At != 0 {
+		return nil, errors.New("simulate: the trace needs points, the first at 0")
+	}
+	if opts.Step <= 0 || SyncPeriod%opts.Step != 0 || time.Minute%opts.Step != 0 || opts.RecordEvery%opts.Step != 0 {
+		return nil, fmt.Errorf("simulate: step %v must divide 15 s and the record interval %v", opts.Step, opts.RecordEvery)
+	}
+	type running struct {
+		name string
+		s    stepper
+		t    *tracker
+	}
+	var fleets []running
+	end := trace.Duration()
+	add := func(name string, s stepper, cpu, mem int, desired int) {
+		fleets = append(fleets, running{name, s, newTracker(name, float64(cpu), float64(mem), opts, end, desired)})
+	}
+	if cfg.Cluster.Enabled {
+		api, err := newPodFleet(cfg, "eks-api", cfg.API, cfg.Cluster.NodePools.API, capacity.AddOns(cfg), opts)
+		if err != nil {
+			return nil, err
+		}
+		add("eks-api", api, cfg.API.Targets.CPUPercent, cfg.API.Targets.MemoryPercent, api.desired)
+		worker, err := newPodFleet(cfg, "eks-worker", cfg.Worker, cfg.Cluster.NodePools.Workers, config.Quantity{}, opts)
+		if err != nil {
+			return nil, err
+		}
+		worker.worker = true
+		add("eks-worker", worker, cfg.Worker.Targets.CPUPercent, cfg.Worker.Targets.MemoryPercent, worker.desired)
+	}
+	if cfg.EC2.Enabled {
+		e := cfg.EC2
+		api, err := newGroupFleet(cfg, "ec2-api", e.API.Fleet, e.API.InstanceType, trace.Start, opts)
+		if err != nil {
+			return nil, err
+		}
+		api.perInstanceRPM, err = capacity.RequestsPerMinute(cfg.Capacity, api.instance.VCPU*1000, 100)
+		if err != nil {
+			return nil, err
+		}
+		api.requests = e.API.Requests
+		add("ec2-api", api, e.API.Targets.CPUPercent, e.API.Targets.MemoryPercent, api.desired)
+
+		worker, err := newGroupFleet(cfg, "ec2-worker", e.Worker.Fleet, e.Worker.InstanceTypes[0], trace.Start, opts)
+		if err != nil {
+			return nil, err
+		}
+		worker.worker, worker.queue = true, e.Worker.Queue
+		if worker.jobs, err = capacity.WorkerInstanceJobs(cfg); err != nil {
+			return nil, err
+		}
+		base, pct := e.Worker.OnDemandBase, float64(e.Worker.OnDemandPercentAboveBase)/100
+		worker.onDemand = func(n int) float64 {
+			b := min(n, base)
+			return float64(b) + float64(n-b)*pct
+		}
+		add("ec2-worker", worker, e.Worker.Targets.CPUPercent, e.Worker.Targets.MemoryPercent, worker.desired)
+	}
+
+	cur := cursor{points: trace.Points}
+	steps := 0
+	next := 0 // the next interruption
+	for now := time.Duration(0); now < end; now += opts.Step {
+		for next < len(opts.Interruptions) && opts.Interruptions[next].At <= now {
+			in := opts.Interruptions[next]
+			for _, f := range fleets {
+				if f.name == in.Fleet {
+					f.s.interrupt(in.Count)
+				}
+			}
+			next++
+		}
+		p := cur.at(now)
+		for _, f := range fleets {
+			f.t.observe(now, f.s.step(now, p))
+		}
+		steps++
+	}
+	res := &Result{Trace: trace.Name, Duration: end, Steps: steps}
+	for _, f := range fleets {
+		res.Fleets = append(res.Fleets, f.t.result())
+	}
+	return res, nil
+}

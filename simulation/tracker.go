@@ -1,0 +1,148 @@
+package simulation
+
+import "time"
+
+// Series is a fleet over time, one sample per Options.RecordEvery.
+type Series struct {
+	// At are the sample times (offset from the trace's start).
+	At []time.Duration
+	// Load is the fleet's load: requests/minute for API fleets, queued jobs for worker fleets.
+	Load []float64
+	// Desired is the replica (pod or instance) count the autoscaler asks for.
+	Desired []float64
+	// Ready is the count serving.
+	Ready []float64
+	// CPU and Memory are the average utilization of the ready replicas (percent of request,
+	// or of the instance).
+	CPU, Memory []float64
+}
+
+// FleetResult is what one fleet did over a trace.
+type FleetResult struct {
+	// Name is "eks-api", "eks-worker", "ec2-api" or "ec2-worker".
+	Name string
+	// CPUTarget and MemoryTarget are its autoscaler's targets (percent).
+	CPUTarget, MemoryTarget float64
+	// Series are the recorded samples.
+	Series Series
+	// OverloadMinutes is the time its ready replicas could not serve the load even at full
+	// CPU (API), or held more than the queue target per replica (workers).
+	OverloadMinutes float64
+	// AboveTargetMinutes is the time its CPU was above the target.
+	AboveTargetMinutes float64
+	// PeakCPU is the highest CPU utilization seen; SteadyCPU the mean of the last 30 minutes.
+	PeakCPU, SteadyCPU float64
+	// ScaleEvents counts changes of the desired count; Reversals those that undo the previous
+	// change within Options.FlapWindow (flapping).
+	ScaleEvents, Reversals int
+	// TimeToCapacity is, for each step up in load (+50 % within a minute), the time until the
+	// fleet was back at or under its target; MaxTimeToCapacity the longest, -1 if one never was.
+	TimeToCapacity    []time.Duration
+	MaxTimeToCapacity time.Duration
+	// ReplicaHours are pod- or instance-hours served or starting.
+	ReplicaHours float64
+	// CostUSD is what the fleet's instances (EKS: its node pool's nodes) cost over the trace.
+	CostUSD float64
+}
+
+// tracker accumulates a FleetResult step by step.
+type tracker struct {
+	res        FleetResult
+	opts       Options
+	lastChange time.Duration
+	lastDir    int
+	lastDes    int
+	prevLoad   []float64 // the load of the last minute of steps, for step detection
+	stepStart  time.Duration
+	inStep     bool
+	steady     []float64
+	end        time.Duration
+}
+
+func newTracker(name string, cpuTarget, memTarget float64, opts Options, end time.Duration, startDesired int) *tracker {
+	return &tracker{res: FleetResult{Name: name, CPUTarget: cpuTarget, MemoryTarget: memTarget}, opts: opts, end: end,
+		lastDes: startDesired, lastChange: -time.Hour}
+}
+
+// sample is one step of a fleet.
+type sample struct {
+	load                 float64
+	desired, ready, paid int
+	cpu, mem             float64
+	overloaded           bool
+	atTarget             bool
+	costPerHour          float64
+}
+
+func (t *tracker) observe(now time.Duration, s sample) {
+	hours := t.opts.Step.Hours()
+	minutes := t.opts.Step.Minutes()
+	r := &t.res
+	if s.overloaded {
+		r.OverloadMinutes += minutes
+	}
+	if s.cpu > r.CPUTarget {
+		r.AboveTargetMinutes += minutes
+	}
+	r.PeakCPU = max(r.PeakCPU, s.cpu)
+	if t.end-now <= 30*time.Minute {
+		t.steady = append(t.steady, s.cpu)
+	}
+	r.ReplicaHours += float64(s.paid) * hours
+	r.CostUSD += s.costPerHour * hours
+
+	if s.desired != t.lastDes {
+		dir := 1
+		if s.desired < t.lastDes {
+			dir = -1
+		}
+		r.ScaleEvents++
+		if t.lastDir != 0 && dir != t.lastDir && now-t.lastChange <= t.opts.FlapWindow {
+			r.Reversals++
+		}
+		t.lastDir, t.lastChange, t.lastDes = dir, now, s.desired
+	}
+
+	// A step up: the load rose by half within the last minute.
+	perMinute := int(time.Minute / t.opts.Step)
+	if len(t.prevLoad) >= perMinute {
+		before := t.prevLoad[len(t.prevLoad)-perMinute]
+		if !t.inStep && before > 0 && s.load >= 1.5*before && !s.atTarget {
+			t.inStep, t.stepStart = true, now
+		}
+		t.prevLoad = t.prevLoad[1:]
+	}
+	t.prevLoad = append(t.prevLoad, s.load)
+	if t.inStep && s.atTarget {
+		r.TimeToCapacity = append(r.TimeToCapacity, now-t.stepStart)
+		t.inStep = false
+	}
+
+	if now%t.opts.RecordEvery == 0 {
+		se := &r.Series
+		se.At = append(se.At, now)
+		se.Load = append(se.Load, s.load)
+		se.Desired = append(se.Desired, float64(s.desired))
+		se.Ready = append(se.Ready, float64(s.ready))
+		se.CPU = append(se.CPU, s.cpu)
+		se.Memory = append(se.Memory, s.mem)
+	}
+}
+
+func (t *tracker) result() FleetResult {
+	r := t.res
+	for _, d := range r.TimeToCapacity {
+		r.MaxTimeToCapacity = max(r.MaxTimeToCapacity, d)
+	}
+	if t.inStep {
+		r.MaxTimeToCapacity = -1
+	}
+	if len(t.steady) > 0 {
+		sum := 0.0
+		for _, c := range t.steady {
+			sum += c
+		}
+		r.SteadyCPU = sum / float64(len(t.steady))
+	}
+	return r
+}

@@ -1,0 +1,62 @@
+package config
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// ReadStackFile reads the `config:` of Pulumi.<stack>.yaml in dir as the engine would pass it to
+// the program: full keys to raw values, objects as JSON text.
+func ReadStackFile(dir, stack string) (map[string]string, error) {
+	path := filepath.Join(dir, "Pulumi."+stack+".yaml")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("stack %s: %w", stack, err)
+	}
+	var file struct {
+		Config map[string]any `yaml:"config"`
+	}
+	if err := yaml.Unmarshal(data, &file); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	out := make(map[string]string, len(file.Config))
+	for k, v := range file.Config {
+		switch v := v.(type) {
+		case string:
+			out[k] = v
+		default:
+			text, err := json.Marshal(v)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", path, k, err)
+			}
+			out[k] = string(text)
+		}
+	}
+	return out, nil
+}
+
+// FromStackFile reads and parses the `openwan:*` config of Pulumi.<stack>.yaml: the very Config
+// the program would deploy from, for tools that run without Pulumi (the simulator). Capacity
+// checks are the program's (capacity.Check); this is Parse's validation only.
+func FromStackFile(dir, stack string) (Config, error) {
+	raw, err := ReadStackFile(dir, stack)
+	if err != nil {
+		return Config{}, err
+	}
+	sections := map[string]string{}
+	for key, value := range raw {
+		if section, ok := strings.CutPrefix(key, Namespace+":"); ok {
+			sections[section] = value
+		}
+	}
+	cfg, err := Parse(sections)
+	if err != nil {
+		return Config{}, fmt.Errorf("stack %s: %w", stack, err)
+	}
+	return cfg, nil
+}
