@@ -91,7 +91,7 @@ func poolFleet(key string, p config.NodePool) fleet {
 
 func fleets(cfg config.Config) ([]fleet, error) {
 	var out []fleet
-	if cfg.Cluster.Enabled {
+	if cfg.Cluster.EKS() {
 		out = append(out,
 			poolFleet("openwan:cluster.nodePools.api", cfg.Cluster.NodePools.API),
 			poolFleet("openwan:cluster.nodePools.workers", cfg.Cluster.NodePools.Workers))

@@ -101,8 +101,8 @@ func Smallest(key string, names []string) (string, InstanceType, error) {
 // requests: the API pool holds the API pods and the cluster add-ons (CoreDNS, metrics-server,
 // cluster-autoscaler, KEDA), the spot pool the workers. Nil when the EKS path is off.
 func CheckNodeFit(c config.Config) error {
-	if !c.Cluster.Enabled {
-		return nil
+	if !c.Cluster.EKS() {
+		return nil // an existing cluster's nodes are not ours to size
 	}
 	addOns := AddOns(c)
 	return errors.Join(

@@ -55,7 +55,7 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 	add := func(name string, s stepper, cpu, mem int, desired int) {
 		fleets = append(fleets, running{name, s, newTracker(name, float64(cpu), float64(mem), opts, end, desired)})
 	}
-	if cfg.Cluster.Enabled {
+	if cfg.Cluster.EKS() {
 		api, err := newPodFleet(cfg, "eks-api", cfg.API, cfg.Cluster.NodePools.API, capacity.AddOns(cfg), opts)
 		if err != nil {
 			return nil, err

@@ -18,13 +18,18 @@ func Deploy(ctx *pulumi.Context, cfg config.Config, plan capacity.Plan) (pulumi.
 	if err := exportPlan(plan, outputs); err != nil {
 		return nil, err
 	}
-	if cfg.Cluster.Enabled || cfg.EC2.Enabled {
+	if cfg.Cluster.Enabled && cfg.Cluster.Existing.Enabled {
+		if err := deployOnExistingCluster(ctx, cfg, outputs); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Cluster.EKS() || cfg.EC2.Enabled {
 		net, err := deployNetwork(ctx, cfg.Network)
 		if err != nil {
 			return nil, err
 		}
 		outputs["vpcId"] = net.vpcID
-		if cfg.Cluster.Enabled {
+		if cfg.Cluster.EKS() {
 			if err := deployKubernetes(ctx, cfg, net, outputs); err != nil {
 				return nil, err
 			}

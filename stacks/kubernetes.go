@@ -54,12 +54,7 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outpu
 	onCluster := []pulumi.ResourceOption{pulumi.Provider(eks.Provider), pulumi.DependsOn(nodes)}
 	onAPIPool := map[string]string{cluster.PoolLabel: apiPool}
 
-	if _, err := kube.NewMetricsServer(ctx, "metrics-server", &kube.MetricsServerArgs{
-		ChartVersion: cc.MetricsServer.ChartVersion,
-		Replicas:     cc.MetricsServer.Replicas,
-		Requests:     resources(cc.MetricsServer.Requests),
-		NodeSelector: onAPIPool,
-	}, onCluster...); err != nil {
+	if err := deployMetricsServer(ctx, cc.MetricsServer, onAPIPool, onCluster); err != nil {
 		return err
 	}
 	if cc.ClusterAutoscaler.Enabled {
@@ -75,19 +70,36 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outpu
 			return err
 		}
 	}
-	var keda pulumi.Resource
-	if cc.KEDA.Enabled {
-		release, err := kube.NewKEDA(ctx, "keda", &kube.KEDAArgs{
-			ChartVersion: cc.KEDA.ChartVersion,
-			Requests:     resources(cc.KEDA.Requests),
-			NodeSelector: onAPIPool,
-		}, onCluster...)
-		if err != nil {
-			return err
-		}
-		keda = release
+	keda, err := deployKEDA(ctx, cc.KEDA, onAPIPool, onCluster)
+	if err != nil {
+		return err
 	}
 	return deployServices(ctx, cfg, keda, onCluster, outputs)
+}
+
+// deployMetricsServer installs metrics-server from its chart or as declared objects.
+func deployMetricsServer(ctx *pulumi.Context, ms config.MetricsServer, nodeSelector map[string]string, opts []pulumi.ResourceOption) error {
+	_, err := kube.NewMetricsServer(ctx, "metrics-server", &kube.MetricsServerArgs{
+		ChartVersion: ms.ChartVersion,
+		Replicas:     ms.Replicas,
+		Requests:     resources(ms.Requests),
+		NodeSelector: nodeSelector,
+		Manifests:    ms.Source == "manifests",
+		Image:        ms.Image,
+	}, opts...)
+	return err
+}
+
+// deployKEDA installs KEDA when the config enables it; nil otherwise.
+func deployKEDA(ctx *pulumi.Context, k config.KEDA, nodeSelector map[string]string, opts []pulumi.ResourceOption) (pulumi.Resource, error) {
+	if !k.Enabled {
+		return nil, nil
+	}
+	return kube.NewKEDA(ctx, "keda", &kube.KEDAArgs{
+		ChartVersion: k.ChartVersion,
+		Requests:     resources(k.Requests),
+		NodeSelector: nodeSelector,
+	}, opts...)
 }
 
 // deployServices declares the namespace and the API and worker services on whichever cluster
@@ -117,7 +129,7 @@ func deployServices(ctx *pulumi.Context, cfg config.Config, keda pulumi.Resource
 	for _, s := range services {
 		args := serviceArgs(cfg.App, s.svc, ns.Metadata.Name().Elem())
 		args.Component = s.name[len("openwan-"):]
-		if cfg.Cluster.Enabled {
+		if cfg.Cluster.EKS() {
 			args.NodeSelector = map[string]string{cluster.PoolLabel: s.pool}
 			if s.spot {
 				args.Tolerations = []kube.Toleration{{Key: cluster.SpotTaintKey, Value: "true"}}

@@ -484,3 +484,35 @@ func TestDatabaseBudgetIsEnforced(t *testing.T) {
 		t.Errorf("a refused stack declared %d resources", len(p.Resources))
 	}
 }
+
+// TestLocalStackIsKubernetesOnly runs Pulumi.local.yaml: the services, metrics-server as
+// objects, all through the existing cluster's provider, and nothing AWS.
+func TestLocalStackIsKubernetesOnly(t *testing.T) {
+	eachMode(t, func(t *testing.T, dryRun bool) {
+		p := runStack(t, "local", dryRun)
+		provider := ""
+		for _, r := range p.Resources {
+			if strings.HasPrefix(r.Type, "aws:") || strings.HasPrefix(r.Type, "eks:") || r.Type == "kubernetes:helm.sh/v3:Release" {
+				t.Errorf("local stack declares %s %s", r.Type, r.Name)
+			}
+			if r.Type == "pulumi:providers:kubernetes" {
+				provider = r.Name
+				if got := r.Inputs["context"]; got != "openwan-local" {
+					t.Errorf("provider context = %v, want openwan-local", got)
+				}
+			}
+		}
+		if provider != "existing-cluster" {
+			t.Errorf("provider = %q, want the existing-cluster provider", provider)
+		}
+		runChecks(t, p, []check{
+			{"kubernetes:apps/v1:Deployment", "metrics-server-deployment", "metadata.namespace", "kube-system"},
+			{"kubernetes:apiregistration.k8s.io/v1:APIService", "metrics-server-apiservice", "spec.group", "metrics.k8s.io"},
+			{hpaType, "openwan-api-hpa", "spec.maxReplicas", 5},
+			{hpaType, "openwan-worker-hpa", "spec.maxReplicas", 4},
+		})
+		if sel, _ := input(t, p, deploymentType, "openwan-api-deployment", "spec.template.spec").(map[string]any)["nodeSelector"].(map[string]any); len(sel) > 0 {
+			t.Error("local API pods select a node pool; an existing cluster's nodes are not this stack's")
+		}
+	})
+}

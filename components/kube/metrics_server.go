@@ -11,11 +11,13 @@ import (
 // MetricsServerChartRepo is where the metrics-server chart is published.
 const MetricsServerChartRepo = "https://kubernetes-sigs.github.io/metrics-server/"
 
-// MetricsServer is metrics-server installed from its Helm chart. Every HPA reads the resource
-// metrics API it serves, so it runs with several replicas and a PodDisruptionBudget.
+// MetricsServer is metrics-server installed from its Helm chart, or declared object by object
+// where the chart repository cannot be reached. Every HPA reads the resource metrics API it
+// serves, so it runs with several replicas and a PodDisruptionBudget.
 type MetricsServer struct {
 	pulumi.ResourceState
 
+	// Release is the Helm release (nil with Manifests).
 	Release *helmv3.Release
 }
 
@@ -29,6 +31,10 @@ type MetricsServerArgs struct {
 	Requests Resources
 	// NodeSelector places it on the on-demand pool.
 	NodeSelector map[string]string
+	// Manifests declares the chart's objects here instead of installing the chart (no chart
+	// repository needed); Image is then the metrics-server image.
+	Manifests bool
+	Image     string
 }
 
 // NewMetricsServer declares the metrics-server Helm release in kube-system with the given
@@ -37,9 +43,21 @@ func NewMetricsServer(ctx *pulumi.Context, name string, args *MetricsServerArgs,
 	if args == nil || args.ChartVersion == "" || args.Replicas < 1 {
 		return nil, errors.New("metrics server: a chart version and at least one replica are required")
 	}
+	if args.Manifests && args.Image == "" {
+		return nil, errors.New("metrics server: an image is required with manifests")
+	}
 	ms := &MetricsServer{}
 	if err := ctx.RegisterComponentResource("openwan:k8s:MetricsServer", name, ms, opts...); err != nil {
 		return nil, err
+	}
+	if args.Manifests {
+		if err := declareMetricsServer(ctx, name, args, pulumi.Parent(ms)); err != nil {
+			return nil, fmt.Errorf("metrics server %s: %w", name, err)
+		}
+		if err := ctx.RegisterResourceOutputs(ms, pulumi.Map{}); err != nil {
+			return nil, err
+		}
+		return ms, nil
 	}
 	values := pulumi.Map{
 		"replicas": pulumi.Int(args.Replicas),

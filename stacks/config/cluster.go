@@ -3,8 +3,12 @@ package config
 // Cluster configures the EKS path: the control plane, the two node pools and what runs on every
 // cluster (metrics-server, cluster-autoscaler).
 type Cluster struct {
-	// Enabled turns the whole EKS path (cluster, node pools, Kubernetes services) on. Default true.
+	// Enabled turns the Kubernetes path (cluster, node pools, Kubernetes services) on. Default true.
 	Enabled bool `json:"enabled"`
+	// Existing deploys the Kubernetes services onto a cluster that already runs instead of
+	// creating EKS: everything AWS-only (VPC for the cluster, node pools, cluster-autoscaler) is
+	// left out.
+	Existing ExistingCluster `json:"existing"`
 	// Version is the Kubernetes minor version of the control plane, e.g. "1.33". Default "1.33".
 	Version string `json:"version"`
 	// EndpointPublicAccess exposes the API server endpoint outside the VPC, limited to
@@ -35,6 +39,19 @@ type KEDA struct {
 	// Requests of each of KEDA's three pods. Default 100m CPU, 128 MiB.
 	Requests Quantity `json:"requests"`
 }
+
+// ExistingCluster is a cluster given by a kubeconfig.
+type ExistingCluster struct {
+	// Enabled targets the existing cluster. Default false (create EKS).
+	Enabled bool `json:"enabled"`
+	// Context is the kubeconfig context to use; empty means the current one. The kubeconfig is
+	// found as kubectl finds it: $KUBECONFIG, else ~/.kube/config.
+	Context string `json:"context"`
+}
+
+// EKS reports whether the stack creates its EKS cluster (the Kubernetes path on, and not onto
+// an existing cluster).
+func (c Cluster) EKS() bool { return c.Enabled && !c.Existing.Enabled }
 
 // NodePools holds the two managed node groups of the cluster.
 type NodePools struct {
@@ -67,6 +84,13 @@ type MetricsServer struct {
 	Replicas int `json:"replicas"`
 	// Requests of one metrics-server pod. Default 100m CPU, 200 MiB.
 	Requests Quantity `json:"requests"`
+	// Source is how it is installed: "chart" (the Helm chart from its repository, default) or
+	// "manifests" (the same objects declared by this program, for clusters that cannot reach the
+	// chart repository).
+	Source string `json:"source"`
+	// Image is the metrics-server image the manifests run. Default
+	// "registry.k8s.io/metrics-server/metrics-server:v0.8.0" (the chart's own app version).
+	Image string `json:"image"`
 }
 
 // ClusterAutoscaler configures the cluster-autoscaler Helm release and its IRSA role.

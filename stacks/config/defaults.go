@@ -32,6 +32,8 @@ func Defaults() Config {
 				ChartVersion: "3.13.0",
 				Replicas:     2,
 				Requests:     Quantity{CPUMillis: 100, MemoryMiB: 200},
+				Source:       "chart",
+				Image:        "registry.k8s.io/metrics-server/metrics-server:v0.8.0",
 			},
 			ClusterAutoscaler: ClusterAutoscaler{
 				Enabled:                  true,

@@ -32,7 +32,9 @@ var (
 // value and what is allowed. A nil error means every resource can be declared from it.
 func (c Config) Validate() error {
 	var p problems
-	c.Network.validate(&p, "network")
+	if c.Cluster.EKS() || c.EC2.Enabled {
+		c.Network.validate(&p, "network")
+	}
 	if c.Cluster.Enabled {
 		c.Cluster.validate(&p, "cluster")
 		c.API.validate(&p, "api")
@@ -77,6 +79,26 @@ func (n Network) validate(p *problems, key string) {
 }
 
 func (c Cluster) validate(p *problems, key string) {
+	p.required(key+".metricsServer.chartVersion", c.MetricsServer.ChartVersion)
+	p.between(key+".metricsServer.replicas", c.MetricsServer.Replicas, 1, 10)
+	switch c.MetricsServer.Source {
+	case "chart":
+	case "manifests":
+		p.required(key+".metricsServer.image", c.MetricsServer.Image)
+	default:
+		p.addf(key+".metricsServer.source", "%q is not \"chart\" or \"manifests\"", c.MetricsServer.Source)
+	}
+	if c.KEDA.Enabled {
+		p.required(key+".keda.chartVersion", c.KEDA.ChartVersion)
+		p.atLeast(key+".keda.requests.cpuMillis", c.KEDA.Requests.CPUMillis, 1)
+		p.atLeast(key+".keda.requests.memoryMiB", c.KEDA.Requests.MemoryMiB, 1)
+	}
+	if c.Existing.Enabled {
+		if c.ClusterAutoscaler.Enabled {
+			p.addf(key+".clusterAutoscaler.enabled", "cluster-autoscaler here is EKS's (node groups, IRSA); set it false with %s:%s.existing", Namespace, key)
+		}
+		return
+	}
 	if !clusterVersionPattern.MatchString(c.Version) {
 		p.addf(key+".version", "%q is not a Kubernetes minor version like \"1.33\"", c.Version)
 	}
@@ -103,16 +125,9 @@ func (c Cluster) validate(p *problems, key string) {
 	}
 	c.NodePools.API.validate(p, key+".nodePools.api")
 	c.NodePools.Workers.validate(p, key+".nodePools.workers")
-	p.required(key+".metricsServer.chartVersion", c.MetricsServer.ChartVersion)
-	p.between(key+".metricsServer.replicas", c.MetricsServer.Replicas, 1, 10)
 	if c.ClusterAutoscaler.Enabled {
 		p.required(key+".clusterAutoscaler.chartVersion", c.ClusterAutoscaler.ChartVersion)
 		p.between(key+".clusterAutoscaler.scaleDownUnneededSeconds", c.ClusterAutoscaler.ScaleDownUnneededSeconds, 60, 3600)
-	}
-	if c.KEDA.Enabled {
-		p.required(key+".keda.chartVersion", c.KEDA.ChartVersion)
-		p.atLeast(key+".keda.requests.cpuMillis", c.KEDA.Requests.CPUMillis, 1)
-		p.atLeast(key+".keda.requests.memoryMiB", c.KEDA.Requests.MemoryMiB, 1)
 	}
 }
 

@@ -73,6 +73,10 @@ func TestValidateReportsEachProblemWithItsKey(t *testing.T) {
 			c.Worker.QueueScaling.Enabled = true
 			c.Worker.QueueScaling.MessagesPerReplica = 0
 		}, "openwan:worker.queueScaling.messagesPerReplica: 0 is outside [1, 100000]"},
+		{"cluster-autoscaler on an existing cluster", func(c *Config) { c.Cluster.Existing.Enabled = true },
+			"openwan:cluster.clusterAutoscaler.enabled: cluster-autoscaler here is EKS's (node groups, IRSA); set it false with openwan:cluster.existing"},
+		{"metrics-server from nowhere", func(c *Config) { c.Cluster.MetricsServer.Source = "git" },
+			`openwan:cluster.metricsServer.source: "git" is not "chart" or "manifests"`},
 		{"empty image", func(c *Config) { c.API.Image = " " },
 			"openwan:api.image: must not be empty"},
 		{"unknown policy type", func(c *Config) { c.Worker.ScaleDown.Policies[0].Type = "Nodes" },
