@@ -11,11 +11,7 @@ package integration
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,16 +19,14 @@ import (
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"github.com/openwan/openwan-infra/internal/localstack"
 )
 
-// env is the running test environment.
-var env struct {
-	cache      string // the testenv cache: bin/pulumi, pulumi-home
-	kubeconfig string
-	server     string
-	token      string
-}
+// env is the running test environment; kube reads the cluster back.
+var (
+	env  localstack.Env
+	kube *localstack.Kube
+)
 
 func TestMain(m *testing.M) {
 	os.Exit(runWithCluster(m))
@@ -45,7 +39,6 @@ func runWithCluster(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "integration: building the test environment:", err)
 		return 1
 	}
-	env.cache = filepath.Dir(binDir)
 	fmt.Fprintf(os.Stderr, "integration: test environment ready in %v\n", time.Since(start).Round(time.Second))
 	kubeconfig, err := script("cluster.sh", "start")
 	defer func() {
@@ -57,8 +50,8 @@ func runWithCluster(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "integration: starting the control plane:", err)
 		return 1
 	}
-	env.kubeconfig = kubeconfig
-	if err := readKubeconfig(kubeconfig); err != nil {
+	env = localstack.Env{Cache: filepath.Dir(binDir), Kubeconfig: kubeconfig}
+	if kube, err = localstack.NewKube(kubeconfig); err != nil {
 		fmt.Fprintln(os.Stderr, "integration:", err)
 		return 1
 	}
@@ -77,69 +70,14 @@ func script(name string, args ...string) (string, error) {
 	return strings.TrimSpace(lines[len(lines)-1]), nil
 }
 
-func readKubeconfig(path string) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	var kc struct {
-		Clusters []struct {
-			Cluster struct {
-				Server string `yaml:"server"`
-			} `yaml:"cluster"`
-		} `yaml:"clusters"`
-		Users []struct {
-			User struct {
-				Token string `yaml:"token"`
-			} `yaml:"user"`
-		} `yaml:"users"`
-	}
-	if err := yaml.Unmarshal(data, &kc); err != nil || len(kc.Clusters) == 0 || len(kc.Users) == 0 {
-		return fmt.Errorf("kubeconfig %s: no cluster or user (%v)", path, err)
-	}
-	env.server, env.token = kc.Clusters[0].Cluster.Server, kc.Users[0].User.Token
-	return nil
-}
-
-// client talks to the local API server, whose certificate is self-signed.
-var client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
-	TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, // loopback, self-signed, test only
-}}
-
 // get reads an object from the API server: its JSON, or nil when it does not exist.
 func get(t *testing.T, path string) map[string]any {
 	t.Helper()
-	obj, err := fetch(path)
+	obj, err := kube.Get(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return obj
-}
-
-// fetch is get without a test: safe from any goroutine.
-func fetch(path string) (map[string]any, error) {
-	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, env.server+path, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+env.token)
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", path, err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	switch resp.StatusCode {
-	case http.StatusOK:
-		var obj map[string]any
-		if err := json.Unmarshal(body, &obj); err != nil {
-			return nil, fmt.Errorf("GET %s: %w", path, err)
-		}
-		return obj, nil
-	case http.StatusNotFound:
-		return nil, nil
-	}
-	return nil, fmt.Errorf("GET %s: %s: %s", path, resp.Status, body)
 }
 
 // at walks a decoded object by a dotted path (numeric segments index lists).

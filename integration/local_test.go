@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -19,44 +18,15 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
-	"github.com/openwan/openwan-infra/stacks"
+	"github.com/openwan/openwan-infra/internal/localstack"
 	"github.com/openwan/openwan-infra/stacks/config"
 )
 
-// newStack is the named stack of the inline program, on a file backend in a temp dir with a
-// passphrase secrets provider, configured from Pulumi.local.yaml with edits applied.
+// newStack is the named stack in a fresh state directory, configured from Pulumi.local.yaml
+// with edits applied.
 func newStack(t *testing.T, name string, edit func(map[string]string)) auto.Stack {
 	t.Helper()
-	ctx := context.Background()
-	state := t.TempDir()
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: env.cache, SkipVersionCheck: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stack, err := auto.UpsertStackInlineSource(ctx, name, "openwan", stacks.Program,
-		auto.Pulumi(cmd),
-		auto.WorkDir(t.TempDir()),
-		auto.Project(workspace.Project{
-			Name:    tokens.PackageName("openwan"),
-			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
-			Backend: &workspace.ProjectBackend{URL: "file://" + state},
-		}),
-		auto.SecretsProvider("passphrase"),
-		auto.EnvVars(map[string]string{
-			"PULUMI_CONFIG_PASSPHRASE":                 "integration",
-			"PULUMI_HOME":                              filepath.Join(env.cache, "pulumi-home"),
-			"PULUMI_BACKEND_URL":                       "file://" + state,
-			"PULUMI_SKIP_UPDATE_CHECK":                 "true",
-			"PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK": "true",
-			"KUBECONFIG":                               env.kubeconfig,
-		}),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg, err := config.ReadStackFile("..", "local")
 	if err != nil {
 		t.Fatal(err)
@@ -64,11 +34,10 @@ func newStack(t *testing.T, name string, edit func(map[string]string)) auto.Stac
 	if edit != nil {
 		edit(cfg)
 	}
-	all := auto.ConfigMap{}
-	for k, v := range cfg {
-		all[k] = auto.ConfigValue{Value: v}
-	}
-	if err := stack.SetAllConfig(ctx, all); err != nil {
+	e := env
+	e.State, e.WorkDir = t.TempDir(), t.TempDir()
+	stack, err := localstack.Stack(context.Background(), e, name, cfg)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return stack
@@ -220,7 +189,7 @@ func watchAvailable(ns, name string) (stop func() int) {
 	go func() {
 		defer close(finished)
 		for {
-			d, err := fetch("/apis/apps/v1/namespaces/" + ns + "/deployments/" + name)
+			d, err := kube.Get(context.Background(), "/apis/apps/v1/namespaces/"+ns+"/deployments/"+name)
 			if err == nil && d != nil {
 				n, _ := at(d, "status.availableReplicas").(float64) // absent means none available
 				mu.Lock()

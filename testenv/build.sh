@@ -74,9 +74,14 @@ build kube "$KUBE_VERSION" kube-apiserver kube-controller-manager kube-scheduler
     go build -trimpath -o "$out/$cmd" -ldflags "$kube_ldflags" "k8s.io/kubernetes/cmd/$cmd" || exit 1
   done'
 
-# The provider as Pulumi plugin kubernetes 4.32.0, in the suite's own PULUMI_HOME.
+# The provider as Pulumi plugin kubernetes 4.32.0, in the suite's own PULUMI_HOME, and not on
+# PATH: the Automation API puts the CLI's directory on PATH, and a provider found there would
+# shadow the installed plugin (with a warning on every run).
+provider=$(readlink -f "$bin/pulumi-resource-kubernetes")
+rm -f "$bin/pulumi-resource-kubernetes"
 export PULUMI_HOME=$cache/pulumi-home
-if [ ! -d "$PULUMI_HOME/plugins/resource-kubernetes-v$K8S_PROVIDER_VERSION" ]; then
-  "$bin/pulumi" plugin install resource kubernetes "$K8S_PROVIDER_VERSION" --file "$bin/pulumi-resource-kubernetes" >&2
+if [ ! -d "$PULUMI_HOME/plugins/resource-kubernetes-v$K8S_PROVIDER_VERSION" ] || ! cmp -s "$provider" "$PULUMI_HOME/plugins/resource-kubernetes-v$K8S_PROVIDER_VERSION/pulumi-resource-kubernetes"; then
+  rm -rf "$PULUMI_HOME/plugins/resource-kubernetes-v$K8S_PROVIDER_VERSION"*
+  "$bin/pulumi" plugin install resource kubernetes "$K8S_PROVIDER_VERSION" --file "$provider" >&2
 fi
 echo "$bin"

@@ -108,7 +108,7 @@ KUBECONFIG
 NODE
   done
   ready_nodes() {
-    [ "$(curl -skf -H "Authorization: Bearer $token" "$server/api/v1/nodes" | grep -o '"type":"Ready","status":"True"' | wc -l)" -ge 3 ]
+    [ "$(curl -skf -A openwan-testenv -H "Authorization: Bearer $token" "$server/api/v1/nodes" | grep -o '"type":"Ready","status":"True"' | wc -l)" -ge 3 ]
   }
   wait_for kwok 60 ready_nodes
   # The default service account and the kube-root-ca.crt config map appear with the namespace.

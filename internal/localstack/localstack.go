@@ -1,0 +1,70 @@
+// Package localstack runs the program as a real Pulumi stack against an existing cluster: the
+// Automation API with the program inline (no language plugin needed), the test environment's
+// Pulumi CLI and Kubernetes provider, a file backend and a passphrase secrets provider. The
+// integration suite and cmd/localstack share it.
+package localstack
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+
+	"github.com/openwan/openwan-infra/stacks"
+)
+
+// Env is where the test environment lives.
+type Env struct {
+	// Cache is testenv/build.sh's cache: bin/pulumi and pulumi-home with the provider plugin.
+	Cache string
+	// Kubeconfig is the cluster's kubeconfig (testenv/cluster.sh prints it).
+	Kubeconfig string
+	// State is the file backend's directory.
+	State string
+	// WorkDir is the workspace's directory (project and stack settings).
+	WorkDir string
+}
+
+// Passphrase encrypts the local stacks' secrets; they hold none but the kubeconfig's path.
+const Passphrase = "openwan-local"
+
+// Stack selects or creates the named stack of the program and sets its config (full keys to
+// raw values, as config.ReadStackFile returns them).
+func Stack(ctx context.Context, env Env, name string, cfg map[string]string) (auto.Stack, error) {
+	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: env.Cache, SkipVersionCheck: true})
+	if err != nil {
+		return auto.Stack{}, fmt.Errorf("pulumi CLI in %s: %w", env.Cache, err)
+	}
+	backend := "file://" + env.State
+	stack, err := auto.UpsertStackInlineSource(ctx, name, "openwan", stacks.Program,
+		auto.Pulumi(cmd),
+		auto.WorkDir(env.WorkDir),
+		auto.Project(workspace.Project{
+			Name:    tokens.PackageName("openwan"),
+			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
+			Backend: &workspace.ProjectBackend{URL: backend},
+		}),
+		auto.SecretsProvider("passphrase"),
+		auto.EnvVars(map[string]string{
+			"PULUMI_CONFIG_PASSPHRASE": Passphrase,
+			"PULUMI_HOME":              filepath.Join(env.Cache, "pulumi-home"),
+			"PULUMI_BACKEND_URL":       backend,
+			"PULUMI_SKIP_UPDATE_CHECK": "true",
+			"KUBECONFIG":               env.Kubeconfig,
+		}),
+	)
+	if err != nil {
+		return auto.Stack{}, err
+	}
+	all := auto.ConfigMap{}
+	for k, v := range cfg {
+		all[k] = auto.ConfigValue{Value: v}
+	}
+	if err := stack.SetAllConfig(ctx, all); err != nil {
+		return auto.Stack{}, err
+	}
+	return stack, nil
+}
