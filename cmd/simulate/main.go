@@ -3,6 +3,7 @@
 //
 //	go run ./cmd/simulate --stack prod --trace business-week [--dir .] [--out simulation-out]
 //	go run ./cmd/simulate --stack prod --trace my-trace.csv
+//	go run ./cmd/simulate --stack prod --trace spike --interrupt ec2-worker@20m:2
 //
 // --trace is a built-in scenario (load-test, business-week, spike, noisy, queue-burst) or a CSV
 // file with the header "seconds,requests_per_minute,queue_depth". Exit 0 on success, 1 on a
@@ -10,12 +11,16 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/openwan/openwan-infra/simulation"
 	"github.com/openwan/openwan-infra/stacks/config"
@@ -32,6 +37,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	traceArg := flags.String("trace", "", "built-in trace ("+strings.Join(simulation.BuiltinNames(), ", ")+") or a CSV file (required)")
 	dir := flags.String("dir", ".", "directory holding the Pulumi.<stack>.yaml files")
 	out := flags.String("out", "simulation-out", "directory the plot and the series are written to")
+	interrupt := flags.String("interrupt", "", "spot interruptions to replay, FLEET@OFFSET:COUNT[,...], e.g. ec2-worker@20m:2")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
@@ -39,14 +45,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "simulate: --stack and --trace are required")
 		return 2
 	}
-	if err := simulate(*dir, *stack, *traceArg, *out, stdout); err != nil {
+	interruptions, err := parseInterruptions(*interrupt)
+	if err != nil {
+		fmt.Fprintf(stderr, "simulate: --interrupt: %v\n", err)
+		return 2
+	}
+	if err := simulate(*dir, *stack, *traceArg, *out, interruptions, stdout); err != nil {
 		fmt.Fprintf(stderr, "simulate: %v\n", err)
 		return 1
 	}
 	return 0
 }
 
-func simulate(dir, stack, traceArg, out string, stdout io.Writer) error {
+func simulate(dir, stack, traceArg, out string, interruptions []simulation.Interruption, stdout io.Writer) error {
 	cfg, err := config.FromStackFile(dir, stack)
 	if err != nil {
 		return err
@@ -55,7 +66,9 @@ func simulate(dir, stack, traceArg, out string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	res, err := simulation.Simulate(cfg, trace, simulation.Defaults())
+	opts := simulation.Defaults()
+	opts.Interruptions = interruptions
+	res, err := simulation.Simulate(cfg, trace, opts)
 	if err != nil {
 		return err
 	}
@@ -90,4 +103,24 @@ func loadTrace(arg string) (simulation.Trace, error) {
 	}
 	defer f.Close()
 	return simulation.ReadCSV(strings.TrimSuffix(filepath.Base(arg), filepath.Ext(arg)), f)
+}
+
+// parseInterruptions reads "ec2-worker@20m:2,eks-worker@1h:1", in time order.
+func parseInterruptions(arg string) ([]simulation.Interruption, error) {
+	var out []simulation.Interruption
+	if arg == "" {
+		return nil, nil
+	}
+	for _, part := range strings.Split(arg, ",") {
+		fleet, rest, ok1 := strings.Cut(part, "@")
+		offset, count, ok2 := strings.Cut(rest, ":")
+		at, err := time.ParseDuration(offset)
+		n, err2 := strconv.Atoi(count)
+		if !ok1 || !ok2 || err != nil || err2 != nil || at < 0 || n < 1 || (fleet != "ec2-worker" && fleet != "eks-worker") {
+			return nil, fmt.Errorf("%q is not FLEET@OFFSET:COUNT with FLEET ec2-worker or eks-worker, e.g. ec2-worker@20m:2", part)
+		}
+		out = append(out, simulation.Interruption{At: at, Fleet: fleet, Count: n})
+	}
+	slices.SortFunc(out, func(a, b simulation.Interruption) int { return cmp.Compare(a.At, b.At) })
+	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSimulateWritesSummaryPlotAndSeries(t *testing.T) {
@@ -62,10 +63,18 @@ func TestSimulateRejects(t *testing.T) {
 		{[]string{"--stack", "prod"}, 2, "--stack and --trace are required"},
 		{[]string{"--stack", "prod", "--dir", "../..", "--trace", "no-such-trace"}, 1, `trace "no-such-trace" is neither a built-in`},
 		{[]string{"--stack", "nope", "--dir", "../..", "--trace", "spike"}, 1, "Pulumi.nope.yaml"},
+		{[]string{"--stack", "prod", "--trace", "spike", "--interrupt", "ec2-api@5m:1"}, 2, `"ec2-api@5m:1" is not FLEET@OFFSET:COUNT`},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := run(tc.args, &stdout, &stderr); code != tc.code || !strings.Contains(stderr.String(), tc.want) {
 			t.Errorf("run(%q) = %d, stderr %q; want %d, %q", tc.args, code, stderr.String(), tc.code, tc.want)
 		}
+	}
+}
+
+func TestParseInterruptions(t *testing.T) {
+	got, err := parseInterruptions("eks-worker@1h:1,ec2-worker@20m:2")
+	if err != nil || len(got) != 2 || got[0].Fleet != "ec2-worker" || got[0].At != 20*time.Minute || got[0].Count != 2 || got[1].Fleet != "eks-worker" {
+		t.Errorf("parseInterruptions = %+v, %v; want ec2-worker at 20m x2, then eks-worker at 1h", got, err)
 	}
 }
