@@ -212,6 +212,12 @@ func watchAvailable(ns, name string) (stop func() int) {
 	}
 }
 
+// field is one path of an object and the value the config says it holds.
+type field struct {
+	path string
+	want any
+}
+
 // checkDeployed compares what the cluster holds with the typed config of Pulumi.local.yaml.
 func checkDeployed(t *testing.T, want config.Config) {
 	ns := want.App.Namespace
@@ -236,10 +242,7 @@ func checkDeployed(t *testing.T, want config.Config) {
 		if hpa == nil {
 			t.Fatalf("no HPA %s-hpa in the cluster", name)
 		}
-		checks := []struct {
-			path string
-			want any
-		}{
+		checks := []field{
 			{"spec.scaleTargetRef.name", name},
 			{"spec.minReplicas", float64(svc.Replicas.Min)},
 			{"spec.maxReplicas", float64(svc.Replicas.Max)},
@@ -249,18 +252,16 @@ func checkDeployed(t *testing.T, want config.Config) {
 			{"spec.metrics.1.resource.target.averageUtilization", float64(svc.Targets.MemoryPercent)},
 			{"spec.behavior.scaleUp.stabilizationWindowSeconds", float64(svc.ScaleUp.StabilizationSeconds)},
 			{"spec.behavior.scaleDown.stabilizationWindowSeconds", float64(svc.ScaleDown.StabilizationSeconds)},
-			{"spec.behavior.scaleDown.selectPolicy", svc.ScaleDown.SelectPolicy},
 		}
-		for i, p := range svc.ScaleDown.Policies {
-			checks = append(checks,
-				struct {
-					path string
-					want any
-				}{fmt.Sprintf("spec.behavior.scaleDown.policies.%d.value", i), float64(p.Value)},
-				struct {
-					path string
-					want any
-				}{fmt.Sprintf("spec.behavior.scaleDown.policies.%d.periodSeconds", i), float64(p.PeriodSeconds)})
+		for dir, b := range map[string]config.Behavior{"scaleUp": svc.ScaleUp, "scaleDown": svc.ScaleDown} {
+			checks = append(checks, field{"spec.behavior." + dir + ".selectPolicy", b.SelectPolicy})
+			for i, p := range b.Policies {
+				prefix := fmt.Sprintf("spec.behavior.%s.policies.%d.", dir, i)
+				checks = append(checks,
+					field{prefix + "type", p.Type},
+					field{prefix + "value", float64(p.Value)},
+					field{prefix + "periodSeconds", float64(p.PeriodSeconds)})
+			}
 		}
 		for _, c := range checks {
 			if got := at(hpa, c.path); got != c.want {
