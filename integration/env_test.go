@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/openwan/openwan-infra/internal/localstack"
+	"github.com/openwan/openwan-infra/internal/plan"
 )
 
 // env is the running test environment; kube reads the cluster back.
@@ -80,23 +81,18 @@ func get(t *testing.T, path string) map[string]any {
 	return obj
 }
 
-// at walks a decoded object by a dotted path (numeric segments index lists).
+// at reads a decoded object at a dotted path (numeric segments index lists), nil where there is
+// nothing: the same walk the unit tests use on declared inputs.
 func at(obj any, path string) any {
-	for _, seg := range strings.Split(path, ".") {
-		switch v := obj.(type) {
-		case map[string]any:
-			obj = v[seg]
-		case []any:
-			var i int
-			if _, err := fmt.Sscan(seg, &i); err != nil || i < 0 || i >= len(v) {
-				return nil
-			}
-			obj = v[i]
-		default:
-			return nil
-		}
+	m, ok := obj.(map[string]any)
+	if !ok {
+		return nil
 	}
-	return obj
+	v, err := plan.Resource{Inputs: m}.Input(path)
+	if err != nil {
+		return nil
+	}
+	return v
 }
 
 // eventually retries check every 200 ms until it returns "" or the timeout passes.
