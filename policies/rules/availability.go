@@ -5,21 +5,24 @@ import "fmt"
 // bounds is what min-capacity and max-not-below-min read: a resource's lower and upper bound,
 // with the input keys a message names.
 type bounds struct {
-	min, max         float64
-	hasMin, hasMax   bool
-	minKey, maxKey   string
-	defaultMinIsOne  bool // an HPA without minReplicas runs one pod
+	min, max       float64
+	hasMin, hasMax bool
+	minKey, maxKey string
+	// unsetMin is what an autoscaler runs at without a minimum: an HPA 1 pod, KEDA 0 (scale to
+	// zero); -1 where a minimum is required anyway.
+	unsetMin         float64
 	defaultMinReason string
 }
 
 func boundsOf(r Resource) (bounds, bool) {
-	b := bounds{}
+	b := bounds{unsetMin: -1}
 	switch r.Type {
 	case typeHPA:
 		b.minKey, b.maxKey = "spec.minReplicas", "spec.maxReplicas"
-		b.defaultMinIsOne = true
+		b.unsetMin = 1
 	case typeScaledObject:
 		b.minKey, b.maxKey = "spec.minReplicaCount", "spec.maxReplicaCount"
+		b.unsetMin = 0
 	case typeGroup, typeSchedule:
 		b.minKey, b.maxKey = "minSize", "maxSize"
 	case typeManagedNodes, typeNodeGroup:
@@ -29,9 +32,9 @@ func boundsOf(r Resource) (bounds, bool) {
 	}
 	b.min, b.hasMin = num(r.Inputs, b.minKey)
 	b.max, b.hasMax = num(r.Inputs, b.maxKey)
-	if !b.hasMin && b.defaultMinIsOne {
-		b.min, b.hasMin = 1, true
-		b.defaultMinReason = " (unset, so Kubernetes' default)"
+	if !b.hasMin && b.unsetMin >= 0 && !declared(r.Inputs, b.minKey) {
+		b.min, b.hasMin = b.unsetMin, true
+		b.defaultMinReason = " (unset, so the autoscaler's default)"
 	}
 	return b, true
 }

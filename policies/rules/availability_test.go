@@ -31,7 +31,13 @@ func TestMinCapacity(t *testing.T) {
 		}, want: []string{"HorizontalPodAutoscaler openwan-api-hpa: spec.minReplicas is 1, below the minimum of 2; raise it to at least 2 (the stack config's min)"}},
 		{name: "HPA without minReplicas runs one pod", resources: []Resource{
 			res(typeHPA, "api", `{"metadata": {"name": "openwan-api-hpa"}, "spec": {"maxReplicas": 20}}`),
-		}, want: []string{"HorizontalPodAutoscaler openwan-api-hpa: spec.minReplicas is 1 (unset, so Kubernetes' default), below the minimum of 2; raise it to at least 2 (the stack config's min)"}},
+		}, want: []string{"HorizontalPodAutoscaler openwan-api-hpa: spec.minReplicas is 1 (unset, so the autoscaler's default), below the minimum of 2; raise it to at least 2 (the stack config's min)"}},
+		{name: "ScaledObject without minReplicaCount scales to zero", resources: []Resource{
+			res(typeScaledObject, "so", `{"metadata": {"name": "w"}, "spec": {"maxReplicaCount": 10}}`),
+		}, want: []string{"ScaledObject w: spec.minReplicaCount is 0 (unset, so the autoscaler's default), below the minimum of 2; raise it to at least 2 (the stack config's min)"}},
+		{name: "a minimum not known before deploy is not judged", resources: []Resource{
+			res(typeHPA, "api", `{"metadata": {"name": "h"}, "spec": {"minReplicas": "[unknown]", "maxReplicas": 20}}`),
+		}},
 		{name: "group and night schedule at 1", resources: []Resource{
 			res(typeGroup, "asg", `{"minSize": 1, "maxSize": 10}`),
 			res(typeSchedule, "night", `{"minSize": 1, "maxSize": 4, "desiredCapacity": 1}`),
