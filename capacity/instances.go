@@ -36,8 +36,9 @@ var InstanceTypes = map[string]InstanceType{
 	"c5.2xlarge": {VCPU: 8, MemoryMiB: 16384, MaxPods: 58},
 }
 
-// lookup returns the named type or an error naming the config key and the known types.
-func lookup(key, name string) (InstanceType, error) {
+// Lookup returns the named type or an error naming its config key (without the "openwan:"
+// prefix) and the known types.
+func Lookup(key, name string) (InstanceType, error) {
 	t, ok := InstanceTypes[name]
 	if !ok {
 		known := make([]string, 0, len(InstanceTypes))

@@ -86,7 +86,7 @@ func Smallest(key string, names []string) (string, InstanceType, error) {
 	var bestName string
 	var best InstanceType
 	for i, name := range names {
-		t, err := lookup(fmt.Sprintf("%s[%d]", key, i), name)
+		t, err := Lookup(fmt.Sprintf("%s[%d]", key, i), name)
 		if err != nil {
 			return "", InstanceType{}, err
 		}

@@ -13,7 +13,7 @@ import (
 // c.RequestsPerMinute on a reference instance at c.AtCPUPercent; throughput scales with the CPU
 // a unit may use.
 func RequestsPerMinute(c config.Capacity, cpuMillis, targetPercent int) (float64, error) {
-	ref, err := lookup("capacity.api.referenceInstanceType", c.API.ReferenceInstanceType)
+	ref, err := Lookup("capacity.api.referenceInstanceType", c.API.ReferenceInstanceType)
 	if err != nil {
 		return 0, err
 	}
@@ -64,7 +64,7 @@ func Throughput(cfg config.Config) (APIThroughput, error) {
 		}
 	}
 	if cfg.EC2.Enabled {
-		t, err := lookup("ec2.api.instanceType", cfg.EC2.API.InstanceType)
+		t, err := Lookup("ec2.api.instanceType", cfg.EC2.API.InstanceType)
 		if err != nil {
 			return out, err
 		}

@@ -123,7 +123,9 @@ func TestLocalStack(t *testing.T) {
 		if c[apitype.OpUpdate] == 0 || c[apitype.OpReplace]+c[apitype.OpDelete]+c[apitype.OpCreate] > 0 {
 			t.Errorf("change applied as %v, want updates in place only", c)
 		}
-		if floor := want.API.Replicas.Min - 1; lowest < floor {
+		if lowest == noSample {
+			t.Error("the rollout watcher read the API Deployment not once")
+		} else if floor := want.API.Replicas.Min - 1; lowest < floor {
 			t.Errorf("available API pods fell to %d during the rollout, below the PDB's %d", lowest, floor)
 		}
 		hpa := get(t, "/apis/autoscaling/v2/namespaces/"+ns+"/horizontalpodautoscalers/openwan-api-hpa")
@@ -179,11 +181,14 @@ func mustConfig(t *testing.T, key string) string {
 	return cfg[key]
 }
 
+// noSample is the lowest count of a watcher that read nothing.
+const noSample = 1 << 30
+
 // watchAvailable polls a Deployment's available replicas until stopped; stop returns the
 // lowest count seen.
 func watchAvailable(ns, name string) (stop func() int) {
 	var mu sync.Mutex
-	lowest := 1 << 30
+	lowest := noSample
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {

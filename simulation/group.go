@@ -52,7 +52,7 @@ type scheduled struct {
 }
 
 func newGroupFleet(cfg config.Config, name string, f config.Fleet, instanceType string, start time.Time, opts Options) (*groupFleet, error) {
-	_, t, err := capacity.Smallest("ec2", []string{instanceType})
+	t, err := capacity.Lookup("ec2.instanceType", instanceType)
 	if err != nil {
 		return nil, err
 	}

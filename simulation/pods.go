@@ -41,7 +41,7 @@ type podFleet struct {
 	nodePrice     float64 // USD per node-hour, after the spot discount
 }
 
-func newPodFleet(cfg config.Config, name string, svc config.Service, pool config.NodePool, addOns config.Quantity, opts Options) (*podFleet, error) {
+func newPodFleet(cfg config.Config, name string, worker bool, svc config.Service, pool config.NodePool, addOns config.Quantity, opts Options) (*podFleet, error) {
 	_, t, err := capacity.Smallest("cluster.nodePools", pool.InstanceTypes)
 	if err != nil {
 		return nil, err
@@ -55,7 +55,7 @@ func newPodFleet(cfg config.Config, name string, svc config.Service, pool config
 		price *= 1 - float64(cfg.Capacity.SpotDiscountPercent)/100
 	}
 	f := &podFleet{
-		name: name, worker: svc.Concurrency > 0, hpa: NewHPA(svc), svc: svc, opts: opts,
+		name: name, worker: worker, hpa: NewHPA(svc), svc: svc, opts: opts,
 		perPodRPM:    perPod,
 		limitPercent: 100 * float64(svc.Resources.Limits.CPUMillis) / float64(svc.Resources.Requests.CPUMillis),
 		job:          cfg.Capacity.Worker,
@@ -80,21 +80,10 @@ func (f *podFleet) nodesFor(pods int) int {
 	return min(max(n, f.pool.Size.Min), f.pool.Size.Max)
 }
 
-// room is how many pods the ready nodes hold.
+// room is how many pods the ready nodes hold, after the nodes the add-ons take.
 func (f *podFleet) room() int {
-	alloc, _ := capacity.Allocatable(f.nodeType)
-	addOnNodes := 0
-	if f.addOns.CPUMillis > 0 || f.addOns.MemoryMiB > 0 {
-		addOnNodes = max(ceilDiv(f.addOns.CPUMillis, alloc.CPUMillis), ceilDiv(f.addOns.MemoryMiB, alloc.MemoryMiB))
-	}
+	addOnNodes, _ := capacity.NodesNeeded(f.nodeType, 0, f.svc.Resources.Requests, f.addOns)
 	return max(0, f.nodes-addOnNodes) * f.podsPerNode
-}
-
-func ceilDiv(a, b int) int {
-	if b <= 0 {
-		return 0
-	}
-	return (a + b - 1) / b
 }
 
 // utilization is the ready pods' average CPU and memory (percent of request) under a load.

@@ -56,16 +56,15 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 		fleets = append(fleets, running{name, s, newTracker(name, float64(cpu), float64(mem), opts, end, desired)})
 	}
 	if cfg.Cluster.EKS() {
-		api, err := newPodFleet(cfg, "eks-api", cfg.API, cfg.Cluster.NodePools.API, capacity.AddOns(cfg), opts)
+		api, err := newPodFleet(cfg, "eks-api", false, cfg.API, cfg.Cluster.NodePools.API, capacity.AddOns(cfg), opts)
 		if err != nil {
 			return nil, err
 		}
 		add("eks-api", api, cfg.API.Targets.CPUPercent, cfg.API.Targets.MemoryPercent, api.desired)
-		worker, err := newPodFleet(cfg, "eks-worker", cfg.Worker, cfg.Cluster.NodePools.Workers, config.Quantity{}, opts)
+		worker, err := newPodFleet(cfg, "eks-worker", true, cfg.Worker, cfg.Cluster.NodePools.Workers, config.Quantity{}, opts)
 		if err != nil {
 			return nil, err
 		}
-		worker.worker = true
 		add("eks-worker", worker, cfg.Worker.Targets.CPUPercent, cfg.Worker.Targets.MemoryPercent, worker.desired)
 	}
 	if cfg.EC2.Enabled {
