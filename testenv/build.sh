@@ -2,10 +2,14 @@
 # Builds the local test environment from pinned sources, through the Go module proxy only:
 #   pulumi (CLI), pulumi-resource-kubernetes (installed as plugin kubernetes 4.32.0), etcd,
 #   kube-apiserver, kube-controller-manager, kube-scheduler and kwok.
+#
 # Each tool is cached under $OPENWAN_TESTENV_CACHE (default ~/.cache/openwan-testenv) in a
-# directory named after its version and a hash of its wrapper module, so only the first run on a
-# machine (or a version bump) pays for the build: about 30 minutes on two cores cold, seconds warm.
-# Prints the bin directory on stdout when done.
+# directory named after its version and a hash of its wrapper module and of its recipe (the
+# recipe_NAME function below, as bash prints it), so a changed recipe rebuilds that tool and only
+# that one. Nothing here may read a module's directory before a command that downloads it: a
+# fresh machine has an empty module cache. The cold build (one command, empty caches):
+#   GOMODCACHE=$(mktemp -d) OPENWAN_TESTENV_CACHE=$(mktemp -d) testenv/build.sh
+# Prints the bin directory on stdout when done. Times: docs/local-stack.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${OPENWAN_TESTENV_CACHE:-$HOME/.cache/openwan-testenv}
@@ -14,34 +18,91 @@ mkdir -p "$cache" "$bin"
 
 log() { echo "testenv: $*" >&2; }
 
-# key NAME VERSION: the cache directory of one tool's build.
-key() {
-  local sum
-  sum=$(cd "$here/$1" && find . -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-12)
-  echo "$cache/$1-$2-$sum"
+# Recipes. Each runs in a scratch copy of testenv/NAME with $version set to the tool's version
+# and $out to the directory its outputs go to; it may use nothing else of this script.
+recipe_etcd() {
+  go build -trimpath -o "$out/etcd" .
 }
 
-# build NAME VERSION OUTPUTS... -- COMMANDS: runs COMMANDS in a scratch copy of the wrapper module
-# with $out pointing at the staging bin directory, unless the cache already holds OUTPUTS.
+recipe_kwok() {
+  go build -trimpath -o "$out/kwok" sigs.k8s.io/kwok/cmd/kwok
+  # The stage files ship in the module, not in the binary; download before reading its directory.
+  go mod download sigs.k8s.io/kwok
+  local src f
+  src=$(go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+  for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+    pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+    echo "---"
+    cat "$src/kustomize/stage/$f"
+  done > "$out/kwok-stages.yaml"
+}
+
+recipe_pulumi() {
+  go build -trimpath -o "$out/pulumi" \
+    -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+}
+
+recipe_k8s_provider() {
+  # schema.json is data in the provider module, which nothing has downloaded yet on a new machine.
+  go mod download github.com/pulumi/pulumi-kubernetes/provider/v4
+  local src
+  src=$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)
+  [ -f "$src/cmd/pulumi-resource-kubernetes/schema.json" ] || { log "no schema.json under '$src'"; return 1; }
+  go run ./internal/embedgen -src "$src/cmd/pulumi-resource-kubernetes" -version "$version" -out .
+  go build -trimpath -o "$out/pulumi-resource-kubernetes" \
+    -ldflags "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$version" .
+}
+
+recipe_kube() {
+  local minor=${version#v1.} ldflags cmd
+  minor=${minor%%.*}
+  ldflags="-X k8s.io/component-base/version.gitVersion=$version -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
+  ldflags="$ldflags -X k8s.io/client-go/pkg/version.gitVersion=$version -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$minor"
+  for cmd in kube-apiserver kube-controller-manager kube-scheduler; do
+    go build -trimpath -o "$out/$cmd" -ldflags "$ldflags" "k8s.io/kubernetes/cmd/$cmd"
+  done
+}
+
+# key NAME VERSION: the cache directory of one tool's build, keyed by its wrapper module's files
+# and its recipe's text.
+key() {
+  local name=$1 version=$2 sum
+  sum=$({
+    declare -f "recipe_${name//-/_}"
+    cd "$here/$name" && find . -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) -print0 |
+      LC_ALL=C sort -z | xargs -0 cat
+  } | sha256sum | cut -c1-12)
+  echo "$cache/$name-$version-$sum"
+}
+
+# build NAME VERSION OUTPUTS...: runs recipe_NAME in a scratch copy of testenv/NAME, unless the
+# cache already holds every one of OUTPUTS, and links them into $bin.
 build() {
   local name=$1 version=$2; shift 2
-  local outputs=()
-  while [ "$1" != "--" ]; do outputs+=("$1"); shift; done
-  shift
-  local dir; dir=$(key "$name" "$version")
-  local have=1
-  for o in "${outputs[@]}"; do [ -e "$dir/bin/$o" ] || have=0; done
+  local dir have=1 o
+  dir=$(key "$name" "$version")
+  for o in "$@"; do [ -e "$dir/bin/$o" ] || have=0; done
   if [ $have = 0 ]; then
     log "building $name $version (cold: this takes minutes)"
-    local start=$SECONDS work; work=$(mktemp -d)
+    local start=$SECONDS work
+    work=$(mktemp -d)
     cp -R "$here/$name/." "$work/"
     mkdir -p "$work/bin"
-    (cd "$work" && out="$work/bin" && eval "$@")
+    # A plain statement, not a condition: bash ignores set -e inside a tested subshell, and a
+    # recipe's failing first command must stop it. A failure ends the script; the trap cleans up.
+    trap 'rm -rf "$work"' EXIT
+    (
+      cd "$work"
+      out=$work/bin
+      "recipe_${name//-/_}"
+    )
+    trap - EXIT
     rm -rf "$dir.tmp" && mkdir -p "$dir.tmp" && mv "$work/bin" "$dir.tmp/bin" && rm -rf "$dir" && mv "$dir.tmp" "$dir"
     rm -rf "$work"
     log "built $name in $((SECONDS - start)) s"
   fi
-  for o in "${outputs[@]}"; do ln -sf "$dir/bin/$o" "$bin/$o"; done
+  for o in "$@"; do ln -sf "$dir/bin/$o" "$bin/$o"; done
 }
 
 export GOFLAGS=-mod=mod
@@ -51,28 +112,11 @@ KUBE_VERSION=v1.36.3
 ETCD_VERSION=v3.6.16
 KWOK_VERSION=v0.8.0
 
-build etcd "$ETCD_VERSION" etcd -- 'go build -trimpath -o "$out/etcd" .'
-
-build kwok "$KWOK_VERSION" kwok kwok-stages.yaml -- 'go build -trimpath -o "$out/kwok" sigs.k8s.io/kwok/cmd/kwok &&
-  src=$(go list -m -f "{{.Dir}}" sigs.k8s.io/kwok) &&
-  for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
-    echo "---"; cat "$src/kustomize/stage/$f"; done > "$out/kwok-stages.yaml"'
-
-build pulumi "$PULUMI_VERSION" pulumi -- 'go build -trimpath -o "$out/pulumi" \
-  -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
-  github.com/pulumi/pulumi/pkg/v3/cmd/pulumi'
-
-build k8s-provider "$K8S_PROVIDER_VERSION" pulumi-resource-kubernetes -- 'src=$(go list -m -f "{{.Dir}}" github.com/pulumi/pulumi-kubernetes/provider/v4) &&
-  go run ./internal/embedgen -src "$src/cmd/pulumi-resource-kubernetes" -version "$K8S_PROVIDER_VERSION" -out . &&
-  go build -trimpath -o "$out/pulumi-resource-kubernetes" \
-    -ldflags "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$K8S_PROVIDER_VERSION" .'
-
-minor=${KUBE_VERSION#v1.}; minor=${minor%%.*}
-kube_ldflags="-X k8s.io/component-base/version.gitVersion=$KUBE_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
-kube_ldflags="$kube_ldflags -X k8s.io/client-go/pkg/version.gitVersion=$KUBE_VERSION -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$minor"
-build kube "$KUBE_VERSION" kube-apiserver kube-controller-manager kube-scheduler -- 'for cmd in kube-apiserver kube-controller-manager kube-scheduler; do
-    go build -trimpath -o "$out/$cmd" -ldflags "$kube_ldflags" "k8s.io/kubernetes/cmd/$cmd" || exit 1
-  done'
+version=$ETCD_VERSION build etcd "$ETCD_VERSION" etcd
+version=$KWOK_VERSION build kwok "$KWOK_VERSION" kwok kwok-stages.yaml
+version=$PULUMI_VERSION build pulumi "$PULUMI_VERSION" pulumi
+version=$K8S_PROVIDER_VERSION build k8s-provider "$K8S_PROVIDER_VERSION" pulumi-resource-kubernetes
+version=$KUBE_VERSION build kube "$KUBE_VERSION" kube-apiserver kube-controller-manager kube-scheduler
 
 # The provider as Pulumi plugin kubernetes 4.32.0, in the suite's own PULUMI_HOME, and not on
 # PATH: the Automation API puts the CLI's directory on PATH, and a provider found there would
@@ -80,8 +124,9 @@ build kube "$KUBE_VERSION" kube-apiserver kube-controller-manager kube-scheduler
 provider=$(readlink -f "$bin/pulumi-resource-kubernetes")
 rm -f "$bin/pulumi-resource-kubernetes"
 export PULUMI_HOME=$cache/pulumi-home
-if [ ! -d "$PULUMI_HOME/plugins/resource-kubernetes-v$K8S_PROVIDER_VERSION" ] || ! cmp -s "$provider" "$PULUMI_HOME/plugins/resource-kubernetes-v$K8S_PROVIDER_VERSION/pulumi-resource-kubernetes"; then
-  rm -rf "$PULUMI_HOME/plugins/resource-kubernetes-v$K8S_PROVIDER_VERSION"*
+plugin=$PULUMI_HOME/plugins/resource-kubernetes-v$K8S_PROVIDER_VERSION
+if [ ! -d "$plugin" ] || ! cmp -s "$provider" "$plugin/pulumi-resource-kubernetes"; then
+  rm -rf "$plugin"*
   "$bin/pulumi" plugin install resource kubernetes "$K8S_PROVIDER_VERSION" --file "$provider" >&2
 fi
 echo "$bin"

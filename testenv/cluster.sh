@@ -10,7 +10,6 @@
 # ~/.cache/openwan-testenv/run); ports from OPENWAN_APISERVER_PORT (36443) and
 # OPENWAN_ETCD_PORT (32379, peer +1).
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
 cache=${OPENWAN_TESTENV_CACHE:-$HOME/.cache/openwan-testenv}
 run=${OPENWAN_TESTENV_RUN:-$cache/run}
 bin=$cache/bin
