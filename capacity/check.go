@@ -3,7 +3,7 @@ package capacity
 import (
 	"errors"
 
-	"github.com/openwan/openwan-infra/stacks/config"
+	"github.com/openwan/openwan-infra/config"
 )
 
 // Plan is the computed capacity of a stack, as its outputs show it.

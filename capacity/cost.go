@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/openwan/openwan-infra/stacks/config"
+	"github.com/openwan/openwan-infra/config"
 )
 
 // Monthly is the guide's arithmetic: instances x hourly price x hours in a month (USD).

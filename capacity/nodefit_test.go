@@ -3,7 +3,7 @@ package capacity
 import (
 	"testing"
 
-	"github.com/openwan/openwan-infra/stacks/config"
+	"github.com/openwan/openwan-infra/config"
 )
 
 func TestAllocatable(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/openwan/openwan-infra/stacks/config"
+	"github.com/openwan/openwan-infra/config"
 )
 
 // prod is the defaults completed as Pulumi.prod.yaml completes them: the guide's numbers.

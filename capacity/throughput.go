@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/openwan/openwan-infra/stacks/config"
+	"github.com/openwan/openwan-infra/config"
 )
 
 // RequestsPerMinute is what one API unit (a pod with cpuMillis of CPU request, or an instance

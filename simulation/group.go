@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/openwan/openwan-infra/capacity"
-	"github.com/openwan/openwan-infra/stacks/config"
+	"github.com/openwan/openwan-infra/config"
 )
 
 // Target tracking's alarms, as AWS creates them for a 1-minute metric: scale-out after 3

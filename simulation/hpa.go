@@ -9,7 +9,7 @@ import (
 	"math"
 	"time"
 
-	"github.com/openwan/openwan-infra/stacks/config"
+	"github.com/openwan/openwan-infra/config"
 )
 
 // SyncPeriod is the HPA controller's default --horizontal-pod-autoscaler-sync-period.

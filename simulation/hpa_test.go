@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openwan/openwan-infra/stacks/config"
+	"github.com/openwan/openwan-infra/config"
 )
 
 func policies(typ string, value, period int, more ...config.ScalingPolicy) []config.ScalingPolicy {

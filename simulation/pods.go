@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/openwan/openwan-infra/capacity"
-	"github.com/openwan/openwan-infra/stacks/config"
+	"github.com/openwan/openwan-infra/config"
 )
 
 // podFleet is a Deployment under its HPA (or KEDA ScaledObject) on its node pool under

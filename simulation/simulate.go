@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/openwan/openwan-infra/capacity"
-	"github.com/openwan/openwan-infra/stacks/config"
+	"github.com/openwan/openwan-infra/config"
 )
 
 // Result is a simulation of every fleet a stack deploys over one trace.

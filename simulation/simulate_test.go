@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openwan/openwan-infra/stacks/config"
+	"github.com/openwan/openwan-infra/config"
 )
 
 // prod is the config Pulumi.prod.yaml deploys.

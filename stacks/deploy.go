@@ -8,7 +8,7 @@ import (
 
 	"github.com/openwan/openwan-infra/capacity"
 	"github.com/openwan/openwan-infra/components/network"
-	"github.com/openwan/openwan-infra/stacks/config"
+	"github.com/openwan/openwan-infra/config"
 )
 
 // Deploy declares the stack described by a validated config and its capacity plan, and exports

@@ -7,7 +7,7 @@ import (
 
 	"github.com/openwan/openwan-infra/capacity"
 	"github.com/openwan/openwan-infra/components/fleet"
-	"github.com/openwan/openwan-infra/stacks/config"
+	"github.com/openwan/openwan-infra/config"
 )
 
 // deployFleets declares the EC2 path: the alerts topic, the API fleet behind its load balancer

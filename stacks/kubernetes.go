@@ -12,7 +12,7 @@ import (
 
 	"github.com/openwan/openwan-infra/components/cluster"
 	"github.com/openwan/openwan-infra/components/kube"
-	"github.com/openwan/openwan-infra/stacks/config"
+	"github.com/openwan/openwan-infra/config"
 )
 
 // Pool names: the node pool label values the services select.

@@ -10,7 +10,7 @@ import (
 	pconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/openwan/openwan-infra/capacity"
-	"github.com/openwan/openwan-infra/stacks/config"
+	"github.com/openwan/openwan-infra/config"
 )
 
 // Load reads every section of the `openwan` namespace, decodes it over the guide's defaults and

@@ -23,7 +23,7 @@ import (
 	"time"
 
 	"github.com/openwan/openwan-infra/simulation"
-	"github.com/openwan/openwan-infra/stacks/config"
+	"github.com/openwan/openwan-infra/config"
 )
 
 func main() {

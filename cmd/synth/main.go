@@ -25,7 +25,7 @@ import (
 	"github.com/openwan/openwan-infra/internal/plan"
 	"github.com/openwan/openwan-infra/policies/rules"
 	"github.com/openwan/openwan-infra/stacks"
-	"github.com/openwan/openwan-infra/stacks/config"
+	"github.com/openwan/openwan-infra/config"
 )
 
 func main() {

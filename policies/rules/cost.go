@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/openwan/openwan-infra/stacks/config"
+	"github.com/openwan/openwan-infra/config"
 )
 
 // prices are the default on-demand prices of openwan:capacity.prices (USD/hour). A rule sees
