@@ -11,7 +11,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 
-	"github.com/openwan/openwan-infra/internal/plan"
+	"github.com/openwan/openwan-infra/internal/model"
+	"github.com/openwan/openwan-infra/internal/plain"
 	"github.com/openwan/openwan-infra/policies/rules"
 )
 
@@ -34,7 +35,11 @@ func NewPack(ctx *pulumi.Context) (policyx.PolicyPack, error) {
 	}
 	policies := make([]policyx.Policy, 0, len(rules.All()))
 	for _, rule := range rules.All() {
-		policies = append(policies, policyFor(rule, stack, stackCfg))
+		policy, err := policyFor(rule, stack, stackCfg)
+		if err != nil {
+			return nil, err
+		}
+		policies = append(policies, policy)
 	}
 	return policyx.NewPolicyPack(PackName, semver.MustParse(PackVersion), policyx.EnforcementLevelAdvisory, policies)
 }
@@ -51,9 +56,12 @@ func stackConfig(ctx *pulumi.Context) map[string]string {
 	return out
 }
 
-func policyFor(rule rules.Rule, stack string, stackCfg rules.Config) policyx.Policy {
+func policyFor(rule rules.Rule, stack string, stackCfg rules.Config) (policyx.Policy, error) {
 	level := enforcement(stackCfg.Level(rule, stack))
-	schema := configSchema(rule)
+	schema, err := configSchema(rule)
+	if err != nil {
+		return nil, err
+	}
 	if rule.CheckStack != nil {
 		return policyx.NewStackValidationPolicy(rule.Name, policyx.StackValidationPolicyArgs{
 			Description:      rule.Description,
@@ -64,7 +72,7 @@ func policyFor(rule rules.Rule, stack string, stackCfg rules.Config) policyx.Pol
 				if err != nil {
 					return err
 				}
-				resources := make([]rules.Resource, len(args.Resources))
+				resources := make([]model.Resource, len(args.Resources))
 				for i, r := range args.Resources {
 					resources[i] = fromAnalyzer(r)
 				}
@@ -73,7 +81,7 @@ func policyFor(rule rules.Rule, stack string, stackCfg rules.Config) policyx.Pol
 				}
 				return nil
 			},
-		})
+		}), nil
 	}
 	return policyx.NewResourceValidationPolicy(rule.Name, policyx.ResourceValidationPolicyArgs{
 		Description:      rule.Description,
@@ -90,7 +98,7 @@ func policyFor(rule rules.Rule, stack string, stackCfg rules.Config) policyx.Pol
 			}
 			return nil
 		},
-	})
+	}), nil
 }
 
 // thresholds drops the engine's own key from a policy's config properties.
@@ -100,14 +108,14 @@ func thresholds(props map[string]any) map[string]any {
 	return out
 }
 
-// fromAnalyzer turns the engine's view of a resource into the rules' one, through the same
+// fromAnalyzer turns the engine's view of a resource into the resource model, through the same
 // plain-value conversion the recording mocks use.
-func fromAnalyzer(r policyx.AnalyzerResource) rules.Resource {
-	return rules.Resource{
+func fromAnalyzer(r policyx.AnalyzerResource) model.Resource {
+	return model.Resource{
 		URN:                  r.URN,
 		Type:                 r.Type,
 		Name:                 r.Name,
-		Inputs:               plan.Plain(resource.ToResourcePropertyMap(r.Properties)),
+		Inputs:               plain.Inputs(resource.ToResourcePropertyMap(r.Properties)),
 		IgnoreChanges:        r.Options.IgnoreChanges,
 		PropertyDependencies: r.PropertyDependencies,
 	}
@@ -125,9 +133,9 @@ func enforcement(l rules.Level) policyx.EnforcementLevel {
 
 // configSchema publishes a rule's thresholds so `pulumi preview --policy-pack-config` validates
 // a config file against them.
-func configSchema(rule rules.Rule) *policyx.ConfigSchema {
+func configSchema(rule rules.Rule) (*policyx.ConfigSchema, error) {
 	if len(rule.Params) == 0 {
-		return nil
+		return nil, nil
 	}
 	props := map[string]map[string]any{}
 	for _, name := range slices.Sorted(maps.Keys(rule.Params)) {
@@ -146,9 +154,9 @@ func configSchema(rule rules.Rule) *policyx.ConfigSchema {
 			schema["type"] = "array"
 			schema["items"] = map[string]any{"type": itemType}
 		default:
-			panic(fmt.Sprintf("rule %s param %s: default %T is neither a number nor a list", rule.Name, name, p.Default))
+			return nil, fmt.Errorf("rule %s param %s: default %T is neither a number nor a list", rule.Name, name, p.Default)
 		}
 		props[name] = schema
 	}
-	return &policyx.ConfigSchema{Properties: props}
+	return &policyx.ConfigSchema{Properties: props}, nil
 }

@@ -6,12 +6,5 @@ import "github.com/openwan/openwan-infra/policies/rules"
 // preview. Component resources are included: the rules read pulumi-eks' components the way the
 // engine sends them.
 func (p *Plan) Check(cfg rules.Config) ([]rules.Violation, error) {
-	resources := make([]rules.Resource, len(p.Resources))
-	for i, r := range p.Resources {
-		resources[i] = rules.Resource{
-			URN: r.URN, Type: r.Type, Name: r.Name, Inputs: r.Inputs,
-			IgnoreChanges: r.IgnoreChanges, PropertyDependencies: r.PropertyDependencies,
-		}
-	}
-	return rules.Evaluate(p.Stack, resources, cfg)
+	return rules.Evaluate(p.Stack, p.Resources, cfg)
 }

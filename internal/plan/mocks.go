@@ -11,22 +11,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-)
 
-// Resource is one declared resource as the program passed it.
-type Resource struct {
-	URN    string         `json:"urn"`
-	Type   string         `json:"type"`
-	Name   string         `json:"name"`
-	Parent string         `json:"parent"`
-	Custom bool           `json:"custom"`
-	Inputs map[string]any `json:"inputs"`
-	// IgnoreChanges are the input paths the resource's options tell the engine to ignore.
-	IgnoreChanges []string `json:"ignoreChanges,omitempty"`
-	// PropertyDependencies map an input to the URNs of the resources its value came from: how a
-	// policy finds the group a scaling policy acts on before any name is known.
-	PropertyDependencies map[string][]string `json:"propertyDependencies,omitempty"`
-}
+	"github.com/openwan/openwan-infra/internal/model"
+	"github.com/openwan/openwan-infra/internal/plain"
+)
 
 // recorder implements pulumi.MockResourceMonitor: it records each resource and answers with its
 // inputs plus the outputs a provider would add (ids, ARNs, a kubeconfig).
@@ -34,16 +22,16 @@ type recorder struct {
 	project, stack string
 
 	mu        sync.Mutex
-	resources []Resource
+	resources []model.Resource
 }
 
 var _ pulumi.MockResourceMonitor = (*recorder)(nil)
 
-// Zones is what the mocked region answers to getAvailabilityZones.
-var Zones = []string{"us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"}
+// zones is what the mocked region answers to getAvailabilityZones.
+var zones = []string{"us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"}
 
 func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	rec := Resource{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: Plain(args.Inputs)}
+	rec := model.Resource{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: plain.Inputs(args.Inputs)}
 	if rpc := args.RegisterRPC; rpc != nil {
 		rec.Parent = rpc.GetParent()
 		rec.IgnoreChanges = rpc.GetIgnoreChanges()
@@ -84,7 +72,7 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	switch args.Token {
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":
-		return resource.NewPropertyMapFromMap(map[string]any{"names": Zones, "zoneIds": Zones}), nil
+		return resource.NewPropertyMapFromMap(map[string]any{"names": zones, "zoneIds": zones}), nil
 	case "aws:eks/getCluster:getCluster":
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"name": args.Args["name"].StringValue(),
@@ -121,51 +109,4 @@ func orDefault(v resource.PropertyValue, def string) resource.PropertyValue {
 		return v
 	}
 	return resource.NewProperty(def)
-}
-
-// Plain turns inputs into plain JSON values: secrets are shown as "[secret]", values unknown
-// before deployment as "[unknown]", references to other resources by URN. The policy pack reads
-// the engine's properties through it too, so rules see one shape in every runner.
-func Plain(m resource.PropertyMap) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		if v.IsNull() {
-			continue
-		}
-		out[string(k)] = plainValue(v)
-	}
-	return out
-}
-
-func plainValue(v resource.PropertyValue) any {
-	switch {
-	case v.IsSecret():
-		return "[secret]"
-	case v.IsComputed():
-		return "[unknown]"
-	case v.IsOutput():
-		o := v.OutputValue()
-		if o.Secret {
-			return "[secret]"
-		}
-		if !o.Known {
-			return "[unknown]"
-		}
-		return plainValue(o.Element)
-	case v.IsResourceReference():
-		return string(v.ResourceReferenceValue().URN)
-	case v.IsObject():
-		return Plain(v.ObjectValue())
-	case v.IsArray():
-		arr := v.ArrayValue()
-		out := make([]any, len(arr))
-		for i, e := range arr {
-			out[i] = plainValue(e)
-		}
-		return out
-	case v.IsAsset(), v.IsArchive():
-		return "[asset]"
-	default:
-		return v.V
-	}
 }

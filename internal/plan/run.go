@@ -10,6 +10,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+
+	"github.com/openwan/openwan-infra/internal/model"
 )
 
 // Project is the Pulumi project name of Pulumi.yaml.
@@ -17,10 +19,10 @@ const Project = "openwan"
 
 // Plan is what one run of the program declared.
 type Plan struct {
-	Project   string         `json:"project"`
-	Stack     string         `json:"stack"`
-	Resources []Resource     `json:"resources"`
-	Outputs   map[string]any `json:"outputs"`
+	Project   string           `json:"project"`
+	Stack     string           `json:"stack"`
+	Resources []model.Resource `json:"resources"`
+	Outputs   map[string]any   `json:"outputs"`
 }
 
 // Program is a Pulumi program that also hands back its stack outputs.
@@ -62,7 +64,7 @@ func Run(stack string, config map[string]string, program Program, opts Options) 
 	return p, err
 }
 
-// Await resolves outputs to plain values: secrets as "[secret]", unknown values as "[unknown]".
+// Await resolves outputs to plain values, with the model's markers for secret and unknown values.
 func Await(ctx context.Context, m pulumi.Map) (map[string]any, error) {
 	out := make(map[string]any, len(m))
 	for k, v := range m {
@@ -72,9 +74,9 @@ func Await(ctx context.Context, m pulumi.Map) (map[string]any, error) {
 		}
 		switch {
 		case res.Secret:
-			out[k] = "[secret]"
+			out[k] = model.Secret
 		case !res.Known:
-			out[k] = "[unknown]"
+			out[k] = model.Unknown
 		default:
 			// Through JSON, so outputs compare alike whatever Go type the SDK resolved them to
 			// (*int, float64, nested maps).

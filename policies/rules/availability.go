@@ -1,6 +1,10 @@
 package rules
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/openwan/openwan-infra/internal/model"
+)
 
 // bounds is what min-capacity and max-not-below-min read: a resource's lower and upper bound,
 // with the input keys a message names.
@@ -14,7 +18,7 @@ type bounds struct {
 	defaultMinReason string
 }
 
-func boundsOf(r Resource) (bounds, bool) {
+func boundsOf(r model.Resource) (bounds, bool) {
 	b := bounds{unsetMin: -1}
 	switch r.Type {
 	case typeHPA:
@@ -48,7 +52,7 @@ var minCapacity = Rule{
 	Params: map[string]Param{
 		"minimum": {Description: "lowest allowed minimum (replicas or instances)", Default: 2.0},
 	},
-	Check: func(r Resource, p Params) []string {
+	Check: func(r model.Resource, p Params) []string {
 		b, ok := boundsOf(r)
 		if !ok || !b.hasMin {
 			return nil
@@ -66,7 +70,7 @@ var maxNotBelowMin = Rule{
 	Description: "An autoscaler's maximum is at least its minimum.",
 	Why:         "AWS and Kubernetes reject or silently clamp inverted bounds; the autoscaler then cannot scale at all.",
 	Level:       Mandatory,
-	Check: func(r Resource, _ Params) []string {
+	Check: func(r model.Resource, _ Params) []string {
 		b, ok := boundsOf(r)
 		if !ok || !b.hasMin || !b.hasMax || b.max >= b.min {
 			return nil

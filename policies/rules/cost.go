@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/openwan/openwan-infra/config"
+	"github.com/openwan/openwan-infra/internal/model"
 )
 
 // prices are the default on-demand prices of openwan:capacity.prices (USD/hour). A rule sees
@@ -15,7 +16,7 @@ var prices = config.Defaults().Capacity.Prices
 
 // isSpotGroup reports whether a group buys any spot capacity: a mixed instances policy with an
 // on-demand share below 100 % above its base.
-func isSpotGroup(g Resource) bool {
+func isSpotGroup(g model.Resource) bool {
 	if object(g.Inputs, "mixedInstancesPolicy") == nil {
 		return false
 	}
@@ -31,7 +32,7 @@ var spotDiversity = Rule{
 	Params: map[string]Param{
 		"minInstanceTypes": {Description: "fewest interchangeable instance types of a spot pool", Default: 2.0},
 	},
-	Check: func(r Resource, p Params) []string {
+	Check: func(r model.Resource, p Params) []string {
 		want := p.Number("minInstanceTypes")
 		switch r.Type {
 		case typeGroup:
@@ -61,7 +62,7 @@ var spotDiversity = Rule{
 // fleetAtMax is one fleet's most expensive hour: every instance of its maximum at the dearest
 // of its instance types, on demand (spot never costs more).
 type fleetAtMax struct {
-	resource  Resource
+	resource  model.Resource
 	instances float64
 	types     []string
 	unpriced  []string

@@ -7,6 +7,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/openwan/openwan-infra/internal/model"
 )
 
 // Config is the pack's policy config in the shape `pulumi preview --policy-pack-config` reads:
@@ -132,7 +134,7 @@ func (c Config) Level(rule Rule, stack string) Level {
 
 // Evaluate runs every enabled rule over the resources of stack and returns the violations in
 // rule order, then resource order.
-func Evaluate(stack string, resources []Resource, cfg Config) ([]Violation, error) {
+func Evaluate(stack string, resources []model.Resource, cfg Config) ([]Violation, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}

@@ -3,42 +3,21 @@ package rules
 import (
 	"strconv"
 	"strings"
-)
 
-// Unknown is how a value not known before deployment reads in Resource.Inputs.
-const Unknown = "[unknown]"
+	"github.com/openwan/openwan-infra/internal/model"
+)
 
 // at returns the value at a dotted path ("spec.behavior.scaleDown"), numeric segments indexing
 // arrays. A missing value and a value unknown before deployment both report false: a rule never
 // judges what it cannot see.
 func at(m map[string]any, path string) (any, bool) {
-	var cur any = m
-	for _, seg := range strings.Split(path, ".") {
-		switch v := cur.(type) {
-		case map[string]any:
-			next, ok := v[seg]
-			if !ok {
-				return nil, false
-			}
-			cur = next
-		case []any:
-			i, err := strconv.Atoi(seg)
-			if err != nil || i < 0 || i >= len(v) {
-				return nil, false
-			}
-			cur = v[i]
-		default:
-			return nil, false
-		}
-	}
-	if cur == nil || cur == Unknown {
+	v, err := model.Lookup(m, path)
+	if err != nil || v == nil || v == model.Unknown {
 		return nil, false
 	}
-	return cur, true
+	return v, true
 }
 
-// num reads a number; Pulumi sends every number as float64, and a few providers send numeric
-// strings ("300"), which count too.
 // declared reports whether path holds a value, known or not.
 func declared(m map[string]any, path string) bool {
 	if _, ok := at(m, path); ok {
@@ -49,9 +28,11 @@ func declared(m map[string]any, path string) bool {
 	if i >= 0 {
 		parent, key = object(m, path[:i]), path[i+1:]
 	}
-	return parent[key] == Unknown
+	return parent[key] == model.Unknown
 }
 
+// num reads a number; Pulumi sends every number as float64, and a few providers send numeric
+// strings ("300"), which count too.
 func num(m map[string]any, path string) (float64, bool) {
 	v, ok := at(m, path)
 	if !ok {
@@ -119,7 +100,7 @@ func objects(m map[string]any, path string) []map[string]any {
 func strs(m map[string]any, path string) []string {
 	var out []string
 	for _, v := range list(m, path) {
-		if s, ok := v.(string); ok && s != Unknown {
+		if s, ok := v.(string); ok && s != model.Unknown {
 			out = append(out, s)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/openwan/openwan-infra/internal/model"
 )
 
 // Level is how a violation is enforced: a mandatory one fails the preview, an advisory one is
@@ -19,24 +21,6 @@ const (
 	Advisory  Level = "advisory"
 	Disabled  Level = "disabled"
 )
-
-// Resource is one resource as a rule sees it: its type token, its inputs as plain JSON values
-// (values unknown before deployment are the string "[unknown]", secrets "[secret]") and the
-// engine's view of it.
-type Resource struct {
-	// URN identifies the resource in every report.
-	URN string `json:"urn"`
-	// Type is the type token, e.g. "aws:autoscaling/group:Group".
-	Type string `json:"type"`
-	// Name is the resource's logical name.
-	Name string `json:"name"`
-	// Inputs are the resource's inputs.
-	Inputs map[string]any `json:"inputs"`
-	// IgnoreChanges are input paths the engine ignores on update.
-	IgnoreChanges []string `json:"ignoreChanges,omitempty"`
-	// PropertyDependencies map an input to the URNs of the resources its value came from.
-	PropertyDependencies map[string][]string `json:"propertyDependencies,omitempty"`
-}
 
 // Violation is one rule failing on one resource.
 type Violation struct {
@@ -65,7 +49,7 @@ type Rule struct {
 	Name string
 	// Description is the one-line summary the engine shows.
 	Description string
-	// Why is the reason the rule exists (README's rule table).
+	// Why is the reason the rule exists (docs/policies.md's rule table).
 	Why string
 	// Level is the default enforcement level.
 	Level Level
@@ -74,7 +58,7 @@ type Rule struct {
 	// Params are the rule's thresholds with their defaults.
 	Params map[string]Param
 	// Check returns the problems of one resource (nil when it complies or is of another type).
-	Check func(r Resource, p Params) []string
+	Check func(r model.Resource, p Params) []string
 	// CheckStack returns the problems across all resources of a stack.
 	CheckStack func(s *Stack, p Params) []Finding
 }
@@ -142,7 +126,7 @@ func kind(typ string) string {
 }
 
 // label names a resource in a message: its kind and its Kubernetes name or logical name.
-func label(r Resource) string {
+func label(r model.Resource) string {
 	name := r.Name
 	if n, ok := str(r.Inputs, "metadata.name"); ok {
 		name = n

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/openwan/openwan-infra/internal/model"
 )
 
 var utilizationTargetRange = Rule{
@@ -11,7 +13,7 @@ var utilizationTargetRange = Rule{
 	Description: "Every utilization target (HPA, ScaledObject cpu/memory trigger, EC2 target tracking on a percent metric) is in (0, 100].",
 	Why:         "A target of 0 scales to the maximum at once; above 100 % the fleet is saturated before it grows.",
 	Level:       Mandatory,
-	Check: func(r Resource, _ Params) []string {
+	Check: func(r model.Resource, _ Params) []string {
 		var out []string
 		check := func(where string, v float64) {
 			if v <= 0 || v > 100 {
@@ -62,7 +64,7 @@ func isPercentMetric(name string) bool {
 }
 
 // behaviorOf returns an autoscaler's behavior object and the path it lives at.
-func behaviorOf(r Resource) (map[string]any, string) {
+func behaviorOf(r model.Resource) (map[string]any, string) {
 	switch r.Type {
 	case typeHPA:
 		return object(r.Inputs, "spec.behavior"), "spec.behavior"
@@ -78,7 +80,7 @@ var stabilizationOrder = Rule{
 	Description: "An autoscaler's scale-down stabilization window is at least its scale-up window.",
 	Why:         "Scaling in faster than out makes the fleet flap: it sheds capacity the next burst needs again.",
 	Level:       Mandatory,
-	Check: func(r Resource, _ Params) []string {
+	Check: func(r model.Resource, _ Params) []string {
 		if r.Type != typeHPA && r.Type != typeScaledObject {
 			return nil
 		}
@@ -125,10 +127,10 @@ var scaledRequests = Rule{
 
 // groupsActedOn returns the Auto Scaling Groups a scaling policy, schedule or alarm refers to:
 // through the engine's dependencies, or by a literal group name.
-func (s *Stack) groupsActedOn(r Resource, key string, names ...string) []Resource {
+func (s *Stack) groupsActedOn(r model.Resource, key string, names ...string) []model.Resource {
 	groups := s.DependedOn(r, key, typeGroup)
 	for _, g := range s.OfType(typeGroup) {
-		if slices.ContainsFunc(groups, func(x Resource) bool { return x.URN == g.URN }) {
+		if slices.ContainsFunc(groups, func(x model.Resource) bool { return x.URN == g.URN }) {
 			continue
 		}
 		if slices.Contains(names, groupName(g)) {
@@ -140,7 +142,7 @@ func (s *Stack) groupsActedOn(r Resource, key string, names ...string) []Resourc
 
 // groupName is a group's physical name where the program set one, else its logical name (which
 // the recording mocks answer as its name).
-func groupName(g Resource) string {
+func groupName(g model.Resource) string {
 	if n, ok := str(g.Inputs, "name"); ok {
 		return n
 	}
@@ -158,7 +160,7 @@ var groupIgnoresDesired = Rule{
 			var actors []string
 			for _, r := range s.OfType(typeScalingPolicy, typeSchedule) {
 				name, _ := str(r.Inputs, "autoscalingGroupName")
-				if slices.ContainsFunc(s.groupsActedOn(r, "autoscalingGroupName", name), func(x Resource) bool { return x.URN == g.URN }) {
+				if slices.ContainsFunc(s.groupsActedOn(r, "autoscalingGroupName", name), func(x model.Resource) bool { return x.URN == g.URN }) {
 					actors = append(actors, label(r))
 				}
 			}
@@ -177,14 +179,14 @@ var alarmHasAction = Rule{
 	Description: "Every CloudWatch alarm has an enabled alarm action.",
 	Why:         "An alarm without an action changes state where nobody looks: neither a scaling policy nor a person acts on it.",
 	Level:       Mandatory,
-	Check: func(r Resource, _ Params) []string {
+	Check: func(r model.Resource, _ Params) []string {
 		if r.Type != typeAlarm {
 			return nil
 		}
 		if enabled, ok := boolean(r.Inputs, "actionsEnabled"); ok && !enabled {
 			return []string{fmt.Sprintf("%s: actionsEnabled is false; enable its actions or delete the alarm", label(r))}
 		}
-		if r.Inputs["alarmActions"] == Unknown {
+		if r.Inputs["alarmActions"] == model.Unknown {
 			return nil
 		}
 		if len(list(r.Inputs, "alarmActions")) == 0 {
@@ -200,7 +202,7 @@ type metricRef struct {
 }
 
 // alarmMetrics lists the metrics an alarm reads: its own metric or each metric query's.
-func alarmMetrics(alarm Resource) []metricRef {
+func alarmMetrics(alarm model.Resource) []metricRef {
 	ref := func(m map[string]any) metricRef {
 		ns, _ := str(m, "namespace")
 		name, _ := str(m, "metricName")
@@ -258,7 +260,7 @@ var alarmPerGroup = Rule{
 				for _, m := range alarmMetrics(alarm) {
 					names = append(names, m.group)
 				}
-				if slices.ContainsFunc(s.groupsActedOn(alarm, "", names...), func(x Resource) bool { return x.URN == g.URN }) {
+				if slices.ContainsFunc(s.groupsActedOn(alarm, "", names...), func(x model.Resource) bool { return x.URN == g.URN }) {
 					watched = true
 					break
 				}

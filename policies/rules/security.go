@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/openwan/openwan-infra/internal/model"
 )
 
 var imdsv2Required = Rule{
@@ -14,7 +16,7 @@ var imdsv2Required = Rule{
 	Params: map[string]Param{
 		"maxHopLimit": {Description: "highest allowed httpPutResponseHopLimit (hops)", Default: 1.0},
 	},
-	Check: func(r Resource, p Params) []string {
+	Check: func(r model.Resource, p Params) []string {
 		switch r.Type {
 		case typeLaunchTmpl:
 			var out []string
@@ -44,7 +46,7 @@ var encryptedVolumes = Rule{
 	Description: "Every EBS volume of a launch template is encrypted.",
 	Why:         "Media and credentials land on the root volume (temp files, container layers); unencrypted they leave with every snapshot.",
 	Level:       Mandatory,
-	Check: func(r Resource, _ Params) []string {
+	Check: func(r model.Resource, _ Params) []string {
 		if r.Type != typeLaunchTmpl {
 			return nil
 		}
@@ -67,7 +69,7 @@ var noPublicIP = Rule{
 	Description: "App instances and nodes get no public IP address.",
 	Why:         "Instances live in private subnets behind the load balancer; a public address is a way in that bypasses it.",
 	Level:       Mandatory,
-	Check: func(r Resource, _ Params) []string {
+	Check: func(r model.Resource, _ Params) []string {
 		switch r.Type {
 		case typeLaunchTmpl:
 			var out []string
@@ -91,8 +93,8 @@ var worldCIDRs = []string{"0.0.0.0/0", "::/0"}
 
 // openIngress is one ingress rule open to the world: the security group it belongs to and its ports.
 type openIngress struct {
-	source   Resource // the resource that declares the rule
-	groupURN string   // the security group it opens (the source itself for inline rules)
+	source   model.Resource // the resource that declares the rule
+	groupURN string         // the security group it opens (the source itself for inline rules)
 	from, to float64
 	protocol string
 }
@@ -102,7 +104,7 @@ func (s *Stack) openIngresses() []openIngress {
 	world := func(cidrs ...string) bool {
 		return slices.ContainsFunc(cidrs, func(c string) bool { return slices.Contains(worldCIDRs, c) })
 	}
-	groupOf := func(r Resource, key string) string {
+	groupOf := func(r model.Resource, key string) string {
 		if gs := s.DependedOn(r, key, typeSG); len(gs) > 0 {
 			return gs[0].URN
 		}
@@ -131,7 +133,7 @@ func (s *Stack) openIngresses() []openIngress {
 	return out
 }
 
-func ingressOf(r Resource, group string, m map[string]any, fromKey, toKey string) openIngress {
+func ingressOf(r model.Resource, group string, m map[string]any, fromKey, toKey string) openIngress {
 	from, _ := num(m, fromKey)
 	to, _ := num(m, toKey)
 	proto, _ := str(m, "protocol")
@@ -192,7 +194,7 @@ type eksView struct {
 	logTypes                    []string
 }
 
-func eksOf(r Resource) (eksView, bool) {
+func eksOf(r model.Resource) (eksView, bool) {
 	prefix, keyPath := "", "encryptionConfigKeyArn"
 	switch r.Type {
 	case typeEKSComponent:
@@ -215,7 +217,7 @@ var eksEndpointRestricted = Rule{
 	Description: "The EKS API endpoint is private, or public only to a restricted CIDR list.",
 	Why:         "An API server open to the internet is one leaked token away from the whole cluster.",
 	Level:       Mandatory,
-	Check: func(r Resource, _ Params) []string {
+	Check: func(r model.Resource, _ Params) []string {
 		v, ok := eksOf(r)
 		if !ok || !v.publicAccess {
 			return nil
@@ -243,7 +245,7 @@ var eksSecretsEncryption = Rule{
 	Description: "EKS encrypts Kubernetes Secrets with a KMS key.",
 	Why:         "Envelope encryption keeps the database and RabbitMQ credentials out of etcd backups in clear text.",
 	Level:       Mandatory,
-	Check: func(r Resource, _ Params) []string {
+	Check: func(r model.Resource, _ Params) []string {
 		v, ok := eksOf(r)
 		if !ok || v.hasKey {
 			return nil
@@ -260,7 +262,7 @@ var eksLogging = Rule{
 	Params: map[string]Param{
 		"requiredLogTypes": {Description: "control-plane log types that must be enabled", Default: []any{"api", "audit", "authenticator"}},
 	},
-	Check: func(r Resource, p Params) []string {
+	Check: func(r model.Resource, p Params) []string {
 		v, ok := eksOf(r)
 		if !ok {
 			return nil
@@ -286,7 +288,7 @@ var containersNonRoot = Rule{
 	Description: "Every container runs as non-root, without privilege escalation and unprivileged.",
 	Why:         "The restricted Pod Security Standard of the namespace demands it; a root container turns an RCE into a node compromise.",
 	Level:       Mandatory,
-	Check: func(r Resource, _ Params) []string {
+	Check: func(r model.Resource, _ Params) []string {
 		if !slices.Contains(workloadTypes, r.Type) {
 			return nil
 		}

@@ -3,6 +3,8 @@ package rules
 import (
 	"cmp"
 	"slices"
+
+	"github.com/openwan/openwan-infra/internal/model"
 )
 
 // Type tokens the rules read.
@@ -30,13 +32,13 @@ const (
 type Stack struct {
 	// Name is the stack's name, e.g. "prod".
 	Name      string
-	resources []Resource
-	byURN     map[string]Resource
+	resources []model.Resource
+	byURN     map[string]model.Resource
 }
 
 // NewStack indexes the resources of stack name.
-func NewStack(name string, resources []Resource) *Stack {
-	s := &Stack{Name: name, resources: resources, byURN: make(map[string]Resource, len(resources))}
+func NewStack(name string, resources []model.Resource) *Stack {
+	s := &Stack{Name: name, resources: resources, byURN: make(map[string]model.Resource, len(resources))}
 	for _, r := range resources {
 		s.byURN[r.URN] = r
 	}
@@ -44,11 +46,11 @@ func NewStack(name string, resources []Resource) *Stack {
 }
 
 // Resources are the stack's resources in the order given.
-func (s *Stack) Resources() []Resource { return s.resources }
+func (s *Stack) Resources() []model.Resource { return s.resources }
 
 // OfType returns the resources of any of the given types.
-func (s *Stack) OfType(types ...string) []Resource {
-	var out []Resource
+func (s *Stack) OfType(types ...string) []model.Resource {
+	var out []model.Resource
 	for _, r := range s.resources {
 		if slices.Contains(types, r.Type) {
 			out = append(out, r)
@@ -58,32 +60,32 @@ func (s *Stack) OfType(types ...string) []Resource {
 }
 
 // Get returns the resource with the given URN.
-func (s *Stack) Get(urn string) (Resource, bool) {
+func (s *Stack) Get(urn string) (model.Resource, bool) {
 	r, ok := s.byURN[urn]
 	return r, ok
 }
 
 // DependedOn returns the resources of type typ that r's input key (any input when key is "")
 // was computed from.
-func (s *Stack) DependedOn(r Resource, key, typ string) []Resource {
-	var out []Resource
+func (s *Stack) DependedOn(r model.Resource, key, typ string) []model.Resource {
+	var out []model.Resource
 	for k, urns := range r.PropertyDependencies {
 		if key != "" && k != key {
 			continue
 		}
 		for _, urn := range urns {
-			if dep, ok := s.byURN[urn]; ok && dep.Type == typ && !slices.ContainsFunc(out, func(o Resource) bool { return o.URN == urn }) {
+			if dep, ok := s.byURN[urn]; ok && dep.Type == typ && !slices.ContainsFunc(out, func(o model.Resource) bool { return o.URN == urn }) {
 				out = append(out, dep)
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b Resource) int { return cmp.Compare(a.URN, b.URN) })
+	slices.SortFunc(out, func(a, b model.Resource) int { return cmp.Compare(a.URN, b.URN) })
 	return out
 }
 
 // Dependents returns the resources of the given types with an input computed from target.
-func (s *Stack) Dependents(target Resource, types ...string) []Resource {
-	var out []Resource
+func (s *Stack) Dependents(target model.Resource, types ...string) []model.Resource {
+	var out []model.Resource
 	for _, r := range s.OfType(types...) {
 		for _, urns := range r.PropertyDependencies {
 			if slices.Contains(urns, target.URN) {
@@ -98,9 +100,9 @@ func (s *Stack) Dependents(target Resource, types ...string) []Resource {
 // Scaled is a workload and the autoscaler that owns its replica count.
 type Scaled struct {
 	// Scaler is the HPA or KEDA ScaledObject.
-	Scaler Resource
+	Scaler model.Resource
 	// Target is the Deployment it scales.
-	Target Resource
+	Target model.Resource
 }
 
 // ScaledDeployments pairs every HPA and ScaledObject with the Deployment its scaleTargetRef
