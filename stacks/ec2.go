@@ -14,7 +14,7 @@ import (
 // and the spot worker fleet, each with its alarms.
 func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs pulumi.Map) error {
 	e := cfg.EC2
-	alerts, err := fleet.NewAlerts(ctx, "openwan-alerts", cfg.Alerts.Emails)
+	alerts, err := fleet.NewAlerts(ctx, "openwan-alerts", &fleet.AlertsArgs{Emails: cfg.Alerts.Emails})
 	if err != nil {
 		return err
 	}

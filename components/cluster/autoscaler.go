@@ -24,7 +24,9 @@ const (
 type ClusterAutoscaler struct {
 	pulumi.ResourceState
 
-	Role    *iam.Role
+	// Role is the IRSA role the release's service account assumes.
+	Role *iam.Role
+	// Release is the Helm release.
 	Release *helmv3.Release
 }
 
@@ -34,14 +36,46 @@ type ClusterAutoscalerArgs struct {
 	ClusterName, OIDCIssuer, OIDCArn pulumi.StringInput
 	// Region is the AWS region of the node groups.
 	Region string
-	// ChartVersion pins the chart.
+	// ChartVersion pins the chart (required: an unpinned chart changes under a running stack).
 	ChartVersion string
-	// ScaleDownUnneededSeconds is how long a node stays unneeded before removal (s).
+	// ScaleDownUnneededSeconds is how long a node stays unneeded before removal (s, 1 or more).
 	ScaleDownUnneededSeconds int
-	// RequestCPUMillis and RequestMemoryMiB are the pod's requests.
+	// RequestCPUMillis and RequestMemoryMiB are the pod's requests (CPU millicores, memory MiB,
+	// 1 or more: a pod without requests is the first evicted).
 	RequestCPUMillis, RequestMemoryMiB int
 	// NodeSelector places it on the on-demand pool, never on spot.
 	NodeSelector map[string]string
+}
+
+func (a *ClusterAutoscalerArgs) validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var errs []error
+	for _, in := range []struct {
+		field string
+		value pulumi.StringInput
+	}{{"ClusterName", a.ClusterName}, {"OIDCIssuer", a.OIDCIssuer}, {"OIDCArn", a.OIDCArn}} {
+		if in.value == nil {
+			errs = append(errs, fmt.Errorf("%s: must be set", in.field))
+		}
+	}
+	if a.Region == "" {
+		errs = append(errs, errors.New("Region: must not be empty"))
+	}
+	if a.ChartVersion == "" {
+		errs = append(errs, errors.New("ChartVersion: must not be empty"))
+	}
+	if a.ScaleDownUnneededSeconds < 1 {
+		errs = append(errs, fmt.Errorf("ScaleDownUnneededSeconds: %d is below 1", a.ScaleDownUnneededSeconds))
+	}
+	if a.RequestCPUMillis < 1 {
+		errs = append(errs, fmt.Errorf("RequestCPUMillis: %d is below 1", a.RequestCPUMillis))
+	}
+	if a.RequestMemoryMiB < 1 {
+		errs = append(errs, fmt.Errorf("RequestMemoryMiB: %d is below 1", a.RequestMemoryMiB))
+	}
+	return errors.Join(errs...)
 }
 
 // NewClusterAutoscaler declares the IRSA role (trusting only the cluster-autoscaler service
@@ -49,8 +83,8 @@ type ClusterAutoscalerArgs struct {
 // terminate only in groups tagged with this cluster's name) and the Helm release with node
 // group auto-discovery, balanced similar groups and the least-waste expander.
 func NewClusterAutoscaler(ctx *pulumi.Context, name string, args *ClusterAutoscalerArgs, opts ...pulumi.ResourceOption) (*ClusterAutoscaler, error) {
-	if args == nil || args.ClusterName == nil || args.OIDCIssuer == nil || args.OIDCArn == nil || args.ChartVersion == "" || args.Region == "" {
-		return nil, errors.New("cluster autoscaler: cluster name, OIDC issuer and ARN, region and chart version are required")
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("cluster autoscaler %s: %w", name, err)
 	}
 	ca := &ClusterAutoscaler{}
 	if err := ctx.RegisterComponentResource("openwan:eks:ClusterAutoscaler", name, ca, opts...); err != nil {

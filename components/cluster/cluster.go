@@ -31,13 +31,20 @@ const (
 type Cluster struct {
 	pulumi.ResourceState
 
-	EKS        *eks.Cluster
-	NodeRole   *iam.Role
-	NodePools  map[string]*eks.ManagedNodeGroup
-	Provider   *kubernetes.Provider
-	Name       pulumi.StringOutput
+	// EKS is pulumi-eks' cluster component (the control plane and what it creates inside).
+	EKS *eks.Cluster
+	// NodeRole is the IAM role of every node.
+	NodeRole *iam.Role
+	// NodePools are the managed node groups by pool name; iterate them in sorted key order.
+	NodePools map[string]*eks.ManagedNodeGroup
+	// Provider deploys onto the cluster.
+	Provider *kubernetes.Provider
+	// Name is the cluster's name, known only once the cluster exists.
+	Name pulumi.StringOutput
+	// OIDCIssuer and OIDCArn are the cluster's OIDC issuer URL and IAM provider, for IRSA.
 	OIDCIssuer pulumi.StringOutput
 	OIDCArn    pulumi.StringOutput
+	// Kubeconfig is the cluster's kubeconfig as JSON (a credential: export it as a secret).
 	Kubeconfig pulumi.StringOutput
 }
 
@@ -46,7 +53,8 @@ type ClusterArgs struct {
 	// Name is the EKS cluster's physical name. It is required rather than generated: the
 	// cluster-autoscaler discovers node groups by it and its IAM policy is scoped to it.
 	Name string
-	// Version is the Kubernetes minor version, e.g. "1.33".
+	// Version is the Kubernetes minor version, e.g. "1.33" (required: pulumi-eks would pick its
+	// own default, which moves under a running stack).
 	Version string
 	// VPCID, PublicSubnetIDs and PrivateSubnetIDs place the cluster; nodes use private subnets only.
 	VPCID                             pulumi.StringInput
@@ -67,9 +75,10 @@ type NodePoolArgs struct {
 	InstanceTypes []string
 	// Spot selects SPOT capacity; spot nodes are tainted SpotTaintKey=true:NoSchedule.
 	Spot bool
-	// Min, Max and Desired bound the node count (nodes).
+	// Min, Max and Desired bound the node count (nodes, 1 <= Min <= Desired <= Max); Desired is
+	// ignored after creation: the cluster-autoscaler owns it.
 	Min, Max, Desired int
-	// DiskGiB is the root volume size (GiB).
+	// DiskGiB is the root volume size (GiB, 20 or more).
 	DiskGiB int
 }
 
@@ -88,6 +97,15 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("cluster %s: %w", name, err)
 	}
+	assume, err := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{{
+			"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": map[string]string{"Service": "ec2.amazonaws.com"},
+		}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cluster %s: node role trust policy: %w", name, err)
+	}
 	c := &Cluster{NodePools: map[string]*eks.ManagedNodeGroup{}}
 	if err := ctx.RegisterComponentResource("openwan:eks:Cluster", name, c, opts...); err != nil {
 		return nil, err
@@ -101,12 +119,6 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
-	assume, _ := json.Marshal(map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []map[string]any{{
-			"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": map[string]string{"Service": "ec2.amazonaws.com"},
-		}},
-	})
 	c.NodeRole, err = iam.NewRole(ctx, name+"-node", &iam.RoleArgs{AssumeRolePolicy: pulumi.String(assume)}, child)
 	if err != nil {
 		return nil, err
@@ -203,21 +215,50 @@ func (a *ClusterArgs) validate() error {
 	}
 	var errs []error
 	if a.Name == "" {
-		errs = append(errs, errors.New("name is required"))
+		errs = append(errs, errors.New("Name: must not be empty"))
 	}
-	if a.VPCID == nil || a.PrivateSubnetIDs == nil || a.PublicSubnetIDs == nil {
-		errs = append(errs, errors.New("vpc and subnet ids are required"))
+	if a.Version == "" {
+		errs = append(errs, errors.New("Version: must not be empty"))
+	}
+	if a.VPCID == nil {
+		errs = append(errs, errors.New("VPCID: must be set"))
+	}
+	if a.PublicSubnetIDs == nil {
+		errs = append(errs, errors.New("PublicSubnetIDs: must be set"))
+	}
+	if a.PrivateSubnetIDs == nil {
+		errs = append(errs, errors.New("PrivateSubnetIDs: must be set"))
 	}
 	if a.EndpointPublicAccess && len(a.PublicAccessCIDRs) == 0 {
-		errs = append(errs, errors.New("a public endpoint needs public access CIDRs"))
+		errs = append(errs, errors.New("PublicAccessCIDRs: must not be empty with EndpointPublicAccess: the endpoint would be open to the internet"))
 	}
 	if len(a.NodePools) == 0 {
-		errs = append(errs, errors.New("at least one node pool is required"))
+		errs = append(errs, errors.New("NodePools: must hold at least one pool"))
 	}
-	for pool, p := range a.NodePools {
-		if len(p.InstanceTypes) == 0 || p.Min < 1 || p.Max < p.Min || p.Desired < p.Min || p.Desired > p.Max {
-			errs = append(errs, fmt.Errorf("node pool %s: need instance types and 1 <= min <= desired <= max, got %d <= %d <= %d", pool, p.Min, p.Desired, p.Max))
-		}
+	for _, pool := range slices.Sorted(maps.Keys(a.NodePools)) {
+		errs = append(errs, a.NodePools[pool].validate("NodePools["+pool+"]")...)
 	}
 	return errors.Join(errs...)
+}
+
+// validate checks one pool, naming its fields under field.
+func (p NodePoolArgs) validate(field string) []error {
+	var errs []error
+	if len(p.InstanceTypes) == 0 {
+		errs = append(errs, fmt.Errorf("%s.InstanceTypes: must name at least one type", field))
+	}
+	if p.Min < 1 {
+		errs = append(errs, fmt.Errorf("%s.Min: %d is below 1", field, p.Min))
+	}
+	if p.Max < p.Min {
+		errs = append(errs, fmt.Errorf("%s.Max: %d is below Min %d", field, p.Max, p.Min))
+	}
+	if p.Desired < p.Min || p.Desired > p.Max {
+		errs = append(errs, fmt.Errorf("%s.Desired: %d is outside [Min %d, Max %d]", field, p.Desired, p.Min, p.Max))
+	}
+	// The EKS node images' own root snapshot is 20 GiB; a smaller disk fails every launch.
+	if p.DiskGiB < 20 {
+		errs = append(errs, fmt.Errorf("%s.DiskGiB: %d is below 20", field, p.DiskGiB))
+	}
+	return errs
 }

@@ -6,18 +6,19 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// GroupMetrics are the group metrics the Auto Scaling Group publishes every minute; the alarms
-// and the backlog-per-instance math read them.
-var GroupMetrics = []string{
-	"GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances",
-	"GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances",
+// GroupMetrics are the group metrics every Auto Scaling Group publishes each minute; the alarms
+// and the backlog-per-instance math read them. A function, not a variable: callers get their own
+// copy and cannot change what the groups enable.
+func GroupMetrics() []string {
+	return []string{
+		"GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances",
+		"GroupPendingInstances", "GroupTerminatingInstances", "GroupTotalInstances",
+	}
 }
 
 // Group is an Auto Scaling Group with its scaling: target tracking on CPU and on the CloudWatch
@@ -30,25 +31,32 @@ var GroupMetrics = []string{
 type Group struct {
 	pulumi.ResourceState
 
+	// Group is the Auto Scaling Group itself.
 	Group *autoscaling.Group
-	Name  pulumi.StringOutput
+	// Name is the group's physical name, what alarms and dashboards select it by.
+	Name pulumi.StringOutput
 }
 
-// GroupArgs describe a group. Counts are instances, times seconds, targets percent.
+// GroupArgs describe a group. Every number is required; there are no hidden defaults.
 type GroupArgs struct {
 	// SubnetIDs are the private subnets the group spreads over (two zones or more).
 	SubnetIDs pulumi.StringArrayInput
-	// LaunchTemplateID and LaunchTemplateVersion select what instances boot.
+	// LaunchTemplateID and LaunchTemplateVersion select what instances boot; a new version
+	// starts an instance refresh.
 	LaunchTemplateID, LaunchTemplateVersion pulumi.StringInput
 	// Spot, when set, makes a mixed instances policy over its types.
 	Spot *SpotArgs
-	// Min, Max and Desired bound the group; Desired is ignored after creation.
+	// Min, Max and Desired bound the group (instances); Desired is ignored after creation.
 	Min, Max, Desired int
 	// TargetGroupARNs register instances with a load balancer, whose health checks then count.
 	TargetGroupARNs pulumi.StringArrayInput
-	// HealthCheckGraceSeconds, DefaultCooldownSeconds and WarmupSeconds tune the group.
-	HealthCheckGraceSeconds, DefaultCooldownSeconds, WarmupSeconds int
-	// CPUPercent and MemoryPercent are the target tracking targets.
+	// HealthCheckGraceSeconds is how long a new instance's failed health checks are ignored (s).
+	HealthCheckGraceSeconds int
+	// DefaultCooldownSeconds is the group's cooldown between simple scaling activities (s).
+	DefaultCooldownSeconds int
+	// WarmupSeconds is how long a new instance takes before its metrics count (s).
+	WarmupSeconds int
+	// CPUPercent and MemoryPercent are the target tracking targets (percent, in (0, 100]).
 	CPUPercent, MemoryPercent int
 	// Backlog adds target tracking on queue messages per in-service instance.
 	Backlog *BacklogArgs
@@ -56,11 +64,12 @@ type GroupArgs struct {
 	Requests *RequestArgs
 	// ScaleIn is when the group shrinks by one.
 	ScaleIn ScaleInArgs
-	// MinHealthyPercent is kept in service during an instance refresh.
+	// MinHealthyPercent is kept in service during an instance refresh (percent).
 	MinHealthyPercent int
-	// TerminationHookSeconds is how long a terminating instance may drain.
+	// TerminationHookSeconds is how long a terminating instance may drain (s, 30 to 7200).
 	TerminationHookSeconds int
-	// Schedules are scheduled actions by name, read in TimeZone.
+	// Schedules are scheduled actions by action name, read in TimeZone (an IANA zone name,
+	// required with schedules).
 	Schedules map[string]Schedule
 	TimeZone  string
 	// TopicARN receives the group's launch and terminate notifications.
@@ -71,65 +80,112 @@ type GroupArgs struct {
 
 // SpotArgs are the mixed instances policy of a spot fleet.
 type SpotArgs struct {
-	InstanceTypes                          []string
-	OnDemandBase, OnDemandPercentAboveBase int
-}
-
-// BacklogArgs describe the queue whose messages per instance are tracked.
-type BacklogArgs struct {
-	Namespace, MetricName string
-	Dimensions            map[string]string
-	// PerInstance is the target; BelowPerInstance the scale-in level (messages).
-	PerInstance, BelowPerInstance int
-}
-
-// RequestArgs describe step scaling on RequestCountPerTarget (a per-minute sum).
-type RequestArgs struct {
-	// TargetGroupSuffix is the target group's ARN suffix, the metric's dimension.
-	TargetGroupSuffix pulumi.StringInput
-	// AbovePerMinute triggers scale-out; BelowPerMinute is the scale-in level.
-	AbovePerMinute, BelowPerMinute int
-	// Steps: from BreachPercent over AbovePerMinute, add AddPercent of the group.
-	Steps []Step
-}
-
-// Step is one step adjustment.
-type Step struct{ BreachPercent, AddPercent int }
-
-// ScaleInArgs: the group loses one instance when CPU, memory (and requests or backlog) have all
-// been low for Minutes, at most once per CooldownSeconds.
-type ScaleInArgs struct {
-	CPUBelowPercent, MemoryBelowPercent, Minutes, CooldownSeconds int
+	// InstanceTypes are interchangeable types (two or more, so one type's shortage does not
+	// stop the fleet).
+	InstanceTypes []string
+	// OnDemandBase is how many instances are on-demand before any spot (instances).
+	OnDemandBase int
+	// OnDemandPercentAboveBase is the on-demand share above OnDemandBase (percent).
+	OnDemandPercentAboveBase int
 }
 
 // Schedule is one scheduled action.
 type Schedule struct {
-	Recurrence        string
+	// Recurrence is when it runs: a cron expression read in the group's TimeZone.
+	Recurrence string
+	// Min, Max and Desired are the group's bounds and desired count from then on (instances,
+	// 0 <= Min <= Desired <= Max).
 	Min, Max, Desired int
 }
 
 func (a *GroupArgs) validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
 	var errs []error
-	if a.SubnetIDs == nil || a.LaunchTemplateID == nil || a.TopicARN == nil || a.FleetTag == "" {
-		errs = append(errs, errors.New("subnets, launch template, notification topic and fleet tag are required"))
+	if a.SubnetIDs == nil {
+		errs = append(errs, errors.New("SubnetIDs: must be set"))
 	}
-	if a.Min < 0 || a.Max < a.Min || a.Desired < a.Min || a.Desired > a.Max {
-		errs = append(errs, fmt.Errorf("need 0 <= min <= desired <= max, got %d <= %d <= %d", a.Min, a.Desired, a.Max))
+	if a.LaunchTemplateID == nil {
+		errs = append(errs, errors.New("LaunchTemplateID: must be set"))
 	}
-	if a.Spot != nil && len(a.Spot.InstanceTypes) < 2 {
-		errs = append(errs, errors.New("spot needs two or more instance types"))
+	if a.LaunchTemplateVersion == nil {
+		errs = append(errs, errors.New("LaunchTemplateVersion: must be set"))
 	}
-	if a.Requests != nil && (len(a.Requests.Steps) == 0 || a.Requests.Steps[0].BreachPercent != 0) {
-		errs = append(errs, errors.New("request steps must start at a 0 % breach"))
+	if a.TopicARN == nil {
+		errs = append(errs, errors.New("TopicARN: must be set"))
+	}
+	if a.FleetTag == "" {
+		errs = append(errs, errors.New("FleetTag: must not be empty"))
+	}
+	errs = append(errs, checkSize("", a.Min, a.Max, a.Desired, 1)...)
+	for _, d := range []struct {
+		field   string
+		seconds int
+	}{
+		{"HealthCheckGraceSeconds", a.HealthCheckGraceSeconds},
+		{"DefaultCooldownSeconds", a.DefaultCooldownSeconds},
+		{"WarmupSeconds", a.WarmupSeconds},
+	} {
+		if d.seconds < 0 {
+			errs = append(errs, fmt.Errorf("%s: %d is below 0", d.field, d.seconds))
+		}
+	}
+	if a.MinHealthyPercent < 0 || a.MinHealthyPercent > 100 {
+		errs = append(errs, fmt.Errorf("MinHealthyPercent: %d is outside [0, 100]", a.MinHealthyPercent))
+	}
+	// The bounds of an Auto Scaling lifecycle hook's heartbeat timeout.
+	if a.TerminationHookSeconds < 30 || a.TerminationHookSeconds > 7200 {
+		errs = append(errs, fmt.Errorf("TerminationHookSeconds: %d is outside [30, 7200]", a.TerminationHookSeconds))
+	}
+	if s := a.Spot; s != nil {
+		if len(s.InstanceTypes) < 2 {
+			errs = append(errs, fmt.Errorf("Spot.InstanceTypes: %d given, need two or more", len(s.InstanceTypes)))
+		}
+		if s.OnDemandBase < 0 || s.OnDemandBase > a.Max {
+			errs = append(errs, fmt.Errorf("Spot.OnDemandBase: %d is outside [0, Max %d]", s.OnDemandBase, a.Max))
+		}
+		if s.OnDemandPercentAboveBase < 0 || s.OnDemandPercentAboveBase > 100 {
+			errs = append(errs, fmt.Errorf("Spot.OnDemandPercentAboveBase: %d is outside [0, 100]", s.OnDemandPercentAboveBase))
+		}
+	}
+	errs = append(errs, a.validateScaling()...)
+	if len(a.Schedules) > 0 && a.TimeZone == "" {
+		errs = append(errs, errors.New("TimeZone: must not be empty with Schedules"))
+	}
+	for _, action := range slices.Sorted(maps.Keys(a.Schedules)) {
+		s := a.Schedules[action]
+		field := "Schedules[" + action + "]."
+		if s.Recurrence == "" {
+			errs = append(errs, fmt.Errorf("%sRecurrence: must not be empty", field))
+		}
+		// A schedule may empty the group (Max 0), say for the night.
+		errs = append(errs, checkSize(field, s.Min, s.Max, s.Desired, 0)...)
 	}
 	return errors.Join(errs...)
 }
 
+// checkSize checks 0 <= Min <= Desired <= Max and leastMax <= Max, naming the fields under
+// prefix.
+func checkSize(prefix string, minSize, maxSize, desired, leastMax int) []error {
+	var errs []error
+	if minSize < 0 {
+		errs = append(errs, fmt.Errorf("%sMin: %d is below 0", prefix, minSize))
+	}
+	switch {
+	case maxSize < leastMax:
+		errs = append(errs, fmt.Errorf("%sMax: %d is below %d", prefix, maxSize, leastMax))
+	case maxSize < minSize:
+		errs = append(errs, fmt.Errorf("%sMax: %d is below Min %d", prefix, maxSize, minSize))
+	}
+	if desired < minSize || desired > maxSize {
+		errs = append(errs, fmt.Errorf("%sDesired: %d is outside [Min %d, Max %d]", prefix, desired, minSize, maxSize))
+	}
+	return errs
+}
+
 // NewGroup declares the group and its policies, alarm, schedules and notifications.
 func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.ResourceOption) (*Group, error) {
-	if args == nil {
-		return nil, errors.New("group: args are required")
-	}
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("group %s: %w", name, err)
 	}
@@ -154,7 +210,7 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 		DefaultCooldown:        pulumi.Int(args.DefaultCooldownSeconds),
 		DefaultInstanceWarmup:  pulumi.Int(args.WarmupSeconds),
 		TargetGroupArns:        args.TargetGroupARNs,
-		EnabledMetrics:         pulumi.ToStringArray(GroupMetrics),
+		EnabledMetrics:         pulumi.ToStringArray(GroupMetrics()),
 		MetricsGranularity:     pulumi.String("1Minute"),
 		InstanceRefresh: &autoscaling.GroupInstanceRefreshArgs{
 			Strategy: pulumi.String("Rolling"),
@@ -235,193 +291,4 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 		return nil, err
 	}
 	return g, nil
-}
-
-func (g *Group) declareScaling(ctx *pulumi.Context, name string, args *GroupArgs, child pulumi.ResourceOption) error {
-	groupDim := pulumi.StringMap{"AutoScalingGroupName": g.Group.Name}
-	tracking := func(suffix string, target int, cfg *autoscaling.PolicyTargetTrackingConfigurationArgs) error {
-		cfg.TargetValue = pulumi.Float64(float64(target))
-		cfg.DisableScaleIn = pulumi.Bool(true)
-		_, err := autoscaling.NewPolicy(ctx, name+"-"+suffix, &autoscaling.PolicyArgs{
-			AutoscalingGroupName:        g.Group.Name,
-			PolicyType:                  pulumi.String("TargetTrackingScaling"),
-			EstimatedInstanceWarmup:     pulumi.Int(args.WarmupSeconds),
-			TargetTrackingConfiguration: cfg,
-		}, child)
-		return err
-	}
-	if err := tracking("cpu", args.CPUPercent, &autoscaling.PolicyTargetTrackingConfigurationArgs{
-		PredefinedMetricSpecification: &autoscaling.PolicyTargetTrackingConfigurationPredefinedMetricSpecificationArgs{
-			PredefinedMetricType: pulumi.String("ASGAverageCPUUtilization"),
-		},
-	}); err != nil {
-		return err
-	}
-	if err := tracking("memory", args.MemoryPercent, &autoscaling.PolicyTargetTrackingConfigurationArgs{
-		CustomizedMetricSpecification: &autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationArgs{
-			Namespace:  pulumi.String("CWAgent"),
-			MetricName: pulumi.String("mem_used_percent"),
-			Statistic:  pulumi.String("Average"),
-			MetricDimensions: autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricDimensionArray{
-				&autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricDimensionArgs{
-					Name: pulumi.String("AutoScalingGroupName"), Value: g.Group.Name,
-				},
-			},
-		},
-	}); err != nil {
-		return err
-	}
-	if b := args.Backlog; b != nil {
-		if err := tracking("backlog", b.PerInstance, &autoscaling.PolicyTargetTrackingConfigurationArgs{
-			CustomizedMetricSpecification: backlogMetric(b, g.Group.Name),
-		}); err != nil {
-			return err
-		}
-	}
-	if r := args.Requests; r != nil {
-		if err := g.declareRequestSteps(ctx, name, args, r, child); err != nil {
-			return err
-		}
-	}
-
-	scaleIn, err := autoscaling.NewPolicy(ctx, name+"-scale-in", &autoscaling.PolicyArgs{
-		AutoscalingGroupName: g.Group.Name,
-		PolicyType:           pulumi.String("SimpleScaling"),
-		AdjustmentType:       pulumi.String("ChangeInCapacity"),
-		ScalingAdjustment:    pulumi.Int(-1),
-		Cooldown:             pulumi.Int(args.ScaleIn.CooldownSeconds),
-	}, child)
-	if err != nil {
-		return err
-	}
-	queries, expression := scaleInQueries(args, groupDim)
-	_, err = cloudwatch.NewMetricAlarm(ctx, name+"-scale-in", &cloudwatch.MetricAlarmArgs{
-		AlarmDescription: pulumi.Sprintf("Every signal of %s low for %d minutes: remove one instance", name, args.ScaleIn.Minutes),
-		MetricQueries: append(queries, &cloudwatch.MetricAlarmMetricQueryArgs{
-			Id: pulumi.String("low"), Expression: pulumi.String(expression), ReturnData: pulumi.Bool(true),
-			Label: pulumi.String("all signals low"),
-		}),
-		ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
-		Threshold:          pulumi.Float64(1),
-		EvaluationPeriods:  pulumi.Int(args.ScaleIn.Minutes),
-		DatapointsToAlarm:  pulumi.Int(args.ScaleIn.Minutes),
-		TreatMissingData:   pulumi.String("notBreaching"),
-		AlarmActions:       pulumi.Array{scaleIn.Arn},
-	}, child)
-	return err
-}
-
-// backlogMetric is messages on the queue divided by the group's in-service instances.
-func backlogMetric(b *BacklogArgs, group pulumi.StringInput) *autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationArgs {
-	dims := autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricMetricStatMetricDimensionArray{}
-	for _, k := range slices.Sorted(maps.Keys(b.Dimensions)) {
-		dims = append(dims, &autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricMetricStatMetricDimensionArgs{
-			Name: pulumi.String(k), Value: pulumi.String(b.Dimensions[k]),
-		})
-	}
-	stat := func(id, namespace, metric, statistic string, d autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricMetricStatMetricDimensionArray) *autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricArgs {
-		return &autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricArgs{
-			Id: pulumi.String(id), ReturnData: pulumi.Bool(false),
-			MetricStat: &autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricMetricStatArgs{
-				Metric: &autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricMetricStatMetricArgs{
-					Namespace: pulumi.String(namespace), MetricName: pulumi.String(metric), Dimensions: d,
-				},
-				Stat: pulumi.String(statistic),
-			},
-		}
-	}
-	return &autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationArgs{
-		Metrics: autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricArray{
-			stat("queue", b.Namespace, b.MetricName, "Average", dims),
-			stat("instances", "AWS/AutoScaling", "GroupInServiceInstances", "Average",
-				autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricMetricStatMetricDimensionArray{
-					&autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricMetricStatMetricDimensionArgs{
-						Name: pulumi.String("AutoScalingGroupName"), Value: group,
-					},
-				}),
-			&autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricArgs{
-				Id: pulumi.String("backlog"), Expression: pulumi.String(BacklogExpression),
-				Label: pulumi.String("messages per in-service instance"), ReturnData: pulumi.Bool(true),
-			},
-		},
-	}
-}
-
-// BacklogExpression is the metric math of messages per in-service instance (AWS's documented
-// "backlog per instance" pattern).
-const BacklogExpression = "queue / instances"
-
-// declareRequestSteps adds the step scaling policy on requests per target and its alarm.
-func (g *Group) declareRequestSteps(ctx *pulumi.Context, name string, args *GroupArgs, r *RequestArgs, child pulumi.ResourceOption) error {
-	steps := autoscaling.PolicyStepAdjustmentArray{}
-	for i, s := range r.Steps {
-		step := &autoscaling.PolicyStepAdjustmentArgs{
-			ScalingAdjustment:        pulumi.Int(s.AddPercent),
-			MetricIntervalLowerBound: pulumi.String(strconv.Itoa(r.AbovePerMinute * s.BreachPercent / 100)),
-		}
-		if i+1 < len(r.Steps) {
-			step.MetricIntervalUpperBound = pulumi.String(strconv.Itoa(r.AbovePerMinute * r.Steps[i+1].BreachPercent / 100))
-		}
-		steps = append(steps, step)
-	}
-	policy, err := autoscaling.NewPolicy(ctx, name+"-requests", &autoscaling.PolicyArgs{
-		AutoscalingGroupName:    g.Group.Name,
-		PolicyType:              pulumi.String("StepScaling"),
-		AdjustmentType:          pulumi.String("PercentChangeInCapacity"),
-		MinAdjustmentMagnitude:  pulumi.Int(1),
-		MetricAggregationType:   pulumi.String("Average"),
-		EstimatedInstanceWarmup: pulumi.Int(args.WarmupSeconds),
-		StepAdjustments:         steps,
-	}, child)
-	if err != nil {
-		return err
-	}
-	_, err = cloudwatch.NewMetricAlarm(ctx, name+"-requests-high", &cloudwatch.MetricAlarmArgs{
-		AlarmDescription:   pulumi.Sprintf("More than %d requests/minute per instance", r.AbovePerMinute),
-		Namespace:          pulumi.String("AWS/ApplicationELB"),
-		MetricName:         pulumi.String("RequestCountPerTarget"),
-		Dimensions:         pulumi.StringMap{"TargetGroup": r.TargetGroupSuffix},
-		Statistic:          pulumi.String("Sum"),
-		Period:             pulumi.Int(60),
-		EvaluationPeriods:  pulumi.Int(2),
-		Threshold:          pulumi.Float64(float64(r.AbovePerMinute)),
-		ComparisonOperator: pulumi.String("GreaterThanThreshold"),
-		TreatMissingData:   pulumi.String("notBreaching"),
-		AlarmActions:       pulumi.Array{policy.Arn},
-	}, child)
-	return err
-}
-
-// scaleInQueries are the one-minute signals of the scale-in alarm and the expression that is 1
-// when all of them are low.
-func scaleInQueries(args *GroupArgs, groupDim pulumi.StringMap) (cloudwatch.MetricAlarmMetricQueryArray, string) {
-	metric := func(id, namespace, name, stat string, dims pulumi.StringMapInput) *cloudwatch.MetricAlarmMetricQueryArgs {
-		return &cloudwatch.MetricAlarmMetricQueryArgs{
-			Id: pulumi.String(id), ReturnData: pulumi.Bool(false),
-			Metric: &cloudwatch.MetricAlarmMetricQueryMetricArgs{
-				Namespace: pulumi.String(namespace), MetricName: pulumi.String(name), Stat: pulumi.String(stat),
-				Period: pulumi.Int(60), Dimensions: dims,
-			},
-		}
-	}
-	queries := cloudwatch.MetricAlarmMetricQueryArray{
-		metric("cpu", "AWS/EC2", "CPUUtilization", "Average", groupDim),
-		metric("mem", "CWAgent", "mem_used_percent", "Average", groupDim),
-	}
-	conditions := []string{
-		fmt.Sprintf("cpu < %d", args.ScaleIn.CPUBelowPercent),
-		fmt.Sprintf("mem < %d", args.ScaleIn.MemoryBelowPercent),
-	}
-	if r := args.Requests; r != nil {
-		queries = append(queries, metric("requests", "AWS/ApplicationELB", "RequestCountPerTarget", "Sum",
-			pulumi.StringMap{"TargetGroup": r.TargetGroupSuffix}))
-		conditions = append(conditions, fmt.Sprintf("requests < %d", r.BelowPerMinute))
-	}
-	if b := args.Backlog; b != nil {
-		queries = append(queries,
-			metric("queue", b.Namespace, b.MetricName, "Average", pulumi.ToStringMap(b.Dimensions)),
-			metric("instances", "AWS/AutoScaling", "GroupInServiceInstances", "Average", groupDim))
-		conditions = append(conditions, fmt.Sprintf("(%s) < %d", BacklogExpression, b.BelowPerInstance))
-	}
-	return queries, "IF(" + strings.Join(conditions, " AND ") + ", 1, 0)"
 }

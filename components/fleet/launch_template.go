@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -16,8 +17,10 @@ import (
 type LaunchTemplate struct {
 	pulumi.ResourceState
 
-	Role     *iam.Role
-	Profile  *iam.InstanceProfile
+	// Role is the instance role and Profile the instance profile that carries it.
+	Role    *iam.Role
+	Profile *iam.InstanceProfile
+	// Template is the launch template the groups launch from.
 	Template *ec2.LaunchTemplate
 	// Version is the template's latest version as groups reference it: a new version (new image,
 	// new user data) starts the group's instance refresh.
@@ -30,11 +33,12 @@ type LaunchTemplateArgs struct {
 	AMIParameter string
 	// InstanceType is the default type (a mixed instances policy may override it).
 	InstanceType string
-	// RootVolumeGiB is the encrypted gp3 root volume size (GiB).
+	// RootVolumeGiB is the encrypted gp3 root volume size (GiB, 8 or more).
 	RootVolumeGiB int
 	// HTTPTokens is the metadata service's token mode: "required" (IMDSv2) or "optional".
 	HTTPTokens string
-	// HopLimit is the metadata PUT response hop limit (hops); 1 keeps tokens on the host.
+	// HopLimit is the metadata PUT response hop limit (hops, 1 to 64); 1 keeps tokens on the
+	// host.
 	HopLimit int
 	// SecurityGroupIDs are attached to the only network interface. When nil, an egress-only
 	// group is created in VPCID: the instances serve no traffic (workers).
@@ -44,28 +48,65 @@ type LaunchTemplateArgs struct {
 	UserData UserData
 	// BucketName is the media bucket the app reads and writes.
 	BucketName string
-	// SecretsPath is the SSM path of the app's secrets (read-only access).
+	// SecretsPath is the SSM path of the app's secrets, starting with "/" (read-only access);
+	// empty grants none.
 	SecretsPath string
 	// FleetTag names the fleet in the "openwan:fleet" tag; lifecycle actions are allowed only on
 	// groups carrying it.
 	FleetTag string
 }
 
+func (a *LaunchTemplateArgs) validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var errs []error
+	if a.AMIParameter == "" {
+		errs = append(errs, errors.New("AMIParameter: must not be empty"))
+	}
+	if a.InstanceType == "" {
+		errs = append(errs, errors.New("InstanceType: must not be empty"))
+	}
+	// The smallest volume the Amazon Linux AMIs boot from.
+	if a.RootVolumeGiB < 8 {
+		errs = append(errs, fmt.Errorf("RootVolumeGiB: %d is below 8", a.RootVolumeGiB))
+	}
+	if a.HTTPTokens != "required" && a.HTTPTokens != "optional" {
+		errs = append(errs, fmt.Errorf("HTTPTokens: %q is not \"required\" or \"optional\"", a.HTTPTokens))
+	}
+	// The bounds EC2 accepts for the metadata PUT response hop limit.
+	if a.HopLimit < 1 || a.HopLimit > 64 {
+		errs = append(errs, fmt.Errorf("HopLimit: %d is outside [1, 64]", a.HopLimit))
+	}
+	if a.SecurityGroupIDs == nil && a.VPCID == nil {
+		errs = append(errs, errors.New("VPCID: must be set when SecurityGroupIDs is not: the egress-only group goes there"))
+	}
+	if a.UserData.Image == "" {
+		errs = append(errs, errors.New("UserData.Image: must not be empty"))
+	}
+	if a.BucketName == "" {
+		errs = append(errs, errors.New("BucketName: must not be empty"))
+	}
+	// The path becomes part of a parameter ARN, which needs its leading slash.
+	if a.SecretsPath != "" && !strings.HasPrefix(a.SecretsPath, "/") {
+		errs = append(errs, fmt.Errorf("SecretsPath: %q does not start with /", a.SecretsPath))
+	}
+	if a.FleetTag == "" {
+		errs = append(errs, errors.New("FleetTag: must not be empty"))
+	}
+	return errors.Join(errs...)
+}
+
 // NewLaunchTemplate declares the instance role (SSM core and the CloudWatch agent's managed
 // policies, plus an inline policy limited to the media bucket, the secrets path and the
 // fleet's own lifecycle actions), its profile, and a launch template with the given metadata
-// options (the stacks default to IMDSv2 only, hop limit 1), that encrypts a gp3 root volume, attaches no SSH key and no public IP, and turns on
-// detailed monitoring.
+// options (the stacks default to IMDSv2 only, hop limit 1), that encrypts a gp3 root volume,
+// attaches no SSH key and no public IP, and turns on detailed monitoring.
 func NewLaunchTemplate(ctx *pulumi.Context, name string, args *LaunchTemplateArgs, opts ...pulumi.ResourceOption) (*LaunchTemplate, error) {
-	if args == nil || args.AMIParameter == "" || args.InstanceType == "" || args.RootVolumeGiB < 8 || args.HTTPTokens == "" || args.HopLimit < 1 || (args.SecurityGroupIDs == nil && args.VPCID == nil) || args.FleetTag == "" {
-		return nil, errors.New("launch template: AMI parameter, instance type, a root volume of 8 GiB or more, security groups or a VPC, metadata token mode and hop limit, and a fleet tag are required")
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("launch template %s: %w", name, err)
 	}
-	lt := &LaunchTemplate{}
-	if err := ctx.RegisterComponentResource("openwan:ec2:LaunchTemplate", name, lt, opts...); err != nil {
-		return nil, err
-	}
-	child := pulumi.Parent(lt)
-
+	// Everything that can fail without the engine fails before anything is registered.
 	assume, err := json.Marshal(map[string]any{
 		"Version": "2012-10-17",
 		"Statement": []map[string]any{{
@@ -73,8 +114,23 @@ func NewLaunchTemplate(ctx *pulumi.Context, name string, args *LaunchTemplateArg
 		}},
 	})
 	if err != nil {
+		return nil, fmt.Errorf("launch template %s: assume role policy: %w", name, err)
+	}
+	policy, err := json.Marshal(instancePolicy(args))
+	if err != nil {
+		return nil, fmt.Errorf("launch template %s: instance policy: %w", name, err)
+	}
+	userData, err := args.UserData.Base64()
+	if err != nil {
+		return nil, fmt.Errorf("launch template %s: user data: %w", name, err)
+	}
+
+	lt := &LaunchTemplate{}
+	if err := ctx.RegisterComponentResource("openwan:ec2:LaunchTemplate", name, lt, opts...); err != nil {
 		return nil, err
 	}
+	child := pulumi.Parent(lt)
+
 	lt.Role, err = iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
 		AssumeRolePolicy: pulumi.String(assume),
 		ManagedPolicyArns: pulumi.StringArray{
@@ -82,10 +138,6 @@ func NewLaunchTemplate(ctx *pulumi.Context, name string, args *LaunchTemplateArg
 			pulumi.String("arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"),
 		},
 	}, child)
-	if err != nil {
-		return nil, err
-	}
-	policy, err := json.Marshal(instancePolicy(args))
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +189,7 @@ func NewLaunchTemplate(ctx *pulumi.Context, name string, args *LaunchTemplateArg
 			DeleteOnTermination:      pulumi.String("true"),
 		}},
 		Monitoring:           &ec2.LaunchTemplateMonitoringArgs{Enabled: pulumi.Bool(true)},
-		UserData:             pulumi.String(args.UserData.Base64()),
+		UserData:             pulumi.String(userData),
 		UpdateDefaultVersion: pulumi.Bool(true),
 		TagSpecifications: ec2.LaunchTemplateTagSpecificationArray{
 			&ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("instance"), Tags: tags},

@@ -2,7 +2,11 @@ package fleet
 
 import (
 	"errors"
+	"fmt"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
@@ -16,8 +20,11 @@ import (
 type LoadBalancer struct {
 	pulumi.ResourceState
 
-	LoadBalancer     *lb.LoadBalancer
-	TargetGroup      *lb.TargetGroup
+	// LoadBalancer is the ALB and TargetGroup the API instances register with.
+	LoadBalancer *lb.LoadBalancer
+	TargetGroup  *lb.TargetGroup
+	// InstanceSGID is the instances' security group (for their launch template) and
+	// LoadBalancerSGID the load balancer's.
 	InstanceSGID     pulumi.StringOutput
 	LoadBalancerSGID pulumi.StringOutput
 }
@@ -27,21 +34,79 @@ type LoadBalancerArgs struct {
 	// VPCID and PublicSubnetIDs place the load balancer.
 	VPCID           pulumi.StringInput
 	PublicSubnetIDs pulumi.StringArrayInput
-	// Port is the app's port on the instances.
+	// Port is the app's port on the instances (1 to 65535).
 	Port int
-	// HealthPath is the target group's health check path.
+	// HealthPath is the target group's health check path, starting with "/".
 	HealthPath string
 	// CertificateARN, when set, adds an HTTPS listener and redirects HTTP to it.
 	CertificateARN string
-	// DeregistrationDelaySeconds lets in-flight requests finish on a leaving target (s).
+	// DeregistrationDelaySeconds lets in-flight requests finish on a leaving target (s, 0 to
+	// 3600).
 	DeregistrationDelaySeconds int
+}
+
+func (a *LoadBalancerArgs) validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var errs []error
+	if a.VPCID == nil {
+		errs = append(errs, errors.New("VPCID: must be set"))
+	}
+	if a.PublicSubnetIDs == nil {
+		errs = append(errs, errors.New("PublicSubnetIDs: must be set"))
+	}
+	if a.Port < 1 || a.Port > 65535 {
+		errs = append(errs, fmt.Errorf("Port: %d is outside [1, 65535]", a.Port))
+	}
+	if !strings.HasPrefix(a.HealthPath, "/") {
+		errs = append(errs, fmt.Errorf("HealthPath: %q does not start with /", a.HealthPath))
+	}
+	if a.CertificateARN != "" && !strings.HasPrefix(a.CertificateARN, "arn:") {
+		errs = append(errs, fmt.Errorf("CertificateARN: %q is not an ARN", a.CertificateARN))
+	}
+	// The bounds of a target group's deregistration delay.
+	if a.DeregistrationDelaySeconds < 0 || a.DeregistrationDelaySeconds > 3600 {
+		errs = append(errs, fmt.Errorf("DeregistrationDelaySeconds: %d is outside [0, 3600]", a.DeregistrationDelaySeconds))
+	}
+	return errors.Join(errs...)
+}
+
+// ingress is one rule letting clients reach a listener.
+type ingress struct {
+	// suffix ends the rule's resource name: the address family and the port.
+	suffix string
+	port   int
+	// ipv6 selects the rule's field: CIDR blocks of one family only.
+	ipv6 bool
+	cidr string
+}
+
+// listenerIngress are the load balancer's ingress rules from anywhere, one per listener port
+// and address family, ports ascending and families in name order. The order is fixed so that
+// resources are always declared alike, whatever the map iteration order.
+func listenerIngress(https bool) []ingress {
+	ports := []int{80}
+	if https {
+		ports = append(ports, 443)
+	}
+	anywhere := map[string]string{"ipv4": "0.0.0.0/0", "ipv6": "::/0"}
+	var rules []ingress
+	for _, port := range ports {
+		for _, family := range slices.Sorted(maps.Keys(anywhere)) {
+			rules = append(rules, ingress{
+				suffix: family + "-" + strconv.Itoa(port), port: port, ipv6: family == "ipv6", cidr: anywhere[family],
+			})
+		}
+	}
+	return rules
 }
 
 // NewLoadBalancer declares the security groups, the ALB (dropping invalid headers), a target
 // group checking HealthPath every 15 s (healthy after 2, unhealthy after 3), and the listeners.
 func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, opts ...pulumi.ResourceOption) (*LoadBalancer, error) {
-	if args == nil || args.VPCID == nil || args.PublicSubnetIDs == nil || args.Port < 1 || args.HealthPath == "" {
-		return nil, errors.New("load balancer: vpc, public subnets, port and health path are required")
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("load balancer %s: %w", name, err)
 	}
 	l := &LoadBalancer{}
 	if err := ctx.RegisterComponentResource("openwan:ec2:LoadBalancer", name, l, opts...); err != nil {
@@ -49,10 +114,6 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 	}
 	child := pulumi.Parent(l)
 
-	listenPorts := []int{80}
-	if args.CertificateARN != "" {
-		listenPorts = append(listenPorts, 443)
-	}
 	lbSG, err := ec2.NewSecurityGroup(ctx, name+"-lb", &ec2.SecurityGroupArgs{
 		VpcId:       args.VPCID,
 		Description: pulumi.String("OpenWan API load balancer: HTTP(S) from anywhere"),
@@ -60,20 +121,18 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 	if err != nil {
 		return nil, err
 	}
-	for _, port := range listenPorts {
-		for family, cidr := range map[string]string{"ipv4": "0.0.0.0/0", "ipv6": "::/0"} {
-			rule := &ec2.SecurityGroupRuleArgs{
-				Type: pulumi.String("ingress"), SecurityGroupId: lbSG.ID(), Protocol: pulumi.String("tcp"),
-				FromPort: pulumi.Int(port), ToPort: pulumi.Int(port),
-			}
-			if family == "ipv4" {
-				rule.CidrBlocks = pulumi.StringArray{pulumi.String(cidr)}
-			} else {
-				rule.Ipv6CidrBlocks = pulumi.StringArray{pulumi.String(cidr)}
-			}
-			if _, err := ec2.NewSecurityGroupRule(ctx, name+"-lb-"+family+"-"+strconv.Itoa(port), rule, child); err != nil {
-				return nil, err
-			}
+	for _, in := range listenerIngress(args.CertificateARN != "") {
+		rule := &ec2.SecurityGroupRuleArgs{
+			Type: pulumi.String("ingress"), SecurityGroupId: lbSG.ID(), Protocol: pulumi.String("tcp"),
+			FromPort: pulumi.Int(in.port), ToPort: pulumi.Int(in.port),
+		}
+		if in.ipv6 {
+			rule.Ipv6CidrBlocks = pulumi.StringArray{pulumi.String(in.cidr)}
+		} else {
+			rule.CidrBlocks = pulumi.StringArray{pulumi.String(in.cidr)}
+		}
+		if _, err := ec2.NewSecurityGroupRule(ctx, name+"-lb-"+in.suffix, rule, child); err != nil {
+			return nil, err
 		}
 	}
 	instanceSG, err := ec2.NewSecurityGroup(ctx, name+"-instances", &ec2.SecurityGroupArgs{

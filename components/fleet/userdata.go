@@ -26,7 +26,7 @@ type UserData struct {
 
 // agentConfig is the CloudWatch agent's config: memory and disk use every 60 s, aggregated by
 // Auto Scaling Group name, the dimension the memory target tracking policy reads.
-func agentConfig() string {
+func agentConfig() (string, error) {
 	cfg := map[string]any{
 		"agent": map[string]any{"metrics_collection_interval": 60},
 		"metrics": map[string]any{
@@ -39,17 +39,24 @@ func agentConfig() string {
 			},
 		},
 	}
-	out, _ := json.MarshalIndent(cfg, "", "  ") // a literal map of strings: cannot fail
-	return string(out)
+	out, err := json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		return "", fmt.Errorf("cloudwatch agent config: %w", err)
+	}
+	return string(out), nil
 }
 
 // Script renders the boot script.
-func (u UserData) Script() string {
+func (u UserData) Script() (string, error) {
+	agent, err := agentConfig()
+	if err != nil {
+		return "", err
+	}
 	var b strings.Builder
 	b.WriteString("#!/bin/bash\nset -euo pipefail\n\n")
 	b.WriteString("dnf install -y amazon-cloudwatch-agent docker\n")
 	b.WriteString("cat > /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json <<'AGENT'\n")
-	b.WriteString(agentConfig())
+	b.WriteString(agent)
 	b.WriteString("\nAGENT\n")
 	b.WriteString("/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s " +
 		"-c file:/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json\n\n")
@@ -68,12 +75,16 @@ func (u UserData) Script() string {
 	// termination hook stops it.
 	fmt.Fprintf(&b, "docker run -d --name openwan --restart always --network host --read-only --tmpfs /tmp --user 10001:10001 "+
 		"--security-opt no-new-privileges --stop-timeout 60 --env-file /run/openwan.env %s\n", shellQuote(u.Image))
-	return b.String()
+	return b.String(), nil
 }
 
 // Base64 is the script as launch templates take it.
-func (u UserData) Base64() string {
-	return base64.StdEncoding.EncodeToString([]byte(u.Script()))
+func (u UserData) Base64() (string, error) {
+	script, err := u.Script()
+	if err != nil {
+		return "", err
+	}
+	return base64.StdEncoding.EncodeToString([]byte(script)), nil
 }
 
 func shellQuote(s string) string {

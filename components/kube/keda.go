@@ -17,25 +17,39 @@ const KEDAChartRepo = "https://kedacore.github.io/charts"
 type KEDA struct {
 	pulumi.ResourceState
 
+	// Release is the Helm release.
 	Release *helmv3.Release
 }
 
 // KEDAArgs describe the KEDA release.
 type KEDAArgs struct {
-	// ChartVersion pins the kedacore/keda chart (required).
+	// ChartVersion pins the kedacore/keda chart (required: an unpinned chart changes under a
+	// running stack).
 	ChartVersion string
-	// Requests of each of the three pods (CPU millicores, memory MiB).
+	// Requests of each of the three pods (CPU millicores, memory MiB; both 1 or more).
 	Requests Resources
 	// NodeSelector places KEDA on the on-demand pool: scaling must not depend on spot capacity.
 	NodeSelector map[string]string
+}
+
+func (a *KEDAArgs) validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var errs []error
+	if a.ChartVersion == "" {
+		errs = append(errs, errors.New("ChartVersion: must not be empty"))
+	}
+	errs = append(errs, a.Requests.validate("Requests")...)
+	return errors.Join(errs...)
 }
 
 // NewKEDA declares the KEDA Helm release in namespace "keda" (created by the release), with
 // the given requests on the operator, the metrics API server and the webhooks. The chart's own
 // defaults already run them as non-root with a read-only root file system.
 func NewKEDA(ctx *pulumi.Context, name string, args *KEDAArgs, opts ...pulumi.ResourceOption) (*KEDA, error) {
-	if args == nil || args.ChartVersion == "" || args.Requests.CPUMillis <= 0 || args.Requests.MemoryMiB <= 0 {
-		return nil, errors.New("keda: a chart version and CPU and memory requests are required")
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("keda %s: %w", name, err)
 	}
 	k := &KEDA{}
 	if err := ctx.RegisterComponentResource("openwan:k8s:KEDA", name, k, opts...); err != nil {

@@ -25,9 +25,9 @@ type MetricsServer struct {
 type MetricsServerArgs struct {
 	// ChartVersion pins the chart (required: an unpinned chart changes under a running stack).
 	ChartVersion string
-	// Replicas of metrics-server (>= 1; 2 for HA).
+	// Replicas of metrics-server (pods, 1 or more; 2 for HA).
 	Replicas int
-	// Requests of one metrics-server pod.
+	// Requests of one metrics-server pod (CPU millicores, memory MiB; both 1 or more).
 	Requests Resources
 	// NodeSelector places it on the on-demand pool.
 	NodeSelector map[string]string
@@ -37,14 +37,29 @@ type MetricsServerArgs struct {
 	Image     string
 }
 
+func (a *MetricsServerArgs) validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var errs []error
+	if a.ChartVersion == "" {
+		errs = append(errs, errors.New("ChartVersion: must not be empty"))
+	}
+	if a.Replicas < 1 {
+		errs = append(errs, fmt.Errorf("Replicas: %d is below 1", a.Replicas))
+	}
+	errs = append(errs, a.Requests.validate("Requests")...)
+	if a.Manifests && a.Image == "" {
+		errs = append(errs, errors.New("Image: must not be empty with Manifests"))
+	}
+	return errors.Join(errs...)
+}
+
 // NewMetricsServer declares the metrics-server Helm release in kube-system with the given
 // replicas, a PDB (minAvailable 1) when there are two or more, and pod anti-affinity by node.
 func NewMetricsServer(ctx *pulumi.Context, name string, args *MetricsServerArgs, opts ...pulumi.ResourceOption) (*MetricsServer, error) {
-	if args == nil || args.ChartVersion == "" || args.Replicas < 1 {
-		return nil, errors.New("metrics server: a chart version and at least one replica are required")
-	}
-	if args.Manifests && args.Image == "" {
-		return nil, errors.New("metrics server: an image is required with manifests")
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("metrics server %s: %w", name, err)
 	}
 	ms := &MetricsServer{}
 	if err := ctx.RegisterComponentResource("openwan:k8s:MetricsServer", name, ms, opts...); err != nil {

@@ -17,6 +17,7 @@ import (
 type QueueScaler struct {
 	pulumi.ResourceState
 
+	// Authentication is the TriggerAuthentication and ScaledObject the ScaledObject.
 	Authentication *apiextensions.CustomResource
 	ScaledObject   *apiextensions.CustomResource
 }
@@ -29,30 +30,53 @@ type QueueScalerArgs struct {
 	DeploymentName pulumi.StringInput
 	// HPAName is the name KEDA gives the HPA it manages, so runbooks find it as before.
 	HPAName string
-	// MinReplicas and MaxReplicas bound the Deployment (pods).
+	// MinReplicas and MaxReplicas bound the Deployment (pods, 1 <= MinReplicas <= MaxReplicas).
 	MinReplicas, MaxReplicas int
-	// CPUPercent and MemoryPercent are average utilization targets (% of requests).
+	// CPUPercent and MemoryPercent are average utilization targets (percent of requests, in
+	// (0, 100]).
 	CPUPercent, MemoryPercent int
 	// ScaleUp and ScaleDown are the HPA behavior KEDA passes on.
 	ScaleUp, ScaleDown Behavior
-	// QueueName is the RabbitMQ queue; MessagesPerReplica the queue length per pod held.
+	// QueueName is the RabbitMQ queue; MessagesPerReplica the queue length per pod held
+	// (messages, 1 or more).
 	QueueName          string
 	MessagesPerReplica int
-	// PollingSeconds is how often KEDA reads the queue (s).
+	// PollingSeconds is how often KEDA reads the queue (s, 1 or more).
 	PollingSeconds int
 	// SecretName and HostSecretKey locate the amqp:// URL of the broker.
 	SecretName, HostSecretKey string
 }
 
 func (a *QueueScalerArgs) validate() error {
-	if a.Namespace == nil || a.DeploymentName == nil || a.HPAName == "" || a.QueueName == "" || a.SecretName == "" || a.HostSecretKey == "" {
-		return errors.New("namespace, deployment, HPA name, queue and secret are required")
+	if a == nil {
+		return errors.New("args are required")
 	}
-	if a.MinReplicas < 1 || a.MaxReplicas < a.MinReplicas || a.MessagesPerReplica < 1 || a.PollingSeconds < 1 {
-		return fmt.Errorf("replicas [%d, %d], messages per replica %d and polling %ds must be positive with min <= max",
-			a.MinReplicas, a.MaxReplicas, a.MessagesPerReplica, a.PollingSeconds)
+	var errs []error
+	if a.Namespace == nil {
+		errs = append(errs, errors.New("Namespace: must be set"))
 	}
-	return nil
+	if a.DeploymentName == nil {
+		errs = append(errs, errors.New("DeploymentName: must be set"))
+	}
+	for _, s := range []struct{ field, value string }{
+		{"HPAName", a.HPAName}, {"QueueName", a.QueueName}, {"SecretName", a.SecretName}, {"HostSecretKey", a.HostSecretKey},
+	} {
+		if s.value == "" {
+			errs = append(errs, fmt.Errorf("%s: must not be empty", s.field))
+		}
+	}
+	errs = append(errs, checkReplicas("MinReplicas", a.MinReplicas, "MaxReplicas", a.MaxReplicas)...)
+	errs = append(errs, checkPercent("CPUPercent", a.CPUPercent)...)
+	errs = append(errs, checkPercent("MemoryPercent", a.MemoryPercent)...)
+	errs = append(errs, a.ScaleUp.validate("ScaleUp")...)
+	errs = append(errs, a.ScaleDown.validate("ScaleDown")...)
+	if a.MessagesPerReplica < 1 {
+		errs = append(errs, fmt.Errorf("MessagesPerReplica: %d is below 1", a.MessagesPerReplica))
+	}
+	if a.PollingSeconds < 1 {
+		errs = append(errs, fmt.Errorf("PollingSeconds: %d is below 1", a.PollingSeconds))
+	}
+	return errors.Join(errs...)
 }
 
 // NewQueueScaler declares the TriggerAuthentication and the ScaledObject. The ScaledObject
@@ -60,9 +84,6 @@ func (a *QueueScalerArgs) validate() error {
 // derives from it takes the largest of their recommendations, like a plain HPA over several
 // metrics. Pass a DependsOn on the KEDA release: its CRDs must exist first.
 func NewQueueScaler(ctx *pulumi.Context, name string, args *QueueScalerArgs, opts ...pulumi.ResourceOption) (*QueueScaler, error) {
-	if args == nil {
-		return nil, errors.New("queue scaler: args are required")
-	}
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("queue scaler %s: %w", name, err)
 	}

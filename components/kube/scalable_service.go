@@ -23,11 +23,15 @@ import (
 type ScalableService struct {
 	pulumi.ResourceState
 
+	// ServiceAccount is the pods' own account (no token mounted).
 	ServiceAccount *corev1.ServiceAccount
-	Deployment     *appsv1.Deployment
-	Service        *corev1.Service
-	HPA            *autoscalingv2.HorizontalPodAutoscaler
-	PDB            *policyv1.PodDisruptionBudget
+	// Deployment runs the pods; Service fronts them on port 80.
+	Deployment *appsv1.Deployment
+	Service    *corev1.Service
+	// HPA scales the Deployment; nil without ManageHPA.
+	HPA *autoscalingv2.HorizontalPodAutoscaler
+	// PDB lets a node drain take one pod at a time.
+	PDB *policyv1.PodDisruptionBudget
 }
 
 // ScalableServiceArgs describe a ScalableService. Every number is required unless it says
@@ -39,22 +43,29 @@ type ScalableServiceArgs struct {
 	Component string
 	// Image is the container image.
 	Image string
-	// Port is the container's HTTP port; the Service exposes it as port 80.
+	// Port is the container's HTTP port (1 to 65535); the Service exposes it as port 80.
 	Port int
 	// LivenessPath and ReadinessPath are the probes' HTTP paths.
 	LivenessPath, ReadinessPath string
-	// MinReplicas and MaxReplicas bound the HPA (pods).
+	// MinReplicas and MaxReplicas bound the HPA (pods, 1 <= MinReplicas <= MaxReplicas).
 	MinReplicas, MaxReplicas int
-	// CPUPercent and MemoryPercent are the HPA's average utilization targets (% of requests).
+	// CPUPercent and MemoryPercent are the HPA's average utilization targets (percent of
+	// requests, in (0, 100]).
 	CPUPercent, MemoryPercent int
 	// ScaleUp and ScaleDown are the HPA behavior.
 	ScaleUp, ScaleDown Behavior
-	// Requests and Limits of the container (CPU millicores, memory MiB).
+	// Requests and Limits of the container (CPU millicores, memory MiB); limits are no lower
+	// than requests.
 	Requests, Limits Resources
-	// TerminationGracePeriodSeconds is how long a pod may take to stop (s).
+	// TerminationGracePeriodSeconds is how long a pod may take to stop (s, 1 or more).
 	TerminationGracePeriodSeconds int
-	// PreStopSleepSeconds keeps a terminating pod serving while it is removed from endpoints (s).
+	// PreStopSleepSeconds keeps a terminating pod serving while it is removed from endpoints (s,
+	// below TerminationGracePeriodSeconds).
 	PreStopSleepSeconds int
+	// StartupSeconds is how long a new container may take to answer its liveness path before
+	// the kubelet restarts it (s, a multiple of the startup probe's 5 s period, at least 10):
+	// the cold-start target.
+	StartupSeconds int
 	// Env is the plain environment (endpoints, pool sizes); credentials come from SecretName.
 	Env map[string]string
 	// SecretName is an existing Secret whose keys become environment variables.
@@ -67,49 +78,57 @@ type ScalableServiceArgs struct {
 	ManageHPA bool
 }
 
-// Behavior is one direction of the HPA's scaling behavior.
-type Behavior struct {
-	// StabilizationSeconds is the recommendation window (s).
-	StabilizationSeconds int
-	// Policies limit the change per period.
-	Policies []Policy
-	// SelectPolicy is "Max", "Min" or "Disabled".
-	SelectPolicy string
-}
-
-// Policy is one HPA scaling policy: Value pods or percent per PeriodSeconds.
-type Policy struct {
-	Type          string
-	Value         int
-	PeriodSeconds int
-}
-
-// Resources is CPU in millicores and memory in MiB.
-type Resources struct {
-	CPUMillis, MemoryMiB int
-}
-
-// Toleration lets pods onto nodes with a matching NoSchedule taint.
-type Toleration struct {
-	Key, Value string
-}
+// startupProbePeriodSeconds is how often the startup probe asks (s).
+const startupProbePeriodSeconds = 5
 
 func (a *ScalableServiceArgs) validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
 	var errs []error
 	if a.Namespace == nil {
-		errs = append(errs, errors.New("namespace is required"))
+		errs = append(errs, errors.New("Namespace: must be set"))
 	}
-	if a.Component == "" || a.Image == "" {
-		errs = append(errs, errors.New("component and image are required"))
+	for _, s := range []struct{ field, value string }{
+		{"Component", a.Component}, {"Image", a.Image},
+		{"LivenessPath", a.LivenessPath}, {"ReadinessPath", a.ReadinessPath},
+		// The API server refuses an empty Secret name too, but only while deploying.
+		{"SecretName", a.SecretName},
+	} {
+		if s.value == "" {
+			errs = append(errs, fmt.Errorf("%s: must not be empty", s.field))
+		}
 	}
-	if a.MinReplicas < 1 || a.MaxReplicas < a.MinReplicas {
-		errs = append(errs, fmt.Errorf("replicas [%d, %d] must satisfy 1 <= min <= max", a.MinReplicas, a.MaxReplicas))
+	if a.Port < 1 || a.Port > 65535 {
+		errs = append(errs, fmt.Errorf("Port: %d is outside [1, 65535]", a.Port))
 	}
-	if a.Requests.CPUMillis <= 0 || a.Requests.MemoryMiB <= 0 {
-		errs = append(errs, errors.New("cpu and memory requests are required: utilization is measured against them"))
+	errs = append(errs, checkReplicas("MinReplicas", a.MinReplicas, "MaxReplicas", a.MaxReplicas)...)
+	errs = append(errs, checkPercent("CPUPercent", a.CPUPercent)...)
+	errs = append(errs, checkPercent("MemoryPercent", a.MemoryPercent)...)
+	errs = append(errs, a.ScaleUp.validate("ScaleUp")...)
+	errs = append(errs, a.ScaleDown.validate("ScaleDown")...)
+	errs = append(errs, a.Requests.validate("Requests")...)
+	if a.Limits.CPUMillis < a.Requests.CPUMillis {
+		errs = append(errs, fmt.Errorf("Limits.CPUMillis: %d is below Requests.CPUMillis %d", a.Limits.CPUMillis, a.Requests.CPUMillis))
 	}
-	if a.PreStopSleepSeconds >= a.TerminationGracePeriodSeconds {
-		errs = append(errs, fmt.Errorf("preStop sleep %ds must be below the grace period %ds", a.PreStopSleepSeconds, a.TerminationGracePeriodSeconds))
+	if a.Limits.MemoryMiB < a.Requests.MemoryMiB {
+		errs = append(errs, fmt.Errorf("Limits.MemoryMiB: %d is below Requests.MemoryMiB %d", a.Limits.MemoryMiB, a.Requests.MemoryMiB))
+	}
+	if a.TerminationGracePeriodSeconds < 1 {
+		errs = append(errs, fmt.Errorf("TerminationGracePeriodSeconds: %d is below 1", a.TerminationGracePeriodSeconds))
+	}
+	// The sleep must end before the grace period does, or every stop is a kill.
+	if a.PreStopSleepSeconds < 0 || a.PreStopSleepSeconds >= a.TerminationGracePeriodSeconds {
+		errs = append(errs, fmt.Errorf("PreStopSleepSeconds: %d is outside [0, TerminationGracePeriodSeconds %d)", a.PreStopSleepSeconds, a.TerminationGracePeriodSeconds))
+	}
+	if a.StartupSeconds < 2*startupProbePeriodSeconds || a.StartupSeconds%startupProbePeriodSeconds != 0 {
+		errs = append(errs, fmt.Errorf("StartupSeconds: %d is not a multiple of %d s of at least %d",
+			a.StartupSeconds, startupProbePeriodSeconds, 2*startupProbePeriodSeconds))
+	}
+	for i, t := range a.Tolerations {
+		if t.Key == "" {
+			errs = append(errs, fmt.Errorf("Tolerations[%d].Key: must not be empty", i))
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -119,9 +138,6 @@ func (a *ScalableServiceArgs) validate() error {
 // system and no privilege escalation, roll out with maxUnavailable 0, spread over zones and
 // nodes, drain through a preStop sleep, and keep no state but an emptyDir /tmp scratch.
 func NewScalableService(ctx *pulumi.Context, name string, args *ScalableServiceArgs, opts ...pulumi.ResourceOption) (*ScalableService, error) {
-	if args == nil {
-		return nil, errors.New("scalable service: args are required")
-	}
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("scalable service %s: %w", name, err)
 	}
@@ -233,9 +249,9 @@ func podSpec(args *ScalableServiceArgs, svc *ScalableService, labels pulumi.Stri
 			FailureThreshold: pulumi.Int(failures),
 		}
 	}
-	// The guide's cold-start target is 60 s: the startup probe allows exactly that before the
-	// liveness probe takes over.
-	startup := probe(args.LivenessPath, 5, 12)
+	// The startup probe allows exactly the cold-start target before the liveness probe takes
+	// over: a slower start is a failed start.
+	startup := probe(args.LivenessPath, startupProbePeriodSeconds, args.StartupSeconds/startupProbePeriodSeconds)
 	spread := func(key string) *corev1.TopologySpreadConstraintArgs {
 		// ScheduleAnyway: a zone without spot capacity must slow spreading, not block scale-out.
 		return &corev1.TopologySpreadConstraintArgs{
@@ -347,12 +363,5 @@ func (b Behavior) rules() *autoscalingv2.HPAScalingRulesArgs {
 		StabilizationWindowSeconds: pulumi.Int(b.StabilizationSeconds),
 		SelectPolicy:               pulumi.String(b.SelectPolicy),
 		Policies:                   policies,
-	}
-}
-
-func quantities(r Resources) pulumi.StringMap {
-	return pulumi.StringMap{
-		"cpu":    pulumi.Sprintf("%dm", r.CPUMillis),
-		"memory": pulumi.Sprintf("%dMi", r.MemoryMiB),
 	}
 }

@@ -19,16 +19,18 @@ import (
 type VPC struct {
 	pulumi.ResourceState
 
-	VPCID            pulumi.StringOutput
+	// VPCID is the VPC's id.
+	VPCID pulumi.StringOutput
+	// PublicSubnetIDs and PrivateSubnetIDs are the subnets, one of each per zone, in zone order.
 	PublicSubnetIDs  pulumi.StringArrayOutput
 	PrivateSubnetIDs pulumi.StringArrayOutput
 }
 
 // VPCArgs describe a VPC.
 type VPCArgs struct {
-	// CIDR is the VPC block, /16 to /20.
+	// CIDR is the VPC's IPv4 block, /16 to /20.
 	CIDR string
-	// Zones is how many availability zones to span (>= 2).
+	// Zones is how many availability zones to span (2 to 6).
 	Zones int
 	// SingleNATGateway puts one NAT gateway in the first zone for all (cheaper, less available).
 	SingleNATGateway bool
@@ -61,11 +63,28 @@ func SubnetCIDRs(vpc string, zones int) (public, private []string, err error) {
 	return public, private, nil
 }
 
+func (a *VPCArgs) validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var errs []error
+	// AWS allows no VPC block larger than /16; smaller than /20, a zone's private subnet (an
+	// eighth of the block) holds too few pod IPs.
+	if prefix, err := netip.ParsePrefix(a.CIDR); err != nil || !prefix.Addr().Is4() || prefix.Bits() < 16 || prefix.Bits() > 20 {
+		errs = append(errs, fmt.Errorf("CIDR: %q is not an IPv4 block between /16 and /20", a.CIDR))
+	}
+	// Two zones keep one zone's outage from taking everything; SubnetCIDRs fits six.
+	if a.Zones < 2 || a.Zones > 6 {
+		errs = append(errs, fmt.Errorf("Zones: %d is outside [2, 6]", a.Zones))
+	}
+	return errors.Join(errs...)
+}
+
 // NewVPC declares the VPC, an internet gateway, the subnets, NAT gateways with their Elastic IPs,
 // and the route tables. Zones are the region's first Zones available zones.
 func NewVPC(ctx *pulumi.Context, name string, args *VPCArgs, opts ...pulumi.ResourceOption) (*VPC, error) {
-	if args == nil || args.Zones < 2 {
-		return nil, errors.New("vpc: at least two zones are required")
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("vpc %s: %w", name, err)
 	}
 	publicCIDRs, privateCIDRs, err := SubnetCIDRs(args.CIDR, args.Zones)
 	if err != nil {

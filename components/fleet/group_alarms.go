@@ -2,46 +2,13 @@ package fleet
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
-
-// Alerts is the SNS topic every alarm and scaling notification goes to, with its e-mail
-// subscriptions.
-type Alerts struct {
-	pulumi.ResourceState
-
-	Topic *sns.Topic
-}
-
-// NewAlerts declares the topic and one e-mail subscription per address (each must confirm).
-func NewAlerts(ctx *pulumi.Context, name string, emails []string, opts ...pulumi.ResourceOption) (*Alerts, error) {
-	a := &Alerts{}
-	if err := ctx.RegisterComponentResource("openwan:ec2:Alerts", name, a, opts...); err != nil {
-		return nil, err
-	}
-	var err error
-	a.Topic, err = sns.NewTopic(ctx, name, &sns.TopicArgs{}, pulumi.Parent(a))
-	if err != nil {
-		return nil, err
-	}
-	for i, email := range emails {
-		if _, err := sns.NewTopicSubscription(ctx, name+"-email-"+strconv.Itoa(i), &sns.TopicSubscriptionArgs{
-			Topic: a.Topic.Arn, Protocol: pulumi.String("email"), Endpoint: pulumi.String(email),
-		}, pulumi.Parent(a)); err != nil {
-			return nil, err
-		}
-	}
-	if err := ctx.RegisterResourceOutputs(a, pulumi.Map{"topicArn": a.Topic.Arn}); err != nil {
-		return nil, err
-	}
-	return a, nil
-}
 
 // GroupAlarms are the on-call alarms of one Auto Scaling Group (and of its load balancer).
 type GroupAlarms struct {
@@ -50,15 +17,48 @@ type GroupAlarms struct {
 
 // GroupAlarmsArgs describe what to watch.
 type GroupAlarmsArgs struct {
-	// GroupName is the Auto Scaling Group; Max its maximum size (instances).
+	// GroupName is the Auto Scaling Group watched.
 	GroupName pulumi.StringInput
-	Max       int
+	// Max is the group's maximum size (instances); the alarm fires on reaching it.
+	Max int
 	// TopicARN is notified on alarm and on recovery.
 	TopicARN pulumi.StringInput
-	// TargetGroupSuffix and LoadBalancerSuffix add the load balancer alarms when set.
+	// TargetGroupSuffix and LoadBalancerSuffix add the load balancer alarms; set both or neither.
 	TargetGroupSuffix, LoadBalancerSuffix pulumi.StringInput
-	// ErrorRatePercent is the target 5xx share of requests that pages (percent).
+	// ErrorRatePercent is the target 5xx share of requests that pages (percent, in (0, 100]);
+	// read only with the load balancer alarms.
 	ErrorRatePercent float64
+}
+
+func (a *GroupAlarmsArgs) validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	var errs []error
+	if a.GroupName == nil {
+		errs = append(errs, errors.New("GroupName: must be set"))
+	}
+	if a.Max < 1 {
+		errs = append(errs, fmt.Errorf("Max: %d is below 1", a.Max))
+	}
+	if a.TopicARN == nil {
+		errs = append(errs, errors.New("TopicARN: must be set"))
+	}
+	// One suffix alone would silently drop the load balancer alarms.
+	switch {
+	case a.TargetGroupSuffix != nil && a.LoadBalancerSuffix == nil:
+		errs = append(errs, errors.New("LoadBalancerSuffix: must be set with TargetGroupSuffix"))
+	case a.TargetGroupSuffix == nil && a.LoadBalancerSuffix != nil:
+		errs = append(errs, errors.New("TargetGroupSuffix: must be set with LoadBalancerSuffix"))
+	}
+	if a.watchesLoadBalancer() && (a.ErrorRatePercent <= 0 || a.ErrorRatePercent > 100) {
+		errs = append(errs, fmt.Errorf("ErrorRatePercent: %g is outside (0, 100]", a.ErrorRatePercent))
+	}
+	return errors.Join(errs...)
+}
+
+func (a *GroupAlarmsArgs) watchesLoadBalancer() bool {
+	return a.TargetGroupSuffix != nil && a.LoadBalancerSuffix != nil
 }
 
 // NewGroupAlarms declares, as the guide has them, "at max capacity" (GroupDesiredCapacity above
@@ -66,8 +66,8 @@ type GroupAlarmsArgs struct {
 // 60 s periods); with a load balancer also unhealthy targets (any, three minutes) and the
 // target 5xx rate (above ErrorRatePercent for five minutes).
 func NewGroupAlarms(ctx *pulumi.Context, name string, args *GroupAlarmsArgs, opts ...pulumi.ResourceOption) (*GroupAlarms, error) {
-	if args == nil || args.GroupName == nil || args.TopicARN == nil || args.Max < 1 {
-		return nil, errors.New("group alarms: group name, max and topic are required")
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("group alarms %s: %w", name, err)
 	}
 	a := &GroupAlarms{}
 	if err := ctx.RegisterComponentResource("openwan:ec2:GroupAlarms", name, a, opts...); err != nil {
@@ -90,7 +90,7 @@ func NewGroupAlarms(ctx *pulumi.Context, name string, args *GroupAlarmsArgs, opt
 			Threshold: pulumi.Float64(0), ComparisonOperator: pulumi.String("GreaterThanThreshold"),
 		},
 	}
-	if args.TargetGroupSuffix != nil && args.LoadBalancerSuffix != nil {
+	if args.watchesLoadBalancer() {
 		lbDims := pulumi.StringMap{"TargetGroup": args.TargetGroupSuffix, "LoadBalancer": args.LoadBalancerSuffix}
 		alarms["unhealthy-targets"] = &cloudwatch.MetricAlarmArgs{
 			AlarmDescription: pulumi.String("Targets fail the load balancer's health check"),
@@ -134,5 +134,5 @@ func NewGroupAlarms(ctx *pulumi.Context, name string, args *GroupAlarmsArgs, opt
 	return a, nil
 }
 
-// ErrorRateExpression is the target 5xx share of requests, in percent.
+// ErrorRateExpression is the metric math of the target 5xx share of requests (percent).
 const ErrorRateExpression = "100 * errors / requests"

@@ -1,0 +1,88 @@
+package cluster
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openwan/openwan-infra/components/internal/componenttest"
+)
+
+const releaseType = "kubernetes:helm.sh/v3:Release"
+
+func validAutoscalerArgs() *ClusterAutoscalerArgs {
+	return &ClusterAutoscalerArgs{
+		ClusterName: pulumi.String("openwan-test"),
+		OIDCIssuer:  pulumi.String("https://oidc.eks.us-east-1.amazonaws.com/id/TEST"),
+		OIDCArn:     pulumi.String("arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/TEST"),
+		Region:      "eu-west-1", ChartVersion: "9.46.6",
+		ScaleDownUnneededSeconds: 420, RequestCPUMillis: 150, RequestMemoryMiB: 300,
+		NodeSelector: map[string]string{PoolLabel: "api"},
+	}
+}
+
+func TestClusterAutoscalerArgsRefusals(t *testing.T) {
+	var nilArgs *ClusterAutoscalerArgs
+	assert.EqualError(t, nilArgs.validate(), "args are required")
+	require.NoError(t, validAutoscalerArgs().validate(), "the valid args of these tests")
+
+	cases := []struct {
+		name   string
+		change func(a *ClusterAutoscalerArgs)
+		fields []string
+	}{
+		{"no OIDC provider", func(a *ClusterAutoscalerArgs) { a.OIDCArn = nil }, []string{"OIDCArn"}},
+		{"unpinned chart", func(a *ClusterAutoscalerArgs) { a.ChartVersion = "" }, []string{"ChartVersion"}},
+		{"no requests", func(a *ClusterAutoscalerArgs) { a.RequestCPUMillis, a.RequestMemoryMiB = 0, 0 },
+			[]string{"RequestCPUMillis", "RequestMemoryMiB"}},
+		{"several fields at once", func(a *ClusterAutoscalerArgs) { a.ClusterName, a.Region, a.ScaleDownUnneededSeconds = nil, "", 0 },
+			[]string{"ClusterName", "Region", "ScaleDownUnneededSeconds"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := validAutoscalerArgs()
+			c.change(args)
+			componenttest.AssertFields(t, args.validate(), c.fields...)
+		})
+	}
+}
+
+func TestClusterAutoscalerRefusedDeclaresNothing(t *testing.T) {
+	componenttest.Refused(t, func(ctx *pulumi.Context) error {
+		_, err := NewClusterAutoscaler(ctx, "ca", &ClusterAutoscalerArgs{ChartVersion: "9.46.6"})
+		return err
+	})
+}
+
+func TestClusterAutoscalerDeclares(t *testing.T) {
+	args := validAutoscalerArgs()
+	p := componenttest.Run(t, func(ctx *pulumi.Context) error {
+		_, err := NewClusterAutoscaler(ctx, "ca", args)
+		return err
+	})
+	value := func(path string) any { return componenttest.Input(t, p, releaseType, "ca-release", "values."+path) }
+	assert.Equal(t, "openwan-test", value("autoDiscovery.clusterName"), "node groups are discovered by the cluster's name")
+	assert.Equal(t, args.Region, value("awsRegion"), "Region")
+	assert.Equal(t, fmt.Sprintf("%ds", args.ScaleDownUnneededSeconds), value("extraArgs.scale-down-unneeded-time"), "ScaleDownUnneededSeconds as a duration")
+	assert.Equal(t, fmt.Sprintf("%dm", args.RequestCPUMillis), value("resources.requests.cpu"), "RequestCPUMillis")
+	assert.Equal(t, fmt.Sprintf("%dMi", args.RequestMemoryMiB), value("resources.requests.memory"), "RequestMemoryMiB")
+	assert.Equal(t, args.ChartVersion, componenttest.Input(t, p, releaseType, "ca-release", "version"), "the pinned chart")
+
+	// Resizing is allowed only in node groups tagged with this cluster's name.
+	text, ok := componenttest.Input(t, p, "aws:iam/rolePolicy:RolePolicy", "ca-irsa", "policy").(string)
+	require.True(t, ok, "the role policy is a JSON document")
+	var policy struct {
+		Statement []struct {
+			Action    any
+			Condition map[string]map[string]string
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(text), &policy), "the role policy is valid JSON")
+	require.Len(t, policy.Statement, 2, "one statement to describe, one to resize")
+	assert.Equal(t, "openwan-test", policy.Statement[1].Condition["StringEquals"]["aws:ResourceTag/eks:cluster-name"],
+		"resize and terminate only in this cluster's node groups")
+}

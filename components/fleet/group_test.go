@@ -1,0 +1,144 @@
+package fleet
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openwan/openwan-infra/components/internal/componenttest"
+	"github.com/openwan/openwan-infra/internal/plan"
+)
+
+// validGroupArgs is a small group: on-demand, two target tracking policies, one schedule.
+func validGroupArgs() *GroupArgs {
+	return &GroupArgs{
+		SubnetIDs:        pulumi.ToStringArray([]string{"subnet-a", "subnet-b"}),
+		LaunchTemplateID: pulumi.String("lt-1"), LaunchTemplateVersion: pulumi.String("3"),
+		Min: 1, Max: 6, Desired: 2,
+		HealthCheckGraceSeconds: 120, DefaultCooldownSeconds: 60, WarmupSeconds: 90,
+		CPUPercent: 60, MemoryPercent: 70,
+		ScaleIn:           ScaleInArgs{CPUBelowPercent: 20, MemoryBelowPercent: 30, Minutes: 5, CooldownSeconds: 240},
+		MinHealthyPercent: 75, TerminationHookSeconds: 45,
+		Schedules: map[string]Schedule{"night": {Recurrence: "0 22 * * *", Min: 1, Max: 2, Desired: 1}},
+		TimeZone:  "Europe/Berlin",
+		TopicARN:  topicARN, FleetTag: "api",
+	}
+}
+
+func TestGroupArgsRefusals(t *testing.T) {
+	var nilArgs *GroupArgs
+	assert.EqualError(t, nilArgs.validate(), "args are required")
+	require.NoError(t, validGroupArgs().validate(), "the valid args of these tests")
+
+	cases := []struct {
+		name   string
+		change func(a *GroupArgs)
+		fields []string
+	}{
+		{"no subnets", func(a *GroupArgs) { a.SubnetIDs = nil }, []string{"SubnetIDs"}},
+		{"no launch template", func(a *GroupArgs) { a.LaunchTemplateID, a.LaunchTemplateVersion = nil, nil },
+			[]string{"LaunchTemplateID", "LaunchTemplateVersion"}},
+		{"no topic", func(a *GroupArgs) { a.TopicARN = nil }, []string{"TopicARN"}},
+		{"no fleet tag", func(a *GroupArgs) { a.FleetTag = "" }, []string{"FleetTag"}},
+		{"max below min", func(a *GroupArgs) { a.Max = 0 }, []string{"Max", "Desired"}},
+		{"desired above max", func(a *GroupArgs) { a.Desired = 7 }, []string{"Desired"}},
+		{"negative warmup", func(a *GroupArgs) { a.WarmupSeconds = -1 }, []string{"WarmupSeconds"}},
+		{"hook too short for AWS", func(a *GroupArgs) { a.TerminationHookSeconds = 29 }, []string{"TerminationHookSeconds"}},
+		{"refresh over 100 %", func(a *GroupArgs) { a.MinHealthyPercent = 101 }, []string{"MinHealthyPercent"}},
+		{"one spot type", func(a *GroupArgs) { a.Spot = &SpotArgs{InstanceTypes: []string{"c5.xlarge"}} }, []string{"Spot.InstanceTypes"}},
+		{"schedule desired outside its bounds", func(a *GroupArgs) {
+			a.Schedules["night"] = Schedule{Recurrence: "0 22 * * *", Min: 2, Max: 3, Desired: 4}
+		},
+			[]string{"Schedules[night].Desired"}},
+		{"schedules without a time zone", func(a *GroupArgs) { a.TimeZone = "" }, []string{"TimeZone"}},
+		{"several fields at once", func(a *GroupArgs) { a.SubnetIDs, a.Desired, a.CPUPercent = nil, 9, 0 },
+			[]string{"SubnetIDs", "Desired", "CPUPercent", "ScaleIn.CPUBelowPercent"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := validGroupArgs()
+			c.change(args)
+			componenttest.AssertFields(t, args.validate(), c.fields...)
+		})
+	}
+}
+
+func TestGroupScheduleMayEmptyTheGroup(t *testing.T) {
+	args := validGroupArgs()
+	args.Schedules["night"] = Schedule{Recurrence: "0 22 * * *", Min: 0, Max: 0, Desired: 0}
+	assert.NoError(t, args.validate(), "a schedule may scale the group to zero for the night")
+}
+
+func TestGroupRefusedDeclaresNothing(t *testing.T) {
+	err := componenttest.Refused(t, func(ctx *pulumi.Context) error {
+		_, err := NewGroup(ctx, "api-asg", &GroupArgs{})
+		return err
+	})
+	assert.ErrorContains(t, err, "group api-asg: SubnetIDs", "the error names the group and the field")
+}
+
+// declareGroup declares a group named "api-asg" on the mocks.
+func declareGroup(t *testing.T, args *GroupArgs) *plan.Plan {
+	t.Helper()
+	return componenttest.Run(t, func(ctx *pulumi.Context) error {
+		_, err := NewGroup(ctx, "api-asg", args)
+		return err
+	})
+}
+
+func TestGroupDeclares(t *testing.T) {
+	args := validGroupArgs()
+	p := declareGroup(t, args)
+	input := func(path string) any { return componenttest.Input(t, p, groupType, "api-asg", path) }
+
+	assert.EqualValues(t, args.Min, input("minSize"), "minSize from Min")
+	assert.EqualValues(t, args.Max, input("maxSize"), "maxSize from Max")
+	assert.EqualValues(t, args.Desired, input("desiredCapacity"), "the first desired count from Desired")
+	r, err := p.Get(groupType, "api-asg")
+	require.NoError(t, err)
+	assert.Contains(t, r.IgnoreChanges, "desiredCapacity", "the policies and schedules own the desired count after creation")
+	assert.Equal(t, "EC2", input("healthCheckType"), "without target groups only EC2's own checks can count")
+	assert.EqualValues(t, args.TerminationHookSeconds, input("initialLifecycleHooks.0.heartbeatTimeout"), "the drain hook waits TerminationHookSeconds")
+	assert.EqualValues(t, args.MinHealthyPercent, input("instanceRefresh.preferences.minHealthyPercentage"), "refresh keeps MinHealthyPercent")
+	assert.Equal(t, "lt-1", input("launchTemplate.id"), "an on-demand group launches from the template directly")
+
+	var metrics []any
+	for _, m := range GroupMetrics() {
+		metrics = append(metrics, m)
+	}
+	assert.Equal(t, metrics, input("enabledMetrics"), "the alarms read the group metrics, so the group publishes them")
+
+	night := args.Schedules["night"]
+	assert.Equal(t, args.TimeZone, componenttest.Input(t, p, scheduleType, "api-asg-night", "timeZone"), "schedules read in TimeZone")
+	assert.Equal(t, night.Recurrence, componenttest.Input(t, p, scheduleType, "api-asg-night", "recurrence"), "the schedule's recurrence")
+	assert.EqualValues(t, night.Max, componenttest.Input(t, p, scheduleType, "api-asg-night", "maxSize"), "the schedule's own bounds")
+}
+
+func TestSpotGroupMixesInstanceTypes(t *testing.T) {
+	args := validGroupArgs()
+	args.Spot = &SpotArgs{InstanceTypes: []string{"c5.xlarge", "c6i.xlarge", "m5.xlarge"}, OnDemandBase: 1, OnDemandPercentAboveBase: 20}
+	p := declareGroup(t, args)
+	input := func(path string) any { return componenttest.Input(t, p, groupType, "api-asg", path) }
+
+	for i, typ := range args.Spot.InstanceTypes {
+		assert.Equal(t, typ, input(fmt.Sprintf("mixedInstancesPolicy.launchTemplate.overrides.%d.instanceType", i)),
+			"override %d is Spot.InstanceTypes[%d], in order (the first is preferred)", i, i)
+	}
+	assert.EqualValues(t, args.Spot.OnDemandBase, input("mixedInstancesPolicy.instancesDistribution.onDemandBaseCapacity"), "OnDemandBase")
+	assert.EqualValues(t, args.Spot.OnDemandPercentAboveBase,
+		input("mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity"), "OnDemandPercentAboveBase")
+	assert.Equal(t, true, input("capacityRebalance"), "spot groups replace instances AWS warns about before they are reclaimed")
+	r, err := p.Get(groupType, "api-asg")
+	require.NoError(t, err)
+	_, err = r.Input("launchTemplate")
+	assert.Error(t, err, "a mixed instances policy and a launch template exclude each other")
+}
+
+func TestGroupMetricsIsACopy(t *testing.T) {
+	first := GroupMetrics()
+	first[0] = "changed"
+	assert.NotEqual(t, "changed", GroupMetrics()[0], "a caller's change must not reach what the groups enable")
+}

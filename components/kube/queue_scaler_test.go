@@ -1,0 +1,70 @@
+package kube
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openwan/openwan-infra/components/internal/componenttest"
+)
+
+func validQueueScalerArgs() *QueueScalerArgs {
+	return &QueueScalerArgs{
+		Namespace: pulumi.String("openwan"), DeploymentName: pulumi.String("openwan-worker"), HPAName: "openwan-worker-hpa",
+		MinReplicas: 2, MaxReplicas: 9, CPUPercent: 75, MemoryPercent: 85,
+		ScaleUp:   Behavior{SelectPolicy: "Max", Policies: []Policy{{Type: "Pods", Value: 2, PeriodSeconds: 30}}},
+		ScaleDown: Behavior{StabilizationSeconds: 600, SelectPolicy: "Min", Policies: []Policy{{Type: "Pods", Value: 1, PeriodSeconds: 120}}},
+		QueueName: "transcode", MessagesPerReplica: 40, PollingSeconds: 10,
+		SecretName: "openwan-secrets", HostSecretKey: "RABBITMQ_URL",
+	}
+}
+
+func TestQueueScalerArgsRefusals(t *testing.T) {
+	var nilArgs *QueueScalerArgs
+	assert.EqualError(t, nilArgs.validate(), "args are required")
+	require.NoError(t, validQueueScalerArgs().validate(), "the valid args of these tests")
+
+	// Every bad field at once, not only the first.
+	args := &QueueScalerArgs{MinReplicas: 2, MaxReplicas: 1, CPUPercent: 50, MemoryPercent: 50,
+		ScaleUp: Behavior{SelectPolicy: "Disabled"}, ScaleDown: Behavior{SelectPolicy: "Disabled"}}
+	componenttest.AssertFields(t, args.validate(),
+		"Namespace", "DeploymentName", "HPAName", "QueueName", "SecretName", "HostSecretKey",
+		"MaxReplicas", "MessagesPerReplica", "PollingSeconds")
+
+	args = validQueueScalerArgs()
+	args.ScaleUp.Policies[0].Type = "Replicas"
+	componenttest.AssertFields(t, args.validate(), "ScaleUp.Policies[0].Type")
+}
+
+func TestQueueScalerRefusedDeclaresNothing(t *testing.T) {
+	componenttest.Refused(t, func(ctx *pulumi.Context) error {
+		_, err := NewQueueScaler(ctx, "openwan-worker", &QueueScalerArgs{})
+		return err
+	})
+}
+
+func TestQueueScalerDeclares(t *testing.T) {
+	args := validQueueScalerArgs()
+	p := componenttest.Run(t, func(ctx *pulumi.Context) error {
+		_, err := NewQueueScaler(ctx, "openwan-worker", args)
+		return err
+	})
+	spec := func(path string) any {
+		return componenttest.Input(t, p, scaledObjectType, "openwan-worker", "spec."+path)
+	}
+	assert.EqualValues(t, args.MinReplicas, spec("minReplicaCount"), "MinReplicas")
+	assert.EqualValues(t, args.MaxReplicas, spec("maxReplicaCount"), "MaxReplicas")
+	assert.EqualValues(t, args.PollingSeconds, spec("pollingInterval"), "PollingSeconds")
+	assert.Equal(t, args.HPAName, spec("advanced.horizontalPodAutoscalerConfig.name"), "runbooks find KEDA's HPA by HPAName")
+	assert.EqualValues(t, args.ScaleDown.StabilizationSeconds,
+		spec("advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds"), "the scale-down behavior passes through")
+	assert.Equal(t, strconv.Itoa(args.CPUPercent), spec("triggers.0.metadata.value"), "the CPU trigger's target")
+	assert.Equal(t, strconv.Itoa(args.MemoryPercent), spec("triggers.1.metadata.value"), "the memory trigger's target")
+	assert.Equal(t, args.QueueName, spec("triggers.2.metadata.queueName"), "the queue trigger reads QueueName")
+	assert.Equal(t, strconv.Itoa(args.MessagesPerReplica), spec("triggers.2.metadata.value"), "MessagesPerReplica per pod")
+	assert.Equal(t, args.HostSecretKey, componenttest.Input(t, p, "kubernetes:keda.sh/v1alpha1:TriggerAuthentication", "openwan-worker-rabbitmq",
+		"spec.secretTargetRef.0.key"), "the broker URL comes from the Secret's HostSecretKey")
+}
