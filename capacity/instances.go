@@ -7,6 +7,7 @@ package capacity
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -20,9 +21,9 @@ type InstanceType struct {
 	MaxPods int
 }
 
-// InstanceTypes are the types the stacks may use. A type missing here is refused by Check rather
+// instanceTypes are the types the stacks may use. A type missing here is refused by Check rather
 // than guessed at.
-var InstanceTypes = map[string]InstanceType{
+var instanceTypes = map[string]InstanceType{
 	"t3.medium":  {VCPU: 2, MemoryMiB: 4096, MaxPods: 17},
 	"t3.large":   {VCPU: 2, MemoryMiB: 8192, MaxPods: 35},
 	"m5.large":   {VCPU: 2, MemoryMiB: 8192, MaxPods: 29},
@@ -39,13 +40,9 @@ var InstanceTypes = map[string]InstanceType{
 // Lookup returns the named type or an error naming its config key (without the "openwan:"
 // prefix) and the known types.
 func Lookup(key, name string) (InstanceType, error) {
-	t, ok := InstanceTypes[name]
+	t, ok := instanceTypes[name]
 	if !ok {
-		known := make([]string, 0, len(InstanceTypes))
-		for k := range InstanceTypes {
-			known = append(known, k)
-		}
-		slices.Sort(known)
+		known := slices.Sorted(maps.Keys(instanceTypes))
 		return InstanceType{}, fmt.Errorf("openwan:%s: unknown instance type %q (known: %v)", key, name, known)
 	}
 	return t, nil

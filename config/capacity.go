@@ -16,53 +16,60 @@ type Capacity struct {
 	Worker WorkerCapacity `json:"worker"`
 	// Database is the database every fleet shares.
 	Database Database `json:"database"`
-	// Prices are on-demand prices by instance type (USD per hour). Default: us-east-1 Linux
-	// prices, t3.medium 0.0416 and c5.xlarge 0.17 as in the guide's cost estimate.
+	// ColdStartSeconds is the guide's cold-start target: a new pod or instance serves within it
+	// (s, 10..600). The pods' startup probe allows exactly this long, and the simulator boots an
+	// EC2 instance in it.
+	ColdStartSeconds int `json:"coldStartSeconds"`
+	// Prices are on-demand prices by instance type (USD per hour, (0, 1000]). The defaults are
+	// us-east-1 Linux prices, those of t3.medium and c5.xlarge as in the guide's cost estimate.
 	Prices map[string]float64 `json:"prices"`
-	// SpotDiscountPercent is the saving of spot over on-demand capacity (percent). Default 50,
-	// the guide's "50% cost savings".
+	// SpotDiscountPercent is the saving of spot over on-demand capacity (percent, 0..99). The
+	// default is the guide's spot saving.
 	SpotDiscountPercent int `json:"spotDiscountPercent"`
-	// ReservedDiscountPercent is the saving of reserved instances over on-demand (percent).
-	// Default 40, the guide's figure; the cost outputs show what reserving each fleet's
-	// on-demand minimum would save.
+	// ReservedDiscountPercent is the saving of reserved instances over on-demand (percent,
+	// 0..99). The default is the guide's figure; the cost outputs show what reserving each
+	// fleet's on-demand minimum would save.
 	ReservedDiscountPercent int `json:"reservedDiscountPercent"`
-	// HoursPerMonth converts hourly to monthly cost (hours). Default 730, the guide's month.
+	// HoursPerMonth converts hourly to monthly cost (hours, 672..744). The default is the
+	// guide's month.
 	HoursPerMonth int `json:"hoursPerMonth"`
 }
 
 // APICapacity is the guide's "API Service (per instance)".
 type APICapacity struct {
-	// ReferenceInstanceType is the instance the figures were measured on. Default "t3.medium".
-	// Other types and pods are scaled by their vCPU or CPU request.
+	// ReferenceInstanceType is the instance the figures were measured on. Other types and pods
+	// are scaled by their vCPU or CPU request.
 	ReferenceInstanceType string `json:"referenceInstanceType"`
-	// RequestsPerMinute one reference instance serves at AtCPUPercent (requests/minute).
-	// Default 1000, which is also the guide's per-instance scale-out trigger.
+	// RequestsPerMinute one reference instance serves at AtCPUPercent (requests/minute). The
+	// default is the guide's figure, which is also its per-instance scale-out trigger.
 	RequestsPerMinute int `json:"requestsPerMinute"`
-	// AtCPUPercent is the CPU utilization at RequestsPerMinute (percent). Default 70: the load
-	// test's 2500 requests/minute on three instances ran at ~60 % CPU, 833 per instance.
+	// AtCPUPercent is the CPU utilization at RequestsPerMinute (percent). The default agrees with
+	// the load test: 2500 requests/minute on three instances ran at ~60 % CPU, 833 per instance.
 	AtCPUPercent int `json:"atCpuPercent"`
-	// ConcurrentRequests one reference instance holds open (requests). Default 500.
+	// ConcurrentRequests one reference instance holds open (requests).
 	ConcurrentRequests int `json:"concurrentRequests"`
 	// PeakRequestsPerMinute is the load every API fleet must carry at its maximum, at its CPU
-	// target (requests/minute). Default 2500, the guide's load test with 1000 concurrent users.
+	// target (requests/minute). The default is the guide's load test with 1000 concurrent
+	// users.
 	PeakRequestsPerMinute int `json:"peakRequestsPerMinute"`
 }
 
 // WorkerCapacity is the guide's "Worker Service (per instance)": FFmpeg's needs per job.
 type WorkerCapacity struct {
-	// JobCPUMillis is the CPU one transcoding job uses (millicores). Default 1000: "~1 CPU per job".
+	// JobCPUMillis is the CPU one transcoding job uses (millicores): the guide's "~1 CPU per
+	// job".
 	JobCPUMillis int `json:"jobCpuMillis"`
-	// JobMemoryMiB is the memory one job uses (MiB). Default 1536, within the guide's 1-2 GB.
+	// JobMemoryMiB is the memory one job uses (MiB), within the guide's 1-2 GB.
 	JobMemoryMiB int `json:"jobMemoryMiB"`
 }
 
 // Database is the database the API and the workers share.
 type Database struct {
-	// MaxConnections is the database's max_connections. Required: every fleet at its maximum,
-	// times its pool size, must fit under it.
+	// MaxConnections is the database's max_connections (connections). Required: every fleet at
+	// its maximum, times its pool size, must fit under it.
 	MaxConnections int `json:"maxConnections"`
 	// ReservedConnections are kept free for administration, migrations and monitoring
-	// (connections). Default 20.
+	// (connections).
 	ReservedConnections int `json:"reservedConnections"`
 }
 
@@ -77,6 +84,8 @@ func defaultCapacity() Capacity {
 		},
 		Worker:   WorkerCapacity{JobCPUMillis: 1000, JobMemoryMiB: 1536},
 		Database: Database{ReservedConnections: 20},
+		// "Target: < 60 seconds from launch to healthy" (the guide's cold start test).
+		ColdStartSeconds: 60,
 		Prices: map[string]float64{
 			"t3.medium":  0.0416,
 			"t3.large":   0.0832,
@@ -110,6 +119,7 @@ func (c Capacity) validate(p *problems, key string) {
 		p.between(key+".database.maxConnections", c.Database.MaxConnections, 1, 262_143) // PostgreSQL's limit
 	}
 	p.between(key+".database.reservedConnections", c.Database.ReservedConnections, 0, 262_143)
+	p.between(key+".coldStartSeconds", c.ColdStartSeconds, 10, 600)
 	p.between(key+".spotDiscountPercent", c.SpotDiscountPercent, 0, 99)
 	p.between(key+".reservedDiscountPercent", c.ReservedDiscountPercent, 0, 99)
 	p.between(key+".hoursPerMonth", c.HoursPerMonth, 672, 744)

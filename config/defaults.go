@@ -1,5 +1,7 @@
 package config
 
+import "slices"
+
 // Defaults returns the configuration the autoscaling guide describes: the production numbers.
 // Every figure of the guide lives here once; stacks override what they need.
 func Defaults() Config {
@@ -12,7 +14,8 @@ func Defaults() Config {
 			Enabled:              true,
 			Version:              "1.33",
 			EndpointPublicAccess: true,
-			LogTypes:             []string{"api", "audit", "authenticator", "controllerManager", "scheduler"},
+			// Every log type EKS offers: the audit trail is worth its CloudWatch cost.
+			LogTypes: slices.Clone(controlPlaneLogTypes),
 			NodePools: NodePools{
 				API: NodePool{
 					InstanceTypes: []string{"t3.medium"},
@@ -21,7 +24,7 @@ func Defaults() Config {
 					DiskGiB:       50,
 				},
 				Workers: NodePool{
-					InstanceTypes: []string{"c5.xlarge", "c5a.xlarge", "c6i.xlarge", "c5d.xlarge"},
+					InstanceTypes: workerInstanceTypes(),
 					Spot:          true,
 					Size:          Range{Min: 2, Max: 5},
 					Desired:       2,
@@ -58,6 +61,13 @@ func Defaults() Config {
 		Alerts:   Alerts{ErrorRatePercent: 1},
 		Capacity: defaultCapacity(),
 	}
+}
+
+// workerInstanceTypes are the transcoding workers' interchangeable types on both paths (EKS
+// worker pool and EC2 worker group): compute-optimized, 4 vCPU and 8 GiB, the guide's four
+// FFmpeg jobs per instance; four types so spot capacity has pools to choose from.
+func workerInstanceTypes() []string {
+	return []string{"c5.xlarge", "c5a.xlarge", "c6i.xlarge", "c5d.xlarge"}
 }
 
 // aggressiveScaleUp doubles the pods or adds four every 15 s, whichever is more: the guide's
@@ -174,7 +184,7 @@ func defaultEC2() EC2 {
 		},
 		Worker: WorkerFleet{
 			Fleet:         worker,
-			InstanceTypes: []string{"c5.xlarge", "c5a.xlarge", "c6i.xlarge", "c5d.xlarge"},
+			InstanceTypes: workerInstanceTypes(),
 			OnDemandBase:  1,
 			Queue: QueueScaling{
 				Namespace:           "AWS/AmazonMQ",

@@ -3,12 +3,13 @@ package config
 // EC2 configures the EC2 Auto Scaling path of the guide: the API fleet behind a load balancer and
 // the worker fleet on spot capacity.
 type EC2 struct {
-	// Enabled turns the whole EC2 path on. Default true.
+	// Enabled turns the whole EC2 path on.
 	Enabled bool `json:"enabled"`
-	// TimeZone is the IANA time zone every scheduled action's cron is read in. Default "UTC".
+	// TimeZone is the IANA time zone (like "Europe/Berlin") every scheduled action's cron is read
+	// in.
 	TimeZone string `json:"timeZone"`
 	// AMIParameter is the public SSM parameter the launch templates resolve their AMI from at
-	// launch, so instances always boot a patched image. Default Amazon Linux 2023 x86_64.
+	// launch, so instances always boot a patched image.
 	AMIParameter string `json:"amiParameter"`
 	// Metadata is the instance metadata service of both fleets' launch templates.
 	Metadata InstanceMetadata `json:"metadata"`
@@ -22,42 +23,45 @@ type EC2 struct {
 // The defaults are the secure ones; the policy pack's imdsv2-required rule refuses anything else,
 // so a stack that loosens them says so in review.
 type InstanceMetadata struct {
-	// HTTPTokens is "required" (IMDSv2 only) or "optional" (IMDSv1 allowed). Default "required".
+	// HTTPTokens is "required" (IMDSv2 only) or "optional" (IMDSv1 allowed); "optional" fails
+	// the imdsv2-required policy.
 	HTTPTokens string `json:"httpTokens"`
-	// HopLimit is the PUT response hop limit (hops, 1..64). Default 1: the app's container uses
-	// the host network, so it needs no second hop, and bridge-networked containers get no token.
+	// HopLimit is the PUT response hop limit (hops, 1..64); above the imdsv2-required policy's
+	// maxHopLimit fails it. One is enough: the app's container uses the host network, so it needs
+	// no second hop, and bridge-networked containers get no token.
 	HopLimit int `json:"hopLimit"`
 }
 
 // Fleet is what both EC2 fleets share: one launch template and one Auto Scaling Group.
 type Fleet struct {
-	// Image is the container image the instances run. Required.
+	// Image is the container image the instances run. Defaults to the service's image
+	// (openwan:api.image for the API fleet, openwan:worker.image for the workers).
 	Image string `json:"image"`
-	// Size bounds the group (instances). Default 2..10.
+	// Size bounds the group (instances, min at least 1).
 	Size Range `json:"size"`
-	// Desired is the instance count at creation (instances); policies and schedules own it
-	// afterwards. API default 3, worker 2.
+	// Desired is the instance count at creation (instances, within Size); policies and schedules
+	// own it afterwards.
 	Desired int `json:"desired"`
-	// HealthCheckGraceSeconds is how long a new instance may fail health checks (s). Default 300.
+	// HealthCheckGraceSeconds is how long a new instance may fail health checks (s, 0..7200).
 	HealthCheckGraceSeconds int `json:"healthCheckGraceSeconds"`
-	// DefaultCooldownSeconds is the group's cooldown after a simple scaling activity (s).
-	// Default 300.
+	// DefaultCooldownSeconds is the group's cooldown after a simple scaling activity
+	// (s, 0..3600).
 	DefaultCooldownSeconds int `json:"defaultCooldownSeconds"`
 	// InstanceWarmupSeconds is how long a new instance's metrics are left out of the group's
-	// aggregates (s). Default 300.
+	// aggregates (s, 0..3600).
 	InstanceWarmupSeconds int `json:"instanceWarmupSeconds"`
-	// RootVolumeGiB is the encrypted gp3 root volume size (GiB). Default 30.
+	// RootVolumeGiB is the encrypted gp3 root volume size (GiB, 8..16384).
 	RootVolumeGiB int `json:"rootVolumeGiB"`
 	// Targets are the target tracking targets on ASGAverageCPUUtilization and on the CloudWatch
-	// agent's mem_used_percent (percent). API 70/80, worker 75/85.
+	// agent's mem_used_percent (percent).
 	Targets Targets `json:"targets"`
 	// ScaleIn is when the group removes an instance: every listed signal low at once.
 	ScaleIn ScaleIn `json:"scaleIn"`
 	// InstanceRefreshMinHealthyPercent is the share of the group kept in service while a new
-	// launch template rolls out (percent, 50..100). Default 90.
+	// launch template rolls out (percent, 50..100).
 	InstanceRefreshMinHealthyPercent int `json:"instanceRefreshMinHealthyPercent"`
 	// TerminationHookSeconds is how long a terminating instance may finish its work before it is
-	// terminated (s, 30..7200). API default 120, worker 1800.
+	// terminated (s, 30..7200); a worker's must let a transcoding job finish.
 	TerminationHookSeconds int `json:"terminationHookSeconds"`
 	// Schedules are the scheduled actions keyed by action name. A stack sets an action to null to
 	// drop a default one.
@@ -67,22 +71,24 @@ type Fleet struct {
 // ScaleIn is the "Scale In When" list of the guide: the group shrinks by one instance only when
 // all of its signals have been low for Minutes.
 type ScaleIn struct {
-	// CPUBelowPercent is the CPU level under which the group may shrink (percent). Default 30.
+	// CPUBelowPercent is the CPU level under which the group may shrink (percent), below
+	// targets.cpuPercent so the group does not flap.
 	CPUBelowPercent int `json:"cpuBelowPercent"`
-	// MemoryBelowPercent is the memory level under which the group may shrink (percent).
-	// Default 40.
+	// MemoryBelowPercent is the memory level under which the group may shrink (percent), below
+	// targets.memoryPercent.
 	MemoryBelowPercent int `json:"memoryBelowPercent"`
-	// Minutes is how long the signals must stay low (minutes, one datapoint a minute). Default 10.
+	// Minutes is how long the signals must stay low (minutes, 1..1440, one datapoint a minute).
 	Minutes int `json:"minutes"`
-	// CooldownSeconds separates two scale-in steps (s). API default 300, worker 600.
+	// CooldownSeconds separates two scale-in steps (s, 0..3600): scale out fast, in slowly.
 	CooldownSeconds int `json:"cooldownSeconds"`
 }
 
 // ScheduledAction is one recurring change of a group's bounds.
 type ScheduledAction struct {
-	// Recurrence is a five-field cron expression (minute hour day-of-month month day-of-week).
+	// Recurrence is a five-field cron expression (minute hour day-of-month month day-of-week),
+	// read in openwan:ec2.timeZone.
 	Recurrence string `json:"recurrence"`
-	// Min, Max and Desired are the group's new bounds (instances); Min <= Desired <= Max.
+	// Min is the group's new minimum (instances); Min <= Desired <= Max.
 	Min int `json:"min"`
 	// Max is the group's new maximum (instances).
 	Max int `json:"max"`
@@ -93,16 +99,17 @@ type ScheduledAction struct {
 // APIFleet is the API's EC2 fleet behind an Application Load Balancer.
 type APIFleet struct {
 	Fleet
-	// InstanceType of the API instances. Default "t3.medium".
+	// InstanceType of the API instances.
 	InstanceType string `json:"instanceType"`
-	// Port the app listens on (and the load balancer targets). Default 8080.
+	// Port the app listens on and the load balancer targets (TCP port, 1..65535).
 	Port int `json:"port"`
-	// HealthPath is the target group's health check path. Default "/health".
+	// HealthPath is the target group's health check path, starting with /.
 	HealthPath string `json:"healthPath"`
-	// CertificateARN turns on an HTTPS listener on 443 (and redirects 80 to it). Default none.
+	// CertificateARN turns on an HTTPS listener on 443 (and redirects 80 to it); empty serves
+	// HTTP on 80 only.
 	CertificateARN string `json:"certificateArn"`
-	// DeregistrationDelaySeconds lets in-flight requests finish before a target leaves (s).
-	// Default 30.
+	// DeregistrationDelaySeconds lets in-flight requests finish before a target leaves
+	// (s, 0..3600).
 	DeregistrationDelaySeconds int `json:"deregistrationDelaySeconds"`
 	// Requests is the step scaling on ALB request count per target.
 	Requests RequestScaling `json:"requests"`
@@ -111,13 +118,13 @@ type APIFleet struct {
 // RequestScaling is step scaling on the load balancer's RequestCountPerTarget.
 type RequestScaling struct {
 	// ScaleOutPerMinute is the per-instance request rate that triggers scale-out
-	// (requests/minute). Default 1000.
+	// (requests/minute).
 	ScaleOutPerMinute int `json:"scaleOutPerMinute"`
 	// ScaleInPerMinute is the per-instance request rate under which the group may shrink
-	// (requests/minute). Default 200.
+	// (requests/minute), below ScaleOutPerMinute so the group does not flap.
 	ScaleInPerMinute int `json:"scaleInPerMinute"`
-	// Steps map how far the rate is above ScaleOutPerMinute to how much capacity is added.
-	// Default: 0-10 % over adds 10 %, more than 10 % over adds 30 %.
+	// Steps map how far the rate is above ScaleOutPerMinute to how much capacity is added; at
+	// least one, in increasing order of breachPercent.
 	Steps []Step `json:"steps"`
 }
 
@@ -126,19 +133,20 @@ type Step struct {
 	// BreachPercent is where the step starts, as percent above the alarm threshold (>= 0). The
 	// first step starts at 0; a step ends where the next one starts.
 	BreachPercent int `json:"breachPercent"`
-	// AddPercent is the capacity added, percent of the current group (> 0).
+	// AddPercent is the capacity added (percent of the current group, 1..1000).
 	AddPercent int `json:"addPercent"`
 }
 
 // WorkerFleet is the transcoding worker fleet, mostly on spot capacity.
 type WorkerFleet struct {
 	Fleet
-	// InstanceTypes are interchangeable types for the mixed instances policy, the preferred first.
-	// Default c5.xlarge, c5a.xlarge, c6i.xlarge, c5d.xlarge.
+	// InstanceTypes are interchangeable types for the mixed instances policy, the preferred first;
+	// at least two, so spot capacity has pools to choose from.
 	InstanceTypes []string `json:"instanceTypes"`
-	// OnDemandBase is the on-demand instances kept under the spot capacity (instances). Default 1.
+	// OnDemandBase is the on-demand instances kept under the spot capacity (instances,
+	// 0..size.max).
 	OnDemandBase int `json:"onDemandBase"`
-	// OnDemandPercentAboveBase is the on-demand share above the base (percent). Default 0.
+	// OnDemandPercentAboveBase is the on-demand share above the base (percent, 0..100).
 	OnDemandPercentAboveBase int `json:"onDemandPercentAboveBase"`
 	// Queue is the backlog-per-instance scaling on the job queue.
 	Queue QueueScaling `json:"queue"`
@@ -146,24 +154,25 @@ type WorkerFleet struct {
 
 // QueueScaling is target tracking on queue backlog per in-service instance.
 type QueueScaling struct {
-	// Namespace of the queue depth metric. Default "AWS/AmazonMQ".
+	// Namespace is the CloudWatch namespace of the queue depth metric.
 	Namespace string `json:"namespace"`
-	// MetricName of the queue depth metric. Default "MessageCount".
+	// MetricName of the queue depth metric.
 	MetricName string `json:"metricName"`
-	// Dimensions of the queue depth metric (name to value). Required when the fleet is on.
+	// Dimensions of the queue depth metric (name to value, e.g. Broker, VirtualHost, Queue).
+	// Required when the fleet is on.
 	Dimensions map[string]string `json:"dimensions"`
-	// ScaleOutPerInstance is the backlog per instance the group tracks (messages). Default 50.
+	// ScaleOutPerInstance is the backlog per instance the group tracks (messages).
 	ScaleOutPerInstance int `json:"scaleOutPerInstance"`
-	// ScaleInPerInstance is the backlog per instance under which the group may shrink (messages).
-	// Default 5.
+	// ScaleInPerInstance is the backlog per instance under which the group may shrink (messages),
+	// below ScaleOutPerInstance.
 	ScaleInPerInstance int `json:"scaleInPerInstance"`
 }
 
 // Alerts configures the notifications of every alarm and scaling activity.
 type Alerts struct {
-	// Emails subscribe to the alerts topic (each must confirm). Default none.
+	// Emails subscribe to the alerts topic (each must confirm).
 	Emails []string `json:"emails"`
-	// ErrorRatePercent is the target 5xx share of requests that pages (percent). Default 1, the
-	// guide's error-rate target.
+	// ErrorRatePercent is the 5xx share of requests that pages (percent, (0, 100]). The default is
+	// the guide's error-rate target.
 	ErrorRatePercent float64 `json:"errorRatePercent"`
 }

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 	_ "time/tzdata" // scheduled actions name IANA zones; don't depend on the host's tz database
 )
@@ -240,7 +241,11 @@ func (e EC2) validate(p *problems, key string) {
 }
 
 func (f Fleet) validate(p *problems, key string) {
-	p.required(key+".image", f.Image)
+	if strings.TrimSpace(f.Image) == "" {
+		// key is "ec2.api" or "ec2.worker"; the image follows the service of the same name.
+		p.addf(key+".image", "must not be empty: set it or %s:%s.image, which it defaults to",
+			Namespace, key[strings.LastIndex(key, ".")+1:])
+	}
 	p.bounds(key+".size", f.Size, 1, maxInstances)
 	p.within(key+".desired", f.Desired, f.Size)
 	p.between(key+".healthCheckGraceSeconds", f.HealthCheckGraceSeconds, 0, 7200)

@@ -15,8 +15,8 @@ type Options struct {
 	// its scan, the EC2 launch, boot, and kubelet registration. Default 150 s.
 	NodeProvision time.Duration
 	// InstanceBoot is from an Auto Scaling Group launching an instance to it being InService and
-	// serving: boot, user data, container start, first health check. Default 60 s, the guide's
-	// "new instance healthy in under 60 s".
+	// serving: boot, user data, container start, first health check. Zero (the default) takes
+	// the stack's openwan:capacity.coldStartSeconds, the guide's cold-start target.
 	InstanceBoot time.Duration
 	// MemoryIdlePercent and MemoryPerCPU model an API process's memory (percent of its request
 	// or of the instance): idle plus a share of CPU. Defaults 35 and 0.5, which reproduce the
@@ -47,7 +47,6 @@ func Defaults() Options {
 		Step:              SyncPeriod,
 		PodStart:          30 * time.Second,
 		NodeProvision:     150 * time.Second,
-		InstanceBoot:      60 * time.Second,
 		MemoryIdlePercent: 35,
 		MemoryPerCPU:      0.5,
 		FlapWindow:        10 * time.Minute,

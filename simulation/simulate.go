@@ -45,6 +45,9 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 	if opts.Step <= 0 || SyncPeriod%opts.Step != 0 || time.Minute%opts.Step != 0 || opts.RecordEvery%opts.Step != 0 {
 		return nil, fmt.Errorf("simulate: step %v must divide 15 s and the record interval %v", opts.Step, opts.RecordEvery)
 	}
+	if opts.InstanceBoot == 0 {
+		opts.InstanceBoot = time.Duration(cfg.Capacity.ColdStartSeconds) * time.Second
+	}
 	type running struct {
 		name string
 		s    stepper

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -67,8 +68,8 @@ func perMinute(name string, minutes int, f func(minute int) (rpm, queue float64)
 	return t
 }
 
-// Builtin are the guide's scenarios by name.
-var Builtin = map[string]func() Trace{
+// builtins are the guide's scenarios by name.
+var builtins = map[string]func() Trace{
 	// The guide's load test: 1000 concurrent users, 2500 requests/minute, after a 10-minute
 	// ramp from 250, held for an hour.
 	"load-test": func() Trace {
@@ -142,14 +143,18 @@ var Builtin = map[string]func() Trace{
 	},
 }
 
+// Builtin returns the built-in trace of that name, freshly built, and whether there is one.
+func Builtin(name string) (Trace, bool) {
+	build, ok := builtins[name]
+	if !ok {
+		return Trace{}, false
+	}
+	return build(), true
+}
+
 // BuiltinNames lists the built-in traces.
 func BuiltinNames() []string {
-	names := make([]string, 0, len(Builtin))
-	for n := range Builtin {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
+	return slices.Sorted(maps.Keys(builtins))
 }
 
 // CSV header of a trace file.

@@ -2,8 +2,8 @@ package stacks
 
 import (
 	"fmt"
+	"maps"
 	"slices"
-
 	"strconv"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -48,8 +48,8 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outpu
 
 	// Everything on the cluster goes through its provider and waits for nodes to run on.
 	nodes := []pulumi.Resource{}
-	for _, ng := range eks.NodePools {
-		nodes = append(nodes, ng)
+	for _, pool := range slices.Sorted(maps.Keys(eks.NodePools)) {
+		nodes = append(nodes, eks.NodePools[pool])
 	}
 	onCluster := []pulumi.ResourceOption{pulumi.Provider(eks.Provider), pulumi.DependsOn(nodes)}
 	onAPIPool := map[string]string{cluster.PoolLabel: apiPool}
@@ -127,7 +127,7 @@ func deployServices(ctx *pulumi.Context, cfg config.Config, keda pulumi.Resource
 		{"openwan-worker", cfg.Worker, workerPool, cfg.Cluster.NodePools.Workers.Spot, "workerHpa"},
 	}
 	for _, s := range services {
-		args := serviceArgs(cfg.App, s.svc, ns.Metadata.Name().Elem())
+		args := serviceArgs(cfg, s.svc, ns.Metadata.Name().Elem())
 		args.Component = s.name[len("openwan-"):]
 		if cfg.Cluster.EKS() {
 			args.NodeSelector = map[string]string{cluster.PoolLabel: s.pool}
@@ -184,7 +184,8 @@ func deployServices(ctx *pulumi.Context, cfg config.Config, keda pulumi.Resource
 
 // serviceArgs maps a service's config onto the component's args: the stateless endpoints of the
 // guide as plain environment, credentials from the app's Secret.
-func serviceArgs(app config.App, s config.Service, namespace pulumi.StringInput) *kube.ScalableServiceArgs {
+func serviceArgs(cfg config.Config, s config.Service, namespace pulumi.StringInput) *kube.ScalableServiceArgs {
+	app := cfg.App
 	behavior := func(b config.Behavior) kube.Behavior {
 		out := kube.Behavior{StabilizationSeconds: b.StabilizationSeconds, SelectPolicy: b.SelectPolicy}
 		for _, p := range b.Policies {
@@ -207,6 +208,7 @@ func serviceArgs(app config.App, s config.Service, namespace pulumi.StringInput)
 		Requests:                      resources(s.Resources.Requests),
 		Limits:                        resources(s.Resources.Limits),
 		TerminationGracePeriodSeconds: s.TerminationGracePeriodSeconds,
+		StartupSeconds:                cfg.Capacity.ColdStartSeconds,
 		PreStopSleepSeconds:           s.PreStopSleepSeconds,
 		Env:                           serviceEnv(app, s),
 		SecretName:                    app.SecretName,

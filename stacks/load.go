@@ -20,7 +20,7 @@ import (
 func Load(ctx *pulumi.Context) (config.Config, capacity.Plan, error) {
 	c := pconfig.New(ctx, config.Namespace)
 	raw := map[string]string{}
-	for _, section := range config.Sections {
+	for _, section := range config.Sections() {
 		v, err := c.Try(section)
 		switch {
 		case err == nil:

@@ -20,8 +20,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 
-	"github.com/openwan/openwan-infra/internal/localstack"
 	"github.com/openwan/openwan-infra/config"
+	"github.com/openwan/openwan-infra/internal/localstack"
 )
 
 func main() {

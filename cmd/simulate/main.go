@@ -22,8 +22,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/openwan/openwan-infra/simulation"
 	"github.com/openwan/openwan-infra/config"
+	"github.com/openwan/openwan-infra/simulation"
 )
 
 func main() {
@@ -93,8 +93,8 @@ func simulate(dir, stack, traceArg, out string, interruptions []simulation.Inter
 
 // loadTrace is a built-in trace by name, else a CSV file.
 func loadTrace(arg string) (simulation.Trace, error) {
-	if build, ok := simulation.Builtin[arg]; ok {
-		return build(), nil
+	if trace, ok := simulation.Builtin(arg); ok {
+		return trace, nil
 	}
 	f, err := os.Open(arg)
 	if err != nil {

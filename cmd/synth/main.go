@@ -22,10 +22,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/internal/plan"
 	"github.com/openwan/openwan-infra/policies/rules"
 	"github.com/openwan/openwan-infra/stacks"
-	"github.com/openwan/openwan-infra/config"
 )
 
 func main() {
@@ -94,13 +94,13 @@ func synth(dir, stack string, preview, check bool, policyConfigFile string) (*re
 	}
 	var unknown []string
 	for key := range cfg {
-		if ns, section, ok := strings.Cut(key, ":"); ok && ns == config.Namespace && !slices.Contains(config.Sections, section) {
+		if ns, section, ok := strings.Cut(key, ":"); ok && ns == config.Namespace && !slices.Contains(config.Sections(), section) {
 			unknown = append(unknown, key)
 		}
 	}
 	if len(unknown) > 0 {
 		slices.Sort(unknown)
-		return nil, fmt.Errorf("unknown config keys %v (known sections: %v)", unknown, config.Sections)
+		return nil, fmt.Errorf("unknown config keys %v (known sections: %v)", unknown, config.Sections())
 	}
 	p, err := plan.Run(stack, cfg, stacks.Build, plan.Options{DryRun: preview})
 	if err != nil {
