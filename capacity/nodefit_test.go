@@ -1,94 +1,133 @@
 package capacity
 
 import (
+	"fmt"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/openwan/openwan-infra/config"
+	"github.com/openwan/openwan-infra/config/configtest"
 )
 
 func TestAllocatable(t *testing.T) {
+	// The EKS AMI's reservations: kube-reserved CPU (60m for the first core, 10m for the second,
+	// 5m for the third and fourth), 150m and 200 MiB of DaemonSets, kube-reserved memory of
+	// 255 MiB + 11 MiB per pod, 100 MiB eviction threshold, of the 94 % of memory the kubelet
+	// sees; two pods of the CNI limit are the DaemonSets'.
 	tests := []struct {
 		name     string
 		wantCPU  int
 		wantMem  int
 		wantPods int
 	}{
-		// 2000m - 70m reserved - 150m DaemonSets; 3850 MiB - (255+11*17) - 100 - 200.
-		{"t3.medium", 1780, 3108, 15},
-		// 4000m - 80m - 150m; 7700 MiB - (255+11*58) - 100 - 200.
-		{"c5.xlarge", 3770, 6507, 56},
+		{"t3.medium", 2000 - (60 + 10) - 150, 4096*94/100 - (255 + 11*17) - 100 - 200, 17 - 2},         // 1780m, 3108 MiB, 15
+		{"c5.xlarge", 4000 - (60 + 10 + 5 + 5) - 150, 8192*94/100 - (255 + 11*58) - 100 - 200, 58 - 2}, // 3770m, 6507 MiB, 56
 	}
 	for _, tt := range tests {
-		q, pods := Allocatable(InstanceTypes[tt.name])
-		if q.CPUMillis != tt.wantCPU || q.MemoryMiB != tt.wantMem || pods != tt.wantPods {
-			t.Errorf("Allocatable(%s) = %+v, %d pods, want {%d %d}, %d pods", tt.name, q, pods, tt.wantCPU, tt.wantMem, tt.wantPods)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			q, pods := Allocatable(instance(t, tt.name))
+			assert.Equal(t, config.Quantity{CPUMillis: tt.wantCPU, MemoryMiB: tt.wantMem}, q, "what pods can request on a %s", tt.name)
+			assert.Equal(t, tt.wantPods, pods, "pods a %s takes besides the DaemonSets", tt.name)
+		})
 	}
 }
 
 func TestWorkerPodsPerNodeMatchGuideJobsPerInstance(t *testing.T) {
 	// The guide runs 4 transcoding jobs on a c5.xlarge; the default worker request is one job.
 	worker := config.Defaults().Worker
-	if got := PodsPerNode(InstanceTypes["c5.xlarge"], worker.Resources.Requests); got != 4 {
-		t.Errorf("PodsPerNode(c5.xlarge, worker requests) = %d, want 4", got)
-	}
+	assert.Equal(t, 4, PodsPerNode(instance(t, "c5.xlarge"), worker.Resources.Requests),
+		"a c5.xlarge holds the guide's 4 worker pods at the default 900m and 1536 MiB")
+	assert.Equal(t, JobsPerInstance(config.Defaults().Capacity.Worker, instance(t, "c5.xlarge")),
+		PodsPerNode(instance(t, "c5.xlarge"), worker.Resources.Requests), "a node holds as many worker pods as an instance runs jobs")
 }
 
 func TestNodesNeeded(t *testing.T) {
-	api := config.Quantity{CPUMillis: 500, MemoryMiB: 1024}
+	api := config.Quantity{CPUMillis: 500, MemoryMiB: 1024} // 3 per t3.medium: 1780m / 500m, 3108 MiB / 1024 MiB
 	tests := []struct {
+		name     string
 		replicas int
 		extra    config.Quantity
 		want     int
 	}{
-		{20, config.Quantity{}, 7},                                // 3 per t3.medium
-		{21, config.Quantity{}, 7},                                // 21/3
-		{22, config.Quantity{}, 8},                                // one more node
-		{20, config.Quantity{CPUMillis: 500, MemoryMiB: 1140}, 8}, // add-ons take a node
+		{"20 pods, 3 a node", 20, config.Quantity{}, 7},
+		{"21 pods fill 7 nodes", 21, config.Quantity{}, 7},
+		{"one more pod takes one more node", 22, config.Quantity{}, 8},
+		{"add-ons take a node of their own", 20, config.Quantity{CPUMillis: 500, MemoryMiB: 1140}, 8},
+		{"add-ons larger than a node take two", 20, config.Quantity{CPUMillis: 1781}, 9},
 	}
 	for _, tt := range tests {
-		got, ok := NodesNeeded(InstanceTypes["t3.medium"], tt.replicas, api, tt.extra)
-		if !ok || got != tt.want {
-			t.Errorf("NodesNeeded(t3.medium, %d, %+v, %+v) = %d, %v, want %d, true", tt.replicas, api, tt.extra, got, ok, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := NodesNeeded(instance(t, "t3.medium"), tt.replicas, api, tt.extra)
+			require.True(t, ok, "a 500m pod fits a t3.medium")
+			assert.Equal(t, tt.want, got, "NodesNeeded(t3.medium, %d pods of %+v, add-ons %+v)", tt.replicas, api, tt.extra)
+		})
 	}
-	if _, ok := NodesNeeded(InstanceTypes["t3.medium"], 1, config.Quantity{CPUMillis: 4000}, config.Quantity{}); ok {
-		t.Error("NodesNeeded with a pod larger than the node = ok, want not ok")
-	}
+	_, ok := NodesNeeded(instance(t, "t3.medium"), 1, config.Quantity{CPUMillis: 4000}, config.Quantity{})
+	assert.False(t, ok, "a pod larger than the node fits no count of them")
 }
 
 func TestCheckNodeFit(t *testing.T) {
 	tests := []struct {
 		name   string
 		change func(*config.Config)
-		want   string
+		want   string // the error's start; "" when it fits
+		fix    func(*config.Config)
 	}{
-		{"defaults fit", func(*config.Config) {}, ""},
-		{"api pool too small", func(c *config.Config) { c.Cluster.NodePools.API.Size = config.Range{Min: 2, Max: 6} },
-			"openwan:cluster.nodePools.api.size.max: 6 nodes cannot hold openwan:api.replicas.max 20 pods (3 per t3.medium node at 500m CPU, 1024 MiB each, plus add-ons); need 8"},
-		{"worker max beyond the spot pool", func(c *config.Config) { c.Worker.Replicas.Max = 30 },
-			"openwan:cluster.nodePools.workers.size.max: 5 nodes cannot hold openwan:worker.replicas.max 30 pods (4 per c5.xlarge node at 900m CPU, 1536 MiB each, plus add-ons); need 8"},
-		{"pod larger than node", func(c *config.Config) { c.Worker.Resources.Requests.CPUMillis = 4000 },
-			"openwan:worker.resources.requests: one pod (4000m CPU, 1536 MiB) does not fit a c5.xlarge node (3770m CPU, 6507 MiB allocatable) of openwan:cluster.nodePools.workers"},
-		{"unknown type", func(c *config.Config) { c.Cluster.NodePools.API.InstanceTypes = []string{"t9.huge"} },
-			`openwan:cluster.nodePools.api.instanceTypes[0]: unknown instance type "t9.huge"`},
-		{"smallest type decides", func(c *config.Config) {
+		{name: "defaults fit", change: func(*config.Config) {}},
+		{name: "api pool too small", change: func(c *config.Config) { c.Cluster.NodePools.API.Size = config.Range{Min: 2, Max: 6} },
+			// 20 pods at 3 a node, and a node for the add-ons.
+			want: "openwan:cluster.nodePools.api.size.max: 6 nodes cannot hold openwan:api.replicas.max 20 pods (3 per t3.medium node at 500m CPU, 1024 MiB each, plus add-ons); need 8",
+			fix:  func(c *config.Config) { c.Cluster.NodePools.API.Size.Max = 8 }},
+		{name: "worker max beyond the spot pool", change: func(c *config.Config) { c.Worker.Replicas.Max = 30 },
+			// 30 pods at 4 a node.
+			want: "openwan:cluster.nodePools.workers.size.max: 5 nodes cannot hold openwan:worker.replicas.max 30 pods (4 per c5.xlarge node at 900m CPU, 1536 MiB each, plus add-ons); need 8",
+			fix:  func(c *config.Config) { c.Cluster.NodePools.Workers.Size.Max = 8 }},
+		{name: "pod larger than node", change: func(c *config.Config) { c.Worker.Resources.Requests.CPUMillis = 4000 },
+			want: "openwan:worker.resources.requests: one pod (4000m CPU, 1536 MiB) does not fit a c5.xlarge node (3770m CPU, 6507 MiB allocatable) of openwan:cluster.nodePools.workers"},
+		{name: "unknown type", change: func(c *config.Config) { c.Cluster.NodePools.API.InstanceTypes = []string{"t9.huge"} },
+			want: `openwan:cluster.nodePools.api.instanceTypes[0]: unknown instance type "t9.huge"`},
+		{name: "smallest type decides", change: func(c *config.Config) {
 			c.Cluster.NodePools.Workers.InstanceTypes = []string{"c5.2xlarge", "c5.large"}
-		}, "openwan:cluster.nodePools.workers.size.max: 5 nodes cannot hold openwan:worker.replicas.max 10 pods (1 per c5.large node at 900m CPU, 1536 MiB each, plus add-ons); need 10"},
-		{"eks off", func(c *config.Config) { c.Cluster.Enabled = false; c.Cluster.NodePools.API.Size.Max = 1 }, ""},
+		}, // 10 pods at 1 a c5.large (1780m allocatable, 900m each).
+			want: "openwan:cluster.nodePools.workers.size.max: 5 nodes cannot hold openwan:worker.replicas.max 10 pods (1 per c5.large node at 900m CPU, 1536 MiB each, plus add-ons); need 10",
+			fix:  func(c *config.Config) { c.Cluster.NodePools.Workers.Size.Max = 10 }},
+		{name: "eks off", change: func(c *config.Config) { c.Cluster.Enabled = false; c.Cluster.NodePools.API.Size.Max = 1 }},
+		{name: "existing cluster", change: func(c *config.Config) { c.Cluster.Existing.Enabled = true; c.Cluster.NodePools.API.Size.Max = 1 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := config.Defaults()
 			tt.change(&c)
 			err := CheckNodeFit(c)
-			got := ""
-			if err != nil {
-				got = err.Error()
+			if tt.want == "" {
+				assert.NoError(t, err, "the guide's cluster fits, and a cluster that is not ours is not judged")
+				return
 			}
-			if tt.want == "" && got != "" || tt.want != "" && (len(got) < len(tt.want) || got[:len(tt.want)] != tt.want) {
-				t.Errorf("CheckNodeFit() = %q, want %q", got, tt.want)
+			require.Error(t, err)
+			assert.Truef(t, len(err.Error()) >= len(tt.want) && err.Error()[:len(tt.want)] == tt.want,
+				"CheckNodeFit() = %q, want it to start with %q", err, tt.want)
+			if tt.fix != nil {
+				tt.fix(&c)
+				assert.NoError(t, CheckNodeFit(c), "the node count the refusal asks for holds the pods")
 			}
 		})
 	}
+}
+
+// TestNodeFitCountsKEDA: KEDA's three pods run on the API pool beside the other add-ons.
+func TestNodeFitCountsKEDA(t *testing.T) {
+	c := configtest.Prod(t)
+	c.Cluster.KEDA.Enabled = false // prod runs KEDA: start from the pool that fits exactly without it
+	pool := instance(t, c.Cluster.NodePools.API.InstanceTypes[0])
+	nodes, ok := NodesNeeded(pool, c.API.Replicas.Max, c.API.Resources.Requests, AddOns(c))
+	require.True(t, ok)
+	c.Cluster.NodePools.API.Size.Max = nodes // prod: 7 nodes of API pods and 1 for the add-ons
+	require.NoError(t, CheckNodeFit(c), "without KEDA, %d nodes hold the API pods and the add-ons", nodes)
+
+	c.Cluster.KEDA.Enabled = true
+	c.Cluster.KEDA.Requests = config.Quantity{CPUMillis: 500, MemoryMiB: 512} // the add-ons then outgrow one node
+	assert.ErrorContains(t, CheckNodeFit(c), fmt.Sprintf("openwan:cluster.nodePools.api.size.max: %d nodes cannot hold", nodes),
+		"with KEDA's three pods the API pool is refused")
 }

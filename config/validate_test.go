@@ -3,6 +3,9 @@ package config
 import (
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // valid returns the defaults completed with the values that have none, so that it validates.
@@ -28,9 +31,7 @@ func problemsOf(err error) []string {
 }
 
 func TestValidateAcceptsCompletedDefaults(t *testing.T) {
-	if err := valid().Validate(); err != nil {
-		t.Fatalf("valid().Validate() = %v, want nil", err)
-	}
+	require.NoError(t, valid().Validate(), "the defaults completed with what has no default must validate, or every case below fails for it")
 }
 
 func TestValidateReportsEachProblemWithItsKey(t *testing.T) {
@@ -127,10 +128,8 @@ func TestValidateReportsEachProblemWithItsKey(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := valid()
 			tt.change(&c)
-			got := problemsOf(c.Validate())
-			if len(got) != 1 || got[0] != tt.want {
-				t.Errorf("Validate() = %q, want exactly [%q]", got, tt.want)
-			}
+			assert.Equal(t, []string{tt.want}, problemsOf(c.Validate()),
+				"Validate() reports exactly this one problem, naming the full key, the value and the allowed range")
 		})
 	}
 }
@@ -146,9 +145,7 @@ func TestValidateReportsAllProblemsAtOnce(t *testing.T) {
 		"openwan:worker.image: must not be empty",
 		"openwan:ec2.api.desired: 0 is outside [min 2, max 10]",
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("Validate() = %q, want %q", got, want)
-	}
+	assert.Equal(t, want, got, "Validate() reports every problem at once, in the order of the config")
 }
 
 func TestValidateSkipsDisabledPaths(t *testing.T) {
@@ -157,7 +154,5 @@ func TestValidateSkipsDisabledPaths(t *testing.T) {
 	c.EC2.API.Image = ""
 	c.Cluster.Enabled = false
 	c.API.Replicas.Max = 0
-	if err := c.Validate(); err != nil {
-		t.Errorf("Validate() with both paths off = %v, want nil (their sections are not used)", err)
-	}
+	assert.NoError(t, c.Validate(), "with both paths off their sections are not used, so not validated")
 }

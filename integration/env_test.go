@@ -19,8 +19,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/openwan/openwan-infra/internal/localstack"
-	"github.com/openwan/openwan-infra/internal/plan"
+	"github.com/openwan/openwan-infra/internal/model"
 )
 
 // env is the running test environment; kube reads the cluster back.
@@ -75,20 +77,14 @@ func script(name string, args ...string) (string, error) {
 func get(t *testing.T, path string) map[string]any {
 	t.Helper()
 	obj, err := kube.Get(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err, "reading %s", path)
 	return obj
 }
 
 // at reads a decoded object at a dotted path (numeric segments index lists), nil where there is
 // nothing: the same walk the unit tests use on declared inputs.
 func at(obj any, path string) any {
-	m, ok := obj.(map[string]any)
-	if !ok {
-		return nil
-	}
-	v, err := plan.Resource{Inputs: m}.Input(path)
+	v, err := model.Lookup(obj, path)
 	if err != nil {
 		return nil
 	}
@@ -104,9 +100,7 @@ func eventually(t *testing.T, timeout time.Duration, check func() string) {
 		if msg == "" {
 			return
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after %v: %s", timeout, msg)
-		}
+		require.False(t, time.Now().After(deadline), "after %v: %s", timeout, msg)
 		time.Sleep(200 * time.Millisecond)
 	}
 }

@@ -18,9 +18,11 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
-	"github.com/openwan/openwan-infra/internal/localstack"
 	"github.com/openwan/openwan-infra/config"
+	"github.com/openwan/openwan-infra/internal/localstack"
 )
 
 // newStack is the named stack in a fresh state directory, configured from Pulumi.local.yaml
@@ -28,18 +30,14 @@ import (
 func newStack(t *testing.T, name string, edit func(map[string]string)) auto.Stack {
 	t.Helper()
 	cfg, err := config.ReadStackFile("..", "local")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if edit != nil {
 		edit(cfg)
 	}
 	e := env
 	e.State, e.WorkDir = t.TempDir(), t.TempDir()
 	stack, err := localstack.Stack(context.Background(), e, name, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err, "creating stack %s", name)
 	return stack
 }
 
@@ -67,17 +65,14 @@ func changes(summary map[apitype.OpType]int) map[apitype.OpType]int {
 func TestLocalStack(t *testing.T) {
 	ctx := context.Background()
 	want, err := config.FromStackFile("..", "local")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ns := want.App.Namespace
 	stack := newStack(t, "local", nil)
 	t.Cleanup(func() { _, _ = stack.Destroy(ctx) })
 
 	start := time.Now()
-	if _, err := stack.Up(ctx, optup.ProgressStreams(logWriter{t})); err != nil {
-		t.Fatalf("up: %v", err)
-	}
+	_, err = stack.Up(ctx, optup.ProgressStreams(logWriter{t}))
+	require.NoError(t, err, "first up of the local stack")
 	t.Logf("first up: %v", time.Since(start).Round(time.Second))
 
 	t.Run("cluster holds what the config declares", func(t *testing.T) {
@@ -86,33 +81,24 @@ func TestLocalStack(t *testing.T) {
 
 	t.Run("second preview changes nothing", func(t *testing.T) {
 		res, err := stack.Preview(ctx, optpreview.Diff())
-		if err != nil {
-			t.Fatalf("preview: %v", err)
-		}
-		if c := changes(res.ChangeSummary); len(c) > 0 {
-			t.Errorf("second preview wants changes %v:\n%s", c, res.StdOut)
-		}
+		require.NoError(t, err, "preview")
+		assert.Empty(t, changes(res.ChangeSummary), "a preview right after up must change nothing:\n%s", res.StdOut)
 	})
 
 	t.Run("a new image and a new max update in place without dropping below the PDB", func(t *testing.T) {
 		newMax := want.API.Replicas.Max + 1
-		image := strings.Replace(want.API.Image, ":1.9.0", ":1.9.1", 1)
-		var api map[string]any
-		if err := json.Unmarshal([]byte(mustConfig(t, "openwan:api")), &api); err != nil {
-			t.Fatal(err)
-		}
-		api["image"] = image
-		api["replicas"] = map[string]any{"min": want.API.Replicas.Min, "max": newMax}
-		text, _ := json.Marshal(api)
-		if err := stack.SetConfig(ctx, "openwan:api", auto.ConfigValue{Value: string(text)}); err != nil {
-			t.Fatal(err)
-		}
+		image := retag(t, want.API.Image, "rollout-test")
+		cfg, err := config.ReadStackFile("..", "local")
+		require.NoError(t, err)
+		api := setJSON(t, cfg["openwan:api"], map[string]any{
+			"image":    image,
+			"replicas": map[string]any{"min": want.API.Replicas.Min, "max": newMax},
+		})
+		require.NoError(t, stack.SetConfig(ctx, "openwan:api", auto.ConfigValue{Value: api}))
 		stop := watchAvailable(ns, "openwan-api")
 		res, err := stack.Up(ctx, optup.ProgressStreams(logWriter{t}))
 		lowest := stop()
-		if err != nil {
-			t.Fatalf("up: %v", err)
-		}
+		require.NoError(t, err, "up with a new image and max")
 		c := map[apitype.OpType]int{}
 		if res.Summary.ResourceChanges != nil {
 			for op, n := range *res.Summary.ResourceChanges {
@@ -120,18 +106,13 @@ func TestLocalStack(t *testing.T) {
 			}
 		}
 		c = changes(c)
-		if c[apitype.OpUpdate] == 0 || c[apitype.OpReplace]+c[apitype.OpDelete]+c[apitype.OpCreate] > 0 {
-			t.Errorf("change applied as %v, want updates in place only", c)
-		}
-		if lowest == noSample {
-			t.Error("the rollout watcher read the API Deployment not once")
-		} else if floor := want.API.Replicas.Min - 1; lowest < floor {
-			t.Errorf("available API pods fell to %d during the rollout, below the PDB's %d", lowest, floor)
-		}
+		assert.Positive(t, c[apitype.OpUpdate], "the change must update in place: %v", c)
+		assert.Zero(t, c[apitype.OpReplace]+c[apitype.OpDelete]+c[apitype.OpCreate], "nothing replaced, deleted or created: %v", c)
+		require.NotEqual(t, noSample, lowest, "the rollout watcher read the API Deployment not once")
+		assert.GreaterOrEqual(t, lowest, want.API.Replicas.Min-1,
+			"available API pods during the rollout must stay at or above the PDB's floor (min - maxUnavailable 1)")
 		hpa := get(t, "/apis/autoscaling/v2/namespaces/"+ns+"/horizontalpodautoscalers/openwan-api-hpa")
-		if got := at(hpa, "spec.maxReplicas"); got != float64(newMax) {
-			t.Errorf("HPA maxReplicas = %v after the change, want %d", got, newMax)
-		}
+		assert.Equal(t, float64(newMax), at(hpa, "spec.maxReplicas"), "HPA maxReplicas after the change")
 		eventually(t, 60*time.Second, func() string {
 			d := get(t, "/apis/apps/v1/namespaces/"+ns+"/deployments/openwan-api")
 			if img := at(d, "spec.template.spec.containers.0.image"); img != image {
@@ -143,18 +124,13 @@ func TestLocalStack(t *testing.T) {
 			return ""
 		})
 		res2, err := stack.Preview(ctx)
-		if err != nil {
-			t.Fatalf("preview after the change: %v", err)
-		}
-		if c := changes(res2.ChangeSummary); len(c) > 0 {
-			t.Errorf("preview after the change wants changes %v:\n%s", c, res2.StdOut)
-		}
+		require.NoError(t, err, "preview after the change")
+		assert.Empty(t, changes(res2.ChangeSummary), "a preview after the change must change nothing:\n%s", res2.StdOut)
 	})
 
 	t.Run("destroy leaves nothing behind", func(t *testing.T) {
-		if _, err := stack.Destroy(ctx, optdestroy.ProgressStreams(logWriter{t})); err != nil {
-			t.Fatalf("destroy: %v", err)
-		}
+		_, err := stack.Destroy(ctx, optdestroy.ProgressStreams(logWriter{t}))
+		require.NoError(t, err, "destroy")
 		eventually(t, 120*time.Second, func() string {
 			for _, path := range []string{
 				"/api/v1/namespaces/" + ns,
@@ -172,13 +148,26 @@ func TestLocalStack(t *testing.T) {
 	})
 }
 
-func mustConfig(t *testing.T, key string) string {
+// retag replaces the tag of an image reference, failing the test if it has none: an edit that
+// did not apply would make the rollout test pass without rolling anything.
+func retag(t *testing.T, image, tag string) string {
 	t.Helper()
-	cfg, err := config.ReadStackFile("..", "local")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg[key]
+	i := strings.LastIndex(image, ":")
+	require.Positive(t, i, "image %q has no tag to replace", image)
+	out := image[:i+1] + tag
+	require.NotEqual(t, image, out, "retagging %q changed nothing", image)
+	return out
+}
+
+// setJSON sets top-level fields of a config section's JSON text and returns the new text.
+func setJSON(t *testing.T, text string, fields map[string]any) string {
+	t.Helper()
+	var section map[string]any
+	require.NoError(t, json.Unmarshal([]byte(text), &section), "config section %s", text)
+	maps.Copy(section, fields)
+	out, err := json.Marshal(section)
+	require.NoError(t, err)
+	return string(out)
 }
 
 // noSample is the lowest count of a watcher that read nothing.
@@ -234,7 +223,8 @@ func checkDeployed(t *testing.T, want config.Config) {
 			if d == nil {
 				return "no deployment " + name
 			}
-			for _, c := range at(d, "status.conditions").([]any) {
+			conditions, _ := at(d, "status.conditions").([]any) // none yet right after creation
+			for _, c := range conditions {
 				if at(c, "type") == "Available" && at(c, "status") == "True" {
 					if n, _ := at(d, "status.availableReplicas").(float64); int(n) >= svc.Replicas.Min {
 						return ""
@@ -244,9 +234,7 @@ func checkDeployed(t *testing.T, want config.Config) {
 			return fmt.Sprintf("deployment %s not available with %d replicas: %v", name, svc.Replicas.Min, at(d, "status"))
 		})
 		hpa := get(t, "/apis/autoscaling/v2/namespaces/"+ns+"/horizontalpodautoscalers/"+name+"-hpa")
-		if hpa == nil {
-			t.Fatalf("no HPA %s-hpa in the cluster", name)
-		}
+		require.NotNil(t, hpa, "no HPA %s-hpa in the cluster", name)
 		checks := []field{
 			{"spec.scaleTargetRef.name", name},
 			{"spec.minReplicas", float64(svc.Replicas.Min)},
@@ -269,52 +257,41 @@ func checkDeployed(t *testing.T, want config.Config) {
 			}
 		}
 		for _, c := range checks {
-			if got := at(hpa, c.path); got != c.want {
-				t.Errorf("cluster HPA %s-hpa %s = %v, Pulumi.local.yaml says %v", name, c.path, got, c.want)
-			}
+			assert.Equal(t, c.want, at(hpa, c.path), "cluster HPA %s-hpa %s: Pulumi.local.yaml says %v", name, c.path, c.want)
 		}
-		if pdb := get(t, "/apis/policy/v1/namespaces/"+ns+"/poddisruptionbudgets/"+name); at(pdb, "spec.maxUnavailable") != float64(1) {
-			t.Errorf("PDB %s = %v, want maxUnavailable 1", name, at(pdb, "spec"))
-		}
-		if s := get(t, "/api/v1/namespaces/"+ns+"/services/"+name); s == nil {
-			t.Errorf("no Service %s", name)
-		}
+		pdb := get(t, "/apis/policy/v1/namespaces/"+ns+"/poddisruptionbudgets/"+name)
+		assert.Equal(t, float64(1), at(pdb, "spec.maxUnavailable"), "PDB %s lets one pod go at a time: %v", name, at(pdb, "spec"))
+		assert.NotNil(t, get(t, "/api/v1/namespaces/"+ns+"/services/"+name), "Service %s", name)
 	}
-	if d := get(t, "/apis/apps/v1/namespaces/kube-system/deployments/metrics-server"); d == nil {
-		t.Error("no metrics-server Deployment in kube-system")
-	}
+	assert.NotNil(t, get(t, "/apis/apps/v1/namespaces/kube-system/deployments/metrics-server"), "metrics-server Deployment in kube-system")
 }
 
 // TestInvalidConfigCreatesNothing: a stack whose config is refused fails `up` with the config
 // error and leaves neither resources in its state nor objects in the cluster.
 func TestInvalidConfigCreatesNothing(t *testing.T) {
 	ctx := context.Background()
+	local, err := config.FromStackFile("..", "local")
+	require.NoError(t, err)
+	require.Greater(t, local.API.Replicas.Min, 1, "the refusal below needs a max under the local stack's min")
 	stack := newStack(t, "local-invalid", func(cfg map[string]string) {
-		cfg["openwan:app"] = strings.Replace(cfg["openwan:app"], "{", `{"namespace": "openwan-invalid",`, 1)
-		cfg["openwan:api"] = strings.Replace(cfg["openwan:api"], `"max":5`, `"max":1`, 1)
+		cfg["openwan:app"] = setJSON(t, cfg["openwan:app"], map[string]any{"namespace": "openwan-invalid"})
+		cfg["openwan:api"] = setJSON(t, cfg["openwan:api"], map[string]any{
+			"replicas": map[string]any{"min": local.API.Replicas.Min, "max": 1},
+		})
 	})
-	_, err := stack.Up(ctx, optup.ProgressStreams(logWriter{t}))
-	if err == nil || !strings.Contains(err.Error(), "openwan:api.replicas.max: 1 is below min 2") {
-		t.Fatalf("up with api.replicas.max 1 = %v, want the config error", err)
-	}
+	_, err = stack.Up(ctx, optup.ProgressStreams(logWriter{t}))
+	require.Error(t, err, "up with api.replicas.max 1 must be refused")
+	assert.Contains(t, err.Error(), fmt.Sprintf("openwan:api.replicas.max: 1 is below min %d", local.API.Replicas.Min))
 	dep, err := stack.Export(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var state struct {
 		Resources []struct {
 			Type string `json:"type"`
 		} `json:"resources"`
 	}
-	if err := json.Unmarshal(dep.Deployment, &state); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(dep.Deployment, &state))
 	for _, r := range state.Resources {
-		if r.Type != "pulumi:pulumi:Stack" {
-			t.Errorf("a refused stack holds a %s", r.Type)
-		}
+		assert.Equal(t, "pulumi:pulumi:Stack", r.Type, "a refused stack holds only its stack resource")
 	}
-	if ns := get(t, "/api/v1/namespaces/openwan-invalid"); ns != nil {
-		t.Error("a refused stack created its namespace")
-	}
+	assert.Nil(t, get(t, "/api/v1/namespaces/openwan-invalid"), "a refused stack created its namespace")
 }

@@ -1,9 +1,10 @@
 package simulation
 
 import (
-	"slices"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
 
 	"github.com/openwan/openwan-infra/config"
 )
@@ -40,9 +41,10 @@ func TestProposalFollowsTheDocumentedAlgorithm(t *testing.T) {
 		{"no ready pod, no action", 4, 0, 500, 4},
 	}
 	for _, tt := range tests {
-		if got := h.Proposal(tt.current, tt.ready, MetricSample{Average: tt.average, Target: 100}); got != tt.want {
-			t.Errorf("%s: Proposal(%d, %d ready, %v/100) = %d, want %d", tt.name, tt.current, tt.ready, tt.average, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, h.Proposal(tt.current, tt.ready, MetricSample{Average: tt.average, Target: 100}),
+				"Proposal(%d pods, %d ready, %v against 100)", tt.current, tt.ready, tt.average)
+		})
 	}
 }
 
@@ -72,10 +74,8 @@ func TestScaleDownPercentPolicy(t *testing.T) {
 	h := &HPA{Min: 1, Max: 100, Tolerance: DefaultTolerance, Up: unlimited(),
 		Down: config.Behavior{SelectPolicy: "Max", Policies: policies("Percent", 10, 60)}}
 	got := run(h, 80, repeat(12.5, 13)...) // 12.5 % of target: proposal 10
-	want := []int{72, 72, 72, 72, 64, 64, 64, 64, 57, 57, 57, 57, 51}
-	if !slices.Equal(got, want) {
-		t.Errorf("replicas = %v, want %v", got, want)
-	}
+	assert.Equal(t, []int{72, 72, 72, 72, 64, 64, 64, 64, 57, 57, 57, 57, 51}, got,
+		"10 % of the count at the period's start, once a minute (four 15 s syncs)")
 }
 
 func TestScaleUpSelectPolicy(t *testing.T) {
@@ -85,18 +85,17 @@ func TestScaleUpSelectPolicy(t *testing.T) {
 	tests := []struct {
 		selectPolicy string
 		want         []int
+		why          string
 	}{
-		// Max: whichever adds more, 4 pods or 100 %.
-		{"Max", []int{5, 10, 20, 20}},
-		// Min: whichever adds less.
-		{"Min", []int{2, 4, 8, 12}},
-		{"Disabled", []int{1, 1, 1, 1}},
+		{"Max", []int{5, 10, 20, 20}, "whichever adds more, 4 pods or 100 %, up to the maximum 20"},
+		{"Min", []int{2, 4, 8, 12}, "whichever adds less"},
+		{"Disabled", []int{1, 1, 1, 1}, "no scale-up at all"},
 	}
 	for _, tt := range tests {
-		h := &HPA{Min: 1, Max: 20, Tolerance: DefaultTolerance, Up: guideUp(tt.selectPolicy), Down: unlimited()}
-		if got := run(h, 1, repeat(10000, 4)...); !slices.Equal(got, tt.want) {
-			t.Errorf("selectPolicy %s: replicas = %v, want %v", tt.selectPolicy, got, tt.want)
-		}
+		t.Run(tt.selectPolicy, func(t *testing.T) {
+			h := &HPA{Min: 1, Max: 20, Tolerance: DefaultTolerance, Up: guideUp(tt.selectPolicy), Down: unlimited()}
+			assert.Equal(t, tt.want, run(h, 1, repeat(10000, 4)...), "selectPolicy %s: %s", tt.selectPolicy, tt.why)
+		})
 	}
 }
 
@@ -105,35 +104,25 @@ func TestScaleDownStabilizationKeepsTheHighestRecommendation(t *testing.T) {
 		Down: config.Behavior{StabilizationSeconds: 60, SelectPolicy: "Max", Policies: policies("Percent", 100, 15)}}
 	// At target with 10 pods, then half the load: the proposal 5 wins only once the last
 	// proposal of 10 (t = 0 s) has left the 60 s window, at the sync of t = 75 s.
-	got := run(h, 10, 100, 50, 50, 50, 50, 50, 50)
-	want := []int{10, 10, 10, 10, 10, 5, 5}
-	if !slices.Equal(got, want) {
-		t.Errorf("replicas = %v, want %v", got, want)
-	}
+	assert.Equal(t, []int{10, 10, 10, 10, 10, 5, 5}, run(h, 10, 100, 50, 50, 50, 50, 50, 50),
+		"the highest recommendation of the last 60 s holds")
 }
 
 func TestScaleUpStabilizationKeepsTheLowestRecommendation(t *testing.T) {
 	h := &HPA{Min: 1, Max: 20, Tolerance: DefaultTolerance, Down: unlimited(),
 		Up: config.Behavior{StabilizationSeconds: 30, SelectPolicy: "Max", Policies: policies("Percent", 1000, 15)}}
 	// A one-sync burst does not scale up; a sustained one does after 30 s.
-	got := run(h, 4, 100, 200, 100, 200, 200, 200)
-	want := []int{4, 4, 4, 4, 4, 8}
-	if !slices.Equal(got, want) {
-		t.Errorf("replicas = %v, want %v", got, want)
-	}
+	assert.Equal(t, []int{4, 4, 4, 4, 4, 8}, run(h, 4, 100, 200, 100, 200, 200, 200),
+		"the lowest recommendation of the last 30 s holds")
 }
 
 func TestBoundsClampEveryProposal(t *testing.T) {
 	h := &HPA{Min: 2, Max: 6, Tolerance: DefaultTolerance, Up: unlimited(), Down: unlimited()}
-	if got := run(h, 4, 1000, 1, 1); !slices.Equal(got, []int{6, 2, 2}) {
-		t.Errorf("replicas = %v, want [6 2 2]", got)
-	}
+	assert.Equal(t, []int{6, 2, 2}, run(h, 4, 1000, 1, 1), "proposals of 40 and 1 are clamped to [2, 6]")
 }
 
 func TestLargestMetricWins(t *testing.T) {
 	h := &HPA{Min: 1, Max: 20, Tolerance: DefaultTolerance, Up: unlimited(), Down: unlimited()}
 	got := h.Sync(0, 4, 4, []MetricSample{{Average: 50, Target: 100}, {Average: 150, Target: 100}, {Average: 100, Target: 100}})
-	if got != 6 {
-		t.Errorf("Sync(cpu 50 %%, memory 150 %%, queue at target) = %d, want 6", got)
-	}
+	assert.Equal(t, 6, got, "cpu at 50 %, memory at 150 % and the queue at target: the largest proposal, memory's ceil(4 x 1.5)")
 }

@@ -2,51 +2,61 @@ package simulation
 
 import (
 	"bytes"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/openwan/openwan-infra/config"
-)
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
-// prod is the config Pulumi.prod.yaml deploys.
-func prod(t testing.TB) config.Config {
-	t.Helper()
-	cfg, err := config.FromStackFile("..", "prod")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
+	"github.com/openwan/openwan-infra/config"
+	"github.com/openwan/openwan-infra/config/configtest"
+)
 
 func simulate(t testing.TB, cfg config.Config, trace string) *Result {
 	t.Helper()
-	r, err := Simulate(cfg, Builtin[trace](), Defaults())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.Contains(t, builtins, trace, "a built-in trace")
+	r, err := Simulate(cfg, builtins[trace](), Defaults())
+	require.NoError(t, err, "Simulate(%s)", trace)
 	return r
 }
 
 func fleet(t testing.TB, r *Result, name string) FleetResult {
 	t.Helper()
 	f, ok := r.Fleet(name)
-	if !ok {
-		t.Fatalf("no fleet %s in the %s simulation", name, r.Trace)
-	}
+	require.True(t, ok, "no fleet %s in the %s simulation", name, r.Trace)
 	return f
+}
+
+func TestSimulateRunsEveryFleetOfTheStack(t *testing.T) {
+	r := simulate(t, configtest.Prod(t), "spike")
+	var names []string
+	for _, f := range r.Fleets {
+		names = append(names, f.Name)
+	}
+	assert.Equal(t, []string{"eks-api", "eks-worker", "ec2-api", "ec2-worker"}, names, "prod deploys both paths, in this order")
+
+	eksOnly := configtest.Prod(t)
+	eksOnly.EC2.Enabled = false // the EC2 path off: its groups are not simulated
+	names = nil
+	for _, f := range simulate(t, eksOnly, "spike").Fleets {
+		names = append(names, f.Name)
+	}
+	assert.Equal(t, []string{"eks-api", "eks-worker"}, names, "only the fleets the stack deploys")
 }
 
 // TestProdHoldsTheLoadTest: the guide's 1000-user test (2500 requests/minute) is served with
 // every API fleet at or under its CPU target once scaled, and never overloaded.
 func TestProdHoldsTheLoadTest(t *testing.T) {
-	r := simulate(t, prod(t), "load-test")
-	for _, name := range []string{"eks-api", "ec2-api"} {
+	cfg := configtest.Prod(t)
+	r := simulate(t, cfg, "load-test")
+	for name, target := range map[string]int{"eks-api": cfg.API.Targets.CPUPercent, "ec2-api": cfg.EC2.API.Targets.CPUPercent} {
 		f := fleet(t, r, name)
-		if f.SteadyCPU > f.CPUTarget || f.OverloadMinutes > 0 {
-			t.Errorf("%s under the load test: steady CPU %.1f %% (target %.0f), %.1f overloaded minutes; want at or under target, none",
-				name, f.SteadyCPU, f.CPUTarget, f.OverloadMinutes)
-		}
+		assert.Equal(t, float64(target), f.CPUTarget, "%s tracks its configured CPU target", name)
+		assert.LessOrEqual(t, f.SteadyCPU, f.CPUTarget, "%s under the load test: steady CPU at or under the target once scaled", name)
+		assert.Zero(t, f.OverloadMinutes, "%s under the load test: never overloaded", name)
 	}
 }
 
@@ -57,14 +67,14 @@ func TestProdHoldsTheLoadTest(t *testing.T) {
 func TestProdReachesCapacityForTheSpike(t *testing.T) {
 	opts := Defaults()
 	bound := 3 * (SyncPeriod + opts.NodeProvision + opts.PodStart)
-	r := simulate(t, prod(t), "spike")
+	r := simulate(t, configtest.Prod(t), "spike")
 	eks := fleet(t, r, "eks-api")
-	if len(eks.TimeToCapacity) != 1 || eks.MaxTimeToCapacity < 0 || eks.MaxTimeToCapacity > bound {
-		t.Errorf("eks-api reached capacity after %v (%d steps seen), want one step within %v", eks.MaxTimeToCapacity, len(eks.TimeToCapacity), bound)
-	}
-	if ec2 := fleet(t, r, "ec2-api"); ec2.OverloadMinutes > 0 || ec2.AboveTargetMinutes > 0 {
-		t.Errorf("ec2-api: %.1f minutes overloaded, %.1f above target; want none", ec2.OverloadMinutes, ec2.AboveTargetMinutes)
-	}
+	assert.Len(t, eks.TimeToCapacity, 1, "the spike is one step up in load")
+	assert.GreaterOrEqual(t, eks.MaxTimeToCapacity, time.Duration(0), "eks-api reaches capacity (-1 means never)")
+	assert.LessOrEqual(t, eks.MaxTimeToCapacity, bound, "eks-api reaches capacity within three rounds of a sync, a node and a pod start")
+	ec2 := fleet(t, r, "ec2-api")
+	assert.Zero(t, ec2.OverloadMinutes, "ec2-api holds the spike: never overloaded")
+	assert.Zero(t, ec2.AboveTargetMinutes, "ec2-api holds the spike: never above its CPU target")
 }
 
 // TestProdDoesNotFlap: a flat load with +-20 % noise every 15 s moves no fleet back and forth.
@@ -78,52 +88,63 @@ func TestProdDoesNotFlap(t *testing.T) {
 		{"prod", func(*config.Config) {}, false},
 		{"no scale-down stabilization", func(c *config.Config) { c.API.ScaleDown.StabilizationSeconds = 0 }, true},
 	} {
-		cfg := prod(t)
-		tc.change(&cfg)
-		r := simulate(t, cfg, "noisy")
-		reversals := 0
-		for _, f := range r.Fleets {
-			reversals += f.Reversals
-		}
-		if (reversals > 0) != tc.flaps {
-			t.Errorf("%s: %d reversals on the noisy trace, want flapping %v", tc.name, reversals, tc.flaps)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := configtest.Prod(t)
+			tc.change(&cfg)
+			reversals := 0
+			for _, f := range simulate(t, cfg, "noisy").Fleets {
+				reversals += f.Reversals
+			}
+			assert.Equal(t, tc.flaps, reversals > 0, "%d reversals on the noisy trace", reversals)
+		})
 	}
 }
 
 // TestBusinessWeekCost: the EC2 path's week, schedules and spot included, costs no more than
-// the guide's monthly estimate (3 x t3.medium + 2 x c5.xlarge, $339.30) scaled to a week; so
-// does the EKS path's node pools.
+// the guide's monthly estimate scaled to a week; so do the EKS path's node pools.
 func TestBusinessWeekCost(t *testing.T) {
-	cfg := prod(t)
-	week := 339.30 * (7 * 24) / float64(cfg.Capacity.HoursPerMonth)
+	cfg := configtest.Prod(t)
+	prices, hours := cfg.Capacity.Prices, float64(cfg.Capacity.HoursPerMonth)
+	// The guide's estimate: openwan:ec2.api.desired t3.medium and openwan:ec2.worker.desired
+	// c5.xlarge on demand all month (prod: 3 x $0.0416 + 2 x $0.17 an hour, $339.30 a month).
+	month := float64(cfg.EC2.API.Desired)*prices[cfg.EC2.API.InstanceType]*hours +
+		float64(cfg.EC2.Worker.Desired)*prices[cfg.EC2.Worker.InstanceTypes[0]]*hours
+	week := math.Round(month*100) / 100 * (7 * 24) / hours // the guide's month in cents, scaled to a week
 	r := simulate(t, cfg, "business-week")
 	ec2 := fleet(t, r, "ec2-api").CostUSD + fleet(t, r, "ec2-worker").CostUSD
 	eks := fleet(t, r, "eks-api").CostUSD + fleet(t, r, "eks-worker").CostUSD
-	if ec2 > week || eks > week || ec2 <= 0 || eks <= 0 {
-		t.Errorf("business week: EC2 $%.2f, EKS $%.2f; want each within the guide's $%.2f a week", ec2, eks, week)
-	}
+	assert.Positive(t, ec2, "the EC2 path's instances cost something")
+	assert.Positive(t, eks, "the EKS path's nodes cost something")
+	assert.LessOrEqual(t, ec2, week, "the EC2 path's business week is within the guide's estimate for a week")
+	assert.LessOrEqual(t, eks, week, "the EKS path's business week is within the guide's estimate for a week")
 }
 
-// TestSchedulesPrewarmBusinessHours: the API group is at 5 instances from Monday 8:00, down to
-// the schedule's minimum of 3 by the quiet evening (the scale-in alarm), and back to 2 from
-// 22:00, in its time zone.
+// TestSchedulesPrewarmBusinessHours: the API group is at the business-hours count from Monday
+// 8:00, down to that schedule's minimum by the quiet evening (the scale-in alarm), and back to
+// the night's count from 22:00, in its time zone.
 func TestSchedulesPrewarmBusinessHours(t *testing.T) {
-	f := fleet(t, simulate(t, prod(t), "business-week"), "ec2-api")
+	cfg := configtest.Prod(t)
+	up, down := cfg.EC2.API.Schedules["scale-up-business-hours"], cfg.EC2.API.Schedules["scale-down-night"]
+	require.NotNil(t, up, "prod keeps the guide's business-hours schedule")
+	require.NotNil(t, down, "prod keeps the guide's night schedule")
+	require.Equal(t, "0 8 * * MON-FRI", up.Recurrence, "the times below are the business-hours schedule's 8:00")
+	require.Equal(t, "0 22 * * *", down.Recurrence, "the times below are the night schedule's 22:00")
+	require.Less(t, up.Min, up.Desired, "precondition: the evening's scale-in has room below the business-hours count")
+
+	f := fleet(t, simulate(t, cfg, "business-week"), "ec2-api")
 	at := func(d time.Duration) float64 { return f.Series.Desired[int(d/time.Minute)] }
 	for _, tc := range []struct {
 		at   time.Duration
-		want float64
+		want int
+		why  string
 	}{
-		{7*time.Hour + 59*time.Minute, 2}, // the night's scale-in from 3
-		{8*time.Hour + 1*time.Minute, 5},
-		{12 * time.Hour, 5},
-		{21*time.Hour + 59*time.Minute, 3},
-		{22*time.Hour + 1*time.Minute, 2},
+		{7*time.Hour + 59*time.Minute, cfg.EC2.API.Size.Min, "the quiet night scaled the group in to its minimum"},
+		{8*time.Hour + 1*time.Minute, up.Desired, "the business-hours schedule fired at 8:00"},
+		{12 * time.Hour, up.Desired, "business hours hold the scheduled count"},
+		{21*time.Hour + 59*time.Minute, up.Min, "the quiet evening scaled in to the business-hours schedule's minimum"},
+		{22*time.Hour + 1*time.Minute, down.Desired, "the night schedule fired at 22:00"},
 	} {
-		if got := at(tc.at); got != tc.want {
-			t.Errorf("ec2-api desired on Monday at %v = %v, want %v", tc.at, got, tc.want)
-		}
+		assert.Equal(t, float64(tc.want), at(tc.at), "ec2-api desired on Monday at %v: %s", tc.at, tc.why)
 	}
 }
 
@@ -132,75 +153,58 @@ func TestSchedulesPrewarmBusinessHours(t *testing.T) {
 func TestSpotInterruptionIsReplaced(t *testing.T) {
 	opts := Defaults()
 	opts.Interruptions = []Interruption{{At: 30 * time.Minute, Fleet: "ec2-worker", Count: 2}}
-	r, err := Simulate(prod(t), Builtin["load-test"](), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := configtest.Prod(t)
+	r, err := Simulate(cfg, builtins["load-test"](), opts)
+	require.NoError(t, err)
 	f := fleet(t, r, "ec2-worker")
+	require.Zero(t, opts.InstanceBoot, "precondition: instances boot in the stack's cold-start target")
+	require.Less(t, cfg.Capacity.ColdStartSeconds, 120, "precondition: minute 32 is after the replacements booted")
 	before, during, after := f.Series.Ready[29], f.Series.Ready[30], f.Series.Ready[32]
-	if during != before-2 || after != before {
-		t.Errorf("ec2-worker ready around the interruption = %v, %v, %v; want %v, %v, %v", before, during, after, before, before-2, before)
-	}
+	require.GreaterOrEqual(t, before, 2.0, "precondition: two instances to reclaim")
+	assert.Equal(t, before-2, during, "the two reclaimed instances leave service at once")
+	assert.Equal(t, before, after, "the two replacements are in service within the boot time")
 }
 
 // TestQueueBurstScalesWorkersToTheirMaximum: 1000 jobs drive KEDA's queue trigger and the
 // worker group's backlog tracking to their maxima.
 func TestQueueBurstScalesWorkersToTheirMaximum(t *testing.T) {
-	cfg := prod(t)
+	cfg := configtest.Prod(t)
 	r := simulate(t, cfg, "queue-burst")
-	for name, max := range map[string]float64{"eks-worker": float64(cfg.Worker.Replicas.Max), "ec2-worker": float64(cfg.EC2.Worker.Size.Max)} {
+	for name, max := range map[string]int{"eks-worker": cfg.Worker.Replicas.Max, "ec2-worker": cfg.EC2.Worker.Size.Max} {
 		f := fleet(t, r, name)
-		peak := 0.0
-		for _, d := range f.Series.Desired {
-			peak = maxf(peak, d)
-		}
-		if peak != max {
-			t.Errorf("%s peaked at %v replicas during the burst, want its maximum %v", name, peak, max)
-		}
+		require.NotEmpty(t, f.Series.Desired, "%s recorded its desired count", name)
+		assert.Equal(t, float64(max), slices.Max(f.Series.Desired), "%s peaks at its maximum during the burst", name)
 	}
-}
-
-func maxf(a, b float64) float64 {
-	if a > b {
-		return a
-	}
-	return b
 }
 
 func TestCSVRoundTrip(t *testing.T) {
-	in := Builtin["spike"]()
+	in := builtins["spike"]()
 	var buf bytes.Buffer
-	if err := WriteCSV(&buf, in); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, WriteCSV(&buf, in))
 	out, err := ReadCSV("spike", &buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(out.Points) != len(in.Points) || out.Points[20] != in.Points[20] {
-		t.Errorf("round trip: %d points, point 20 %+v; want %d, %+v", len(out.Points), out.Points[20], len(in.Points), in.Points[20])
-	}
+	require.NoError(t, err)
+	assert.Equal(t, in.Points, out.Points, "ReadCSV reads back what WriteCSV wrote")
 }
 
 func TestReadCSVRejects(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"time,rpm\n0,1\n", `want a header "seconds,requests_per_minute,queue_depth"`},
-		{"seconds,requests_per_minute,queue_depth\n60,1,0\n", "line 2: the first row must be at 0 seconds"},
-		{"seconds,requests_per_minute,queue_depth\n0,1,0\n0,2,0\n", "line 3: 0 s is not after the previous row"},
-		{"seconds,requests_per_minute,queue_depth\n0,-5,0\n", `line 2: requests_per_minute "-5" is not a number >= 0`},
+	for _, tc := range []struct{ name, in, want string }{
+		{"no header", "time,rpm\n0,1\n", `want a header "seconds,requests_per_minute,queue_depth"`},
+		{"first row late", "seconds,requests_per_minute,queue_depth\n60,1,0\n", "line 2: the first row must be at 0 seconds"},
+		{"time going back", "seconds,requests_per_minute,queue_depth\n0,1,0\n0,2,0\n", "line 3: 0 s is not after the previous row"},
+		{"negative load", "seconds,requests_per_minute,queue_depth\n0,-5,0\n", `line 2: requests_per_minute "-5" is not a number >= 0`},
 	} {
-		_, err := ReadCSV("mine", strings.NewReader(tc.in))
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("ReadCSV(%q) = %v, want %q", tc.in, err, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ReadCSV("mine", strings.NewReader(tc.in))
+			assert.ErrorContains(t, err, tc.want, "ReadCSV(%q) names the line and what is wrong", tc.in)
+		})
 	}
 }
 
 // BenchmarkMonth simulates 30 days of 15 s steps for every prod fleet and reports the steps per
 // second (go test -bench Month ./simulation).
 func BenchmarkMonth(b *testing.B) {
-	cfg := prod(b)
-	week := Builtin["business-week"]()
+	cfg := configtest.Prod(b)
+	week := builtins["business-week"]()
 	month := Trace{Name: "month", Start: week.Start}
 	for w := range 5 {
 		for _, p := range week.Points {

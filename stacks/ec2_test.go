@@ -2,186 +2,195 @@ package stacks_test
 
 import (
 	"encoding/base64"
-	"maps"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openwan/openwan-infra/config"
+	"github.com/openwan/openwan-infra/config/configtest"
 	"github.com/openwan/openwan-infra/internal/plan"
-	"github.com/openwan/openwan-infra/stacks"
 )
 
+// The EC2 path's two groups, as the stack names them.
 const (
-	groupType  = "aws:autoscaling/group:Group"
-	policyType = "aws:autoscaling/policy:Policy"
-	alarmType  = "aws:cloudwatch/metricAlarm:MetricAlarm"
-	ltType     = "aws:ec2/launchTemplate:LaunchTemplate"
+	apiGroup    = "openwan-api-asg"
+	workerGroup = "openwan-worker-asg"
 )
 
-type check struct {
-	typ, name, path string
-	want            any
-}
-
-func runChecks(t *testing.T, p *plan.Plan, checks []check) {
-	t.Helper()
-	for _, c := range checks {
-		r, err := p.Get(c.typ, c.name)
-		if err != nil {
-			t.Error(err)
-			continue
-		}
-		got, err := r.Input(c.path)
-		if err != nil || !equalJSON(got, c.want) {
-			t.Errorf("%s %s = %v (%v), want %v", c.name, c.path, got, err, c.want)
-		}
-	}
-}
-
+// TestProdGroupsCarryTheGuideNumbers pins prod's Auto Scaling Groups and their policies. The
+// guide's own numbers stand as literals, as they are the specification; what the guide leaves
+// open comes from Pulumi.prod.yaml over the defaults.
 func TestProdGroupsCarryTheGuideNumbers(t *testing.T) {
+	e := configtest.Prod(t).EC2
+	checks := []check{
+		// The guide's "Basic Settings": 2 to 10 instances, 3 desired, 300 s health check grace
+		// period and default cooldown.
+		{groupType, apiGroup, "minSize", 2},
+		{groupType, apiGroup, "maxSize", 10},
+		{groupType, apiGroup, "desiredCapacity", 3},
+		{groupType, apiGroup, "healthCheckGracePeriod", 300},
+		{groupType, apiGroup, "defaultCooldown", 300},
+		{groupType, workerGroup, "minSize", 2},
+		{groupType, workerGroup, "maxSize", 10},
+		// Health from the load balancer, rolling refreshes, time to drain before termination.
+		{groupType, apiGroup, "healthCheckType", "ELB"},
+		{groupType, apiGroup, "instanceRefresh.strategy", "Rolling"},
+		{groupType, apiGroup, "instanceRefresh.preferences.minHealthyPercentage", e.API.InstanceRefreshMinHealthyPercent},
+		{groupType, apiGroup, "initialLifecycleHooks.0.lifecycleTransition", "autoscaling:EC2_INSTANCE_TERMINATING"},
+		{groupType, apiGroup, "initialLifecycleHooks.0.heartbeatTimeout", e.API.TerminationHookSeconds},
+		{groupType, apiGroup, "metricsGranularity", "1Minute"},
+		{groupType, workerGroup, "initialLifecycleHooks.0.heartbeatTimeout", e.Worker.TerminationHookSeconds},
+		// The workers on spot: rebalanced before interruptions, from the deepest pools, above an
+		// on-demand base.
+		{groupType, workerGroup, "capacityRebalance", true},
+		{groupType, workerGroup, "mixedInstancesPolicy.instancesDistribution.spotAllocationStrategy", "capacity-optimized"},
+		{groupType, workerGroup, "mixedInstancesPolicy.instancesDistribution.onDemandBaseCapacity", e.Worker.OnDemandBase},
+		{groupType, workerGroup, "mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity", e.Worker.OnDemandPercentAboveBase},
+		// The guide's target tracking: the API at 70 % CPU and 80 % memory, the workers at 75 %
+		// and 85 % and "Queue depth > 50 messages per worker".
+		{policyType, apiGroup + "-cpu", "targetTrackingConfiguration.predefinedMetricSpecification.predefinedMetricType", "ASGAverageCPUUtilization"},
+		{policyType, apiGroup + "-cpu", "targetTrackingConfiguration.targetValue", 70},
+		{policyType, apiGroup + "-memory", "targetTrackingConfiguration.targetValue", 80},
+		{policyType, apiGroup + "-memory", "targetTrackingConfiguration.customizedMetricSpecification.metricName", "mem_used_percent"},
+		{policyType, apiGroup + "-memory", "targetTrackingConfiguration.customizedMetricSpecification.namespace", "CWAgent"},
+		{policyType, apiGroup + "-memory", "targetTrackingConfiguration.customizedMetricSpecification.metricDimensions.0.name", "AutoScalingGroupName"},
+		{policyType, workerGroup + "-cpu", "targetTrackingConfiguration.targetValue", 75},
+		{policyType, workerGroup + "-memory", "targetTrackingConfiguration.targetValue", 85},
+		{policyType, workerGroup + "-backlog", "targetTrackingConfiguration.targetValue", 50},
+		{policyType, workerGroup + "-backlog", "targetTrackingConfiguration.customizedMetricSpecification.metrics.2.expression", "queue / instances"},
+		{policyType, workerGroup + "-backlog", "targetTrackingConfiguration.customizedMetricSpecification.metrics.0.metricStat.metric.metricName", e.Worker.Queue.MetricName},
+		{policyType, workerGroup + "-backlog", "targetTrackingConfiguration.customizedMetricSpecification.metrics.0.metricStat.metric.dimensions.2",
+			map[string]any{"name": "VirtualHost", "value": e.Worker.Queue.Dimensions["VirtualHost"]}},
+		{policyType, workerGroup + "-backlog", "targetTrackingConfiguration.customizedMetricSpecification.metrics.1.metricStat.metric.metricName", "GroupInServiceInstances"},
+		// The guide's step scaling above 1000 requests/minute per instance: 0-10 % over adds 10 %,
+		// beyond that 30 % (10 % of 1000 is 100).
+		{policyType, apiGroup + "-requests", "adjustmentType", "PercentChangeInCapacity"},
+		{policyType, apiGroup + "-requests", "stepAdjustments", []any{
+			map[string]any{"metricIntervalLowerBound": "0", "metricIntervalUpperBound": "100", "scalingAdjustment": 10},
+			map[string]any{"metricIntervalLowerBound": "100", "scalingAdjustment": 30},
+		}},
+		{alarmType, apiGroup + "-requests-high", "threshold", 1000},
+		{alarmType, apiGroup + "-requests-high", "metricName", "RequestCountPerTarget"},
+		// The guide's "Scale In When": CPU under 30 %, memory under 40 %, and requests under 200 a
+		// minute per instance (API) or under 5 messages per worker, all for 10 minutes.
+		{alarmType, apiGroup + "-scale-in", "metricQueries.3.expression", "IF(cpu < 30 AND mem < 40 AND requests < 200, 1, 0)"},
+		{alarmType, apiGroup + "-scale-in", "evaluationPeriods", 10},
+		{alarmType, apiGroup + "-scale-in", "datapointsToAlarm", 10},
+		{alarmType, workerGroup + "-scale-in", "metricQueries.4.expression", "IF(cpu < 30 AND mem < 40 AND (queue / instances) < 5, 1, 0)"},
+		// Scale-in removes one instance at a time, at most once per cooldown.
+		{policyType, workerGroup + "-scale-in", "cooldown", e.Worker.ScaleIn.CooldownSeconds},
+		{policyType, apiGroup + "-scale-in", "cooldown", e.API.ScaleIn.CooldownSeconds},
+		{policyType, apiGroup + "-scale-in", "scalingAdjustment", -1},
+	}
+	// Every interchangeable worker type, preferred first.
+	for i, it := range e.Worker.InstanceTypes {
+		checks = append(checks, check{groupType, workerGroup, fmt.Sprintf("mixedInstancesPolicy.launchTemplate.overrides.%d.instanceType", i), it})
+	}
 	eachMode(t, func(t *testing.T, dryRun bool) {
 		p := runStack(t, "prod", dryRun)
-		runChecks(t, p, []check{
-			{groupType, "openwan-api-asg", "minSize", 2},
-			{groupType, "openwan-api-asg", "maxSize", 10},
-			{groupType, "openwan-api-asg", "desiredCapacity", 3},
-			{groupType, "openwan-api-asg", "healthCheckGracePeriod", 300},
-			{groupType, "openwan-api-asg", "defaultCooldown", 300},
-			{groupType, "openwan-api-asg", "healthCheckType", "ELB"},
-			{groupType, "openwan-api-asg", "instanceRefresh.strategy", "Rolling"},
-			{groupType, "openwan-api-asg", "instanceRefresh.preferences.minHealthyPercentage", 90},
-			{groupType, "openwan-api-asg", "initialLifecycleHooks.0.lifecycleTransition", "autoscaling:EC2_INSTANCE_TERMINATING"},
-			{groupType, "openwan-api-asg", "initialLifecycleHooks.0.heartbeatTimeout", 120},
-			{groupType, "openwan-api-asg", "metricsGranularity", "1Minute"},
-			{groupType, "openwan-worker-asg", "minSize", 2},
-			{groupType, "openwan-worker-asg", "maxSize", 10},
-			{groupType, "openwan-worker-asg", "capacityRebalance", true},
-			{groupType, "openwan-worker-asg", "mixedInstancesPolicy.instancesDistribution.spotAllocationStrategy", "capacity-optimized"},
-			{groupType, "openwan-worker-asg", "mixedInstancesPolicy.instancesDistribution.onDemandBaseCapacity", 1},
-			{groupType, "openwan-worker-asg", "mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity", 0},
-			{groupType, "openwan-worker-asg", "mixedInstancesPolicy.launchTemplate.overrides.0.instanceType", "c5.xlarge"},
-			{groupType, "openwan-worker-asg", "mixedInstancesPolicy.launchTemplate.overrides.1.instanceType", "c5a.xlarge"},
-			{groupType, "openwan-worker-asg", "initialLifecycleHooks.0.heartbeatTimeout", 1800},
-			{policyType, "openwan-api-asg-cpu", "targetTrackingConfiguration.predefinedMetricSpecification.predefinedMetricType", "ASGAverageCPUUtilization"},
-			{policyType, "openwan-api-asg-cpu", "targetTrackingConfiguration.targetValue", 70},
-			{policyType, "openwan-api-asg-memory", "targetTrackingConfiguration.targetValue", 80},
-			{policyType, "openwan-api-asg-memory", "targetTrackingConfiguration.customizedMetricSpecification.metricName", "mem_used_percent"},
-			{policyType, "openwan-api-asg-memory", "targetTrackingConfiguration.customizedMetricSpecification.namespace", "CWAgent"},
-			{policyType, "openwan-api-asg-memory", "targetTrackingConfiguration.customizedMetricSpecification.metricDimensions.0.name", "AutoScalingGroupName"},
-			{policyType, "openwan-worker-asg-cpu", "targetTrackingConfiguration.targetValue", 75},
-			{policyType, "openwan-worker-asg-memory", "targetTrackingConfiguration.targetValue", 85},
-			{policyType, "openwan-worker-asg-backlog", "targetTrackingConfiguration.targetValue", 50},
-			{policyType, "openwan-worker-asg-backlog", "targetTrackingConfiguration.customizedMetricSpecification.metrics.2.expression", "queue / instances"},
-			{policyType, "openwan-worker-asg-backlog", "targetTrackingConfiguration.customizedMetricSpecification.metrics.0.metricStat.metric.metricName", "MessageCount"},
-			{policyType, "openwan-worker-asg-backlog", "targetTrackingConfiguration.customizedMetricSpecification.metrics.0.metricStat.metric.dimensions.2", map[string]any{"name": "VirtualHost", "value": "/"}},
-			{policyType, "openwan-worker-asg-backlog", "targetTrackingConfiguration.customizedMetricSpecification.metrics.1.metricStat.metric.metricName", "GroupInServiceInstances"},
-			// 0-10 % above 1000 requests/minute adds 10 %, beyond that 30 %.
-			{policyType, "openwan-api-asg-requests", "adjustmentType", "PercentChangeInCapacity"},
-			{policyType, "openwan-api-asg-requests", "stepAdjustments", []any{
-				map[string]any{"metricIntervalLowerBound": "0", "metricIntervalUpperBound": "100", "scalingAdjustment": 10},
-				map[string]any{"metricIntervalLowerBound": "100", "scalingAdjustment": 30},
-			}},
-			{alarmType, "openwan-api-asg-requests-high", "threshold", 1000},
-			{alarmType, "openwan-api-asg-requests-high", "metricName", "RequestCountPerTarget"},
-			{alarmType, "openwan-api-asg-scale-in", "metricQueries.3.expression", "IF(cpu < 30 AND mem < 40 AND requests < 200, 1, 0)"},
-			{alarmType, "openwan-api-asg-scale-in", "evaluationPeriods", 10},
-			{alarmType, "openwan-api-asg-scale-in", "datapointsToAlarm", 10},
-			{alarmType, "openwan-worker-asg-scale-in", "metricQueries.4.expression", "IF(cpu < 30 AND mem < 40 AND (queue / instances) < 5, 1, 0)"},
-			{policyType, "openwan-worker-asg-scale-in", "cooldown", 600},
-			{policyType, "openwan-api-asg-scale-in", "cooldown", 300},
-			{policyType, "openwan-api-asg-scale-in", "scalingAdjustment", -1},
-		})
-		for _, name := range []string{"openwan-api-asg-cpu", "openwan-api-asg-memory", "openwan-worker-asg-backlog"} {
-			if got := input(t, p, policyType, name, "targetTrackingConfiguration.disableScaleIn"); got != true {
-				t.Errorf("%s disableScaleIn = %v, want true (the scale-in alarm owns scale-in)", name, got)
-			}
+		runChecks(t, p, checks)
+		assert.Len(t, input(t, p, groupType, workerGroup, "mixedInstancesPolicy.launchTemplate.overrides"), len(e.Worker.InstanceTypes),
+			"one override per openwan:ec2.worker.instanceTypes")
+		for _, name := range []string{apiGroup + "-cpu", apiGroup + "-memory", workerGroup + "-backlog"} {
+			assert.Equal(t, true, input(t, p, policyType, name, "targetTrackingConfiguration.disableScaleIn"),
+				"%s disableScaleIn: the scale-in alarm owns scale-in", name)
 		}
 	})
 }
 
+// schedule is one scheduled action as the plan declares it.
+type schedule struct {
+	recurrence, timeZone string
+	min, max, desired    float64
+}
+
 func TestScheduledActions(t *testing.T) {
-	tests := []struct {
-		stack string
-		want  map[string][4]any
-	}{
-		{"prod", map[string][4]any{
-			"openwan-api-asg-scale-up-business-hours": {"0 8 * * MON-FRI", 3.0, 10.0, 5.0},
-			"openwan-api-asg-scale-down-night":        {"0 22 * * *", 2.0, 10.0, 2.0},
-		}},
-		{"dev", map[string][4]any{
-			"openwan-api-asg-scale-up-business-hours": {"0 8 * * MON-FRI", 2.0, 4.0, 3.0},
-			"openwan-api-asg-scale-down-night":        {"0 22 * * *", 2.0, 4.0, 2.0},
-		}},
-	}
-	for _, tt := range tests {
-		p := runStack(t, tt.stack, false)
-		schedules := p.Find("aws:autoscaling/schedule:Schedule")
-		if len(schedules) != len(tt.want) {
-			t.Errorf("%s: %d scheduled actions, want %d", tt.stack, len(schedules), len(tt.want))
-		}
-		for _, s := range schedules {
-			want, ok := tt.want[s.Name]
-			if !ok {
-				t.Errorf("%s: unexpected scheduled action %s", tt.stack, s.Name)
-				continue
+	for _, stack := range shippedStacks(t) {
+		t.Run(stack, func(t *testing.T) {
+			cfg := configtest.Stack(t, stack)
+			// Each group's configured actions, named after the group.
+			want := map[string]schedule{}
+			if cfg.EC2.Enabled {
+				for group, f := range map[string]config.Fleet{apiGroup: cfg.EC2.API.Fleet, workerGroup: cfg.EC2.Worker.Fleet} {
+					for key, a := range f.Schedules {
+						want[group+"-"+key] = schedule{a.Recurrence, cfg.EC2.TimeZone, float64(a.Min), float64(a.Max), float64(a.Desired)}
+					}
+				}
 			}
-			got := [4]any{s.Inputs["recurrence"], s.Inputs["minSize"], s.Inputs["maxSize"], s.Inputs["desiredCapacity"]}
-			if got != want {
-				t.Errorf("%s %s = %v, want %v", tt.stack, s.Name, got, want)
-			}
-			if s.Inputs["timeZone"] != "UTC" {
-				t.Errorf("%s %s timeZone = %v, want UTC", tt.stack, s.Name, s.Inputs["timeZone"])
-			}
-		}
+			assert.Equal(t, want, schedules(runStack(t, stack, false)), "Pulumi.%s.yaml's scheduled actions", stack)
+		})
 	}
 }
 
+// TestProdSchedulesAreTheGuides pins prod's scheduled actions to the guide's "Scheduled Scaling",
+// the specification: 3-10 instances, 5 desired, at 8:00 on weekdays; 2-10, 2 desired, at 22:00.
+func TestProdSchedulesAreTheGuides(t *testing.T) {
+	assert.Equal(t, map[string]schedule{
+		apiGroup + "-scale-up-business-hours": {"0 8 * * MON-FRI", "UTC", 3, 10, 5},
+		apiGroup + "-scale-down-night":        {"0 22 * * *", "UTC", 2, 10, 2},
+	}, schedules(runStack(t, "prod", false)), "the guide's scheduled actions")
+}
+
+// schedules are a plan's scheduled actions by name.
+func schedules(p *plan.Plan) map[string]schedule {
+	got := map[string]schedule{}
+	for _, s := range p.Find(scheduleType) {
+		str := func(k string) string { v, _ := s.Inputs[k].(string); return v }
+		num := func(k string) float64 { v, _ := s.Inputs[k].(float64); return v }
+		got[s.Name] = schedule{str("recurrence"), str("timeZone"), num("minSize"), num("maxSize"), num("desiredCapacity")}
+	}
+	return got
+}
+
+// userData decodes a launch template's base64 user data.
+func userData(t *testing.T, p *plan.Plan, name string) string {
+	t.Helper()
+	encoded, ok := mustGet(t, p, ltType, name).Inputs["userData"].(string)
+	require.True(t, ok, "%s must have user data", name)
+	script, err := base64.StdEncoding.DecodeString(encoded)
+	require.NoError(t, err, "%s user data must be base64", name)
+	return string(script)
+}
+
 func TestLaunchTemplatesAreLockedDown(t *testing.T) {
+	e := configtest.Prod(t).EC2
 	p := runStack(t, "prod", false)
 	for _, name := range []string{"openwan-api-lt", "openwan-worker-lt"} {
 		runChecks(t, p, []check{
+			// IMDSv2 only, and no second hop for a container to reach it.
 			{ltType, name, "metadataOptions.httpTokens", "required"},
 			{ltType, name, "metadataOptions.httpPutResponseHopLimit", 1},
 			{ltType, name, "blockDeviceMappings.0.ebs.encrypted", "true"},
 			{ltType, name, "blockDeviceMappings.0.ebs.volumeType", "gp3"},
 			{ltType, name, "networkInterfaces.0.associatePublicIpAddress", "false"},
 			{ltType, name, "monitoring.enabled", true},
-			{ltType, name, "imageId", "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"},
+			{ltType, name, "imageId", "resolve:ssm:" + e.AMIParameter},
 		})
-		lt := mustGet(t, p, ltType, name)
-		if _, err := lt.Input("keyName"); err == nil {
-			t.Errorf("%s has an SSH key, want none (SSM instead)", name)
-		}
-		encoded, _ := lt.Inputs["userData"].(string)
-		script, err := base64.StdEncoding.DecodeString(encoded)
-		if err != nil {
-			t.Fatalf("%s userData is not base64: %v", name, err)
-		}
+		_, err := mustGet(t, p, ltType, name).Input("keyName")
+		assert.Error(t, err, "%s must have no SSH key (SSM instead)", name)
+		script := userData(t, p, name)
 		// Host networking keeps the app within the metadata hop limit of 1.
 		for _, want := range []string{`"mem_used_percent"`, `"AutoScalingGroupName": "${aws:AutoScalingGroupName}"`, "amazon-cloudwatch-agent-ctl", " --network host "} {
-			if !strings.Contains(string(script), want) {
-				t.Errorf("%s user data lacks %s", name, want)
-			}
+			assert.Contains(t, script, want, "%s user data must contain %s", name, want)
 		}
 	}
-	runChecks(t, p, []check{{ltType, "openwan-api-lt", "instanceType", "t3.medium"}})
-	api, _ := base64.StdEncoding.DecodeString(mustGet(t, p, ltType, "openwan-api-lt").Inputs["userData"].(string))
-	if !strings.Contains(string(api), "'PORT=8080'") {
-		t.Errorf("API user data does not tell the app the target group's port 8080:\n%s", api)
-	}
-	// The guide's 4 jobs per c5.xlarge: one worker process per instance runs them all.
-	worker, _ := base64.StdEncoding.DecodeString(mustGet(t, p, ltType, "openwan-worker-lt").Inputs["userData"].(string))
-	if !strings.Contains(string(worker), "'WORKER_CONCURRENCY=4'") {
-		t.Errorf("worker user data does not run 4 jobs per instance:\n%s", worker)
-	}
+	runChecks(t, p, []check{{ltType, "openwan-api-lt", "instanceType", e.API.InstanceType}})
+	assert.Contains(t, userData(t, p, "openwan-api-lt"), fmt.Sprintf("'PORT=%d'", e.API.Port),
+		"API user data must tell the app the target group's port, openwan:ec2.api.port")
+	// The guide's 4 concurrent transcoding jobs per c5.xlarge: one worker process per instance
+	// runs them all.
+	require.Equal(t, "c5.xlarge", e.Worker.InstanceTypes[0], "prod's workers are the guide's c5.xlarge")
+	assert.Contains(t, userData(t, p, "openwan-worker-lt"), "'WORKER_CONCURRENCY=4'",
+		"worker user data must run the guide's 4 jobs per instance")
 }
 
 func TestInstanceMetadataComesFromConfig(t *testing.T) {
-	cfg, err := plan.StackConfig("..", "prod")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg["openwan:ec2"] = strings.Replace(cfg["openwan:ec2"], `{`, `{"metadata": {"httpTokens": "optional", "hopLimit": 2},`, 1)
-	p := runConfig(t, "prod", cfg, false)
+	// Prod with IMDSv1 allowed over two hops: the templates follow openwan:ec2.metadata.
+	raw := withConfig(t, configtest.Raw(t, "prod"), "openwan:ec2", "metadata", map[string]any{"httpTokens": "optional", "hopLimit": 2})
+	p := runRaw(t, "prod", raw, false)
 	for _, name := range []string{"openwan-api-lt", "openwan-worker-lt"} {
 		runChecks(t, p, []check{
 			{ltType, name, "metadataOptions.httpTokens", "optional"},
@@ -191,148 +200,125 @@ func TestInstanceMetadataComesFromConfig(t *testing.T) {
 }
 
 func TestOnlyTheLoadBalancerIsOpen(t *testing.T) {
+	api := configtest.Prod(t).EC2.API
 	p := runStack(t, "prod", false)
-	for _, r := range p.Find("aws:ec2/securityGroupRule:SecurityGroupRule") {
+	for _, r := range p.Find(sgRuleType) {
 		cidrs, _ := r.Inputs["cidrBlocks"].([]any)
 		v6, _ := r.Inputs["ipv6CidrBlocks"].([]any)
 		open := len(cidrs) > 0 && cidrs[0] == "0.0.0.0/0" || len(v6) > 0 && v6[0] == "::/0"
-		if open && (!strings.HasPrefix(r.Name, "openwan-api-lb-lb-") || r.Inputs["fromPort"] != 80.0 && r.Inputs["fromPort"] != 443.0) {
-			t.Errorf("%s opens port %v to the internet, want only the load balancer's 80/443", r.Name, r.Inputs["fromPort"])
+		if open {
+			assert.True(t, strings.HasPrefix(r.Name, "openwan-api-lb-lb-") && (r.Inputs["fromPort"] == 80.0 || r.Inputs["fromPort"] == 443.0),
+				"%s opens port %v to the internet, want only the load balancer's 80/443", r.Name, r.Inputs["fromPort"])
 		}
 	}
 	runChecks(t, p, []check{
-		{"aws:ec2/securityGroupRule:SecurityGroupRule", "openwan-api-lb-app-from-lb", "fromPort", 8080},
-		{"aws:lb/targetGroup:TargetGroup", "openwan-api-lb-api", "healthCheck.path", "/health"},
+		{sgRuleType, "openwan-api-lb-app-from-lb", "fromPort", api.Port},
+		{"aws:lb/targetGroup:TargetGroup", "openwan-api-lb-api", "healthCheck.path", api.HealthPath},
 	})
-	if _, err := mustGet(t, p, "aws:ec2/securityGroupRule:SecurityGroupRule", "openwan-api-lb-app-from-lb").Input("sourceSecurityGroupId"); err != nil {
-		t.Error("app port is not limited to the load balancer's security group")
-	}
+	_, err := mustGet(t, p, sgRuleType, "openwan-api-lb-app-from-lb").Input("sourceSecurityGroupId")
+	assert.NoError(t, err, "the app port must be open to the load balancer's security group only")
 }
 
+// TestEveryAlarmNotifiesAndGuideAlarmsMatch: prod's alarms are exactly what its two groups and
+// the API's load balancer declare, each with an action, and the guide's two CloudWatch alarms
+// carry its numbers.
 func TestEveryAlarmNotifiesAndGuideAlarmsMatch(t *testing.T) {
-	p := runStack(t, "prod", false)
-	alarms := p.Find(alarmType)
-	if len(alarms) != 9 {
-		t.Errorf("%d alarms, want 9", len(alarms))
+	cfg := configtest.Prod(t)
+	groups := []string{"openwan-api", "openwan-worker"}
+	// Each group declares:
+	//   <group>-asg-scale-in         removes an instance once every signal is low (acts on the
+	//                                group's scale-in policy)
+	//   <group>-alarms-max-capacity  pages when the group reaches its maximum (the guide's
+	//                                "Max capacity reached")
+	//   <group>-alarms-terminating   pages when instances terminate (the guide's "Scaling
+	//                                activity failed")
+	perGroup := []string{"-asg-scale-in", "-alarms-max-capacity", "-alarms-terminating"}
+	// The API group alone sits behind the load balancer and steps on its request count:
+	apiOnly := []string{
+		"openwan-api-asg-requests-high",        // steps the group out above 1000 requests/minute per instance
+		"openwan-api-alarms-unhealthy-targets", // pages when targets fail the health check
+		"openwan-api-alarms-error-rate",        // pages when the 5xx share passes openwan:alerts.errorRatePercent
 	}
-	for _, a := range alarms {
-		actions, _ := a.Inputs["alarmActions"].([]any)
-		if len(actions) == 0 {
-			t.Errorf("alarm %s has no action", a.Name)
+	var want []string
+	for _, g := range groups {
+		for _, suffix := range perGroup {
+			want = append(want, g+suffix)
 		}
 	}
+	want = append(want, apiOnly...)
+
+	p := runStack(t, "prod", false)
+	alarms := p.Find(alarmType)
+	var names []string
+	for _, a := range alarms {
+		names = append(names, a.Name)
+		actions, _ := a.Inputs["alarmActions"].([]any)
+		assert.NotEmpty(t, actions, "alarm %s must have an action", a.Name)
+	}
+	assert.ElementsMatch(t, want, names, "prod's alarms: %d per group x %d groups + %d of the API group alone",
+		len(perGroup), len(groups), len(apiOnly))
+	assert.Len(t, alarms, len(perGroup)*len(groups)+len(apiOnly), "prod's alarm count")
+
 	runChecks(t, p, []check{
-		// The guide: threshold 9 for a max of 10, over 300 s, once.
-		{alarmType, "openwan-api-alarms-max-capacity", "threshold", 9},
+		// The guide's "Max capacity reached": desired capacity above 9 for its maximum of 10, i.e.
+		// one below each group's maximum, over 300 s.
+		{alarmType, "openwan-api-alarms-max-capacity", "threshold", cfg.EC2.API.Size.Max - 1},
 		{alarmType, "openwan-api-alarms-max-capacity", "period", 300},
 		{alarmType, "openwan-api-alarms-max-capacity", "metricName", "GroupDesiredCapacity"},
+		{alarmType, "openwan-worker-alarms-max-capacity", "threshold", cfg.EC2.Worker.Size.Max - 1},
+		// The guide's "Scaling activity failed": terminating instances for two 60 s periods.
 		{alarmType, "openwan-api-alarms-terminating", "metricName", "GroupTerminatingInstances"},
 		{alarmType, "openwan-api-alarms-terminating", "period", 60},
 		{alarmType, "openwan-api-alarms-terminating", "evaluationPeriods", 2},
-		{alarmType, "openwan-api-alarms-error-rate", "threshold", 1},
+		{alarmType, "openwan-api-alarms-error-rate", "threshold", cfg.Alerts.ErrorRatePercent},
 		{alarmType, "openwan-api-alarms-error-rate", "metricQueries.2.expression", "100 * errors / requests"},
-		{alarmType, "openwan-worker-alarms-max-capacity", "threshold", 9},
 	})
-	if n := len(p.Find("aws:autoscaling/notification:Notification")); n != 2 {
-		t.Errorf("%d group notifications, want 2", n)
+	// The guide's own example: a maximum of 10, threshold 9.
+	runChecks(t, p, []check{{alarmType, "openwan-api-alarms-max-capacity", "threshold", 9}})
+
+	assert.Len(t, p.Find("aws:autoscaling/notification:Notification"), len(groups), "one scaling notification per group")
+	var endpoints []any
+	for _, s := range p.Find("aws:sns/topicSubscription:TopicSubscription") {
+		endpoints = append(endpoints, s.Inputs["endpoint"])
 	}
-	subs := p.Find("aws:sns/topicSubscription:TopicSubscription")
-	if len(subs) != 1 || subs[0].Inputs["endpoint"] != "platform-oncall@openwan.example" {
-		t.Errorf("subscriptions = %v, want the prod on-call address", subs)
+	require.NotEmpty(t, cfg.Alerts.Emails, "Pulumi.prod.yaml pages someone")
+	var emails []any
+	for _, e := range cfg.Alerts.Emails {
+		emails = append(emails, e)
 	}
+	assert.ElementsMatch(t, emails, endpoints, "one subscription per openwan:alerts.emails address")
 }
 
 func TestDevIsSmallerButStillHA(t *testing.T) {
+	dev, prod := configtest.Stack(t, "dev"), configtest.Prod(t)
+	assert.Less(t, dev.EC2.API.Size.Max, prod.EC2.API.Size.Max, "dev's API group has a lower ceiling than prod's")
+	assert.Less(t, dev.Network.AvailabilityZones, prod.Network.AvailabilityZones, "dev spans fewer zones than prod")
+	require.True(t, dev.Network.SingleNATGateway, "dev shares one NAT gateway")
 	p := runStack(t, "dev", false)
 	runChecks(t, p, []check{
-		{groupType, "openwan-api-asg", "minSize", 2},
-		{groupType, "openwan-api-asg", "maxSize", 4},
-		{groupType, "openwan-worker-asg", "minSize", 2},
-		{groupType, "openwan-worker-asg", "mixedInstancesPolicy.instancesDistribution.onDemandBaseCapacity", 0},
-		{alarmType, "openwan-api-alarms-max-capacity", "threshold", 3},
+		{groupType, apiGroup, "minSize", dev.EC2.API.Size.Min},
+		{groupType, apiGroup, "maxSize", dev.EC2.API.Size.Max},
+		{groupType, workerGroup, "minSize", dev.EC2.Worker.Size.Min},
+		{groupType, workerGroup, "mixedInstancesPolicy.instancesDistribution.onDemandBaseCapacity", dev.EC2.Worker.OnDemandBase},
+		{alarmType, "openwan-api-alarms-max-capacity", "threshold", dev.EC2.API.Size.Max - 1},
 	})
-	if n := len(p.Find("aws:ec2/natGateway:NatGateway")); n != 1 {
-		t.Errorf("dev has %d NAT gateways, want 1", n)
+	// Still HA: the guide's "Minimum 2 Replicas", and two zones.
+	for _, g := range []string{apiGroup, workerGroup} {
+		minSize, ok := input(t, p, groupType, g, "minSize").(float64)
+		assert.True(t, ok && minSize >= 2, "dev's %s minSize = %v, want at least the guide's 2", g, minSize)
 	}
-	if n := len(p.Find("aws:ec2/subnet:Subnet")); n != 4 {
-		t.Errorf("dev has %d subnets, want 4 (public and private in 2 zones)", n)
-	}
+	assert.Len(t, p.Find(natType), 1, "dev has one NAT gateway")
+	assert.Len(t, p.Find(subnetType), 2*dev.Network.AvailabilityZones,
+		"dev has a public and a private subnet in each of its %d zones", dev.Network.AvailabilityZones)
+	assert.GreaterOrEqual(t, dev.Network.AvailabilityZones, 2, "dev still spans two zones")
 }
 
 func TestEachPathCanBeTurnedOff(t *testing.T) {
-	cfg, err := plan.StackConfig("..", "prod")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ec2Only := maps.Clone(cfg)
-	ec2Only["openwan:cluster"] = `{"enabled": false}`
-	p := runConfig(t, "prod", ec2Only, false)
-	if n := len(p.Find("eks:index:Cluster")) + len(p.Find(hpaType)); n != 0 {
-		t.Errorf("with the EKS path off, %d cluster/HPA resources remain", n)
-	}
-	if n := len(p.Find(groupType)); n != 2 {
-		t.Errorf("with the EKS path off, %d groups, want 2", n)
-	}
-	eksOnly := maps.Clone(cfg)
-	eksOnly["openwan:ec2"] = `{"enabled": false}`
-	p = runConfig(t, "prod", eksOnly, false)
-	if n := len(p.Find(groupType)) + len(p.Find(ltType)); n != 0 {
-		t.Errorf("with the EC2 path off, %d groups/launch templates remain", n)
-	}
-}
+	raw := configtest.Raw(t, "prod")
+	p := runRaw(t, "prod", withConfig(t, raw, "openwan:cluster", "enabled", false), false)
+	assert.Empty(t, append(p.Find(clusterType), p.Find(hpaType)...), "with the EKS path off, no cluster or HPA remains")
+	assert.Len(t, p.Find(groupType), 2, "with the EKS path off, the API and worker groups remain")
 
-func TestBadScheduleIsAConfigError(t *testing.T) {
-	cfg, err := plan.StackConfig("..", "prod")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg["openwan:ec2"] = `{"api": {"image": "a:1", "schedules": {"scale-up-business-hours": {"recurrence": "0 8 * * MON-FRY", "min": 3, "max": 10, "desired": 11}}},
-		"worker": {"image": "w:1", "queue": {"dimensions": {"Queue": "q"}}}}`
-	p, err := plan.Run("prod", cfg, stacks.Build, plan.Options{})
-	want := "invalid stack config:\n" +
-		`openwan:ec2.api.schedules.scale-up-business-hours.recurrence: "0 8 * * MON-FRY": day of week field "MON-FRY": "FRY" is not a number` + "\n" +
-		"openwan:ec2.api.schedules.scale-up-business-hours.desired: 11 is outside [min 3, max 10]"
-	if err == nil || err.Error() != want {
-		t.Errorf("plan.Run() error = %v, want %q", err, want)
-	}
-	if p != nil && len(p.Resources) != 0 {
-		t.Errorf("%d resources declared before the error, want 0", len(p.Resources))
-	}
-}
-
-func TestNetwork(t *testing.T) {
-	p := runStack(t, "prod", false)
-	want := map[string]string{
-		"openwan-private-0": "10.0.0.0/19", "openwan-private-1": "10.0.32.0/19", "openwan-private-2": "10.0.64.0/19",
-		"openwan-public-0": "10.0.192.0/22", "openwan-public-1": "10.0.196.0/22", "openwan-public-2": "10.0.200.0/22",
-	}
-	subnets := p.Find("aws:ec2/subnet:Subnet")
-	if len(subnets) != len(want) {
-		t.Errorf("%d subnets, want %d", len(subnets), len(want))
-	}
-	for _, s := range subnets {
-		if s.Inputs["cidrBlock"] != want[s.Name] || s.Inputs["mapPublicIpOnLaunch"] != false {
-			t.Errorf("%s = %v (public IPs %v), want %s without public IPs", s.Name, s.Inputs["cidrBlock"], s.Inputs["mapPublicIpOnLaunch"], want[s.Name])
-		}
-	}
-	if n := len(p.Find("aws:ec2/natGateway:NatGateway")); n != 3 {
-		t.Errorf("prod has %d NAT gateways, want one per zone (3)", n)
-	}
-
-	cfg, err := plan.StackConfig("..", "prod")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg["openwan:network"] = `{"vpcId": "vpc-0abc", "publicSubnetIds": ["subnet-p1", "subnet-p2"], "privateSubnetIds": ["subnet-a", "subnet-b"]}`
-	p = runConfig(t, "prod", cfg, false)
-	if n := len(p.Find("aws:ec2/vpc:Vpc")) + len(p.Find("aws:ec2/subnet:Subnet")); n != 0 {
-		t.Errorf("with an existing VPC, %d VPC/subnet resources were declared, want 0", n)
-	}
-	runChecks(t, p, []check{
-		{"eks:index:Cluster", "openwan-eks", "vpcId", "vpc-0abc"},
-		{"eks:index:Cluster", "openwan-eks", "privateSubnetIds", []any{"subnet-a", "subnet-b"}},
-		{nodeGroupType, "openwan-workers", "subnetIds", []any{"subnet-a", "subnet-b"}},
-		{groupType, "openwan-api-asg", "vpcZoneIdentifiers", []any{"subnet-a", "subnet-b"}},
-		{"aws:lb/loadBalancer:LoadBalancer", "openwan-api-lb", "subnets", []any{"subnet-p1", "subnet-p2"}},
-	})
+	p = runRaw(t, "prod", withConfig(t, raw, "openwan:ec2", "enabled", false), false)
+	assert.Empty(t, append(p.Find(groupType), p.Find(ltType)...), "with the EC2 path off, no group or launch template remains")
 }

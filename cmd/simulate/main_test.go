@@ -4,77 +4,81 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openwan/openwan-infra/config/configtest"
+	"github.com/openwan/openwan-infra/simulation"
 )
 
 func TestSimulateWritesSummaryPlotAndSeries(t *testing.T) {
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"--stack", "prod", "--dir", "../..", "--trace", "spike", "--out", out}, &stdout, &stderr); code != 0 {
-		t.Fatalf("run = %d, stderr %s", code, stderr.String())
-	}
+	code := run([]string{"--stack", "prod", "--dir", configtest.Root(t), "--trace", "spike", "--out", out}, &stdout, &stderr)
+	require.Equal(t, 0, code, "run(prod, spike) succeeds; stderr: %s", stderr.String())
+	assert.Contains(t, stdout.String(), "stack prod, trace spike", "the summary names the stack and the trace")
 	for _, fleet := range []string{"eks-api", "eks-worker", "ec2-api", "ec2-worker"} {
-		if !strings.Contains(stdout.String(), fleet) {
-			t.Errorf("summary lacks fleet %s:\n%s", fleet, stdout.String())
-		}
+		assert.Contains(t, stdout.String(), fleet, "the summary has a row for every prod fleet")
 	}
 	for _, ext := range []string{".svg", ".png", ".csv"} {
 		info, err := os.Stat(filepath.Join(out, "prod-spike"+ext))
-		if err != nil || info.Size() < 1000 {
-			t.Errorf("prod-spike%s: %v, %d bytes; want a written file", ext, err, sizeOf(info))
+		if assert.NoError(t, err, "prod-spike%s is written", ext) {
+			assert.GreaterOrEqual(t, info.Size(), int64(1000), "prod-spike%s holds a plot or series, not an empty file", ext)
 		}
 	}
-	png, _ := os.ReadFile(filepath.Join(out, "prod-spike.png"))
-	if !bytes.HasPrefix(png, []byte("\x89PNG")) {
-		t.Error("prod-spike.png is not a PNG")
-	}
-}
-
-func sizeOf(info os.FileInfo) int64 {
-	if info == nil {
-		return 0
-	}
-	return info.Size()
+	png, err := os.ReadFile(filepath.Join(out, "prod-spike.png"))
+	require.NoError(t, err)
+	assert.True(t, bytes.HasPrefix(png, []byte("\x89PNG")), "prod-spike.png is a PNG")
 }
 
 func TestSimulateReadsACSVTrace(t *testing.T) {
 	dir := t.TempDir()
 	trace := filepath.Join(dir, "lb-export.csv")
-	if err := os.WriteFile(trace, []byte("seconds,requests_per_minute,queue_depth\n0,500,5\n600,3000,5\n1800,500,\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(trace, []byte("seconds,requests_per_minute,queue_depth\n0,500,5\n600,3000,5\n1800,500,\n"), 0o644))
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"--stack", "dev", "--dir", "../..", "--trace", trace, "--out", dir}, &stdout, &stderr); code != 0 {
-		t.Fatalf("run = %d, stderr %s", code, stderr.String())
-	}
-	if !strings.Contains(stdout.String(), "trace lb-export") {
-		t.Errorf("summary does not name the trace:\n%s", stdout.String())
-	}
+	code := run([]string{"--stack", "dev", "--dir", configtest.Root(t), "--trace", trace, "--out", dir}, &stdout, &stderr)
+	require.Equal(t, 0, code, "run(dev, a CSV trace) succeeds; stderr: %s", stderr.String())
+	assert.Contains(t, stdout.String(), "trace lb-export", "the summary names the trace after its file")
+	assert.FileExists(t, filepath.Join(dir, "dev-lb-export.csv"), "the series is named after the stack and the trace")
 }
 
 func TestSimulateRejects(t *testing.T) {
+	root := configtest.Root(t)
 	for _, tc := range []struct {
+		name string
 		args []string
 		code int
 		want string
 	}{
-		{[]string{"--stack", "prod"}, 2, "--stack and --trace are required"},
-		{[]string{"--stack", "prod", "--dir", "../..", "--trace", "no-such-trace"}, 1, `trace "no-such-trace" is neither a built-in`},
-		{[]string{"--stack", "nope", "--dir", "../..", "--trace", "spike"}, 1, "Pulumi.nope.yaml"},
-		{[]string{"--stack", "prod", "--trace", "spike", "--interrupt", "ec2-api@5m:1"}, 2, `"ec2-api@5m:1" is not FLEET@OFFSET:COUNT`},
+		{"no trace", []string{"--stack", "prod"}, 2, "--stack and --trace are required"},
+		{"unknown trace", []string{"--stack", "prod", "--dir", root, "--trace", "no-such-trace"}, 1, `trace "no-such-trace" is neither a built-in`},
+		{"unknown stack", []string{"--stack", "nope", "--dir", root, "--trace", "spike"}, 1, "Pulumi.nope.yaml"},
+		{"interruption of a fleet without spot", []string{"--stack", "prod", "--trace", "spike", "--interrupt", "ec2-api@5m:1"}, 2, `"ec2-api@5m:1" is not FLEET@OFFSET:COUNT`},
 	} {
-		var stdout, stderr bytes.Buffer
-		if code := run(tc.args, &stdout, &stderr); code != tc.code || !strings.Contains(stderr.String(), tc.want) {
-			t.Errorf("run(%q) = %d, stderr %q; want %d, %q", tc.args, code, stderr.String(), tc.code, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			assert.Equal(t, tc.code, run(tc.args, &stdout, &stderr), "exit code of run(%q)", tc.args)
+			assert.Contains(t, stderr.String(), tc.want, "run(%q) says what is wrong on stderr", tc.args)
+		})
 	}
 }
 
 func TestParseInterruptions(t *testing.T) {
 	got, err := parseInterruptions("eks-worker@1h:1,ec2-worker@20m:2")
-	if err != nil || len(got) != 2 || got[0].Fleet != "ec2-worker" || got[0].At != 20*time.Minute || got[0].Count != 2 || got[1].Fleet != "eks-worker" {
-		t.Errorf("parseInterruptions = %+v, %v; want ec2-worker at 20m x2, then eks-worker at 1h", got, err)
+	require.NoError(t, err)
+	assert.Equal(t, []simulation.Interruption{
+		{At: 20 * time.Minute, Fleet: "ec2-worker", Count: 2},
+		{At: time.Hour, Fleet: "eks-worker", Count: 1},
+	}, got, "interruptions in time order")
+
+	none, err := parseInterruptions("")
+	assert.NoError(t, err, "no --interrupt is no interruption")
+	assert.Empty(t, none)
+	for _, bad := range []string{"ec2-worker@20m", "ec2-worker@-1m:1", "ec2-worker@20m:0", "nodes@20m:1", "ec2-worker20m:1"} {
+		_, err := parseInterruptions(bad)
+		assert.ErrorContains(t, err, "is not FLEET@OFFSET:COUNT", "parseInterruptions(%q)", bad)
 	}
 }

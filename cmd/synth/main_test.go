@@ -3,64 +3,58 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openwan/openwan-infra/config"
+	"github.com/openwan/openwan-infra/config/configtest"
 )
 
 func TestSynthPrintsThePlan(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"--stack", "prod", "--dir", "../.."}, &stdout, &stderr); code != 0 {
-		t.Fatalf("run(--stack prod) = %d, want 0; stderr: %s", code, stderr.String())
-	}
+	code := run([]string{"--stack", "prod", "--dir", configtest.Root(t)}, &stdout, &stderr)
+	require.Equal(t, 0, code, "run(--stack prod) succeeds; stderr: %s", stderr.String())
 	var plan struct {
 		Project   string           `json:"project"`
 		Stack     string           `json:"stack"`
 		Resources []map[string]any `json:"resources"`
 		Outputs   map[string]any   `json:"outputs"`
 	}
-	if err := json.Unmarshal(stdout.Bytes(), &plan); err != nil {
-		t.Fatalf("stdout is not JSON: %v", err)
-	}
-	if plan.Project != "openwan" || plan.Stack != "prod" || len(plan.Resources) == 0 {
-		t.Errorf("plan = %s/%s with %d resources, want openwan/prod with some", plan.Project, plan.Stack, len(plan.Resources))
-	}
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &plan), "stdout is the plan as JSON")
+	assert.Equal(t, "openwan", plan.Project, "the plan names the project of Pulumi.yaml")
+	assert.Equal(t, "prod", plan.Stack, "the plan names the stack")
+	require.NotEmpty(t, plan.Resources, "prod declares resources")
 	for _, key := range []string{"urn", "type", "name", "parent", "custom", "inputs"} {
-		if _, ok := plan.Resources[0][key]; !ok {
-			t.Errorf("resource has no %q field: %v", key, plan.Resources[0])
-		}
+		assert.Contains(t, plan.Resources[0], key, "every resource says its %s", key)
 	}
 }
 
 func TestSynthFailsOnBadConfigWithNothingOnStdout(t *testing.T) {
-	dir := t.TempDir()
-	prod, err := os.ReadFile("../../Pulumi.prod.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bad := strings.Replace(string(prod), "  openwan:api:\n", "  openwan:api:\n    replicas: {min: 2, max: 1}\n", 1)
-	if bad == string(prod) {
-		t.Fatal("could not edit the prod stack file")
-	}
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.bad.yaml"), []byte(bad), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir := stackReplacing(t, "prod", "  openwan:api:\n", "  openwan:api:\n    replicas: {min: 2, max: 1}\n")
+	require.NoError(t, os.Rename(filepath.Join(dir, "Pulumi.prod.yaml"), filepath.Join(dir, "Pulumi.bad.yaml")))
 	tests := []struct {
+		name string
 		args []string
 		code int
 		want string
 	}{
-		{[]string{"--stack", "bad", "--dir", dir}, 1, "openwan:api.replicas.max: 1 is below min 2"},
-		{[]string{"--stack", "missing", "--dir", dir}, 1, "Pulumi.missing.yaml"},
-		{[]string{}, 2, "--stack is required"},
+		{"invalid config", []string{"--stack", "bad", "--dir", dir}, 1, "openwan:api.replicas.max: 1 is below min 2"},
+		{"no stack file", []string{"--stack", "missing", "--dir", dir}, 1, "Pulumi.missing.yaml"},
+		{"no stack", []string{}, 2, "--stack is required"},
 	}
 	for _, tt := range tests {
-		var stdout, stderr bytes.Buffer
-		code := run(tt.args, &stdout, &stderr)
-		if code != tt.code || stdout.Len() != 0 || !strings.Contains(stderr.String(), tt.want) {
-			t.Errorf("run(%q) = %d, stdout %d bytes, stderr %q; want %d, nothing, %q", tt.args, code, stdout.Len(), stderr.String(), tt.code, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			assert.Equal(t, tt.code, run(tt.args, &stdout, &stderr), "exit code of run(%q)", tt.args)
+			assert.Zero(t, stdout.Len(), "run(%q) prints no plan on an error", tt.args)
+			assert.Contains(t, stderr.String(), tt.want, "run(%q) says what is wrong on stderr", tt.args)
+		})
 	}
 }
 
@@ -82,30 +76,44 @@ func stackWith(t *testing.T, stack, section, lines string, tail ...string) strin
 // dir.
 func stackReplacing(t *testing.T, stack, old, new string, tail ...string) string {
 	t.Helper()
-	original, err := os.ReadFile("../../Pulumi." + stack + ".yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(original), old) {
-		t.Fatalf("Pulumi.%s.yaml has no %q", stack, old)
-	}
+	original, err := os.ReadFile(filepath.Join(configtest.Root(t), "Pulumi."+stack+".yaml"))
+	require.NoError(t, err)
+	require.Contains(t, string(original), old, "Pulumi.%s.yaml holds the text the test edits", stack)
 	edited := strings.Replace(string(original), old, new, 1) + strings.Join(tail, "")
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), []byte(edited), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), []byte(edited), 0o644))
 	return dir
 }
 
 func TestSynthCheck(t *testing.T) {
+	root := configtest.Root(t)
+	prod := configtest.Prod(t)
+	// A min-capacity minimum of 3 catches every minimum of prod below it: both HPAs, both groups,
+	// both node groups and the schedules (prod: all 2 but the business-hours schedule's 3).
+	const minimum = 3
+	belowMinimum := []string{}
+	for _, m := range []int{prod.API.Replicas.Min, prod.Worker.Replicas.Min, prod.EC2.API.Size.Min, prod.EC2.Worker.Size.Min,
+		prod.Cluster.NodePools.API.Size.Min, prod.Cluster.NodePools.Workers.Size.Min} {
+		if m < minimum {
+			belowMinimum = append(belowMinimum, "min-capacity")
+		}
+	}
+	for _, schedules := range []map[string]*config.ScheduledAction{prod.EC2.API.Schedules, prod.EC2.Worker.Schedules} {
+		for _, a := range schedules {
+			if a.Min < minimum {
+				belowMinimum = append(belowMinimum, "min-capacity")
+			}
+		}
+	}
+	// A database limit below what prod's fleets open at their maxima (prod: 1250 of 1500).
+	db := prod.Capacity.Database
+	connections := (prod.API.Replicas.Max+prod.EC2.API.Size.Max)*prod.API.DBPoolSize + (prod.Worker.Replicas.Max+prod.EC2.Worker.Size.Max)*prod.Worker.DBPoolSize
+	const tightLimit = 1000
+	require.Less(t, tightLimit-db.ReservedConnections, connections, "precondition: %d connections are short of prod's fleets", tightLimit)
 	policyFile := filepath.Join(t.TempDir(), "policy.json")
-	if err := os.WriteFile(policyFile, []byte(`{"min-capacity": {"minimum": 3}}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(policyFile, []byte(fmt.Sprintf(`{"min-capacity": {"minimum": %d}}`, minimum)), 0o644))
 	badPolicyFile := filepath.Join(t.TempDir(), "bad.json")
-	if err := os.WriteFile(badPolicyFile, []byte(`{"min-capacity": {"minimun": 3}}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(badPolicyFile, []byte(`{"min-capacity": {"minimun": 3}}`), 0o644))
 	tests := []struct {
 		name       string
 		args       []string
@@ -113,8 +121,8 @@ func TestSynthCheck(t *testing.T) {
 		violations []string // rule names in the JSON, in order; nil when no plan is printed
 		stderr     string
 	}{
-		{"prod complies", []string{"--stack", "prod", "--dir", "../..", "--check"}, 0, []string{}, ""},
-		{"dev complies", []string{"--stack", "dev", "--dir", "../..", "--check"}, 0, []string{}, ""},
+		{"prod complies", []string{"--stack", "prod", "--dir", root, "--check"}, 0, []string{}, ""},
+		{"dev complies", []string{"--stack", "dev", "--dir", root, "--check"}, 0, []string{}, ""},
 		{"HPA min 1 in dev is advisory", []string{"--stack", "dev", "--dir", stackReplacing(t, "dev", "replicas: {min: 2, max: 6}", "replicas: {min: 1, max: 6}"), "--check"}, 0,
 			[]string{"min-capacity"},
 			"min-capacity [advisory] urn:pulumi:dev::openwan::openwan:k8s:ScalableService$kubernetes:autoscaling/v2:HorizontalPodAutoscaler::openwan-api-hpa: HorizontalPodAutoscaler openwan-api-hpa: spec.minReplicas is 1"},
@@ -127,46 +135,37 @@ func TestSynthCheck(t *testing.T) {
 		{"stack config makes a rule advisory", []string{"--stack", "prod", "--check", "--dir",
 			prodWith(t, "openwan:api", "    replicas: {min: 1, max: 20}\n", "  openwan-policy:min-capacity: advisory\n")},
 			0, []string{"min-capacity"}, "min-capacity [advisory]"},
-		{"policy config file raises a threshold", []string{"--stack", "prod", "--dir", "../..", "--check", "--policy-config", policyFile}, 3,
-			// Both HPAs, both groups, both node groups and the night schedule keep 2.
-			[]string{"min-capacity", "min-capacity", "min-capacity", "min-capacity", "min-capacity", "min-capacity", "min-capacity"},
-			"below the minimum of 3"},
-		{"bad policy config", []string{"--stack", "prod", "--dir", "../..", "--check", "--policy-config", badPolicyFile}, 1, nil,
+		{"policy config file raises a threshold", []string{"--stack", "prod", "--dir", root, "--check", "--policy-config", policyFile}, 3,
+			belowMinimum, fmt.Sprintf("below the minimum of %d", minimum)},
+		{"bad policy config", []string{"--stack", "prod", "--dir", root, "--check", "--policy-config", badPolicyFile}, 1, nil,
 			"policy config: min-capacity.minimun: no such threshold (have [minimum])"},
 		{"database budget exceeded", []string{"--stack", "prod", "--check", "--dir",
-			stackReplacing(t, "prod", "maxConnections: 1500", "maxConnections: 1000")}, 1, nil,
-			"openwan:capacity.database.maxConnections: 1000 minus 20 reserved leaves 980, below the 1250 connections the fleets open at their maxima"},
+			stackReplacing(t, "prod", fmt.Sprintf("maxConnections: %d", db.MaxConnections), fmt.Sprintf("maxConnections: %d", tightLimit))}, 1, nil,
+			fmt.Sprintf("openwan:capacity.database.maxConnections: %d minus %d reserved leaves %d, below the %d connections the fleets open at their maxima",
+				tightLimit, db.ReservedConnections, tightLimit-db.ReservedConnections, connections)},
 		{"policy config without check", []string{"--stack", "prod", "--policy-config", policyFile}, 2, nil, "--policy-config needs --check"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run(tt.args, &stdout, &stderr)
-			if code != tt.code || !strings.Contains(stderr.String(), tt.stderr) {
-				t.Fatalf("run(%q) = %d, stderr %q; want %d, stderr containing %q", tt.args, code, stderr.String(), tt.code, tt.stderr)
-			}
+			require.Equal(t, tt.code, run(tt.args, &stdout, &stderr), "exit code of run(%q); stderr: %s", tt.args, stderr.String())
+			require.Contains(t, stderr.String(), tt.stderr, "run(%q) reports on stderr", tt.args)
 			if tt.violations == nil {
-				if stdout.Len() != 0 {
-					t.Errorf("run(%q) printed a plan on a usage or config error", tt.args)
-				}
+				assert.Zero(t, stdout.Len(), "run(%q) prints no plan on a usage or config error", tt.args)
 				return
 			}
 			var out struct {
 				Violations []struct{ Rule, Level, URN, Message string } `json:"violations"`
 			}
-			if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
-				t.Fatalf("stdout is not JSON: %v", err)
-			}
+			require.NoError(t, json.Unmarshal(stdout.Bytes(), &out), "stdout is the plan as JSON")
 			got := []string{}
 			for _, v := range out.Violations {
 				got = append(got, v.Rule)
-				if v.URN == "" || v.Message == "" || v.Level == "" {
-					t.Errorf("violation %+v lacks a URN, message or level", v)
-				}
+				assert.NotEmpty(t, v.URN, "violation %+v names its resource", v)
+				assert.NotEmpty(t, v.Message, "violation %+v says what is wrong", v)
+				assert.NotEmpty(t, v.Level, "violation %+v has a level", v)
 			}
-			if strings.Join(got, ",") != strings.Join(tt.violations, ",") {
-				t.Errorf("violations = %v, want %v", got, tt.violations)
-			}
+			assert.Equal(t, tt.violations, got, "the rules violated, in order")
 		})
 	}
 }

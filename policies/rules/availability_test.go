@@ -1,6 +1,13 @@
 package rules
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/openwan/openwan-infra/internal/model"
+)
 
 const (
 	hpaOK = `{"metadata": {"name": "openwan-api-hpa", "namespace": "openwan"},
@@ -21,37 +28,43 @@ const (
 )
 
 func TestMinCapacity(t *testing.T) {
+	minimum := defaults(t, "min-capacity").Number("minimum")
+	// belowMinimum is the message for what, a lower bound and its value, under the minimum want.
+	belowMinimum := func(what string, want float64) string {
+		return fmt.Sprintf("%s, below the minimum of %s; raise it to at least %s (the stack config's min)", what, fmtNum(want), fmtNum(want))
+	}
+	const configured = 3.0
 	runRuleCases(t, "min-capacity", []ruleCase{
-		{name: "two replicas and instances comply", resources: []Resource{
+		{name: "two replicas and instances comply", resources: []model.Resource{
 			res(typeHPA, "api", hpaOK),
 			res(typeGroup, "asg", `{"minSize": 2, "maxSize": 10}`),
 		}},
-		{name: "HPA min 1 in prod", resources: []Resource{
+		{name: "HPA min 1 in prod", resources: []model.Resource{
 			res(typeHPA, "api", `{"metadata": {"name": "openwan-api-hpa"}, "spec": {"minReplicas": 1, "maxReplicas": 20}}`),
-		}, want: []string{"HorizontalPodAutoscaler openwan-api-hpa: spec.minReplicas is 1, below the minimum of 2; raise it to at least 2 (the stack config's min)"}},
-		{name: "HPA without minReplicas runs one pod", resources: []Resource{
+		}, want: []string{belowMinimum("HorizontalPodAutoscaler openwan-api-hpa: spec.minReplicas is 1", minimum)}},
+		{name: "HPA without minReplicas runs one pod", resources: []model.Resource{
 			res(typeHPA, "api", `{"metadata": {"name": "openwan-api-hpa"}, "spec": {"maxReplicas": 20}}`),
-		}, want: []string{"HorizontalPodAutoscaler openwan-api-hpa: spec.minReplicas is 1 (unset, so the autoscaler's default), below the minimum of 2; raise it to at least 2 (the stack config's min)"}},
-		{name: "ScaledObject without minReplicaCount scales to zero", resources: []Resource{
+		}, want: []string{belowMinimum("HorizontalPodAutoscaler openwan-api-hpa: spec.minReplicas is 1 (unset, so the autoscaler's default)", minimum)}},
+		{name: "ScaledObject without minReplicaCount scales to zero", resources: []model.Resource{
 			res(typeScaledObject, "so", `{"metadata": {"name": "w"}, "spec": {"maxReplicaCount": 10}}`),
-		}, want: []string{"ScaledObject w: spec.minReplicaCount is 0 (unset, so the autoscaler's default), below the minimum of 2; raise it to at least 2 (the stack config's min)"}},
-		{name: "a minimum not known before deploy is not judged", resources: []Resource{
+		}, want: []string{belowMinimum("ScaledObject w: spec.minReplicaCount is 0 (unset, so the autoscaler's default)", minimum)}},
+		{name: "a minimum not known before deploy is not judged", resources: []model.Resource{
 			res(typeHPA, "api", `{"metadata": {"name": "h"}, "spec": {"minReplicas": "[unknown]", "maxReplicas": 20}}`),
 		}},
-		{name: "group and night schedule at 1", resources: []Resource{
+		{name: "group and night schedule at 1", resources: []model.Resource{
 			res(typeGroup, "asg", `{"minSize": 1, "maxSize": 10}`),
 			res(typeSchedule, "night", `{"minSize": 1, "maxSize": 4, "desiredCapacity": 1}`),
 		}, want: []string{
-			"Group asg: minSize is 1, below the minimum of 2; raise it to at least 2 (the stack config's min)",
-			"Schedule night: minSize is 1, below the minimum of 2; raise it to at least 2 (the stack config's min)",
+			belowMinimum("Group asg: minSize is 1", minimum),
+			belowMinimum("Schedule night: minSize is 1", minimum),
 		}},
-		{name: "a configured minimum of 3", config: Config{"min-capacity": {Params: map[string]any{"minimum": 3.0}}}, resources: []Resource{
+		{name: "a configured minimum of 3", config: Config{"min-capacity": {Params: map[string]any{"minimum": configured}}}, resources: []model.Resource{
 			res(typeGroup, "asg", `{"minSize": 2, "maxSize": 10}`),
-		}, want: []string{"Group asg: minSize is 2, below the minimum of 3; raise it to at least 3 (the stack config's min)"}},
-		{name: "KEDA ScaledObject min 1", resources: []Resource{
+		}, want: []string{belowMinimum("Group asg: minSize is 2", configured)}},
+		{name: "KEDA ScaledObject min 1", resources: []model.Resource{
 			res(typeScaledObject, "so", `{"metadata": {"name": "openwan-worker"}, "spec": {"minReplicaCount": 1, "maxReplicaCount": 10}}`),
-		}, want: []string{"ScaledObject openwan-worker: spec.minReplicaCount is 1, below the minimum of 2; raise it to at least 2 (the stack config's min)"}},
-		{name: "unknown bounds are not judged", resources: []Resource{
+		}, want: []string{belowMinimum("ScaledObject openwan-worker: spec.minReplicaCount is 1", minimum)}},
+		{name: "unknown bounds are not judged", resources: []model.Resource{
 			res(typeGroup, "asg", `{"minSize": "[unknown]", "maxSize": 10}`),
 		}},
 	})
@@ -59,23 +72,28 @@ func TestMinCapacity(t *testing.T) {
 
 func TestMinCapacityIsMandatoryOnlyInProd(t *testing.T) {
 	r := ruleNamed(t, "min-capacity")
-	for stack, want := range map[string]Level{"prod": Mandatory, "dev": Advisory, "staging": Advisory} {
-		if got := (Config{}).Level(r, stack); got != want {
-			t.Errorf("Level(min-capacity, %s) = %s, want %s", stack, got, want)
-		}
+	for _, tc := range []struct {
+		stack string
+		want  Level
+		why   string
+	}{
+		{"prod", Mandatory, "prod is one of the rule's StrictStacks"},
+		{"dev", Advisory, "outside its StrictStacks the rule keeps its own level"},
+		{"staging", Advisory, "outside its StrictStacks the rule keeps its own level"},
+	} {
+		assert.Equal(t, tc.want, (Config{}).Level(r, tc.stack), "min-capacity in %s with no config: %s", tc.stack, tc.why)
 	}
-	if got := (Config{"min-capacity": {Level: Advisory}}).Level(r, "prod"); got != Advisory {
-		t.Errorf("configured level in prod = %s, want advisory", got)
-	}
+	assert.Equal(t, Advisory, (Config{"min-capacity": {Level: Advisory}}).Level(r, "prod"),
+		"a level configured for the rule wins over its StrictStacks")
 }
 
 func TestMaxNotBelowMin(t *testing.T) {
 	runRuleCases(t, "max-not-below-min", []ruleCase{
-		{name: "equal bounds comply", resources: []Resource{res(typeGroup, "asg", `{"minSize": 4, "maxSize": 4}`)}},
-		{name: "inverted HPA", resources: []Resource{
+		{name: "equal bounds comply", resources: []model.Resource{res(typeGroup, "asg", `{"minSize": 4, "maxSize": 4}`)}},
+		{name: "inverted HPA", resources: []model.Resource{
 			res(typeHPA, "w", `{"metadata": {"name": "openwan-worker-hpa"}, "spec": {"minReplicas": 5, "maxReplicas": 3}}`),
 		}, want: []string{"HorizontalPodAutoscaler openwan-worker-hpa: spec.maxReplicas 3 is below spec.minReplicas 5; set max >= min"}},
-		{name: "inverted node group", resources: []Resource{
+		{name: "inverted node group", resources: []model.Resource{
 			res(typeManagedNodes, "workers", `{"scalingConfig": {"minSize": 3, "maxSize": 2}}`),
 		}, want: []string{"ManagedNodeGroup workers: scalingConfig.maxSize 2 is below scalingConfig.minSize 3; set max >= min"}},
 	})
@@ -83,19 +101,19 @@ func TestMaxNotBelowMin(t *testing.T) {
 
 func TestAutoscalerOwnsReplicas(t *testing.T) {
 	fixed := res(typeDeployment, "api", deploymentOK)
-	fixed.Inputs["spec"].(map[string]any)["replicas"] = 3.0
+	fixed.Inputs["spec"].(map[string]any)["replicas"] = 3.0 // the messages below quote it
 	other := res(typeDeployment, "other", `{"metadata": {"name": "unscaled"}, "spec": {"replicas": 1}}`)
 	runRuleCases(t, "autoscaler-owns-replicas", []ruleCase{
-		{name: "no replicas under an HPA", resources: []Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK), other}},
-		{name: "fixed replicas under an HPA", resources: []Resource{res(typeHPA, "hpa", hpaOK), fixed}, want: []string{
+		{name: "no replicas under an HPA", resources: []model.Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK), other}},
+		{name: "fixed replicas under an HPA", resources: []model.Resource{res(typeHPA, "hpa", hpaOK), fixed}, want: []string{
 			"Deployment openwan-api: sets spec.replicas 3 but HorizontalPodAutoscaler openwan-api-hpa owns its replica count; leave spec.replicas unset",
 		}},
-		{name: "fixed replicas under a ScaledObject", resources: []Resource{
+		{name: "fixed replicas under a ScaledObject", resources: []model.Resource{
 			res(typeScaledObject, "so", `{"metadata": {"name": "w", "namespace": "openwan"}, "spec": {"scaleTargetRef": {"name": "openwan-api"}}}`), fixed,
 		}, want: []string{
 			"Deployment openwan-api: sets spec.replicas 3 but ScaledObject w owns its replica count; leave spec.replicas unset",
 		}},
-		{name: "an HPA in another namespace does not own it", resources: []Resource{
+		{name: "an HPA in another namespace does not own it", resources: []model.Resource{
 			res(typeHPA, "hpa", `{"metadata": {"name": "h", "namespace": "other"}, "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "openwan-api"}}}`), fixed,
 		}},
 	})
@@ -103,11 +121,11 @@ func TestAutoscalerOwnsReplicas(t *testing.T) {
 
 func TestDisruptionBudget(t *testing.T) {
 	runRuleCases(t, "scaled-workload-disruption-budget", []ruleCase{
-		{name: "PDB selects the pods", resources: []Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK), res(typePDB, "pdb", pdbOK)}},
-		{name: "PDB selects other pods", resources: []Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK),
+		{name: "PDB selects the pods", resources: []model.Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK), res(typePDB, "pdb", pdbOK)}},
+		{name: "PDB selects other pods", resources: []model.Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK),
 			res(typePDB, "pdb", `{"spec": {"selector": {"matchLabels": {"app": "worker"}}}}`)},
 			want: []string{"Deployment openwan-api: no PodDisruptionBudget selects its pods; add one with maxUnavailable 1 over its labels"}},
-		{name: "no PDB", resources: []Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK)},
+		{name: "no PDB", resources: []model.Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK)},
 			want: []string{"Deployment openwan-api: no PodDisruptionBudget selects its pods; add one with maxUnavailable 1 over its labels"}},
 	})
 }
@@ -115,12 +133,12 @@ func TestDisruptionBudget(t *testing.T) {
 func TestGracefulShutdown(t *testing.T) {
 	bare := res(typeDeployment, "api", `{"metadata": {"name": "openwan-api"}, "spec": {"template": {"spec": {"containers": [{"name": "api"}]}}}}`)
 	runRuleCases(t, "scaled-workload-graceful", []ruleCase{
-		{name: "probe, hook and grace period", resources: []Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK)}},
-		{name: "none of them", resources: []Resource{res(typeHPA, "hpa", hpaOK), bare}, want: []string{
+		{name: "probe, hook and grace period", resources: []model.Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK)}},
+		{name: "none of them", resources: []model.Resource{res(typeHPA, "hpa", hpaOK), bare}, want: []string{
 			"Deployment openwan-api: no terminationGracePeriodSeconds; set one long enough to finish in-flight work",
 			"Deployment openwan-api: container api has no readinessProbe; add one so new pods get traffic only when ready",
 			"Deployment openwan-api: container api has no lifecycle.preStop; add a short sleep so endpoints drop the pod before it stops",
 		}},
-		{name: "an unscaled Deployment is not judged", resources: []Resource{bare}},
+		{name: "an unscaled Deployment is not judged", resources: []model.Resource{bare}},
 	})
 }

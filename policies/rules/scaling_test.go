@@ -1,25 +1,29 @@
 package rules
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/openwan/openwan-infra/internal/model"
+)
 
 func TestUtilizationTargetRange(t *testing.T) {
 	runRuleCases(t, "utilization-target-range", []ruleCase{
-		{name: "70 % CPU and 100 % are in range", resources: []Resource{
+		{name: "70 % CPU and 100 % are in range", resources: []model.Resource{
 			res(typeHPA, "hpa", hpaOK),
 			res(typeScalingPolicy, "cpu", `{"targetTrackingConfiguration": {"predefinedMetricSpecification": {"predefinedMetricType": "ASGAverageCPUUtilization"}, "targetValue": 100}}`),
 			res(typeScalingPolicy, "backlog", `{"targetTrackingConfiguration": {"customizedMetricSpecification": {"metricName": "backlog"}, "targetValue": 500}}`),
 		}},
-		{name: "HPA at 0 and 120", resources: []Resource{res(typeHPA, "hpa", `{"metadata": {"name": "h"}, "spec": {"metrics": [
+		{name: "HPA at 0 and 120", resources: []model.Resource{res(typeHPA, "hpa", `{"metadata": {"name": "h"}, "spec": {"metrics": [
 			{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 0}}},
 			{"type": "Resource", "resource": {"name": "memory", "target": {"type": "Utilization", "averageUtilization": 120}}}]}}`)},
 			want: []string{
 				"HorizontalPodAutoscaler h: spec.metrics[0] (cpu) averageUtilization is 0 %, outside (0, 100]; set the target in the stack config between 1 and 100",
 				"HorizontalPodAutoscaler h: spec.metrics[1] (memory) averageUtilization is 120 %, outside (0, 100]; set the target in the stack config between 1 and 100",
 			}},
-		{name: "EC2 memory tracking at 150", resources: []Resource{
+		{name: "EC2 memory tracking at 150", resources: []model.Resource{
 			res(typeScalingPolicy, "mem", `{"targetTrackingConfiguration": {"customizedMetricSpecification": {"metricName": "mem_used_percent"}, "targetValue": 150}}`),
 		}, want: []string{"Policy mem: targetTrackingConfiguration.targetValue (mem_used_percent) is 150 %, outside (0, 100]; set the target in the stack config between 1 and 100"}},
-		{name: "KEDA cpu trigger at 0", resources: []Resource{
+		{name: "KEDA cpu trigger at 0", resources: []model.Resource{
 			res(typeScaledObject, "so", `{"metadata": {"name": "w"}, "spec": {"triggers": [{"type": "cpu", "metricType": "Utilization", "metadata": {"value": "0"}}, {"type": "rabbitmq", "metadata": {"value": "50"}}]}}`),
 		}, want: []string{"ScaledObject w: spec.triggers[0] (cpu) value is 0 %, outside (0, 100]; set the target in the stack config between 1 and 100"}},
 	})
@@ -27,12 +31,13 @@ func TestUtilizationTargetRange(t *testing.T) {
 
 func TestStabilizationOrder(t *testing.T) {
 	runRuleCases(t, "stabilization-order", []ruleCase{
-		{name: "300 s down, 0 s up", resources: []Resource{res(typeHPA, "hpa", hpaOK)}},
-		{name: "defaults are 0 up and 300 down", resources: []Resource{res(typeHPA, "hpa", `{"metadata": {"name": "h"}, "spec": {}}`)}},
-		{name: "down 0 below up 60", resources: []Resource{res(typeHPA, "hpa", `{"metadata": {"name": "h"}, "spec": {"behavior": {
+		{name: "300 s down, 0 s up", resources: []model.Resource{res(typeHPA, "hpa", hpaOK)}},
+		{name: "defaults are 0 up and 300 down", resources: []model.Resource{res(typeHPA, "hpa", `{"metadata": {"name": "h"}, "spec": {}}`)}},
+		{name: "down 0 below up 60", resources: []model.Resource{res(typeHPA, "hpa", `{"metadata": {"name": "h"}, "spec": {"behavior": {
 			"scaleUp": {"stabilizationWindowSeconds": 60}, "scaleDown": {"stabilizationWindowSeconds": 0}}}}`)},
 			want: []string{"HorizontalPodAutoscaler h: spec.behavior.scaleDown.stabilizationWindowSeconds 0 is below scaleUp's 60; make scale-down the slower direction"}},
-		{name: "KEDA up 600 above default down", resources: []Resource{res(typeScaledObject, "so", `{"metadata": {"name": "w"}, "spec": {"advanced": {"horizontalPodAutoscalerConfig": {"behavior": {
+		// An unset direction takes Kubernetes' default window: 0 s up, 300 s down.
+		{name: "KEDA up 600 above default down", resources: []model.Resource{res(typeScaledObject, "so", `{"metadata": {"name": "w"}, "spec": {"advanced": {"horizontalPodAutoscalerConfig": {"behavior": {
 			"scaleUp": {"stabilizationWindowSeconds": 600}}}}}}`)},
 			want: []string{"ScaledObject w: spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds 300 is below scaleUp's 600; make scale-down the slower direction"}},
 	})
@@ -42,8 +47,8 @@ func TestScaledRequests(t *testing.T) {
 	noMemory := res(typeDeployment, "api", `{"metadata": {"name": "openwan-api", "namespace": "openwan"}, "spec": {"template": {"spec": {
 		"containers": [{"name": "api", "resources": {"requests": {"cpu": "250m"}}}, {"name": "sidecar"}]}}}}`)
 	runRuleCases(t, "scaled-workload-requests", []ruleCase{
-		{name: "cpu and memory requested", resources: []Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK)}},
-		{name: "missing requests", resources: []Resource{res(typeHPA, "hpa", hpaOK), noMemory}, want: []string{
+		{name: "cpu and memory requested", resources: []model.Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK)}},
+		{name: "missing requests", resources: []model.Resource{res(typeHPA, "hpa", hpaOK), noMemory}, want: []string{
 			"Deployment openwan-api: container api has no memory request, so HorizontalPodAutoscaler openwan-api-hpa cannot compute its utilization; set resources.requests.memory",
 			"Deployment openwan-api: container sidecar has no cpu request, so HorizontalPodAutoscaler openwan-api-hpa cannot compute its utilization; set resources.requests.cpu",
 			"Deployment openwan-api: container sidecar has no memory request, so HorizontalPodAutoscaler openwan-api-hpa cannot compute its utilization; set resources.requests.memory",
@@ -56,9 +61,9 @@ func TestGroupIgnoresDesired(t *testing.T) {
 	policy := dependsOn(res(typeScalingPolicy, "cpu", `{"autoscalingGroupName": "[unknown]"}`), "autoscalingGroupName", group)
 	schedule := res(typeSchedule, "night", `{"autoscalingGroupName": "api-asg"}`)
 	runRuleCases(t, "asg-ignores-desired-capacity", []ruleCase{
-		{name: "ignored", resources: []Resource{ignoring(group, "desiredCapacity"), policy, schedule}},
-		{name: "a group without policies may set it", resources: []Resource{group}},
-		{name: "policy found by dependency, schedule by name", resources: []Resource{group, policy, schedule}, want: []string{
+		{name: "ignored", resources: []model.Resource{ignoring(group, "desiredCapacity"), policy, schedule}},
+		{name: "a group without policies may set it", resources: []model.Resource{group}},
+		{name: "policy found by dependency, schedule by name", resources: []model.Resource{group, policy, schedule}, want: []string{
 			`Group api-asg: Policy cpu, Schedule night change its desiredCapacity but the resource does not ignore it; add pulumi.IgnoreChanges([]string{"desiredCapacity"})`,
 		}},
 	})
@@ -66,11 +71,11 @@ func TestGroupIgnoresDesired(t *testing.T) {
 
 func TestAlarmHasAction(t *testing.T) {
 	runRuleCases(t, "alarm-has-action", []ruleCase{
-		{name: "action to a topic", resources: []Resource{res(typeAlarm, "a", `{"alarmActions": ["arn:aws:sns:us-east-1:1:alerts"]}`)}},
-		{name: "action not known before deploy", resources: []Resource{res(typeAlarm, "a", `{"alarmActions": "[unknown]"}`)}},
-		{name: "no actions", resources: []Resource{res(typeAlarm, "a", `{"metricName": "CPUUtilization"}`)},
+		{name: "action to a topic", resources: []model.Resource{res(typeAlarm, "a", `{"alarmActions": ["arn:aws:sns:us-east-1:1:alerts"]}`)}},
+		{name: "action not known before deploy", resources: []model.Resource{res(typeAlarm, "a", `{"alarmActions": "[unknown]"}`)}},
+		{name: "no actions", resources: []model.Resource{res(typeAlarm, "a", `{"metricName": "CPUUtilization"}`)},
 			want: []string{"MetricAlarm a: no alarmActions; point it at a scaling policy or the alerts topic"}},
-		{name: "actions disabled", resources: []Resource{res(typeAlarm, "a", `{"actionsEnabled": false, "alarmActions": ["arn"]}`)},
+		{name: "actions disabled", resources: []model.Resource{res(typeAlarm, "a", `{"actionsEnabled": false, "alarmActions": ["arn"]}`)},
 			want: []string{"MetricAlarm a: actionsEnabled is false; enable its actions or delete the alarm"}},
 	})
 }
@@ -83,8 +88,8 @@ func TestGroupMetricsEnabled(t *testing.T) {
 		{"id": "n", "metric": {"namespace": "AWS/AutoScaling", "metricName": "GroupInServiceInstances", "dimensions": {"AutoScalingGroupName": "[unknown]"}}}]}`),
 		"metricQueries", group)
 	runRuleCases(t, "group-metrics-enabled", []ruleCase{
-		{name: "enabled", resources: []Resource{group, byDimension}},
-		{name: "a metric query reads one not enabled", resources: []Resource{group, byDimension, byQuery}, want: []string{
+		{name: "enabled", resources: []model.Resource{group, byDimension}},
+		{name: "a metric query reads one not enabled", resources: []model.Resource{group, byDimension, byQuery}, want: []string{
 			"Group worker-asg: MetricAlarm scale-in reads GroupInServiceInstances but the group does not enable it; add it to enabledMetrics",
 		}},
 	})
@@ -94,10 +99,10 @@ func TestAlarmPerGroup(t *testing.T) {
 	api := res(typeGroup, "api-asg", `{}`)
 	worker := res(typeGroup, "worker-asg", `{}`)
 	runRuleCases(t, "alarm-per-group", []ruleCase{
-		{name: "each watched", resources: []Resource{api, worker,
+		{name: "each watched", resources: []model.Resource{api, worker,
 			dependsOn(res(typeAlarm, "a", `{"metricName": "GroupTerminatingInstances"}`), "dimensions", api),
 			res(typeAlarm, "w", `{"metricName": "GroupDesiredCapacity", "dimensions": {"AutoScalingGroupName": "worker-asg"}}`)}},
-		{name: "worker unwatched", resources: []Resource{api, worker,
+		{name: "worker unwatched", resources: []model.Resource{api, worker,
 			dependsOn(res(typeAlarm, "a", `{"metricName": "GroupTerminatingInstances"}`), "dimensions", api)},
 			want: []string{"Group worker-asg: no CloudWatch alarm reads its metrics; declare its GroupAlarms (max capacity, terminating instances)"}},
 	})

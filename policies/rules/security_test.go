@@ -1,6 +1,11 @@
 package rules
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+
+	"github.com/openwan/openwan-infra/internal/model"
+)
 
 const launchTemplateOK = `{"instanceType": "t3.medium",
 	"metadataOptions": {"httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 1},
@@ -8,29 +13,30 @@ const launchTemplateOK = `{"instanceType": "t3.medium",
 	"networkInterfaces": [{"associatePublicIpAddress": "false", "deviceIndex": 0}]}`
 
 func TestIMDSv2Required(t *testing.T) {
+	hops := fmtNum(defaults(t, "imdsv2-required").Number("maxHopLimit"))
 	runRuleCases(t, "imdsv2-required", []ruleCase{
-		{name: "tokens required, one hop", resources: []Resource{
+		{name: "tokens required, one hop", resources: []model.Resource{
 			res(typeLaunchTmpl, "lt", launchTemplateOK), res(typeManagedNodes, "ng", `{"enableIMDSv2": true}`)}},
-		{name: "IMDSv1 allowed and two hops", resources: []Resource{res(typeLaunchTmpl, "lt", `{"metadataOptions": {"httpTokens": "optional", "httpPutResponseHopLimit": 2}}`)},
+		{name: "IMDSv1 allowed and two hops", resources: []model.Resource{res(typeLaunchTmpl, "lt", `{"metadataOptions": {"httpTokens": "optional", "httpPutResponseHopLimit": 2}}`)},
 			want: []string{
 				`LaunchTemplate lt: metadataOptions.httpTokens is "optional", not "required"; require IMDSv2 (openwan:ec2.metadata.httpTokens)`,
-				"LaunchTemplate lt: metadataOptions.httpPutResponseHopLimit is 2, above 1; set it to 1 (openwan:ec2.metadata.hopLimit)",
+				"LaunchTemplate lt: metadataOptions.httpPutResponseHopLimit is 2, above " + hops + "; set it to " + hops + " (openwan:ec2.metadata.hopLimit)",
 			}},
 		{name: "two hops allowed by config", config: Config{"imdsv2-required": {Params: map[string]any{"maxHopLimit": 2.0}}},
-			resources: []Resource{res(typeLaunchTmpl, "lt", `{"metadataOptions": {"httpTokens": "required", "httpPutResponseHopLimit": 2}}`)}},
-		{name: "no metadata options at all", resources: []Resource{res(typeLaunchTmpl, "lt", `{}`)}, want: []string{
+			resources: []model.Resource{res(typeLaunchTmpl, "lt", `{"metadataOptions": {"httpTokens": "required", "httpPutResponseHopLimit": 2}}`)}},
+		{name: "no metadata options at all", resources: []model.Resource{res(typeLaunchTmpl, "lt", `{}`)}, want: []string{
 			`LaunchTemplate lt: metadataOptions.httpTokens is "", not "required"; require IMDSv2 (openwan:ec2.metadata.httpTokens)`,
-			"LaunchTemplate lt: metadataOptions.httpPutResponseHopLimit is unset (AWS default 1, or 2 on some AMIs), above 1; set it to 1 (openwan:ec2.metadata.hopLimit)",
+			"LaunchTemplate lt: metadataOptions.httpPutResponseHopLimit is unset (AWS default 1, or 2 on some AMIs), above " + hops + "; set it to " + hops + " (openwan:ec2.metadata.hopLimit)",
 		}},
-		{name: "node group without IMDSv2", resources: []Resource{res(typeManagedNodes, "ng", `{}`)},
+		{name: "node group without IMDSv2", resources: []model.Resource{res(typeManagedNodes, "ng", `{}`)},
 			want: []string{"ManagedNodeGroup ng: enableIMDSv2 is not true; set it so the node group's launch template requires IMDSv2"}},
 	})
 }
 
 func TestEncryptedVolumes(t *testing.T) {
 	runRuleCases(t, "encrypted-volumes", []ruleCase{
-		{name: "encrypted", resources: []Resource{res(typeLaunchTmpl, "lt", launchTemplateOK)}},
-		{name: "plain and unset", resources: []Resource{res(typeLaunchTmpl, "lt", `{"blockDeviceMappings": [
+		{name: "encrypted", resources: []model.Resource{res(typeLaunchTmpl, "lt", launchTemplateOK)}},
+		{name: "plain and unset", resources: []model.Resource{res(typeLaunchTmpl, "lt", `{"blockDeviceMappings": [
 			{"deviceName": "/dev/xvda", "ebs": {"encrypted": "false"}}, {"deviceName": "/dev/sdb", "ebs": {"volumeSize": 100}}]}`)},
 			want: []string{
 				`LaunchTemplate lt: volume /dev/xvda is not encrypted; set ebs.encrypted "true"`,
@@ -41,8 +47,8 @@ func TestEncryptedVolumes(t *testing.T) {
 
 func TestNoPublicIP(t *testing.T) {
 	runRuleCases(t, "no-public-ip", []ruleCase{
-		{name: "private", resources: []Resource{res(typeLaunchTmpl, "lt", launchTemplateOK), res(typeEKSComponent, "eks", `{"nodeAssociatePublicIpAddress": false}`)}},
-		{name: "public", resources: []Resource{
+		{name: "private", resources: []model.Resource{res(typeLaunchTmpl, "lt", launchTemplateOK), res(typeEKSComponent, "eks", `{"nodeAssociatePublicIpAddress": false}`)}},
+		{name: "public", resources: []model.Resource{
 			res(typeLaunchTmpl, "lt", `{"networkInterfaces": [{"associatePublicIpAddress": "true"}]}`),
 			res(typeEKSComponent, "eks", `{}`)},
 			want: []string{
@@ -53,6 +59,7 @@ func TestNoPublicIP(t *testing.T) {
 }
 
 func TestNoOpenIngress(t *testing.T) {
+	publicPorts := joinNums(defaults(t, "no-open-ingress").Numbers("publicPorts"))
 	lbSG := res(typeSG, "lb-sg", `{}`)
 	lb := dependsOn(res(typeLoadBalancer, "lb", `{}`), "securityGroups", lbSG)
 	http := dependsOn(res(typeSGRule, "lb-80", `{"type": "ingress", "protocol": "tcp", "fromPort": 80, "toPort": 80, "cidrBlocks": ["0.0.0.0/0"]}`), "securityGroupId", lbSG)
@@ -61,12 +68,12 @@ func TestNoOpenIngress(t *testing.T) {
 	instances := res(typeSG, "app-sg", `{"ingress": [{"protocol": "tcp", "fromPort": 443, "toPort": 443, "ipv6CidrBlocks": ["::/0"]},
 		{"protocol": "tcp", "fromPort": 8080, "toPort": 8080, "cidrBlocks": ["10.0.0.0/16"]}]}`)
 	runRuleCases(t, "no-open-ingress", []ruleCase{
-		{name: "load balancer on 80 and 443", resources: []Resource{lbSG, lb, http, https6}},
-		{name: "SSH on the load balancer", resources: []Resource{lbSG, lb, ssh},
-			want: []string{"SecurityGroupRule lb-22: opens tcp ports 22-22 of a load balancer to anywhere; only TCP 80/443 may be public"}},
-		{name: "HTTPS straight to instances", resources: []Resource{lbSG, lb, instances},
+		{name: "load balancer on 80 and 443", resources: []model.Resource{lbSG, lb, http, https6}},
+		{name: "SSH on the load balancer", resources: []model.Resource{lbSG, lb, ssh},
+			want: []string{"SecurityGroupRule lb-22: opens tcp ports 22-22 of a load balancer to anywhere; only TCP " + publicPorts + " may be public"}},
+		{name: "HTTPS straight to instances", resources: []model.Resource{lbSG, lb, instances},
 			want: []string{"SecurityGroup app-sg: admits tcp ports 443-443 from anywhere on a security group no load balancer uses; allow the load balancer's security group instead"}},
-		{name: "8443 public by config", config: Config{"no-open-ingress": {Params: map[string]any{"publicPorts": []any{8443.0}}}}, resources: []Resource{lbSG, lb, http},
+		{name: "8443 public by config", config: Config{"no-open-ingress": {Params: map[string]any{"publicPorts": []any{8443.0}}}}, resources: []model.Resource{lbSG, lb, http},
 			want: []string{"SecurityGroupRule lb-80: opens tcp ports 80-80 of a load balancer to anywhere; only TCP 8443 may be public"}},
 	})
 }
@@ -77,23 +84,23 @@ const eksOK = `{"endpointPrivateAccess": true, "endpointPublicAccess": true, "pu
 
 func TestEKSEndpointRestricted(t *testing.T) {
 	runRuleCases(t, "eks-endpoint-restricted", []ruleCase{
-		{name: "restricted public and private", resources: []Resource{res(typeEKSComponent, "eks", eksOK)}},
-		{name: "private only", resources: []Resource{res(typeEKSCluster, "c", `{"vpcConfig": {"endpointPrivateAccess": true, "endpointPublicAccess": false}}`)}},
-		{name: "public to the world by default", resources: []Resource{res(typeEKSComponent, "eks", `{"endpointPrivateAccess": true}`)},
+		{name: "restricted public and private", resources: []model.Resource{res(typeEKSComponent, "eks", eksOK)}},
+		{name: "private only", resources: []model.Resource{res(typeEKSCluster, "c", `{"vpcConfig": {"endpointPrivateAccess": true, "endpointPublicAccess": false}}`)}},
+		{name: "public to the world by default", resources: []model.Resource{res(typeEKSComponent, "eks", `{"endpointPrivateAccess": true}`)},
 			want: []string{"Cluster eks: public endpoint open to [0.0.0.0/0 (the default)]; list the CI and VPN egress CIDRs in openwan:cluster.publicAccessCidrs or turn endpointPublicAccess off"}},
-		{name: "aws cluster open to 0.0.0.0/0", resources: []Resource{res(typeEKSCluster, "c", `{"vpcConfig": {"endpointPrivateAccess": true, "publicAccessCidrs": ["0.0.0.0/0"]}}`)},
+		{name: "aws cluster open to 0.0.0.0/0", resources: []model.Resource{res(typeEKSCluster, "c", `{"vpcConfig": {"endpointPrivateAccess": true, "publicAccessCidrs": ["0.0.0.0/0"]}}`)},
 			want: []string{"Cluster c: public endpoint open to [0.0.0.0/0]; list the CI and VPN egress CIDRs in openwan:cluster.publicAccessCidrs or turn endpointPublicAccess off"}},
-		{name: "restricted but no private access", resources: []Resource{res(typeEKSComponent, "eks", `{"publicAccessCidrs": ["198.51.100.0/24"]}`)},
+		{name: "restricted but no private access", resources: []model.Resource{res(typeEKSComponent, "eks", `{"publicAccessCidrs": ["198.51.100.0/24"]}`)},
 			want: []string{"Cluster eks: endpointPrivateAccess is off, so nodes reach the API server over the internet; turn it on"}},
 	})
 }
 
 func TestEKSSecretsEncryption(t *testing.T) {
 	runRuleCases(t, "eks-secrets-encryption", []ruleCase{
-		{name: "key set", resources: []Resource{res(typeEKSComponent, "eks", eksOK)}},
-		{name: "key created in the same preview", resources: []Resource{res(typeEKSComponent, "eks", `{"encryptionConfigKeyArn": "[unknown]"}`),
+		{name: "key set", resources: []model.Resource{res(typeEKSComponent, "eks", eksOK)}},
+		{name: "key created in the same preview", resources: []model.Resource{res(typeEKSComponent, "eks", `{"encryptionConfigKeyArn": "[unknown]"}`),
 			res(typeEKSCluster, "c", `{"encryptionConfig": {"provider": {"keyArn": "[unknown]"}}}`)}},
-		{name: "no key", resources: []Resource{res(typeEKSComponent, "eks", `{}`), res(typeEKSCluster, "c", `{}`)}, want: []string{
+		{name: "no key", resources: []model.Resource{res(typeEKSComponent, "eks", `{}`), res(typeEKSCluster, "c", `{}`)}, want: []string{
 			"Cluster eks: no secrets encryption key; set encryptionConfigKeyArn to a KMS key with rotation",
 			"Cluster c: no secrets encryption key; set encryptionConfigKeyArn to a KMS key with rotation",
 		}},
@@ -101,27 +108,33 @@ func TestEKSSecretsEncryption(t *testing.T) {
 }
 
 func TestEKSLogging(t *testing.T) {
+	var notAPI []string // the default required log types the "api only" case leaves out
+	for _, l := range defaults(t, "eks-control-plane-logging").Strings("requiredLogTypes") {
+		if l != "api" {
+			notAPI = append(notAPI, l)
+		}
+	}
 	runRuleCases(t, "eks-control-plane-logging", []ruleCase{
-		{name: "api, audit, authenticator", resources: []Resource{res(typeEKSComponent, "eks", eksOK)}},
-		{name: "api only", resources: []Resource{res(typeEKSComponent, "eks", `{"enabledClusterLogTypes": ["api"]}`)},
-			want: []string{"Cluster eks: control-plane log types [audit authenticator] are not enabled; add them to openwan:cluster.logTypes"}},
+		{name: "api, audit, authenticator", resources: []model.Resource{res(typeEKSComponent, "eks", eksOK)}},
+		{name: "api only", resources: []model.Resource{res(typeEKSComponent, "eks", `{"enabledClusterLogTypes": ["api"]}`)},
+			want: []string{fmt.Sprintf("Cluster eks: control-plane log types %v are not enabled; add them to openwan:cluster.logTypes", notAPI)}},
 		{name: "scheduler required by config", config: Config{"eks-control-plane-logging": {Params: map[string]any{"requiredLogTypes": []any{"scheduler", "controllerManager"}}}},
-			resources: []Resource{res(typeEKSComponent, "eks", eksOK)},
+			resources: []model.Resource{res(typeEKSComponent, "eks", eksOK)},
 			want:      []string{"Cluster eks: control-plane log types [controllerManager] are not enabled; add them to openwan:cluster.logTypes"}},
 	})
 }
 
 func TestContainersNonRoot(t *testing.T) {
 	runRuleCases(t, "containers-non-root", []ruleCase{
-		{name: "pod-level non-root, no escalation", resources: []Resource{res(typeDeployment, "api", deploymentOK)}},
-		{name: "root, escalation, privileged", resources: []Resource{res("kubernetes:apps/v1:DaemonSet", "ds", `{"metadata": {"name": "agent"}, "spec": {"template": {"spec": {
+		{name: "pod-level non-root, no escalation", resources: []model.Resource{res(typeDeployment, "api", deploymentOK)}},
+		{name: "root, escalation, privileged", resources: []model.Resource{res("kubernetes:apps/v1:DaemonSet", "ds", `{"metadata": {"name": "agent"}, "spec": {"template": {"spec": {
 			"containers": [{"name": "agent", "securityContext": {"privileged": true}}]}}}}`)},
 			want: []string{
 				"DaemonSet agent: container agent may run as root; set securityContext.runAsNonRoot true",
 				"DaemonSet agent: container agent allows privilege escalation; set securityContext.allowPrivilegeEscalation false",
 				"DaemonSet agent: container agent is privileged; drop securityContext.privileged",
 			}},
-		{name: "container overrides pod's non-root", resources: []Resource{res(typeDeployment, "d", `{"metadata": {"name": "d"}, "spec": {"template": {"spec": {
+		{name: "container overrides pod's non-root", resources: []model.Resource{res(typeDeployment, "d", `{"metadata": {"name": "d"}, "spec": {"template": {"spec": {
 			"securityContext": {"runAsNonRoot": true},
 			"containers": [{"name": "c", "securityContext": {"runAsNonRoot": false, "allowPrivilegeEscalation": false}}]}}}}`)},
 			want: []string{"Deployment d: container c may run as root; set securityContext.runAsNonRoot true"}},

@@ -1,0 +1,148 @@
+package capacity
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openwan/openwan-infra/config"
+	"github.com/openwan/openwan-infra/config/configtest"
+)
+
+// The guide's "Cost Monitoring":
+//
+//	API: 3 instances × t3.medium × 730 hours × $0.0416 = ~$91/month
+//	Workers: 2 instances × c5.xlarge × 730 hours × $0.17 = ~$248/month
+//	Total: ~$340/month baseline
+func TestMonthlyReproducesTheGuidesEstimate(t *testing.T) {
+	c := config.Defaults().Capacity
+	api := Monthly(3, c.Prices["t3.medium"], c.HoursPerMonth)
+	workers := Monthly(2, c.Prices["c5.xlarge"], c.HoursPerMonth)
+	assert.InDelta(t, 3*730*0.0416, api, 1e-9, "the guide's API line, with the default t3.medium price and month")
+	assert.InDelta(t, 2*730*0.17, workers, 1e-9, "the guide's worker line, with the default c5.xlarge price and month")
+	assert.InDelta(t, 91, api, 0.5, "the guide's ~$91/month")
+	assert.InDelta(t, 248, workers, 0.5, "the guide's ~$248/month")
+	assert.InDelta(t, 340, api+workers, 1, "the guide's ~$340/month")
+	assert.Equal(t, cents(3*730*0.0416+2*730*0.17), cents(api+workers), "to the cent: $339.30")
+}
+
+// fleetCost is the named fleet of a stack's cost, which the test requires.
+func fleetCost(t *testing.T, c StackCost, key string) FleetCost {
+	t.Helper()
+	for _, f := range c.Fleets {
+		if f.Fleet == key {
+			return f
+		}
+	}
+	require.FailNow(t, "no fleet "+key, "fleets: %+v", c.Fleets)
+	return FleetCost{}
+}
+
+// TestCostOfTheGuidesBaseline prices the guide's own baseline through Cost: prod's EC2 groups at
+// their desired counts all month, all on demand.
+func TestCostOfTheGuidesBaseline(t *testing.T) {
+	c := configtest.Prod(t)
+	c.Cluster.Enabled = false                        // the guide's estimate prices the EC2 groups only,
+	c.EC2.API.Schedules = nil                        // at their desired counts all month,
+	c.EC2.Worker.OnDemandBase = c.EC2.Worker.Desired // and all on demand
+	got, err := Cost(c)
+	require.NoError(t, err)
+
+	prices, hours := c.Capacity.Prices, c.Capacity.HoursPerMonth
+	apiPrice, workerPrice := prices[c.EC2.API.InstanceType], prices[c.EC2.Worker.InstanceTypes[0]]
+	spotPrice := workerPrice * (1 - float64(c.Capacity.SpotDiscountPercent)/100)
+	onDemand := cents(Monthly(float64(c.EC2.API.Desired), apiPrice, hours) + Monthly(float64(c.EC2.Worker.Desired), workerPrice, hours))
+	assert.Equal(t, Split{OnDemand: onDemand, Spot: 0, Total: onDemand}, got.MonthlyUSD.Baseline,
+		"the baseline is the guide's estimate: openwan:ec2.api.desired t3.medium and openwan:ec2.worker.desired c5.xlarge on demand")
+	assert.InDelta(t, 340, got.MonthlyUSD.Baseline.Total, 1, "prod's desired counts are the guide's 3 and 2: ~$340/month")
+
+	// At the maximum: every API instance on demand, the workers' on-demand base and the rest on
+	// spot at the discount (prod: 10 t3.medium, 2 c5.xlarge on demand and 8 at half price).
+	base := c.EC2.Worker.OnDemandBase
+	max := Split{
+		OnDemand: cents(Monthly(float64(c.EC2.API.Size.Max), apiPrice, hours) + Monthly(float64(base), workerPrice, hours)),
+		Spot:     cents(Monthly(float64(c.EC2.Worker.Size.Max-base), spotPrice, hours)),
+	}
+	max.Total = cents(max.OnDemand + max.Spot)
+	assert.Equal(t, max, got.MonthlyUSD.Max, "the maximum: the API group and the worker base on demand, the other workers on spot")
+
+	// Reserving the on-demand minimum (prod: 2 API and 2 worker instances) at 40 % off.
+	reserved := Monthly(float64(c.EC2.API.Size.Min), apiPrice, hours) + Monthly(float64(min(c.EC2.Worker.Size.Min, base)), workerPrice, hours)
+	assert.Equal(t, cents(float64(c.Capacity.ReservedDiscountPercent)/100*reserved), got.ReservedSavingsUSD,
+		"reserving each group's on-demand minimum saves openwan:capacity.reservedDiscountPercent of it")
+}
+
+func TestCostOfProdByFleet(t *testing.T) {
+	c := configtest.Prod(t)
+	got, err := Cost(c)
+	require.NoError(t, err)
+	require.Len(t, got.Fleets, 4, "prod has both node pools and both EC2 groups")
+
+	// The API group's schedules: 8:00 on weekdays to 22:00 is 5 x 14 = 70 business hours of the
+	// week's 168 at the business-hours desired count, the other 98 at the night's.
+	up, down := c.EC2.API.Schedules["scale-up-business-hours"], c.EC2.API.Schedules["scale-down-night"]
+	require.Len(t, c.EC2.API.Schedules, 2, "prod keeps the guide's two API schedules")
+	require.Equal(t, "0 8 * * MON-FRI", up.Recurrence, "the 70 business hours below start at 8:00 on weekdays")
+	require.Equal(t, "0 22 * * *", down.Recurrence, "the 70 business hours below end at 22:00")
+	apiBaseline := (float64(up.Desired)*70 + float64(down.Desired)*98) / 168 // prod: 3.25
+	require.Empty(t, c.EC2.Worker.Schedules, "prod's worker group has no schedules: its baseline is its desired count")
+
+	pools, ec2 := c.Cluster.NodePools, c.EC2
+	want := map[string]Levels[float64]{
+		"openwan:cluster.nodePools.api":     {Min: float64(pools.API.Size.Min), Baseline: float64(pools.API.Desired), Max: float64(pools.API.Size.Max)},
+		"openwan:cluster.nodePools.workers": {Min: float64(pools.Workers.Size.Min), Baseline: float64(pools.Workers.Desired), Max: float64(pools.Workers.Size.Max)},
+		"openwan:ec2.api":                   {Min: float64(ec2.API.Size.Min), Baseline: apiBaseline, Max: float64(ec2.API.Size.Max)},
+		"openwan:ec2.worker":                {Min: float64(ec2.Worker.Size.Min), Baseline: float64(ec2.Worker.Desired), Max: float64(ec2.Worker.Size.Max)},
+	}
+	for key, levels := range want {
+		assert.Equal(t, levels, fleetCost(t, got, key).Instances, "%s instances: min, weekly baseline, max", key)
+	}
+
+	prices, hours := c.Capacity.Prices, c.Capacity.HoursPerMonth
+	spot := 1 - float64(c.Capacity.SpotDiscountPercent)/100
+	// The spot pool is all spot at the discount (prod: 2 c5.xlarge nodes at half price).
+	poolWorkers := Monthly(float64(pools.Workers.Desired), prices[pools.Workers.InstanceTypes[0]]*spot, hours)
+	assert.Equal(t, Split{OnDemand: 0, Spot: cents(poolWorkers), Total: cents(poolWorkers)},
+		fleetCost(t, got, "openwan:cluster.nodePools.workers").MonthlyUSD.Baseline, "the spot node pool's baseline is all spot")
+	// The EC2 workers keep openwan:ec2.worker.onDemandBase on demand under spot (prod: 1 of 2).
+	workerPrice := prices[ec2.Worker.InstanceTypes[0]]
+	require.Zero(t, ec2.Worker.OnDemandPercentAboveBase, "precondition: above the base prod's workers are all spot")
+	groupOnDemand := Monthly(float64(ec2.Worker.OnDemandBase), workerPrice, hours)
+	groupSpot := Monthly(float64(ec2.Worker.Desired-ec2.Worker.OnDemandBase), workerPrice*spot, hours)
+	assert.Equal(t, Split{OnDemand: cents(groupOnDemand), Spot: cents(groupSpot), Total: cents(groupOnDemand + groupSpot)},
+		fleetCost(t, got, "openwan:ec2.worker").MonthlyUSD.Baseline, "the EC2 workers' baseline: the on-demand base and the rest on spot")
+
+	poolAPI := Monthly(float64(pools.API.Desired), prices[pools.API.InstanceTypes[0]], hours)
+	groupAPI := Monthly(apiBaseline, prices[ec2.API.InstanceType], hours)
+	assert.Equal(t, cents(poolAPI+poolWorkers+groupAPI+groupOnDemand+groupSpot), got.MonthlyUSD.Baseline.Total,
+		"prod's baseline total is its four fleets' (prod: $500.05)")
+}
+
+func TestScheduledBaseline(t *testing.T) {
+	f := config.Defaults().EC2.API.Fleet
+	up, down := f.Schedules["scale-up-business-hours"], f.Schedules["scale-down-night"]
+	// The guide's schedules: 5 instances for the 70 hours from 8:00 to 22:00 on weekdays, 2 for the
+	// week's other 98.
+	want := (float64(up.Desired)*70 + float64(down.Desired)*98) / 168
+	for _, zone := range []string{"UTC", "Europe/Berlin"} {
+		got, err := ScheduledBaseline(f, zone)
+		require.NoError(t, err, zone)
+		assert.Equal(t, want, got, "the weekly average of the guide's schedules in %s (3.25)", zone)
+	}
+
+	business := config.Defaults().EC2.API.Fleet
+	delete(business.Schedules, "scale-down-night")
+	got, err := ScheduledBaseline(business, "UTC")
+	require.NoError(t, err)
+	assert.Equal(t, float64(up.Desired), got,
+		"with no action to undo it, the business-hours count holds the whole measured week (the first week settles it)")
+
+	f.Schedules = nil
+	got, err = ScheduledBaseline(f, "UTC")
+	require.NoError(t, err)
+	assert.Equal(t, float64(f.Desired), got, "without schedules the baseline is the group's desired count, 3")
+
+	_, err = ScheduledBaseline(config.Defaults().EC2.API.Fleet, "Mars/Olympus")
+	assert.Error(t, err, "an unknown time zone cannot place the schedules")
+}

@@ -1,0 +1,25 @@
+package capacity
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/openwan/openwan-infra/config"
+)
+
+// instance is the named instance type, which the test requires to be known.
+func instance(t *testing.T, name string) InstanceType {
+	t.Helper()
+	it, err := Lookup("test", name)
+	require.NoError(t, err, "the test needs %s in the instance table", name)
+	return it
+}
+
+// rate is RequestsPerMinute, which the test requires to succeed.
+func rate(t *testing.T, c config.Capacity, cpuMillis, targetPercent int) float64 {
+	t.Helper()
+	r, err := RequestsPerMinute(c, cpuMillis, targetPercent)
+	require.NoError(t, err, "RequestsPerMinute(%dm, %d %%)", cpuMillis, targetPercent)
+	return r
+}
