@@ -4,18 +4,18 @@ package config
 // caches live in Redis, media in S3, jobs in RabbitMQ, so all of it is configuration here and
 // nothing is kept on local disk.
 type App struct {
-	// Namespace the services are deployed to. Default "openwan".
+	// Namespace the services are deployed to.
 	Namespace string `json:"namespace"`
 	// SecretName is an existing Kubernetes Secret in Namespace holding DATABASE_URL, REDIS_PASSWORD
 	// and RABBITMQ_URL (created by the team's secret manager, never by this program, so no
-	// credential is ever in stack config or state). Default "openwan-app".
+	// credential is ever in stack config or state).
 	SecretName string `json:"secretName"`
 	// RedisAddress is host:port of Redis (sessions, cache). Required.
 	RedisAddress string `json:"redisAddress"`
 	// S3Bucket is the media bucket. Required.
 	S3Bucket string `json:"s3Bucket"`
-	// QueueName is the RabbitMQ queue the workers consume. Default "transcode".
+	// QueueName is the RabbitMQ queue the workers consume.
 	QueueName string `json:"queueName"`
-	// Region is the AWS region the app talks to (S3). Default "us-east-1".
+	// Region is the AWS region the app talks to (S3).
 	Region string `json:"region"`
 }

@@ -3,21 +3,23 @@ package config
 // Cluster configures the EKS path: the control plane, the two node pools and what runs on every
 // cluster (metrics-server, cluster-autoscaler).
 type Cluster struct {
-	// Enabled turns the Kubernetes path (cluster, node pools, Kubernetes services) on. Default true.
+	// Enabled turns the Kubernetes path (cluster, node pools, Kubernetes services) on.
 	Enabled bool `json:"enabled"`
 	// Existing deploys the Kubernetes services onto a cluster that already runs instead of
 	// creating EKS: everything AWS-only (VPC for the cluster, node pools, cluster-autoscaler) is
 	// left out.
 	Existing ExistingCluster `json:"existing"`
-	// Version is the Kubernetes minor version of the control plane, e.g. "1.33". Default "1.33".
+	// Version is the Kubernetes minor version of the control plane, written "1.NN".
 	Version string `json:"version"`
 	// EndpointPublicAccess exposes the API server endpoint outside the VPC, limited to
-	// PublicAccessCIDRs. Default true (so `pulumi up` can reach it from CI).
+	// PublicAccessCIDRs, so that `pulumi up` can reach it from CI. The private endpoint is always
+	// on.
 	EndpointPublicAccess bool `json:"endpointPublicAccess"`
 	// PublicAccessCIDRs are the only networks allowed to reach a public endpoint. Required, and
-	// never 0.0.0.0/0, when EndpointPublicAccess is on. Default none.
+	// never 0.0.0.0/0, when EndpointPublicAccess is on.
 	PublicAccessCIDRs []string `json:"publicAccessCidrs"`
-	// LogTypes are the control-plane log types sent to CloudWatch. Default all five.
+	// LogTypes are the control-plane log types sent to CloudWatch, at least one of api, audit,
+	// authenticator, controllerManager and scheduler: the audit trail is worth its CloudWatch cost.
 	LogTypes []string `json:"logTypes"`
 	// NodePools are the managed node groups, keyed "api" (on-demand) and "workers" (spot).
 	NodePools NodePools `json:"nodePools"`
@@ -31,18 +33,18 @@ type Cluster struct {
 
 // KEDA configures the KEDA Helm release (operator, metrics API server, admission webhooks).
 type KEDA struct {
-	// Enabled installs KEDA. Default false; openwan:worker.queueScaling needs it.
+	// Enabled installs KEDA; openwan:worker.queueScaling needs it.
 	Enabled bool `json:"enabled"`
-	// ChartVersion pins the kedacore/keda chart. Default "2.18.0" (KEDA 2.18, which supports
-	// Kubernetes 1.32 to 1.34); bump it with the cluster's version.
+	// ChartVersion pins the kedacore/keda chart. Each KEDA release supports a few Kubernetes minor
+	// versions only: bump it with openwan:cluster.version.
 	ChartVersion string `json:"chartVersion"`
-	// Requests of each of KEDA's three pods. Default 100m CPU, 128 MiB.
+	// Requests of each of KEDA's three pods (operator, metrics API server, admission webhooks).
 	Requests Quantity `json:"requests"`
 }
 
 // ExistingCluster is a cluster given by a kubeconfig.
 type ExistingCluster struct {
-	// Enabled targets the existing cluster. Default false (create EKS).
+	// Enabled targets the existing cluster instead of creating EKS.
 	Enabled bool `json:"enabled"`
 	// Context is the kubeconfig context to use; empty means the current one. The kubeconfig is
 	// found as kubectl finds it: $KUBECONFIG, else ~/.kube/config.
@@ -64,43 +66,46 @@ type NodePools struct {
 // NodePool is one EKS managed node group.
 type NodePool struct {
 	// InstanceTypes are interchangeable instance types; the first is the preferred one. Node fit is
-	// computed on the smallest of them. Spot pools need at least two.
+	// computed on the smallest of them. Spot pools need at least two. Each must be known to
+	// capacity/instances.go and priced in openwan:capacity.prices.
 	InstanceTypes []string `json:"instanceTypes"`
 	// Spot selects SPOT capacity (true) or ON_DEMAND (false).
 	Spot bool `json:"spot"`
-	// Size bounds the node count (nodes). Cluster-autoscaler moves within it.
+	// Size bounds the node count (nodes, min at least 1). Cluster-autoscaler moves within it.
 	Size Range `json:"size"`
-	// Desired is the node count at creation (nodes); cluster-autoscaler owns it afterwards.
+	// Desired is the node count at creation (nodes, within Size); cluster-autoscaler owns it
+	// afterwards.
 	Desired int `json:"desired"`
-	// DiskGiB is the encrypted root volume size (GiB). Default 50.
+	// DiskGiB is the encrypted root volume size (GiB, 20..16384).
 	DiskGiB int `json:"diskGiB"`
 }
 
 // MetricsServer configures the metrics-server Helm release.
 type MetricsServer struct {
-	// ChartVersion pins the metrics-server chart. Default "3.13.0".
+	// ChartVersion pins the metrics-server chart.
 	ChartVersion string `json:"chartVersion"`
-	// Replicas of metrics-server; two with a PDB so a node drain never blinds the HPAs. Default 2.
+	// Replicas of metrics-server (pods, 1..10); two or more, with the PDB, keep a node drain from
+	// blinding the HPAs.
 	Replicas int `json:"replicas"`
-	// Requests of one metrics-server pod. Default 100m CPU, 200 MiB.
+	// Requests of one metrics-server pod.
 	Requests Quantity `json:"requests"`
-	// Source is how it is installed: "chart" (the Helm chart from its repository, default) or
-	// "manifests" (the same objects declared by this program, for clusters that cannot reach the
-	// chart repository).
+	// Source is how it is installed: "chart" (the Helm chart from its repository) or "manifests"
+	// (the same objects declared by this program, for clusters that cannot reach the chart
+	// repository).
 	Source string `json:"source"`
-	// Image is the metrics-server image the manifests run. Default
-	// "registry.k8s.io/metrics-server/metrics-server:v0.8.0" (the chart's own app version).
+	// Image is the metrics-server image the manifests run; keep it at the chart's own app version,
+	// so both sources run the same server.
 	Image string `json:"image"`
 }
 
 // ClusterAutoscaler configures the cluster-autoscaler Helm release and its IRSA role.
 type ClusterAutoscaler struct {
-	// Enabled installs cluster-autoscaler. Default true.
+	// Enabled installs cluster-autoscaler.
 	Enabled bool `json:"enabled"`
-	// ChartVersion pins the cluster-autoscaler chart. Default "9.46.6".
+	// ChartVersion pins the cluster-autoscaler chart.
 	ChartVersion string `json:"chartVersion"`
-	// ScaleDownUnneededSeconds is how long a node must be unneeded before removal (s). Default 600.
+	// ScaleDownUnneededSeconds is how long a node must be unneeded before removal (s, 60..3600).
 	ScaleDownUnneededSeconds int `json:"scaleDownUnneededSeconds"`
-	// Requests of the cluster-autoscaler pod. Default 100m CPU, 600 MiB.
+	// Requests of the cluster-autoscaler pod.
 	Requests Quantity `json:"requests"`
 }

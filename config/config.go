@@ -40,19 +40,20 @@ type Range struct {
 
 // Network selects an existing VPC or describes the one to create.
 type Network struct {
-	// VPCID is an existing VPC to use. Empty (default) creates a VPC.
+	// VPCID is an existing VPC to use; empty creates a VPC.
 	VPCID string `json:"vpcId"`
-	// PublicSubnetIDs are the existing public subnets (load balancers). Required with VPCID.
+	// PublicSubnetIDs are the existing public subnets (load balancers). Required with VPCID, at
+	// least two (one per availability zone).
 	PublicSubnetIDs []string `json:"publicSubnetIds"`
 	// PrivateSubnetIDs are the existing private subnets (nodes, instances). Required with VPCID,
 	// at least two (one per availability zone).
 	PrivateSubnetIDs []string `json:"privateSubnetIds"`
-	// CIDR is the block of a created VPC. Default "10.0.0.0/16".
+	// CIDR is the IPv4 block of a created VPC, between /16 and /20.
 	CIDR string `json:"cidr"`
-	// AvailabilityZones is how many zones a created VPC spans, 2..6. Default 3.
+	// AvailabilityZones is how many zones a created VPC spans (zones, 2..6).
 	AvailabilityZones int `json:"availabilityZones"`
 	// SingleNATGateway puts one NAT gateway in the first zone instead of one per zone: cheaper,
-	// but a zone outage cuts the others' egress. Default false.
+	// but a zone outage cuts the others' egress.
 	SingleNATGateway bool `json:"singleNatGateway"`
 }
 

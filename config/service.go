@@ -4,38 +4,40 @@ package config
 type Service struct {
 	// Image is the container image, pinned by tag or digest. Required.
 	Image string `json:"image"`
-	// Port is the container's HTTP port serving the health endpoints (and the API). Default 8080.
+	// Port is the container's HTTP port, serving the health endpoints and, for the API, its
+	// requests (TCP port, 1..65535).
 	Port int `json:"port"`
-	// LivenessPath is the HTTP path of the liveness probe. Default "/health".
+	// LivenessPath is the HTTP path of the liveness probe.
 	LivenessPath string `json:"livenessPath"`
-	// ReadinessPath is the HTTP path of the readiness probe. Default "/ready".
+	// ReadinessPath is the HTTP path of the readiness probe.
 	ReadinessPath string `json:"readinessPath"`
-	// Replicas bounds the HPA (pods). API default 2..20, worker 2..10.
+	// Replicas bounds the HPA (pods, 1..1000).
 	Replicas Range `json:"replicas"`
 	// Targets are the HPA's average utilization targets (percent of requests).
 	Targets Targets `json:"targets"`
-	// ScaleUp is the HPA's scale-up behavior. Default: no stabilization, double or add 4 pods per
-	// 15 s, whichever is more (aggressive out).
+	// ScaleUp is the HPA's scale-up behavior: aggressive by default, the guide's "scale out
+	// quickly to handle load spikes".
 	ScaleUp Behavior `json:"scaleUp"`
-	// ScaleDown is the HPA's scale-down behavior. API default: 300 s stabilization, at most 10 % or
-	// 1 pod per minute; worker default: 600 s stabilization, 1 pod per 2 minutes (conservative in).
+	// ScaleDown is the HPA's scale-down behavior: conservative by default (scale in slowly), and
+	// its stabilization window never shorter than ScaleUp's.
 	ScaleDown Behavior `json:"scaleDown"`
 	// Resources are the container's requests and limits. Requests are what utilization is
 	// measured against and what node fit is computed with.
 	Resources Resources `json:"resources"`
-	// TerminationGracePeriodSeconds is how long a pod may take to stop (s). API default 60;
-	// worker default 1800, long enough for a transcoding job to finish.
+	// TerminationGracePeriodSeconds is how long a pod may take to stop (s, 1..7200); a worker's
+	// must be long enough for a transcoding job to finish.
 	TerminationGracePeriodSeconds int `json:"terminationGracePeriodSeconds"`
 	// PreStopSleepSeconds keeps a terminating pod serving while endpoints and load balancers stop
-	// sending it traffic (s). Must be below TerminationGracePeriodSeconds. Default 15.
+	// sending it traffic (s). Must be below TerminationGracePeriodSeconds.
 	PreStopSleepSeconds int `json:"preStopSleepSeconds"`
-	// DBPoolSize is the database connection pool of one pod (connections). Default 25.
+	// DBPoolSize is the database connection pool of one pod (connections, 1..1000). Every fleet's
+	// pools at its maximum must fit openwan:capacity.database.
 	DBPoolSize int `json:"dbPoolSize"`
 	// QueueScaling replaces the plain HPA with a KEDA ScaledObject that also scales on the job
 	// queue's length (workers only).
 	QueueScaling QueueTrigger `json:"queueScaling"`
-	// Concurrency is the jobs one pod runs at once (workers only; 0 for the API). Worker default 1:
-	// FFmpeg needs about one vCPU per job, and the request is sized for one job.
+	// Concurrency is the jobs one pod runs at once (jobs, 0..64; workers only, 0 for the API).
+	// FFmpeg needs about one vCPU per job, and the worker's request is sized for one job.
 	Concurrency int `json:"concurrency"`
 }
 
@@ -43,23 +45,26 @@ type Service struct {
 // service and a RabbitMQ queue-length trigger, under the same bounds and behavior. Never both it
 // and a plain HPA for one Deployment.
 type QueueTrigger struct {
-	// Enabled scales the service with a ScaledObject. Default false; needs openwan:cluster.keda.
+	// Enabled scales the service with a ScaledObject; needs openwan:cluster.keda.
 	Enabled bool `json:"enabled"`
-	// MessagesPerReplica is the queue length per pod the trigger holds (messages). Default 50,
-	// the guide's "queue depth > 50 messages per worker".
+	// MessagesPerReplica is the queue length per pod the trigger holds (messages, 1..100000). The
+	// default is the guide's queue-depth-per-worker scale-out trigger.
 	MessagesPerReplica int `json:"messagesPerReplica"`
 	// HostSecretKey is the key of openwan:app.secretName holding the RabbitMQ URL
-	// (amqp://user:password@host:5672/vhost). Default "RABBITMQ_URL".
+	// (amqp://user:password@host:5672/vhost).
 	HostSecretKey string `json:"hostSecretKey"`
-	// PollingSeconds is how often KEDA reads the queue (s). Default 15, the HPA's own sync period.
+	// PollingSeconds is how often KEDA reads the queue (s, 5..600). The default is the HPA's own
+	// sync period.
 	PollingSeconds int `json:"pollingSeconds"`
 }
 
 // Targets are average utilization targets of an autoscaler, in percent (0, 100].
 type Targets struct {
-	// CPUPercent is the CPU target (% of request). API 70, worker 75.
+	// CPUPercent is the CPU target (percent: of the pods' request for an HPA, of the instance
+	// for an Auto Scaling Group).
 	CPUPercent int `json:"cpuPercent"`
-	// MemoryPercent is the memory target (% of request). API 80, worker 85.
+	// MemoryPercent is the memory target (percent: of the pods' request for an HPA, of the
+	// instance for an Auto Scaling Group).
 	MemoryPercent int `json:"memoryPercent"`
 }
 
@@ -68,9 +73,10 @@ type Behavior struct {
 	// StabilizationSeconds is the window over which past recommendations are considered
 	// (s, 0..3600).
 	StabilizationSeconds int `json:"stabilizationSeconds"`
-	// Policies limit how much may change per period; at least one.
+	// Policies limit how much may change per period; at least one unless SelectPolicy is
+	// "Disabled".
 	Policies []ScalingPolicy `json:"policies"`
-	// SelectPolicy picks among Policies: "Max" (default), "Min" or "Disabled".
+	// SelectPolicy picks among Policies: "Max", "Min" or "Disabled".
 	SelectPolicy string `json:"selectPolicy"`
 }
 
@@ -78,7 +84,7 @@ type Behavior struct {
 type ScalingPolicy struct {
 	// Type is "Pods" or "Percent".
 	Type string `json:"type"`
-	// Value is the pods or percent allowed per period (> 0).
+	// Value is what may change per period (pods or percent, as Type says; at least 1).
 	Value int `json:"value"`
 	// PeriodSeconds is the window the value applies to (s, 1..1800).
 	PeriodSeconds int `json:"periodSeconds"`
@@ -94,8 +100,8 @@ type Resources struct {
 
 // Quantity is an amount of CPU and memory.
 type Quantity struct {
-	// CPUMillis is CPU in millicores (1000 = one vCPU).
+	// CPUMillis is CPU (millicores; 1000 is one vCPU).
 	CPUMillis int `json:"cpuMillis"`
-	// MemoryMiB is memory in MiB.
+	// MemoryMiB is memory (MiB).
 	MemoryMiB int `json:"memoryMiB"`
 }
