@@ -26,44 +26,23 @@ func validAutoscalerArgs() *ClusterAutoscalerArgs {
 }
 
 func TestClusterAutoscalerArgsRefusals(t *testing.T) {
-	var nilArgs *ClusterAutoscalerArgs
-	assert.EqualError(t, nilArgs.validate(), "args are required")
-	require.NoError(t, validAutoscalerArgs().validate(), "the valid args of these tests")
-
-	cases := []struct {
-		name   string
-		change func(a *ClusterAutoscalerArgs)
-		fields []string
-	}{
-		{"no OIDC provider", func(a *ClusterAutoscalerArgs) { a.OIDCArn = nil }, []string{"OIDCArn"}},
-		{"unpinned chart", func(a *ClusterAutoscalerArgs) { a.ChartVersion = "" }, []string{"ChartVersion"}},
-		{"no requests", func(a *ClusterAutoscalerArgs) { a.RequestCPUMillis, a.RequestMemoryMiB = 0, 0 },
-			[]string{"RequestCPUMillis", "RequestMemoryMiB"}},
-		{"several fields at once", func(a *ClusterAutoscalerArgs) { a.ClusterName, a.Region, a.ScaleDownUnneededSeconds = nil, "", 0 },
-			[]string{"ClusterName", "Region", "ScaleDownUnneededSeconds"}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			args := validAutoscalerArgs()
-			c.change(args)
-			componenttest.AssertFields(t, args.validate(), c.fields...)
-		})
-	}
+	componenttest.Refusals(t, validAutoscalerArgs, (*ClusterAutoscalerArgs).validate, []componenttest.Refusal[ClusterAutoscalerArgs]{
+		{Name: "no OIDC provider", Change: func(a *ClusterAutoscalerArgs) { a.OIDCArn = nil }, Fields: []string{"OIDCArn"}},
+		{Name: "unpinned chart", Change: func(a *ClusterAutoscalerArgs) { a.ChartVersion = "" }, Fields: []string{"ChartVersion"}},
+		{Name: "no requests", Change: func(a *ClusterAutoscalerArgs) { a.RequestCPUMillis, a.RequestMemoryMiB = 0, 0 },
+			Fields: []string{"RequestCPUMillis", "RequestMemoryMiB"}},
+		{Name: "several fields at once", Change: func(a *ClusterAutoscalerArgs) { a.ClusterName, a.Region, a.ScaleDownUnneededSeconds = nil, "", 0 },
+			Fields: []string{"ClusterName", "Region", "ScaleDownUnneededSeconds"}},
+	})
 }
 
 func TestClusterAutoscalerRefusedDeclaresNothing(t *testing.T) {
-	componenttest.Refused(t, func(ctx *pulumi.Context) error {
-		_, err := NewClusterAutoscaler(ctx, "ca", &ClusterAutoscalerArgs{ChartVersion: "9.46.6"})
-		return err
-	})
+	componenttest.DeclareRefused(t, NewClusterAutoscaler, "ca", &ClusterAutoscalerArgs{ChartVersion: "9.46.6"})
 }
 
 func TestClusterAutoscalerDeclares(t *testing.T) {
 	args := validAutoscalerArgs()
-	p := componenttest.Run(t, func(ctx *pulumi.Context) error {
-		_, err := NewClusterAutoscaler(ctx, "ca", args)
-		return err
-	})
+	p := componenttest.Declare(t, NewClusterAutoscaler, "ca", args)
 	value := func(path string) any { return componenttest.Input(t, p, releaseType, "ca-release", "values."+path) }
 	assert.Equal(t, "openwan-test", value("autoDiscovery.clusterName"), "node groups are discovered by the cluster's name")
 	assert.Equal(t, args.Region, value("awsRegion"), "Region")

@@ -30,49 +30,31 @@ func validClusterArgs() *ClusterArgs {
 }
 
 func TestClusterArgsRefusals(t *testing.T) {
-	var nilArgs *ClusterArgs
-	assert.EqualError(t, nilArgs.validate(), "args are required")
-	require.NoError(t, validClusterArgs().validate(), "the valid args of these tests")
-
-	cases := []struct {
-		name   string
-		change func(a *ClusterArgs)
-		fields []string
-	}{
-		{"no name", func(a *ClusterArgs) { a.Name = "" }, []string{"Name"}},
-		{"no version", func(a *ClusterArgs) { a.Version = "" }, []string{"Version"}},
-		{"no private subnets", func(a *ClusterArgs) { a.PrivateSubnetIDs = nil }, []string{"PrivateSubnetIDs"}},
-		{"public endpoint open to all", func(a *ClusterArgs) { a.PublicAccessCIDRs = nil }, []string{"PublicAccessCIDRs"}},
-		{"no pools", func(a *ClusterArgs) { a.NodePools = nil }, []string{"NodePools"}},
-		{"pool without types", func(a *ClusterArgs) {
+	componenttest.Refusals(t, validClusterArgs, (*ClusterArgs).validate, []componenttest.Refusal[ClusterArgs]{
+		{Name: "no name", Change: func(a *ClusterArgs) { a.Name = "" }, Fields: []string{"Name"}},
+		{Name: "no version", Change: func(a *ClusterArgs) { a.Version = "" }, Fields: []string{"Version"}},
+		{Name: "no private subnets", Change: func(a *ClusterArgs) { a.PrivateSubnetIDs = nil }, Fields: []string{"PrivateSubnetIDs"}},
+		{Name: "public endpoint open to all", Change: func(a *ClusterArgs) { a.PublicAccessCIDRs = nil }, Fields: []string{"PublicAccessCIDRs"}},
+		{Name: "no pools", Change: func(a *ClusterArgs) { a.NodePools = nil }, Fields: []string{"NodePools"}},
+		{Name: "pool without types", Change: func(a *ClusterArgs) {
 			a.NodePools["api"] = NodePoolArgs{Min: 1, Max: 1, Desired: 1, DiskGiB: 20}
-		}, []string{"NodePools[api].InstanceTypes"}},
-		{"disk smaller than the node image", func(a *ClusterArgs) {
+		}, Fields: []string{"NodePools[api].InstanceTypes"}},
+		{Name: "disk smaller than the node image", Change: func(a *ClusterArgs) {
 			p := a.NodePools["workers"]
 			p.DiskGiB = 19
 			a.NodePools["workers"] = p
-		}, []string{"NodePools[workers].DiskGiB"}},
+		}, Fields: []string{"NodePools[workers].DiskGiB"}},
 		// Pools are checked in name order, so the message reads the same on every run.
-		{"bad fields in several pools", func(a *ClusterArgs) {
+		{Name: "bad fields in several pools", Change: func(a *ClusterArgs) {
 			a.VPCID = nil
 			a.NodePools["workers"] = NodePoolArgs{InstanceTypes: []string{"c5.xlarge"}, Min: 2, Max: 1, Desired: 3, DiskGiB: 20}
 			a.NodePools["api"] = NodePoolArgs{InstanceTypes: []string{"m5.large"}, Min: 0, Max: 1, Desired: 1, DiskGiB: 20}
-		}, []string{"VPCID", "NodePools[api].Min", "NodePools[workers].Max", "NodePools[workers].Desired"}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			args := validClusterArgs()
-			c.change(args)
-			componenttest.AssertFields(t, args.validate(), c.fields...)
-		})
-	}
+		}, Fields: []string{"VPCID", "NodePools[api].Min", "NodePools[workers].Max", "NodePools[workers].Desired"}},
+	})
 }
 
 func TestClusterRefusedDeclaresNothing(t *testing.T) {
-	err := componenttest.Refused(t, func(ctx *pulumi.Context) error {
-		_, err := NewCluster(ctx, "openwan", &ClusterArgs{})
-		return err
-	})
+	err := componenttest.DeclareRefused(t, NewCluster, "openwan", &ClusterArgs{})
 	assert.ErrorContains(t, err, "cluster openwan: Name", "the error names the component and the field")
 }
 
@@ -81,10 +63,7 @@ func TestClusterRefusedDeclaresNothing(t *testing.T) {
 // it by pulumi-eks and never reach the mocks; only its inputs can be checked here.
 func TestClusterDeclares(t *testing.T) {
 	args := validClusterArgs()
-	p := componenttest.Run(t, func(ctx *pulumi.Context) error {
-		_, err := NewCluster(ctx, "openwan", args)
-		return err
-	})
+	p := componenttest.Declare(t, NewCluster, "openwan", args)
 	assert.Equal(t, args.Name, componenttest.Input(t, p, eksType, "openwan-eks", "name"), "the physical name the autoscaler discovers by")
 	assert.Equal(t, args.Version, componenttest.Input(t, p, eksType, "openwan-eks", "version"), "the pinned Kubernetes version")
 	assert.Equal(t, true, componenttest.Input(t, p, eksType, "openwan-eks", "skipDefaultNodeGroup"),

@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -12,29 +11,23 @@ import (
 )
 
 func TestAlertsArgsRefusals(t *testing.T) {
-	var nilArgs *AlertsArgs
-	assert.EqualError(t, nilArgs.validate(), "args are required")
-
-	err := (&AlertsArgs{Emails: []string{"ops@example.com", "", "oncall"}}).validate()
-	componenttest.AssertFields(t, err, "Emails[1]", "Emails[2]")
+	valid := func() *AlertsArgs { return &AlertsArgs{Emails: []string{"ops@example.com", "oncall@example.com"}} }
+	componenttest.Refusals(t, valid, (*AlertsArgs).validate, []componenttest.Refusal[AlertsArgs]{
+		{Name: "an empty and a bare address", Change: func(a *AlertsArgs) { a.Emails = []string{"ops@example.com", "", "oncall"} },
+			Fields: []string{"Emails[1]", "Emails[2]"}},
+	})
 
 	assert.NoError(t, (&AlertsArgs{}).validate(), "no addresses is allowed: the topic still carries scaling notifications")
 }
 
 func TestAlertsRefusedDeclaresNothing(t *testing.T) {
-	err := componenttest.Refused(t, func(ctx *pulumi.Context) error {
-		_, err := NewAlerts(ctx, "alerts", &AlertsArgs{Emails: []string{""}})
-		return err
-	})
+	err := componenttest.DeclareRefused(t, NewAlerts, "alerts", &AlertsArgs{Emails: []string{""}})
 	assert.ErrorContains(t, err, "alerts alerts: Emails[0]", "the error names the component and the field")
 }
 
 func TestAlertsSubscribesEachAddress(t *testing.T) {
 	emails := []string{"ops@example.com", "oncall@example.com"}
-	p := componenttest.Run(t, func(ctx *pulumi.Context) error {
-		_, err := NewAlerts(ctx, "alerts", &AlertsArgs{Emails: emails})
-		return err
-	})
+	p := componenttest.Declare(t, NewAlerts, "alerts", &AlertsArgs{Emails: emails})
 	_, err := p.Get("openwan:ec2:Alerts", "alerts")
 	require.NoError(t, err, "the component keeps its type token: it is in every child's URN")
 	require.Len(t, p.Find(topicType), 1, "one topic for every alarm and notification")

@@ -18,31 +18,16 @@ func validGroupAlarmsArgs() *GroupAlarmsArgs {
 }
 
 func TestGroupAlarmsArgsRefusals(t *testing.T) {
-	var nilArgs *GroupAlarmsArgs
-	assert.EqualError(t, nilArgs.validate(), "args are required")
-	assert.NoError(t, validGroupAlarmsArgs().validate(), "the valid args of these tests")
-
-	cases := []struct {
-		name   string
-		change func(a *GroupAlarmsArgs)
-		fields []string
-	}{
-		{"no group", func(a *GroupAlarmsArgs) { a.GroupName = nil }, []string{"GroupName"}},
-		{"no max", func(a *GroupAlarmsArgs) { a.Max = 0 }, []string{"Max"}},
-		{"no topic", func(a *GroupAlarmsArgs) { a.TopicARN = nil }, []string{"TopicARN"}},
-		{"target group alone", func(a *GroupAlarmsArgs) { a.LoadBalancerSuffix = nil }, []string{"LoadBalancerSuffix"}},
-		{"load balancer alone", func(a *GroupAlarmsArgs) { a.TargetGroupSuffix = nil }, []string{"TargetGroupSuffix"}},
-		{"error rate over 100", func(a *GroupAlarmsArgs) { a.ErrorRatePercent = 101 }, []string{"ErrorRatePercent"}},
-		{"every field at once", func(a *GroupAlarmsArgs) { *a = GroupAlarmsArgs{LoadBalancerSuffix: pulumi.String("lb")} },
-			[]string{"GroupName", "Max", "TopicARN", "TargetGroupSuffix"}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			args := validGroupAlarmsArgs()
-			c.change(args)
-			componenttest.AssertFields(t, args.validate(), c.fields...)
-		})
-	}
+	componenttest.Refusals(t, validGroupAlarmsArgs, (*GroupAlarmsArgs).validate, []componenttest.Refusal[GroupAlarmsArgs]{
+		{Name: "no group", Change: func(a *GroupAlarmsArgs) { a.GroupName = nil }, Fields: []string{"GroupName"}},
+		{Name: "no max", Change: func(a *GroupAlarmsArgs) { a.Max = 0 }, Fields: []string{"Max"}},
+		{Name: "no topic", Change: func(a *GroupAlarmsArgs) { a.TopicARN = nil }, Fields: []string{"TopicARN"}},
+		{Name: "target group alone", Change: func(a *GroupAlarmsArgs) { a.LoadBalancerSuffix = nil }, Fields: []string{"LoadBalancerSuffix"}},
+		{Name: "load balancer alone", Change: func(a *GroupAlarmsArgs) { a.TargetGroupSuffix = nil }, Fields: []string{"TargetGroupSuffix"}},
+		{Name: "error rate over 100", Change: func(a *GroupAlarmsArgs) { a.ErrorRatePercent = 101 }, Fields: []string{"ErrorRatePercent"}},
+		{Name: "every field at once", Change: func(a *GroupAlarmsArgs) { *a = GroupAlarmsArgs{LoadBalancerSuffix: pulumi.String("lb")} },
+			Fields: []string{"GroupName", "Max", "TopicARN", "TargetGroupSuffix"}},
+	})
 }
 
 func TestGroupAlarmsWithoutLoadBalancerIgnoreErrorRate(t *testing.T) {
@@ -51,18 +36,12 @@ func TestGroupAlarmsWithoutLoadBalancerIgnoreErrorRate(t *testing.T) {
 }
 
 func TestGroupAlarmsRefusedDeclaresNothing(t *testing.T) {
-	componenttest.Refused(t, func(ctx *pulumi.Context) error {
-		_, err := NewGroupAlarms(ctx, "api-alarms", &GroupAlarmsArgs{})
-		return err
-	})
+	componenttest.DeclareRefused(t, NewGroupAlarms, "api-alarms", &GroupAlarmsArgs{})
 }
 
 func TestGroupAlarmsDeclare(t *testing.T) {
 	args := validGroupAlarmsArgs()
-	p := componenttest.Run(t, func(ctx *pulumi.Context) error {
-		_, err := NewGroupAlarms(ctx, "api-alarms", args)
-		return err
-	})
+	p := componenttest.Declare(t, NewGroupAlarms, "api-alarms", args)
 	assert.ElementsMatch(t,
 		[]string{"api-alarms-error-rate", "api-alarms-max-capacity", "api-alarms-terminating", "api-alarms-unhealthy-targets"},
 		componenttest.Names(p, alarmType), "the group's two alarms and, with a load balancer, two more")
@@ -79,10 +58,7 @@ func TestGroupAlarmsDeclare(t *testing.T) {
 }
 
 func TestGroupAlarmsWithoutLoadBalancer(t *testing.T) {
-	p := componenttest.Run(t, func(ctx *pulumi.Context) error {
-		_, err := NewGroupAlarms(ctx, "worker-alarms", &GroupAlarmsArgs{GroupName: pulumi.String("worker-asg"), Max: 4, TopicARN: topicARN})
-		return err
-	})
+	p := componenttest.Declare(t, NewGroupAlarms, "worker-alarms", &GroupAlarmsArgs{GroupName: pulumi.String("worker-asg"), Max: 4, TopicARN: topicARN})
 	assert.ElementsMatch(t, []string{"worker-alarms-max-capacity", "worker-alarms-terminating"}, componenttest.Names(p, alarmType),
 		"without a load balancer only the group's own alarms")
 }

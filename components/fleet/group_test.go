@@ -29,41 +29,26 @@ func validGroupArgs() *GroupArgs {
 }
 
 func TestGroupArgsRefusals(t *testing.T) {
-	var nilArgs *GroupArgs
-	assert.EqualError(t, nilArgs.validate(), "args are required")
-	require.NoError(t, validGroupArgs().validate(), "the valid args of these tests")
-
-	cases := []struct {
-		name   string
-		change func(a *GroupArgs)
-		fields []string
-	}{
-		{"no subnets", func(a *GroupArgs) { a.SubnetIDs = nil }, []string{"SubnetIDs"}},
-		{"no launch template", func(a *GroupArgs) { a.LaunchTemplateID, a.LaunchTemplateVersion = nil, nil },
-			[]string{"LaunchTemplateID", "LaunchTemplateVersion"}},
-		{"no topic", func(a *GroupArgs) { a.TopicARN = nil }, []string{"TopicARN"}},
-		{"no fleet tag", func(a *GroupArgs) { a.FleetTag = "" }, []string{"FleetTag"}},
-		{"max below min", func(a *GroupArgs) { a.Max = 0 }, []string{"Max", "Desired"}},
-		{"desired above max", func(a *GroupArgs) { a.Desired = 7 }, []string{"Desired"}},
-		{"negative warmup", func(a *GroupArgs) { a.WarmupSeconds = -1 }, []string{"WarmupSeconds"}},
-		{"hook too short for AWS", func(a *GroupArgs) { a.TerminationHookSeconds = 29 }, []string{"TerminationHookSeconds"}},
-		{"refresh over 100 %", func(a *GroupArgs) { a.MinHealthyPercent = 101 }, []string{"MinHealthyPercent"}},
-		{"one spot type", func(a *GroupArgs) { a.Spot = &SpotArgs{InstanceTypes: []string{"c5.xlarge"}} }, []string{"Spot.InstanceTypes"}},
-		{"schedule desired outside its bounds", func(a *GroupArgs) {
+	componenttest.Refusals(t, validGroupArgs, (*GroupArgs).validate, []componenttest.Refusal[GroupArgs]{
+		{Name: "no subnets", Change: func(a *GroupArgs) { a.SubnetIDs = nil }, Fields: []string{"SubnetIDs"}},
+		{Name: "no launch template", Change: func(a *GroupArgs) { a.LaunchTemplateID, a.LaunchTemplateVersion = nil, nil },
+			Fields: []string{"LaunchTemplateID", "LaunchTemplateVersion"}},
+		{Name: "no topic", Change: func(a *GroupArgs) { a.TopicARN = nil }, Fields: []string{"TopicARN"}},
+		{Name: "no fleet tag", Change: func(a *GroupArgs) { a.FleetTag = "" }, Fields: []string{"FleetTag"}},
+		{Name: "max below min", Change: func(a *GroupArgs) { a.Max = 0 }, Fields: []string{"Max", "Desired"}},
+		{Name: "desired above max", Change: func(a *GroupArgs) { a.Desired = 7 }, Fields: []string{"Desired"}},
+		{Name: "negative warmup", Change: func(a *GroupArgs) { a.WarmupSeconds = -1 }, Fields: []string{"WarmupSeconds"}},
+		{Name: "hook too short for AWS", Change: func(a *GroupArgs) { a.TerminationHookSeconds = 29 }, Fields: []string{"TerminationHookSeconds"}},
+		{Name: "refresh over 100 %", Change: func(a *GroupArgs) { a.MinHealthyPercent = 101 }, Fields: []string{"MinHealthyPercent"}},
+		{Name: "one spot type", Change: func(a *GroupArgs) { a.Spot = &SpotArgs{InstanceTypes: []string{"c5.xlarge"}} }, Fields: []string{"Spot.InstanceTypes"}},
+		{Name: "schedule desired outside its bounds", Change: func(a *GroupArgs) {
 			a.Schedules["night"] = Schedule{Recurrence: "0 22 * * *", Min: 2, Max: 3, Desired: 4}
 		},
-			[]string{"Schedules[night].Desired"}},
-		{"schedules without a time zone", func(a *GroupArgs) { a.TimeZone = "" }, []string{"TimeZone"}},
-		{"several fields at once", func(a *GroupArgs) { a.SubnetIDs, a.Desired, a.CPUPercent = nil, 9, 0 },
-			[]string{"SubnetIDs", "Desired", "CPUPercent", "ScaleIn.CPUBelowPercent"}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			args := validGroupArgs()
-			c.change(args)
-			componenttest.AssertFields(t, args.validate(), c.fields...)
-		})
-	}
+			Fields: []string{"Schedules[night].Desired"}},
+		{Name: "schedules without a time zone", Change: func(a *GroupArgs) { a.TimeZone = "" }, Fields: []string{"TimeZone"}},
+		{Name: "several fields at once", Change: func(a *GroupArgs) { a.SubnetIDs, a.Desired, a.CPUPercent = nil, 9, 0 },
+			Fields: []string{"SubnetIDs", "Desired", "CPUPercent", "ScaleIn.CPUBelowPercent"}},
+	})
 }
 
 func TestGroupScheduleMayEmptyTheGroup(t *testing.T) {
@@ -73,20 +58,14 @@ func TestGroupScheduleMayEmptyTheGroup(t *testing.T) {
 }
 
 func TestGroupRefusedDeclaresNothing(t *testing.T) {
-	err := componenttest.Refused(t, func(ctx *pulumi.Context) error {
-		_, err := NewGroup(ctx, "api-asg", &GroupArgs{})
-		return err
-	})
+	err := componenttest.DeclareRefused(t, NewGroup, "api-asg", &GroupArgs{})
 	assert.ErrorContains(t, err, "group api-asg: SubnetIDs", "the error names the group and the field")
 }
 
 // declareGroup declares a group named "api-asg" on the mocks.
 func declareGroup(t *testing.T, args *GroupArgs) *plan.Plan {
 	t.Helper()
-	return componenttest.Run(t, func(ctx *pulumi.Context) error {
-		_, err := NewGroup(ctx, "api-asg", args)
-		return err
-	})
+	return componenttest.Declare(t, NewGroup, "api-asg", args)
 }
 
 func TestGroupDeclares(t *testing.T) {

@@ -22,48 +22,27 @@ func validLaunchTemplateArgs() *LaunchTemplateArgs {
 }
 
 func TestLaunchTemplateArgsRefusals(t *testing.T) {
-	var nilArgs *LaunchTemplateArgs
-	assert.EqualError(t, nilArgs.validate(), "args are required")
-	require.NoError(t, validLaunchTemplateArgs().validate(), "the valid args of these tests")
-
-	cases := []struct {
-		name   string
-		change func(a *LaunchTemplateArgs)
-		fields []string
-	}{
-		{"no AMI", func(a *LaunchTemplateArgs) { a.AMIParameter = "" }, []string{"AMIParameter"}},
-		{"volume too small to boot", func(a *LaunchTemplateArgs) { a.RootVolumeGiB = 7 }, []string{"RootVolumeGiB"}},
-		{"unknown token mode", func(a *LaunchTemplateArgs) { a.HTTPTokens = "v2" }, []string{"HTTPTokens"}},
-		{"hop limit 0", func(a *LaunchTemplateArgs) { a.HopLimit = 0 }, []string{"HopLimit"}},
-		{"neither security groups nor VPC", func(a *LaunchTemplateArgs) { a.VPCID = nil }, []string{"VPCID"}},
-		{"relative secrets path", func(a *LaunchTemplateArgs) { a.SecretsPath = "openwan/" }, []string{"SecretsPath"}},
-		{"several fields at once", func(a *LaunchTemplateArgs) {
+	componenttest.Refusals(t, validLaunchTemplateArgs, (*LaunchTemplateArgs).validate, []componenttest.Refusal[LaunchTemplateArgs]{
+		{Name: "no AMI", Change: func(a *LaunchTemplateArgs) { a.AMIParameter = "" }, Fields: []string{"AMIParameter"}},
+		{Name: "volume too small to boot", Change: func(a *LaunchTemplateArgs) { a.RootVolumeGiB = 7 }, Fields: []string{"RootVolumeGiB"}},
+		{Name: "unknown token mode", Change: func(a *LaunchTemplateArgs) { a.HTTPTokens = "v2" }, Fields: []string{"HTTPTokens"}},
+		{Name: "hop limit 0", Change: func(a *LaunchTemplateArgs) { a.HopLimit = 0 }, Fields: []string{"HopLimit"}},
+		{Name: "neither security groups nor VPC", Change: func(a *LaunchTemplateArgs) { a.VPCID = nil }, Fields: []string{"VPCID"}},
+		{Name: "relative secrets path", Change: func(a *LaunchTemplateArgs) { a.SecretsPath = "openwan/" }, Fields: []string{"SecretsPath"}},
+		{Name: "several fields at once", Change: func(a *LaunchTemplateArgs) {
 			a.InstanceType, a.UserData.Image, a.BucketName, a.FleetTag = "", "", "", ""
 		},
-			[]string{"InstanceType", "UserData.Image", "BucketName", "FleetTag"}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			args := validLaunchTemplateArgs()
-			c.change(args)
-			componenttest.AssertFields(t, args.validate(), c.fields...)
-		})
-	}
+			Fields: []string{"InstanceType", "UserData.Image", "BucketName", "FleetTag"}},
+	})
 }
 
 func TestLaunchTemplateRefusedDeclaresNothing(t *testing.T) {
-	componenttest.Refused(t, func(ctx *pulumi.Context) error {
-		_, err := NewLaunchTemplate(ctx, "worker-lt", &LaunchTemplateArgs{HTTPTokens: "required"})
-		return err
-	})
+	componenttest.DeclareRefused(t, NewLaunchTemplate, "worker-lt", &LaunchTemplateArgs{HTTPTokens: "required"})
 }
 
 func TestLaunchTemplateDeclares(t *testing.T) {
 	args := validLaunchTemplateArgs()
-	p := componenttest.Run(t, func(ctx *pulumi.Context) error {
-		_, err := NewLaunchTemplate(ctx, "worker-lt", args)
-		return err
-	})
+	p := componenttest.Declare(t, NewLaunchTemplate, "worker-lt", args)
 	input := func(path string) any { return componenttest.Input(t, p, launchTplType, "worker-lt", path) }
 
 	assert.Equal(t, args.HTTPTokens, input("metadataOptions.httpTokens"), "the metadata token mode from HTTPTokens (\"required\": IMDSv2 only)")
@@ -88,10 +67,7 @@ func TestLaunchTemplateDeclares(t *testing.T) {
 func TestLaunchTemplateUsesGivenSecurityGroups(t *testing.T) {
 	args := validLaunchTemplateArgs()
 	args.VPCID, args.SecurityGroupIDs = nil, pulumi.ToStringArray([]string{"sg-api"})
-	p := componenttest.Run(t, func(ctx *pulumi.Context) error {
-		_, err := NewLaunchTemplate(ctx, "api-lt", args)
-		return err
-	})
+	p := componenttest.Declare(t, NewLaunchTemplate, "api-lt", args)
 	assert.Empty(t, componenttest.Names(p, sgType), "given security groups, none is created")
 	assert.Equal(t, []any{"sg-api"}, componenttest.Input(t, p, launchTplType, "api-lt", "networkInterfaces.0.securityGroups"),
 		"the interface carries exactly the given groups")

@@ -5,7 +5,6 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/openwan/openwan-infra/components/internal/componenttest"
 )
@@ -18,29 +17,16 @@ func validLoadBalancerArgs() *LoadBalancerArgs {
 }
 
 func TestLoadBalancerArgsRefusals(t *testing.T) {
-	var nilArgs *LoadBalancerArgs
-	assert.EqualError(t, nilArgs.validate(), "args are required")
-	require.NoError(t, validLoadBalancerArgs().validate(), "the valid args of these tests")
-
-	cases := []struct {
-		name   string
-		change func(a *LoadBalancerArgs)
-		fields []string
-	}{
-		{"no VPC", func(a *LoadBalancerArgs) { a.VPCID = nil }, []string{"VPCID"}},
-		{"port 0", func(a *LoadBalancerArgs) { a.Port = 0 }, []string{"Port"}},
-		{"relative health path", func(a *LoadBalancerArgs) { a.HealthPath = "healthz" }, []string{"HealthPath"}},
-		{"certificate that is no ARN", func(a *LoadBalancerArgs) { a.CertificateARN = "api.example.com" }, []string{"CertificateARN"}},
-		{"several fields at once", func(a *LoadBalancerArgs) { a.PublicSubnetIDs, a.HealthPath, a.DeregistrationDelaySeconds = nil, "", -1 },
-			[]string{"PublicSubnetIDs", "HealthPath", "DeregistrationDelaySeconds"}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			args := validLoadBalancerArgs()
-			c.change(args)
-			componenttest.AssertFields(t, args.validate(), c.fields...)
-		})
-	}
+	componenttest.Refusals(t, validLoadBalancerArgs, (*LoadBalancerArgs).validate, []componenttest.Refusal[LoadBalancerArgs]{
+		{Name: "no VPC", Change: func(a *LoadBalancerArgs) { a.VPCID = nil }, Fields: []string{"VPCID"}},
+		{Name: "port 0", Change: func(a *LoadBalancerArgs) { a.Port = 0 }, Fields: []string{"Port"}},
+		{Name: "relative health path", Change: func(a *LoadBalancerArgs) { a.HealthPath = "healthz" }, Fields: []string{"HealthPath"}},
+		{Name: "certificate that is no ARN", Change: func(a *LoadBalancerArgs) { a.CertificateARN = "api.example.com" }, Fields: []string{"CertificateARN"}},
+		{Name: "several fields at once", Change: func(a *LoadBalancerArgs) {
+			a.PublicSubnetIDs, a.HealthPath, a.DeregistrationDelaySeconds = nil, "", -1
+		},
+			Fields: []string{"PublicSubnetIDs", "HealthPath", "DeregistrationDelaySeconds"}},
+	})
 }
 
 func TestListenerIngressIsSorted(t *testing.T) {
@@ -54,10 +40,7 @@ func TestListenerIngressIsSorted(t *testing.T) {
 
 func TestLoadBalancerDeclares(t *testing.T) {
 	args := validLoadBalancerArgs()
-	p := componenttest.Run(t, func(ctx *pulumi.Context) error {
-		_, err := NewLoadBalancer(ctx, "api-lb", args)
-		return err
-	})
+	p := componenttest.Declare(t, NewLoadBalancer, "api-lb", args)
 	assert.ElementsMatch(t, []string{"api-lb-http"}, componenttest.Names(p, listenerType), "without a certificate, HTTP only")
 	assert.Equal(t, "forward", componenttest.Input(t, p, listenerType, "api-lb-http", "defaultActions.0.type"), "HTTP forwards to the targets")
 	assert.EqualValues(t, args.Port, componenttest.Input(t, p, "aws:lb/targetGroup:TargetGroup", "api-lb-api", "port"), "targets serve on Port")
@@ -69,10 +52,7 @@ func TestLoadBalancerDeclares(t *testing.T) {
 func TestLoadBalancerWithCertificateRedirectsHTTP(t *testing.T) {
 	args := validLoadBalancerArgs()
 	args.CertificateARN = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
-	p := componenttest.Run(t, func(ctx *pulumi.Context) error {
-		_, err := NewLoadBalancer(ctx, "api-lb", args)
-		return err
-	})
+	p := componenttest.Declare(t, NewLoadBalancer, "api-lb", args)
 	assert.ElementsMatch(t, []string{"api-lb-http", "api-lb-https"}, componenttest.Names(p, listenerType), "a certificate adds HTTPS")
 	assert.Equal(t, args.CertificateARN, componenttest.Input(t, p, listenerType, "api-lb-https", "certificateArn"), "HTTPS serves CertificateARN")
 	assert.Equal(t, "redirect", componenttest.Input(t, p, listenerType, "api-lb-http", "defaultActions.0.type"), "HTTP only redirects to HTTPS")

@@ -13,35 +13,24 @@ import (
 )
 
 func TestScalingArgsRefusals(t *testing.T) {
-	cases := []struct {
-		name   string
-		change func(a *GroupArgs)
-		fields []string
-	}{
-		{"scale-in level at the target", func(a *GroupArgs) { a.ScaleIn.CPUBelowPercent = a.CPUPercent }, []string{"ScaleIn.CPUBelowPercent"}},
-		{"no scale-in window", func(a *GroupArgs) { a.ScaleIn.Minutes = 0 }, []string{"ScaleIn.Minutes"}},
-		{"backlog scale-in at its target", func(a *GroupArgs) {
+	componenttest.Refusals(t, validGroupArgs, (*GroupArgs).validate, []componenttest.Refusal[GroupArgs]{
+		{Name: "scale-in level at the target", Change: func(a *GroupArgs) { a.ScaleIn.CPUBelowPercent = a.CPUPercent }, Fields: []string{"ScaleIn.CPUBelowPercent"}},
+		{Name: "no scale-in window", Change: func(a *GroupArgs) { a.ScaleIn.Minutes = 0 }, Fields: []string{"ScaleIn.Minutes"}},
+		{Name: "backlog scale-in at its target", Change: func(a *GroupArgs) {
 			a.Backlog = &BacklogArgs{Namespace: "AWS/AmazonMQ", MetricName: "MessageCount", Dimensions: map[string]string{"Queue": "q"}, PerInstance: 10, BelowPerInstance: 10}
-		}, []string{"Backlog.BelowPerInstance"}},
-		{"empty backlog", func(a *GroupArgs) { a.Backlog = &BacklogArgs{} },
-			[]string{"Backlog.Namespace", "Backlog.MetricName", "Backlog.Dimensions", "Backlog.PerInstance", "Backlog.BelowPerInstance"}},
-		{"steps not starting at the threshold", func(a *GroupArgs) {
+		}, Fields: []string{"Backlog.BelowPerInstance"}},
+		{Name: "empty backlog", Change: func(a *GroupArgs) { a.Backlog = &BacklogArgs{} },
+			Fields: []string{"Backlog.Namespace", "Backlog.MetricName", "Backlog.Dimensions", "Backlog.PerInstance", "Backlog.BelowPerInstance"}},
+		{Name: "steps not starting at the threshold", Change: func(a *GroupArgs) {
 			a.Requests = &RequestArgs{TargetGroupSuffix: pulumi.String("tg"), AbovePerMinute: 100, Steps: []Step{{BreachPercent: 10, AddPercent: 10}}}
-		}, []string{"Requests.Steps[0].BreachPercent"}},
-		{"steps not rising", func(a *GroupArgs) {
+		}, Fields: []string{"Requests.Steps[0].BreachPercent"}},
+		{Name: "steps not rising", Change: func(a *GroupArgs) {
 			a.Requests = &RequestArgs{TargetGroupSuffix: pulumi.String("tg"), AbovePerMinute: 100,
 				Steps: []Step{{BreachPercent: 0, AddPercent: 10}, {BreachPercent: 0, AddPercent: 0}}}
-		}, []string{"Requests.Steps[1].BreachPercent", "Requests.Steps[1].AddPercent"}},
-		{"empty requests", func(a *GroupArgs) { a.Requests = &RequestArgs{} },
-			[]string{"Requests.TargetGroupSuffix", "Requests.AbovePerMinute", "Requests.BelowPerMinute", "Requests.Steps"}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			args := validGroupArgs()
-			c.change(args)
-			componenttest.AssertFields(t, args.validate(), c.fields...)
-		})
-	}
+		}, Fields: []string{"Requests.Steps[1].BreachPercent", "Requests.Steps[1].AddPercent"}},
+		{Name: "empty requests", Change: func(a *GroupArgs) { a.Requests = &RequestArgs{} },
+			Fields: []string{"Requests.TargetGroupSuffix", "Requests.AbovePerMinute", "Requests.BelowPerMinute", "Requests.Steps"}},
+	})
 }
 
 func TestTargetTrackingPolicies(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/openwan/openwan-infra/components/internal/componenttest"
 )
@@ -23,35 +22,24 @@ func validQueueScalerArgs() *QueueScalerArgs {
 }
 
 func TestQueueScalerArgsRefusals(t *testing.T) {
-	var nilArgs *QueueScalerArgs
-	assert.EqualError(t, nilArgs.validate(), "args are required")
-	require.NoError(t, validQueueScalerArgs().validate(), "the valid args of these tests")
-
-	// Every bad field at once, not only the first.
-	args := &QueueScalerArgs{MinReplicas: 2, MaxReplicas: 1, CPUPercent: 50, MemoryPercent: 50,
-		ScaleUp: Behavior{SelectPolicy: "Disabled"}, ScaleDown: Behavior{SelectPolicy: "Disabled"}}
-	componenttest.AssertFields(t, args.validate(),
-		"Namespace", "DeploymentName", "HPAName", "QueueName", "SecretName", "HostSecretKey",
-		"MaxReplicas", "MessagesPerReplica", "PollingSeconds")
-
-	args = validQueueScalerArgs()
-	args.ScaleUp.Policies[0].Type = "Replicas"
-	componenttest.AssertFields(t, args.validate(), "ScaleUp.Policies[0].Type")
+	componenttest.Refusals(t, validQueueScalerArgs, (*QueueScalerArgs).validate, []componenttest.Refusal[QueueScalerArgs]{
+		{Name: "every bad field at once, not only the first", Change: func(a *QueueScalerArgs) {
+			*a = QueueScalerArgs{MinReplicas: 2, MaxReplicas: 1, CPUPercent: 50, MemoryPercent: 50,
+				ScaleUp: Behavior{SelectPolicy: "Disabled"}, ScaleDown: Behavior{SelectPolicy: "Disabled"}}
+		}, Fields: []string{"Namespace", "DeploymentName", "HPAName", "QueueName", "SecretName", "HostSecretKey",
+			"MaxReplicas", "MessagesPerReplica", "PollingSeconds"}},
+		{Name: "unknown policy type", Change: func(a *QueueScalerArgs) { a.ScaleUp.Policies[0].Type = "Replicas" },
+			Fields: []string{"ScaleUp.Policies[0].Type"}},
+	})
 }
 
 func TestQueueScalerRefusedDeclaresNothing(t *testing.T) {
-	componenttest.Refused(t, func(ctx *pulumi.Context) error {
-		_, err := NewQueueScaler(ctx, "openwan-worker", &QueueScalerArgs{})
-		return err
-	})
+	componenttest.DeclareRefused(t, NewQueueScaler, "openwan-worker", &QueueScalerArgs{})
 }
 
 func TestQueueScalerDeclares(t *testing.T) {
 	args := validQueueScalerArgs()
-	p := componenttest.Run(t, func(ctx *pulumi.Context) error {
-		_, err := NewQueueScaler(ctx, "openwan-worker", args)
-		return err
-	})
+	p := componenttest.Declare(t, NewQueueScaler, "openwan-worker", args)
 	spec := func(path string) any {
 		return componenttest.Input(t, p, scaledObjectType, "openwan-worker", "spec."+path)
 	}

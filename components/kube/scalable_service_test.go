@@ -27,54 +27,33 @@ func validServiceArgs() *ScalableServiceArgs {
 }
 
 func TestScalableServiceArgsRefusals(t *testing.T) {
-	var nilArgs *ScalableServiceArgs
-	assert.EqualError(t, nilArgs.validate(), "args are required")
-	require.NoError(t, validServiceArgs().validate(), "the valid args of these tests")
-
-	cases := []struct {
-		name   string
-		change func(a *ScalableServiceArgs)
-		fields []string
-	}{
-		{"no namespace", func(a *ScalableServiceArgs) { a.Namespace = nil }, []string{"Namespace"}},
-		{"no secret", func(a *ScalableServiceArgs) { a.SecretName = "" }, []string{"SecretName"}},
-		{"max below min", func(a *ScalableServiceArgs) { a.MaxReplicas = 2 }, []string{"MaxReplicas"}},
-		{"no requests to measure against", func(a *ScalableServiceArgs) { a.Requests = Resources{} },
-			[]string{"Requests.CPUMillis", "Requests.MemoryMiB"}},
-		{"limit below request", func(a *ScalableServiceArgs) { a.Limits.MemoryMiB = 128 }, []string{"Limits.MemoryMiB"}},
-		{"sleep outlasting the grace period", func(a *ScalableServiceArgs) { a.PreStopSleepSeconds = 45 }, []string{"PreStopSleepSeconds"}},
-		{"startup not a whole number of probe periods", func(a *ScalableServiceArgs) { a.StartupSeconds = 62 }, []string{"StartupSeconds"}},
-		{"startup of one probe period", func(a *ScalableServiceArgs) { a.StartupSeconds = 5 }, []string{"StartupSeconds"}},
-		{"bad behavior", func(a *ScalableServiceArgs) {
+	componenttest.Refusals(t, validServiceArgs, (*ScalableServiceArgs).validate, []componenttest.Refusal[ScalableServiceArgs]{
+		{Name: "no namespace", Change: func(a *ScalableServiceArgs) { a.Namespace = nil }, Fields: []string{"Namespace"}},
+		{Name: "no secret", Change: func(a *ScalableServiceArgs) { a.SecretName = "" }, Fields: []string{"SecretName"}},
+		{Name: "max below min", Change: func(a *ScalableServiceArgs) { a.MaxReplicas = 2 }, Fields: []string{"MaxReplicas"}},
+		{Name: "no requests to measure against", Change: func(a *ScalableServiceArgs) { a.Requests = Resources{} },
+			Fields: []string{"Requests.CPUMillis", "Requests.MemoryMiB"}},
+		{Name: "limit below request", Change: func(a *ScalableServiceArgs) { a.Limits.MemoryMiB = 128 }, Fields: []string{"Limits.MemoryMiB"}},
+		{Name: "sleep outlasting the grace period", Change: func(a *ScalableServiceArgs) { a.PreStopSleepSeconds = 45 }, Fields: []string{"PreStopSleepSeconds"}},
+		{Name: "startup not a whole number of probe periods", Change: func(a *ScalableServiceArgs) { a.StartupSeconds = 62 }, Fields: []string{"StartupSeconds"}},
+		{Name: "startup of one probe period", Change: func(a *ScalableServiceArgs) { a.StartupSeconds = 5 }, Fields: []string{"StartupSeconds"}},
+		{Name: "bad behavior", Change: func(a *ScalableServiceArgs) {
 			a.ScaleDown.SelectPolicy, a.ScaleDown.Policies[1].PeriodSeconds = "Most", 3600
 		},
-			[]string{"ScaleDown.SelectPolicy", "ScaleDown.Policies[1].PeriodSeconds"}},
-		{"several fields at once", func(a *ScalableServiceArgs) { a.Image, a.Port, a.MinReplicas, a.CPUPercent = "", 0, 0, 120 },
-			[]string{"Image", "Port", "MinReplicas", "CPUPercent"}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			args := validServiceArgs()
-			c.change(args)
-			componenttest.AssertFields(t, args.validate(), c.fields...)
-		})
-	}
+			Fields: []string{"ScaleDown.SelectPolicy", "ScaleDown.Policies[1].PeriodSeconds"}},
+		{Name: "several fields at once", Change: func(a *ScalableServiceArgs) { a.Image, a.Port, a.MinReplicas, a.CPUPercent = "", 0, 0, 120 },
+			Fields: []string{"Image", "Port", "MinReplicas", "CPUPercent"}},
+	})
 }
 
 func TestScalableServiceRefusedDeclaresNothing(t *testing.T) {
-	err := componenttest.Refused(t, func(ctx *pulumi.Context) error {
-		_, err := NewScalableService(ctx, "openwan-api", &ScalableServiceArgs{})
-		return err
-	})
+	err := componenttest.DeclareRefused(t, NewScalableService, "openwan-api", &ScalableServiceArgs{})
 	assert.ErrorContains(t, err, "scalable service openwan-api: Namespace", "the error names the component and the field")
 }
 
 func declareService(t *testing.T, args *ScalableServiceArgs) func(typ, name, path string) any {
 	t.Helper()
-	p := componenttest.Run(t, func(ctx *pulumi.Context) error {
-		_, err := NewScalableService(ctx, "openwan-api", args)
-		return err
-	})
+	p := componenttest.Declare(t, NewScalableService, "openwan-api", args)
 	return func(typ, name, path string) any { return componenttest.Input(t, p, typ, name, path) }
 }
 
@@ -123,10 +102,7 @@ func TestDeploymentLeavesReplicasToTheHPA(t *testing.T) {
 func TestWithoutManageHPANoHPA(t *testing.T) {
 	args := validServiceArgs()
 	args.ManageHPA = false
-	p := componenttest.Run(t, func(ctx *pulumi.Context) error {
-		_, err := NewScalableService(ctx, "openwan-worker", args)
-		return err
-	})
+	p := componenttest.Declare(t, NewScalableService, "openwan-worker", args)
 	assert.Empty(t, componenttest.Names(p, hpaType), "another autoscaler owns the Deployment: never two on one")
 	assert.Equal(t, []string{"openwan-worker-deployment"}, componenttest.Names(p, deploymentType), "the Deployment is still declared")
 }

@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -18,34 +17,19 @@ const (
 )
 
 func TestVPCArgsRefusals(t *testing.T) {
-	var nilArgs *VPCArgs
-	assert.EqualError(t, nilArgs.validate(), "args are required")
-
-	cases := []struct {
-		name   string
-		args   VPCArgs
-		fields []string
-	}{
-		{"valid", VPCArgs{CIDR: "10.0.0.0/16", Zones: 2}, nil},
-		{"one zone", VPCArgs{CIDR: "10.0.0.0/16", Zones: 1}, []string{"Zones"}},
-		{"more zones than the subnets fit", VPCArgs{CIDR: "10.0.0.0/16", Zones: 7}, []string{"Zones"}},
-		{"block larger than AWS allows", VPCArgs{CIDR: "10.0.0.0/15", Zones: 2}, []string{"CIDR"}},
-		{"block too small for pods", VPCArgs{CIDR: "10.0.0.0/21", Zones: 2}, []string{"CIDR"}},
-		{"IPv6", VPCArgs{CIDR: "fd00::/16", Zones: 2}, []string{"CIDR"}},
-		{"both at once", VPCArgs{CIDR: "nonsense", Zones: 0}, []string{"CIDR", "Zones"}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			componenttest.AssertFields(t, c.args.validate(), c.fields...)
-		})
-	}
+	valid := func() *VPCArgs { return &VPCArgs{CIDR: "10.0.0.0/16", Zones: 2} }
+	componenttest.Refusals(t, valid, (*VPCArgs).validate, []componenttest.Refusal[VPCArgs]{
+		{Name: "one zone", Change: func(a *VPCArgs) { a.Zones = 1 }, Fields: []string{"Zones"}},
+		{Name: "more zones than the subnets fit", Change: func(a *VPCArgs) { a.Zones = 7 }, Fields: []string{"Zones"}},
+		{Name: "block larger than AWS allows", Change: func(a *VPCArgs) { a.CIDR = "10.0.0.0/15" }, Fields: []string{"CIDR"}},
+		{Name: "block too small for pods", Change: func(a *VPCArgs) { a.CIDR = "10.0.0.0/21" }, Fields: []string{"CIDR"}},
+		{Name: "IPv6", Change: func(a *VPCArgs) { a.CIDR = "fd00::/16" }, Fields: []string{"CIDR"}},
+		{Name: "both at once", Change: func(a *VPCArgs) { a.CIDR, a.Zones = "nonsense", 0 }, Fields: []string{"CIDR", "Zones"}},
+	})
 }
 
 func TestVPCRefusedDeclaresNothing(t *testing.T) {
-	err := componenttest.Refused(t, func(ctx *pulumi.Context) error {
-		_, err := NewVPC(ctx, "net", &VPCArgs{CIDR: "10.0.0.0/16", Zones: 1})
-		return err
-	})
+	err := componenttest.DeclareRefused(t, NewVPC, "net", &VPCArgs{CIDR: "10.0.0.0/16", Zones: 1})
 	assert.ErrorContains(t, err, "vpc net: Zones", "the error names the component and the field")
 }
 
@@ -89,8 +73,5 @@ func TestSubnetCIDRs(t *testing.T) {
 
 func declareVPC(t *testing.T, args *VPCArgs) *plan.Plan {
 	t.Helper()
-	return componenttest.Run(t, func(ctx *pulumi.Context) error {
-		_, err := NewVPC(ctx, "net", args)
-		return err
-	})
+	return componenttest.Declare(t, NewVPC, "net", args)
 }

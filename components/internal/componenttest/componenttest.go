@@ -1,6 +1,6 @@
 // Package componenttest runs one component on the recording mocks of internal/plan, for the
-// component packages' own tests: what a component declares for a small Args value, and that
-// refused args declare nothing.
+// component packages' own tests: what a component declares for a small Args value, that
+// refused args declare nothing, and which fields a validator reports.
 package componenttest
 
 import (
@@ -24,6 +24,29 @@ func Run(t *testing.T, declare func(ctx *pulumi.Context) error) *plan.Plan {
 	p, err := run(declare)
 	require.NoError(t, err, "declaring the component on the mocks must succeed")
 	return p
+}
+
+// New is a component's constructor, as every component package writes it.
+type New[A, C any] func(ctx *pulumi.Context, name string, args *A, opts ...pulumi.ResourceOption) (C, error)
+
+// Declare declares the component newC named name with args on the recording mocks (Run).
+func Declare[A, C any](t *testing.T, newC New[A, C], name string, args *A) *plan.Plan {
+	t.Helper()
+	return Run(t, declare(newC, name, args))
+}
+
+// DeclareRefused declares the component newC named name with args, which it must refuse
+// without registering anything (Refused), and returns the error.
+func DeclareRefused[A, C any](t *testing.T, newC New[A, C], name string, args *A) error {
+	t.Helper()
+	return Refused(t, declare(newC, name, args))
+}
+
+func declare[A, C any](newC New[A, C], name string, args *A) func(ctx *pulumi.Context) error {
+	return func(ctx *pulumi.Context) error {
+		_, err := newC(ctx, name, args)
+		return err
+	}
 }
 
 // Refused runs declare, which must fail, asserts that nothing was registered before it did
@@ -88,4 +111,29 @@ func AssertFields(t *testing.T, err error, fields ...string) {
 		got = append(got, name)
 	}
 	assert.Equal(t, fields, got, "one error per bad field, each naming it; errors:\n%v", errors.Join(errs...))
+}
+
+// Refusal changes valid args in one way and names the fields the validator must then report,
+// in the order it reports them.
+type Refusal[A any] struct {
+	Name   string
+	Change func(a *A)
+	Fields []string
+}
+
+// Refusals checks validate, an Args type's validator: it refuses nil args with "args are
+// required", passes valid(), and refuses each case's change to a fresh valid() with exactly
+// the case's fields (AssertFields), in a subtest named after the case.
+func Refusals[A any](t *testing.T, valid func() *A, validate func(a *A) error, cases []Refusal[A]) {
+	t.Helper()
+	assert.EqualError(t, validate(nil), "args are required")
+	require.NoError(t, validate(valid()), "the valid args of these tests")
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			require.NotEmpty(t, c.Fields, "a refusal names the fields it expects; valid args belong in valid()")
+			args := valid()
+			c.Change(args)
+			AssertFields(t, validate(args), c.Fields...)
+		})
+	}
 }
