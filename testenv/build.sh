@@ -112,6 +112,17 @@ KUBE_VERSION=v1.36.3
 ETCD_VERSION=v3.6.16
 KWOK_VERSION=v0.8.0
 
+# --keys prints each tool's cache directory and builds nothing: .ci/run checks with it that a
+# changed recipe changes its own tool's key and no other.
+if [ "${1:-}" = --keys ]; then
+  for tool in "etcd $ETCD_VERSION" "kwok $KWOK_VERSION" "pulumi $PULUMI_VERSION" \
+    "k8s-provider $K8S_PROVIDER_VERSION" "kube $KUBE_VERSION"; do
+    # shellcheck disable=SC2086 # two words on purpose: name and version
+    key $tool
+  done
+  exit 0
+fi
+
 version=$ETCD_VERSION build etcd "$ETCD_VERSION" etcd
 version=$KWOK_VERSION build kwok "$KWOK_VERSION" kwok kwok-stages.yaml
 version=$PULUMI_VERSION build pulumi "$PULUMI_VERSION" pulumi
