@@ -8,5 +8,5 @@ import (
 )
 
 func main() {
-	pulumi.Run(stacks.Program)
+	pulumi.Run(stacks.Main)
 }

@@ -34,7 +34,8 @@ func (s Split) rounded() Split {
 	return Split{OnDemand: cents(s.OnDemand), Spot: cents(s.Spot), Total: cents(s.Total)}
 }
 
-// Levels is one figure at a fleet's minimum, its scheduled baseline and its maximum.
+// Levels is one figure at a fleet's minimum, its scheduled baseline and its maximum. A group's
+// minimum and maximum are those its scheduled actions really set (GroupLevels).
 type Levels[T any] struct {
 	// Min is the figure with every fleet at its minimum.
 	Min T `json:"min"`
@@ -97,11 +98,11 @@ func fleets(cfg config.Config) ([]fleet, error) {
 			poolFleet("openwan:cluster.nodePools.workers", cfg.Cluster.NodePools.Workers))
 	}
 	if cfg.EC2.Enabled {
-		api, err := groupLevels(cfg.EC2.API.Fleet, cfg.EC2.TimeZone)
+		api, err := GroupLevels(cfg.EC2.API.Fleet, cfg.EC2.TimeZone)
 		if err != nil {
 			return nil, err
 		}
-		worker, err := groupLevels(cfg.EC2.Worker.Fleet, cfg.EC2.TimeZone)
+		worker, err := GroupLevels(cfg.EC2.Worker.Fleet, cfg.EC2.TimeZone)
 		if err != nil {
 			return nil, err
 		}
@@ -118,25 +119,22 @@ func fleets(cfg config.Config) ([]fleet, error) {
 	return out, nil
 }
 
-// groupLevels are an Auto Scaling Group's min, scheduled baseline and max.
-func groupLevels(f config.Fleet, timeZone string) (Levels[float64], error) {
-	baseline, err := ScheduledBaseline(f, timeZone)
-	return Levels[float64]{float64(f.Size.Min), baseline, float64(f.Size.Max)}, err
-}
-
-// ScheduledBaseline is a group's desired capacity averaged over a week of its scheduled actions
-// (instances): each action holds its desired count from its cron time until the next action.
-// Without actions it is the group's desired count.
-func ScheduledBaseline(f config.Fleet, timeZone string) (float64, error) {
+// GroupLevels are an Auto Scaling Group's instance counts over a week of its scheduled actions:
+// the lowest minimum and the highest maximum the actions hold it to, and its desired count
+// averaged over the week, the baseline. The group holds its own size and desired count until an
+// action fires; each action holds its bounds and desired count from its cron time until the
+// next. Without actions the levels are the group's size and desired count.
+func GroupLevels(f config.Fleet, timeZone string) (Levels[float64], error) {
 	if len(f.Schedules) == 0 {
-		return float64(f.Desired), nil
+		return Levels[float64]{float64(f.Size.Min), float64(f.Desired), float64(f.Size.Max)}, nil
 	}
 	loc, err := time.LoadLocation(timeZone)
 	if err != nil {
-		return 0, err
+		return Levels[float64]{}, err
 	}
 	type action struct {
 		cron    config.Cron
+		bounds  config.Range
 		desired int
 	}
 	var actions []action
@@ -144,27 +142,29 @@ func ScheduledBaseline(f config.Fleet, timeZone string) (float64, error) {
 		a := f.Schedules[name]
 		c, err := config.ParseCron(a.Recurrence)
 		if err != nil {
-			return 0, fmt.Errorf("schedule %s: %w", name, err)
+			return Levels[float64]{}, fmt.Errorf("schedule %s: %w", name, err)
 		}
-		actions = append(actions, action{c, a.Desired})
+		actions = append(actions, action{c, a.Bounds(f.Size), a.Desired})
 	}
 	// Two weeks from a Monday: the first settles which action holds at the start of a week,
 	// the second is measured.
 	const week = 7 * 24 * 60
 	start := time.Date(2024, time.January, 1, 0, 0, 0, 0, loc)
-	desired, sum := f.Desired, 0
+	held := action{bounds: f.Size, desired: f.Desired}
+	lowest, highest, sum := math.MaxInt, 0, 0
 	for minute := range 2 * week {
 		t := start.Add(time.Duration(minute) * time.Minute)
 		for _, a := range actions {
 			if a.cron.Matches(t) {
-				desired = a.desired
+				held = a
 			}
 		}
 		if minute >= week {
-			sum += desired
+			lowest, highest = min(lowest, held.bounds.Min), max(highest, held.bounds.Max)
+			sum += held.desired
 		}
 	}
-	return float64(sum) / week, nil
+	return Levels[float64]{float64(lowest), float64(sum) / week, float64(highest)}, nil
 }
 
 // Cost prices every fleet of the stack at its minimum, scheduled baseline and maximum, on-demand

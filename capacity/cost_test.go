@@ -119,30 +119,48 @@ func TestCostOfProdByFleet(t *testing.T) {
 		"prod's baseline total is its four fleets' (prod: $500.05)")
 }
 
-func TestScheduledBaseline(t *testing.T) {
+func TestGroupLevels(t *testing.T) {
 	f := config.Defaults().EC2.API.Fleet
 	up, down := f.Schedules["scale-up-business-hours"], f.Schedules["scale-down-night"]
+	require.NotNil(t, up.Min, "precondition: the business-hours action raises the minimum")
 	// The guide's schedules: 5 instances for the 70 hours from 8:00 to 22:00 on weekdays, 2 for the
-	// week's other 98.
-	want := (float64(up.Desired)*70 + float64(down.Desired)*98) / 168
+	// week's other 98; at least 3 by day and the group's own minimum by night; the group's max
+	// throughout, as neither action sets one.
+	want := Levels[float64]{
+		Min:      float64(min(*up.Min, f.Size.Min)),
+		Baseline: (float64(up.Desired)*70 + float64(down.Desired)*98) / 168,
+		Max:      float64(f.Size.Max),
+	}
 	for _, zone := range []string{"UTC", "Europe/Berlin"} {
-		got, err := ScheduledBaseline(f, zone)
+		got, err := GroupLevels(f, zone)
 		require.NoError(t, err, zone)
-		assert.Equal(t, want, got, "the weekly average of the guide's schedules in %s (3.25)", zone)
+		assert.Equal(t, want, got, "the week of the guide's schedules in %s (2, 3.25, 10)", zone)
 	}
 
 	business := config.Defaults().EC2.API.Fleet
 	delete(business.Schedules, "scale-down-night")
-	got, err := ScheduledBaseline(business, "UTC")
+	got, err := GroupLevels(business, "UTC")
 	require.NoError(t, err)
-	assert.Equal(t, float64(up.Desired), got,
-		"with no action to undo it, the business-hours count holds the whole measured week (the first week settles it)")
+	assert.Equal(t, Levels[float64]{Min: float64(*up.Min), Baseline: float64(up.Desired), Max: float64(f.Size.Max)}, got,
+		"with no action to undo it, the business-hours action holds the whole measured week (the first week settles it)")
+
+	// A night capped below the group's max and a day raised to it: the levels are the bounds the
+	// actions set, not the group's size.
+	capped := config.Defaults().EC2.API.Fleet
+	capped.Size = config.Range{Min: 2, Max: 20}
+	capped.Schedules["scale-down-night"].Max = new(6)
+	capped.Schedules["scale-up-business-hours"].Max = new(12)
+	got, err = GroupLevels(capped, "UTC")
+	require.NoError(t, err)
+	assert.Equal(t, 12.0, got.Max, "the highest max an action sets, below the group's 20")
+	assert.Equal(t, float64(capped.Size.Min), got.Min, "the night follows the group's minimum")
 
 	f.Schedules = nil
-	got, err = ScheduledBaseline(f, "UTC")
+	got, err = GroupLevels(f, "UTC")
 	require.NoError(t, err)
-	assert.Equal(t, float64(f.Desired), got, "without schedules the baseline is the group's desired count, 3")
+	assert.Equal(t, Levels[float64]{Min: float64(f.Size.Min), Baseline: float64(f.Desired), Max: float64(f.Size.Max)}, got,
+		"without schedules: the group's size and desired count, 2, 3, 10")
 
-	_, err = ScheduledBaseline(config.Defaults().EC2.API.Fleet, "Mars/Olympus")
+	_, err = GroupLevels(config.Defaults().EC2.API.Fleet, "Mars/Olympus")
 	assert.Error(t, err, "an unknown time zone cannot place the schedules")
 }

@@ -33,7 +33,8 @@ type ConnectionBudget struct {
 
 // DatabaseBudget lists the fleets that share the database: the API and worker pods (EKS path)
 // and the API and worker instances (EC2 path), which run the same processes with the same pool
-// sizes.
+// sizes. A group counts at its size.max, the most instances it can ever have: its own bound
+// until a scheduled action fires, and no action sets more.
 func DatabaseBudget(cfg config.Config) ConnectionBudget {
 	var b ConnectionBudget
 	if cfg.Cluster.Enabled {

@@ -23,3 +23,13 @@ func rate(t *testing.T, c config.Capacity, cpuMillis, targetPercent int) float64
 	require.NoError(t, err, "RequestsPerMinute(%dm, %d %%)", cpuMillis, targetPercent)
 	return r
 }
+
+// withAPIMax is cfg with the EC2 API group's size.max set to n, and with it the max of every
+// scheduled action, as Parse has them follow the group's size (prod's actions set no max).
+func withAPIMax(cfg config.Config, n int) config.Config {
+	cfg.EC2.API.Size.Max = n
+	for _, a := range cfg.EC2.API.Schedules {
+		a.Max = &n
+	}
+	return cfg
+}

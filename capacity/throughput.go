@@ -40,7 +40,8 @@ func JobsPerInstance(w config.WorkerCapacity, t InstanceType) int {
 type APIThroughput struct {
 	// EKS is the API pods' requests/minute at openwan:api.replicas.max (0 without the EKS path).
 	EKS float64 `json:"eksRequestsPerMinute"`
-	// EC2 is the API instances' requests/minute at openwan:ec2.api.size.max (0 without EC2).
+	// EC2 is the API instances' requests/minute at the group's maximum (0 without EC2): the
+	// highest its scheduled actions set, openwan:ec2.api.size.max unless they all cap it.
 	EC2 float64 `json:"ec2RequestsPerMinute"`
 	// Peak is the load each fleet must carry (openwan:capacity.api.peakRequestsPerMinute).
 	Peak int `json:"peakRequestsPerMinute"`
@@ -72,10 +73,18 @@ func Throughput(cfg config.Config) (APIThroughput, error) {
 		if err != nil {
 			return out, err
 		}
-		out.EC2 = perInstance * float64(cfg.EC2.API.Size.Max)
+		levels, err := GroupLevels(cfg.EC2.API.Fleet, cfg.EC2.TimeZone)
+		if err != nil {
+			return out, err
+		}
+		maxKey, most := "openwan:ec2.api.size.max", int(levels.Max)
+		if most < cfg.EC2.API.Size.Max {
+			maxKey = "openwan:ec2.api.schedules (their highest max)"
+		}
+		out.EC2 = perInstance * float64(most)
 		if out.EC2 < peak {
-			errs = append(errs, fmt.Errorf("openwan:ec2.api.size.max: %d instances serve %.0f requests/minute at %d %% CPU (%.0f per %s), below openwan:capacity.api.peakRequestsPerMinute %d; need %d",
-				cfg.EC2.API.Size.Max, out.EC2, cfg.EC2.API.Targets.CPUPercent, perInstance, cfg.EC2.API.InstanceType, out.Peak, ReplicasFor(peak, perInstance)))
+			errs = append(errs, fmt.Errorf("%s: %d instances serve %.0f requests/minute at %d %% CPU (%.0f per %s), below openwan:capacity.api.peakRequestsPerMinute %d; need %d",
+				maxKey, most, out.EC2, cfg.EC2.API.Targets.CPUPercent, perInstance, cfg.EC2.API.InstanceType, out.Peak, ReplicasFor(peak, perInstance)))
 		}
 	}
 	return out, errors.Join(errs...)

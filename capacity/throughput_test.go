@@ -110,7 +110,7 @@ func TestThroughput(t *testing.T) {
 	require.Greater(t, instances, 1, "precondition: prod's peak needs more than one API instance")
 	small := configtest.Prod(t)
 	small.API.Replicas.Max = pods - 1
-	small.EC2.API.Size.Max = instances - 1
+	small = withAPIMax(small, instances-1)
 	_, err = Throughput(small)
 	want := fmt.Sprintf("openwan:api.replicas.max: %d pods serve %.0f requests/minute at %d %% CPU (%.0f each at %dm), below openwan:capacity.api.peakRequestsPerMinute %d; need %d\n"+
 		"openwan:ec2.api.size.max: %d instances serve %.0f requests/minute at %d %% CPU (%.0f per %s), below openwan:capacity.api.peakRequestsPerMinute %d; need %d",
@@ -121,9 +121,28 @@ func TestThroughput(t *testing.T) {
 
 	enough := configtest.Prod(t)
 	enough.API.Replicas.Max = pods
-	enough.EC2.API.Size.Max = instances
+	enough = withAPIMax(enough, instances)
 	_, err = Throughput(enough)
 	assert.NoError(t, err, "the counts the refusal asks for (%d pods, %d instances) carry the peak", pods, instances)
+}
+
+// TestThroughputCountsTheMaxTheSchedulesSet: once its scheduled actions cap the API group below
+// openwan:ec2.api.size.max, it never reaches that size, so the capacity plan counts their highest
+// max, and a refusal names them.
+func TestThroughputCountsTheMaxTheSchedulesSet(t *testing.T) {
+	cfg := configtest.Prod(t)
+	perInstance := rate(t, cfg.Capacity, instance(t, cfg.EC2.API.InstanceType).VCPU*1000, cfg.EC2.API.Targets.CPUPercent)
+	instances := ReplicasFor(float64(cfg.Capacity.API.PeakRequestsPerMinute), perInstance) // prod: 3
+	require.Greater(t, cfg.EC2.API.Size.Max, instances, "precondition: prod's size carries the peak")
+	require.NotEmpty(t, cfg.EC2.API.Schedules, "precondition: prod's API group has scheduled actions")
+	for _, a := range cfg.EC2.API.Schedules {
+		a.Min, a.Max = new(instances-1), new(instances-1)
+		a.Desired = instances - 1
+	}
+	got, err := Throughput(cfg)
+	assert.Equal(t, float64(instances-1)*perInstance, got.EC2, "the API group serves at the highest max of its actions, not its size")
+	assert.EqualError(t, err, fmt.Sprintf("openwan:ec2.api.schedules (their highest max): %d instances serve %.0f requests/minute at %d %% CPU (%.0f per %s), below openwan:capacity.api.peakRequestsPerMinute %d; need %d",
+		instances-1, float64(instances-1)*perInstance, cfg.EC2.API.Targets.CPUPercent, perInstance, cfg.EC2.API.InstanceType, cfg.Capacity.API.PeakRequestsPerMinute, instances))
 }
 
 func TestThroughputSkipsDisabledPaths(t *testing.T) {

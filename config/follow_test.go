@@ -36,3 +36,35 @@ func TestEC2ImageWithoutServiceImageNamesBothKeys(t *testing.T) {
 	assert.Contains(t, err.Error(), "openwan:ec2.api.image: must not be empty: set it or openwan:api.image, which it defaults to")
 	assert.NotContains(t, err.Error(), "openwan:ec2.worker.image", "the worker fleet names its own image")
 }
+
+// A scheduled action's bounds are its group's size unless the action sets them: raising
+// openwan:ec2.api.size.max reaches every action that does not cap it, and after Parse each action
+// has both bounds.
+func TestScheduleBoundsFollowTheGroup(t *testing.T) {
+	raw := completeRaw()
+	raw["ec2"] = `{"api": {"image": "api:1", "size": {"min": 2, "max": 20},
+		"schedules": {"scale-down-night": {"recurrence": "0 22 * * *", "desired": 2},
+		              "capped": {"recurrence": "0 1 * * *", "max": 8, "desired": 4}}},
+		"worker": {"image": "w:1", "queue": {"dimensions": {"Queue": "q"}}}}`
+	cfg, err := Parse(raw)
+	require.NoError(t, err)
+	size := cfg.EC2.API.Size
+	require.Equal(t, Range{Min: 2, Max: 20}, size, "precondition: the stack raised the group's max")
+	bounds := map[string]Range{}
+	for name, a := range cfg.EC2.API.Schedules {
+		require.NotNil(t, a.Min, "%s has its min after Parse", name)
+		require.NotNil(t, a.Max, "%s has its max after Parse", name)
+		bounds[name] = Range{Min: *a.Min, Max: *a.Max}
+	}
+	assert.Equal(t, map[string]Range{
+		"scale-down-night":        size,                    // sets neither: the group's size
+		"capped":                  {Min: size.Min, Max: 8}, // caps the max, follows the min
+		"scale-up-business-hours": {Min: 3, Max: size.Max}, // the default raises the min to the guide's 3
+	}, bounds, "each action's bounds, as its group's size where it sets none")
+}
+
+func TestScheduleBoundsDefaultToTheSize(t *testing.T) {
+	a := ScheduledAction{Recurrence: "0 8 * * *", Min: new(4), Desired: 5}
+	assert.Equal(t, Range{Min: 4, Max: 20}, a.Bounds(Range{Min: 2, Max: 20}), "its own min, the size's max")
+	assert.Equal(t, Range{Min: 2, Max: 20}, ScheduledAction{Desired: 3}.Bounds(Range{Min: 2, Max: 20}), "neither set: the size")
+}

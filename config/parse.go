@@ -1,10 +1,10 @@
 package config
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // Sections returns the config keys of the `openwan` namespace, each one JSON object, in the
@@ -13,9 +13,31 @@ func Sections() []string {
 	return []string{"network", "cluster", "app", "api", "worker", "ec2", "alerts", "capacity"}
 }
 
+// CheckKeys refuses each key of the `openwan` namespace that names no section, among keys, full
+// config keys as a stack holds them ("openwan:api", "aws:region"; other namespaces belong to
+// the providers and the policy pack). It is the one check of a stack's key names: the program
+// runs it on every key of its stack (stacks.Load), Parse on the sections it is given.
+func CheckKeys(keys []string) error {
+	var errs []error
+	for _, key := range slices.Sorted(slices.Values(keys)) {
+		name, ours := strings.CutPrefix(key, Namespace+":")
+		if !ours || slices.Contains(Sections(), name) {
+			continue
+		}
+		err := fmt.Errorf("%s: unknown config key (known sections: %s)", key, strings.Join(Sections(), ", "))
+		if section, _, dotted := strings.Cut(name, "."); dotted && slices.Contains(Sections(), section) {
+			// `pulumi config set openwan:api.replicas.max 30` without --path sets a key so named.
+			err = fmt.Errorf("%w; a field of %s:%s is set with pulumi config set --path", err, Namespace, section)
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
 // Parse decodes the raw JSON of each present section (keyed by section name, e.g. "api") over
-// Defaults(), strictly: an unknown field is an error, so a typo never silently keeps a default.
-// Then it validates the whole. Every problem is reported at once.
+// Defaults(), strictly: a value of the wrong type, an unknown field or an unknown section is an
+// error, so a typo never silently keeps a default. Then it fills the values that follow others
+// and validates the whole. Every problem is reported at once, by its full key.
 func Parse(raw map[string]string) (Config, error) {
 	cfg := Defaults()
 	targets := map[string]any{
@@ -24,23 +46,17 @@ func Parse(raw map[string]string) (Config, error) {
 	}
 	var errs []error
 	for _, section := range Sections() {
-		text, ok := raw[section]
-		if !ok {
-			continue
-		}
-		dec := json.NewDecoder(bytes.NewReader([]byte(text)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(targets[section]); err != nil {
-			errs = append(errs, fmt.Errorf("%s:%s: %w", Namespace, section, err))
+		if text, ok := raw[section]; ok {
+			errs = append(errs, decode(section, text, targets[section]))
 		}
 	}
-	for key := range raw {
-		if _, known := targets[key]; !known {
-			errs = append(errs, fmt.Errorf("%s:%s: unknown config key (known: %v)", Namespace, key, Sections()))
-		}
+	var keys []string
+	for name := range raw {
+		keys = append(keys, Namespace+":"+name)
 	}
-	if len(errs) > 0 {
-		return Config{}, errors.Join(errs...)
+	errs = append(errs, CheckKeys(keys))
+	if err := errors.Join(errs...); err != nil {
+		return Config{}, err
 	}
 	dropNullSchedules(cfg.EC2.API.Schedules)
 	dropNullSchedules(cfg.EC2.Worker.Schedules)
@@ -61,13 +77,20 @@ func dropNullSchedules(m map[string]*ScheduledAction) {
 }
 
 // follow fills the values that default to another key rather than to a number of their own, so
-// a stack states each value once: the EC2 fleets run the services' images unless a stack says
-// otherwise.
+// a stack states each value once: the EC2 fleets run the services' images, and a scheduled
+// action's bounds are its group's size, unless a stack says otherwise. After it every action has
+// its Min and Max.
 func (c *Config) follow() {
 	if c.EC2.API.Image == "" {
 		c.EC2.API.Image = c.API.Image
 	}
 	if c.EC2.Worker.Image == "" {
 		c.EC2.Worker.Image = c.Worker.Image
+	}
+	for _, f := range []*Fleet{&c.EC2.API.Fleet, &c.EC2.Worker.Fleet} {
+		for _, a := range f.Schedules {
+			b := a.Bounds(f.Size)
+			a.Min, a.Max = &b.Min, &b.Max
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -37,7 +38,7 @@ func TestParseRejectsUnknownFieldsAndKeys(t *testing.T) {
 	raw["apii"] = `{}`
 	_, err := Parse(raw)
 	require.Error(t, err, "Parse with a misspelt field and key must fail")
-	assert.ErrorContains(t, err, `openwan:api: json: unknown field "maximum"`, "a misspelt field never silently keeps a default")
+	assert.ErrorContains(t, err, "openwan:api.replicas.maximum: unknown field (known: max, min)", "a misspelt field never silently keeps a default")
 	assert.ErrorContains(t, err, "openwan:apii: unknown config key", "a misspelt section is named")
 }
 
@@ -57,4 +58,82 @@ func TestParseDoesNotShareDefaultsBetweenCalls(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, cfg.EC2.API.Schedules, "extra", "the added schedule is parsed, or the check below proves nothing")
 	assert.NotContains(t, Defaults().EC2.API.Schedules, "extra", "Defaults() holds a schedule added by an earlier Parse")
+}
+
+// TestParseNamesTheKeyOfEachTypeMismatch: a value of the wrong JSON type is refused by its full
+// key, with the type the key takes in the config reference's words and the value as written.
+func TestParseNamesTheKeyOfEachTypeMismatch(t *testing.T) {
+	tests := []struct {
+		name, section, text, want string
+	}{
+		{"number for a string", "app", `{"redisAddress": 12345, "s3Bucket": "media"}`,
+			"openwan:app.redisAddress: expected a string, got 12345"},
+		{"string for an integer", "api", `{"image": "api:1", "replicas": {"max": "30"}}`,
+			`openwan:api.replicas.max: expected an integer, got "30"`},
+		{"fraction for an integer", "api", `{"image": "api:1", "replicas": {"max": 1.5}}`,
+			"openwan:api.replicas.max: expected an integer, got 1.5"},
+		{"string for a boolean", "cluster", `{"publicAccessCidrs": ["203.0.113.0/24"], "keda": {"enabled": "yes"}}`,
+			`openwan:cluster.keda.enabled: expected a boolean, got "yes"`},
+		{"string for a number", "alerts", `{"errorRatePercent": "1"}`,
+			`openwan:alerts.errorRatePercent: expected a number, got "1"`},
+		{"object for a list", "alerts", `{"emails": {"oncall": "oncall@example.com"}}`,
+			"openwan:alerts.emails: expected a list, got an object"},
+		{"in a list item", "ec2", `{"api": {"image": "api:1", "requests": {"steps": [{"breachPercent": 0, "addPercent": 10}, {"breachPercent": 10, "addPercent": true}]}}, "worker": {"image": "w:1", "queue": {"dimensions": {"Queue": "q"}}}}`,
+			"openwan:ec2.api.requests.steps[1].addPercent: expected an integer, got true"},
+		{"in a map entry", "ec2", `{"api": {"image": "api:1", "schedules": {"extra": {"recurrence": "0 12 * * *", "max": "ten", "desired": 4}}}, "worker": {"image": "w:1", "queue": {"dimensions": {"Queue": "q"}}}}`,
+			`openwan:ec2.api.schedules.extra.max: expected an integer, got "ten"`},
+		{"in a map of strings", "ec2", `{"api": {"image": "api:1"}, "worker": {"image": "w:1", "queue": {"dimensions": {"Queue": 7}}}}`,
+			"openwan:ec2.worker.queue.dimensions.Queue: expected a string, got 7"},
+		{"a section that is no object", "capacity", `2000`,
+			"openwan:capacity: expected an object, got 2000"},
+		{"a syntax error names the section", "api", `{"image": "api:1",}`,
+			`openwan:api: not valid JSON at byte 19: invalid character '}' looking for beginning of object key string`},
+		{"text after the object", "api", `{"image": "api:1"} {}`,
+			"openwan:api: not valid JSON: more after the value, at byte 20"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := completeRaw()
+			raw[tt.section] = tt.text
+			_, err := Parse(raw)
+			assert.EqualError(t, err, tt.want, "Parse() refuses the one mistake by its full key")
+		})
+	}
+}
+
+func TestParseReportsEveryTypeMismatchAtOnce(t *testing.T) {
+	raw := completeRaw()
+	raw["app"] = `{"redisAddress": 6379, "s3Bucket": ["media"]}`
+	raw["api"] = `{"image": "api:1", "port": "8080", "replicaz": 3}`
+	_, err := Parse(raw)
+	require.Error(t, err)
+	assert.Equal(t, []string{
+		"openwan:app.redisAddress: expected a string, got 6379",
+		"openwan:app.s3Bucket: expected a string, got a list",
+		`openwan:api.port: expected an integer, got "8080"`,
+		"openwan:api.replicaz: unknown field (known: concurrency, dbPoolSize, image, livenessPath, port, preStopSleepSeconds, " +
+			"queueScaling, readinessPath, replicas, resources, scaleDown, scaleUp, targets, terminationGracePeriodSeconds)",
+	}, strings.Split(err.Error(), "\n"), "every mistake, by section in the order of the config and by key within one")
+}
+
+func TestParseAcceptsNullAndFieldNamesInAnyCase(t *testing.T) {
+	raw := completeRaw()
+	// encoding/json matches field names ignoring case, and null keeps the default: the shape
+	// check agrees with it, so it refuses nothing the decoder takes.
+	raw["api"] = `{"Image": "api:2", "port": null}`
+	cfg, err := Parse(raw)
+	require.NoError(t, err)
+	assert.Equal(t, "api:2", cfg.API.Image, "openwan:api.Image sets the image")
+	assert.Equal(t, Defaults().API.Port, cfg.API.Port, "a null port keeps the default")
+}
+
+// TestCheckKeys: the one check of a stack's key names, which the program, synth and Parse share.
+func TestCheckKeys(t *testing.T) {
+	known := "(known sections: network, cluster, app, api, worker, ec2, alerts, capacity)"
+	assert.NoError(t, CheckKeys([]string{"aws:region", "openwan:api", "openwan:ec2", "openwan-policy:min-capacity", "kubernetes:context"}),
+		"every section of the namespace, and any key of another namespace, is accepted")
+	err := CheckKeys([]string{"openwan:wroker", "aws:region", "openwan:api.replicas.max", "openwan:api"})
+	assert.EqualError(t, err, "openwan:api.replicas.max: unknown config key "+known+"; a field of openwan:api is set with pulumi config set --path\n"+
+		"openwan:wroker: unknown config key "+known, "each unknown key of the namespace, sorted, with the known sections")
+	assert.NoError(t, CheckKeys(nil), "a stack without config")
 }

@@ -106,7 +106,22 @@ func TestValidateReportsEachProblemWithItsKey(t *testing.T) {
 		{"asg desired above max", func(c *Config) { c.EC2.API.Desired = 11 },
 			"openwan:ec2.api.desired: 11 is outside [min 2, max 10]"},
 		{"schedule desired above its max", func(c *Config) { c.EC2.API.Schedules["scale-up-business-hours"].Desired = 11 },
-			"openwan:ec2.api.schedules.scale-up-business-hours.desired: 11 is outside [min 3, max 10]"},
+			"openwan:ec2.api.schedules.scale-up-business-hours.desired: 11 is above openwan:ec2.api.schedules.scale-up-business-hours.max 10 (which defaults to openwan:ec2.api.size.max)"},
+		{"schedule desired below the min it follows", func(c *Config) { c.EC2.API.Schedules["scale-down-night"].Desired = 1 },
+			"openwan:ec2.api.schedules.scale-down-night.desired: 1 is below openwan:ec2.api.schedules.scale-down-night.min 2 (which defaults to openwan:ec2.api.size.min)"},
+		{"schedule max above the group's", func(c *Config) { c.EC2.API.Schedules["scale-up-business-hours"].Max = new(11) },
+			"openwan:ec2.api.schedules.scale-up-business-hours.max: 11 is above openwan:ec2.api.size.max 10"},
+		{"schedule min below the group's", func(c *Config) { c.EC2.API.Schedules["scale-down-night"].Min = new(1) },
+			"openwan:ec2.api.schedules.scale-down-night.min: 1 is below openwan:ec2.api.size.min 2"},
+		{"schedule min above the group's max", func(c *Config) { c.EC2.API.Schedules["scale-up-business-hours"].Min = new(12) },
+			"openwan:ec2.api.schedules.scale-up-business-hours.min: 12 is above openwan:ec2.api.size.max 10"},
+		{"schedule max below the group's min", func(c *Config) { c.EC2.API.Schedules["scale-down-night"].Max = new(1) },
+			"openwan:ec2.api.schedules.scale-down-night.max: 1 is below openwan:ec2.api.size.min 2"},
+		{"schedule max below its own min", func(c *Config) { c.EC2.API.Schedules["scale-up-business-hours"].Max = new(2) },
+			"openwan:ec2.api.schedules.scale-up-business-hours.max: 2 is below openwan:ec2.api.schedules.scale-up-business-hours.min 3"},
+		{"schedule without a name", func(c *Config) {
+			c.EC2.Worker.Schedules = map[string]*ScheduledAction{"": {Recurrence: "0 8 * * *", Desired: 2}}
+		}, "openwan:ec2.worker.schedules: an action name must not be empty: it names the scheduled action in AWS"},
 		{"schedule with a bad cron", func(c *Config) { c.EC2.API.Schedules["scale-down-night"].Recurrence = "0 25 * * *" },
 			`openwan:ec2.api.schedules.scale-down-night.recurrence: "0 25 * * *": hour field "25": 25 is outside [0, 23]`},
 		{"unknown time zone", func(c *Config) { c.EC2.TimeZone = "Mars/Olympus" },
@@ -117,6 +132,26 @@ func TestValidateReportsEachProblemWithItsKey(t *testing.T) {
 			"openwan:ec2.api.requests.steps[1].breachPercent: 0 must be above the previous step's 0"},
 		{"queue without dimensions", func(c *Config) { c.EC2.Worker.Queue.Dimensions = nil },
 			"openwan:ec2.worker.queue.dimensions: must name the queue's metric dimensions (e.g. Broker, VirtualHost, Queue)"},
+		{"empty queue dimension value", func(c *Config) { c.EC2.Worker.Queue.Dimensions["Queue"] = "" },
+			"openwan:ec2.worker.queue.dimensions.Queue: must not be empty"},
+		{"empty queue dimension name", func(c *Config) { c.EC2.Worker.Queue.Dimensions[""] = "transcode" },
+			`openwan:ec2.worker.queue.dimensions: a dimension name must not be empty (its value is "transcode")`},
+		{"empty worker instance type", func(c *Config) { c.EC2.Worker.InstanceTypes = []string{"c5.xlarge", " "} },
+			"openwan:ec2.worker.instanceTypes[1]: must not be empty"},
+		{"empty node pool instance type", func(c *Config) { c.Cluster.NodePools.API.InstanceTypes = []string{""} },
+			"openwan:cluster.nodePools.api.instanceTypes[0]: must not be empty"},
+		{"blank certificate", func(c *Config) { c.EC2.API.CertificateARN = " " },
+			`openwan:ec2.api.certificateArn: " " is not an ARN (arn:aws:acm:<region>:<account>:certificate/<id>); leave it empty to serve HTTP only`},
+		{"blank vpc id", func(c *Config) {
+			c.Network.VPCID = " "
+			c.Network.PublicSubnetIDs = []string{"subnet-a", "subnet-b"}
+			c.Network.PrivateSubnetIDs = []string{"subnet-c", "subnet-d"}
+		}, "openwan:network.vpcId: must not be empty"},
+		{"empty subnet id", func(c *Config) {
+			c.Network.VPCID = "vpc-1"
+			c.Network.PublicSubnetIDs = []string{"subnet-a", ""}
+			c.Network.PrivateSubnetIDs = []string{"subnet-c", "subnet-d"}
+		}, "openwan:network.publicSubnetIds[1]: must not be empty"},
 		{"queue scale-in above scale-out", func(c *Config) { c.EC2.Worker.Queue.ScaleInPerInstance = 50 },
 			"openwan:ec2.worker.queue.scaleInPerInstance: 50 must be below openwan:ec2.worker.queue.scaleOutPerInstance 50, or the group flaps"},
 		{"spot fleet of one type", func(c *Config) { c.EC2.Worker.InstanceTypes = []string{"c5.xlarge"} },

@@ -74,7 +74,8 @@ func newGroupFleet(cfg config.Config, name string, f config.Fleet, instanceType 
 		if err != nil {
 			return nil, err
 		}
-		g.schedules = append(g.schedules, scheduled{c, a.Min, a.Max, a.Desired})
+		b := a.Bounds(f.Size)
+		g.schedules = append(g.schedules, scheduled{c, b.Min, b.Max, a.Desired})
 	}
 	return g, nil
 }

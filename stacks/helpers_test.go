@@ -63,8 +63,8 @@ func runStack(t *testing.T, stack string, dryRun bool) *plan.Plan {
 // requiring it to succeed.
 func runRaw(t *testing.T, stack string, raw map[string]string, dryRun bool) *plan.Plan {
 	t.Helper()
-	p, err := plan.Run(stack, raw, stacks.Build, plan.Options{DryRun: dryRun})
-	require.NoError(t, err, "plan.Run(%s, dryRun=%v) must succeed", stack, dryRun)
+	p, err := plan.RunStack(stack, raw, stacks.Build, plan.Options{DryRun: dryRun})
+	require.NoError(t, err, "plan.RunStack(%s, dryRun=%v) must succeed", stack, dryRun)
 	return p
 }
 

@@ -3,55 +3,100 @@
 package stacks
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	pconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/openwan/openwan-infra/capacity"
 	"github.com/openwan/openwan-infra/config"
 )
 
-// Load reads every section of the `openwan` namespace, decodes it over the guide's defaults and
-// validates the whole, then the capacity plan: node fit, API throughput at the peak, the
-// database connection budget, prices. It declares nothing, so a bad config stops the program
-// before any resource exists.
-func Load(ctx *pulumi.Context) (config.Config, capacity.Plan, error) {
-	c := pconfig.New(ctx, config.Namespace)
+// Load reads the stack's config, keys being every full key it holds ("openwan:api",
+// "aws:region"): it refuses a key of the `openwan` namespace that names no section
+// (config.CheckKeys), decodes every section over the guide's defaults and validates the whole,
+// then the capacity plan: node fit, API throughput at the peak, the database connection budget,
+// prices. It declares nothing, so a bad config stops the program before any resource exists.
+//
+// The Go SDK reads a config value by its key but cannot list the keys, so whoever runs the
+// program tells it them: Main from the engine's PULUMI_CONFIG, an inline program and the mocks
+// from the config they set (Program, Build). A section the engine holds that keys lack means
+// the runner told the program wrong, and is an error rather than an unchecked stack.
+func Load(ctx *pulumi.Context, keys []string) (config.Config, capacity.Plan, error) {
 	raw := map[string]string{}
+	var missed []string
 	for _, section := range config.Sections() {
-		v, err := c.Try(section)
-		switch {
-		case err == nil:
+		key := config.Namespace + ":" + section
+		if v, ok := ctx.GetConfig(key); ok {
 			raw[section] = v
-		case !errors.Is(err, pconfig.ErrMissingVar):
-			return config.Config{}, capacity.Plan{}, fmt.Errorf("%s:%s: %w", config.Namespace, section, err)
+			if !slices.Contains(keys, key) {
+				missed = append(missed, key)
+			}
 		}
 	}
+	if len(missed) > 0 {
+		return config.Config{}, capacity.Plan{}, fmt.Errorf("the program was told the config keys [%s] but the stack holds %s too: run it with all of the stack's keys (stacks.Main reads them from %s)",
+			strings.Join(keys, " "), strings.Join(missed, ", "), pulumi.EnvConfig)
+	}
+	keysErr := config.CheckKeys(keys)
 	cfg, err := config.Parse(raw)
 	var plan capacity.Plan
-	if err == nil {
+	if err == nil && keysErr == nil {
 		plan, err = capacity.Check(cfg)
 	}
-	if err != nil {
-		return config.Config{}, capacity.Plan{}, fmt.Errorf("invalid stack config:\n%w", err)
+	if keysErr != nil || err != nil {
+		return config.Config{}, capacity.Plan{}, fmt.Errorf("invalid stack config:\n%w", errors.Join(keysErr, err))
 	}
 	return cfg, plan, nil
 }
 
-// Build is the whole program, Load then Deploy, returning the stack outputs. main, the offline
-// plan and the tests all run exactly this.
-func Build(ctx *pulumi.Context) (pulumi.Map, error) {
-	cfg, plan, err := Load(ctx)
-	if err != nil {
-		return nil, err
+// Build is the whole program for a stack whose config holds keys (every full key): Load then
+// Deploy, returning the stack outputs. The offline plan and the tests run exactly this
+// (plan.RunStack), main and the local stack through Main and Program.
+func Build(keys []string) func(ctx *pulumi.Context) (pulumi.Map, error) {
+	keys = slices.Clone(keys)
+	return func(ctx *pulumi.Context) (pulumi.Map, error) {
+		cfg, plan, err := Load(ctx, keys)
+		if err != nil {
+			return nil, err
+		}
+		return Deploy(ctx, cfg, plan)
 	}
-	return Deploy(ctx, cfg, plan)
 }
 
-// Program is Build in the shape pulumi.Run takes.
-func Program(ctx *pulumi.Context) error {
-	_, err := Build(ctx)
-	return err
+// Program is Build in the shape pulumi.Run and an Automation API inline program take.
+func Program(keys []string) pulumi.RunFunc {
+	build := Build(keys)
+	return func(ctx *pulumi.Context) error {
+		_, err := build(ctx)
+		return err
+	}
+}
+
+// Main is the compiled program (main.go): the engine hands it every config value of its stack as
+// JSON in PULUMI_CONFIG, whose keys are the stack's keys.
+func Main(ctx *pulumi.Context) error {
+	keys, err := ConfigKeys(os.Getenv(pulumi.EnvConfig))
+	if err != nil {
+		return err
+	}
+	return Program(keys)(ctx)
+}
+
+// ConfigKeys are the keys of the config the engine passes a compiled program in PULUMI_CONFIG, a
+// JSON object of full keys to values, sorted; none when it is empty.
+func ConfigKeys(env string) ([]string, error) {
+	if strings.TrimSpace(env) == "" {
+		return nil, nil
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(env), &all); err != nil {
+		return nil, fmt.Errorf("%s: not a JSON object of config values: %w", pulumi.EnvConfig, err)
+	}
+	return slices.Sorted(maps.Keys(all)), nil
 }

@@ -16,8 +16,8 @@ import (
 // refused stack declares nothing.
 func refuse(t *testing.T, raw map[string]string) error {
 	t.Helper()
-	p, err := plan.Run("prod", raw, stacks.Build, plan.Options{})
-	require.Error(t, err, "plan.Run() must refuse the config")
+	p, err := plan.RunStack("prod", raw, stacks.Build, plan.Options{})
+	require.Error(t, err, "plan.RunStack() must refuse the config")
 	if p != nil {
 		assert.Empty(t, p.Resources, "a refused stack must declare nothing before failing")
 	}
@@ -67,6 +67,6 @@ func TestBadScheduleIsAConfigError(t *testing.T) {
 		map[string]any{"recurrence": "0 8 * * MON-FRY", "min": 3, "max": 10, "desired": 11})
 	want := "invalid stack config:\n" +
 		`openwan:ec2.api.schedules.scale-up-business-hours.recurrence: "0 8 * * MON-FRY": day of week field "MON-FRY": "FRY" is not a number` + "\n" +
-		"openwan:ec2.api.schedules.scale-up-business-hours.desired: 11 is outside [min 3, max 10]"
+		"openwan:ec2.api.schedules.scale-up-business-hours.desired: 11 is above openwan:ec2.api.schedules.scale-up-business-hours.max 10 (which defaults to openwan:ec2.api.size.max)"
 	assert.EqualError(t, refuse(t, raw), want)
 }

@@ -19,10 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
-	"strings"
 
-	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/internal/plan"
 	"github.com/openwan/openwan-infra/policies/rules"
 	"github.com/openwan/openwan-infra/stacks"
@@ -92,17 +89,8 @@ func synth(dir, stack string, preview, check bool, policyConfigFile string) (*re
 			return nil, err
 		}
 	}
-	var unknown []string
-	for key := range cfg {
-		if ns, section, ok := strings.Cut(key, ":"); ok && ns == config.Namespace && !slices.Contains(config.Sections(), section) {
-			unknown = append(unknown, key)
-		}
-	}
-	if len(unknown) > 0 {
-		slices.Sort(unknown)
-		return nil, fmt.Errorf("unknown config keys %v (known sections: %v)", unknown, config.Sections())
-	}
-	p, err := plan.Run(stack, cfg, stacks.Build, plan.Options{DryRun: preview})
+	// The program refuses the stack's unknown openwan:* keys itself, as under `pulumi up`.
+	p, err := plan.RunStack(stack, cfg, stacks.Build, plan.Options{DryRun: preview})
 	if err != nil {
 		return nil, err
 	}

@@ -58,6 +58,31 @@ func TestSynthFailsOnBadConfigWithNothingOnStdout(t *testing.T) {
 	}
 }
 
+// TestSynthRefusesStackFileMistakesByKey: an unknown openwan:* section, a value of the wrong type
+// and an empty queue dimension in Pulumi.prod.yaml each exit 1, naming the full key, with no
+// plan: the program's own refusals, as under `pulumi up`.
+func TestSynthRefusesStackFileMistakesByKey(t *testing.T) {
+	prod := configtest.Prod(t)
+	tests := []struct {
+		name, dir, want string
+	}{
+		{"unknown section", prodWith(t, "openwan:worker", "", "  openwan:wroker:\n    image: ghcr.io/openwan/openwan-worker:1.8.2\n"),
+			"openwan:wroker: unknown config key (known sections: " + strings.Join(config.Sections(), ", ") + ")"},
+		{"number for a string", stackReplacing(t, "prod", "redisAddress: "+prod.App.RedisAddress, "redisAddress: 12345"),
+			"openwan:app.redisAddress: expected a string, got 12345"},
+		{"empty queue dimension", stackReplacing(t, "prod", "Queue: "+prod.EC2.Worker.Queue.Dimensions["Queue"], `Queue: ""`),
+			"openwan:ec2.worker.queue.dimensions.Queue: must not be empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			assert.Equal(t, 1, run([]string{"--stack", "prod", "--dir", tt.dir}, &stdout, &stderr), "exit code; stderr: %s", stderr.String())
+			assert.Zero(t, stdout.Len(), "no plan on a config error")
+			assert.Equal(t, "synth: invalid stack config:\n"+tt.want+"\n", stderr.String(), "the one mistake, by its full key")
+		})
+	}
+}
+
 // prodWith writes the prod stack file with extra lines under a section header into a temp dir,
 // keeping the stack's name (min-capacity is mandatory only in prod).
 func prodWith(t *testing.T, section, lines string, tail ...string) string {
@@ -100,7 +125,7 @@ func TestSynthCheck(t *testing.T) {
 	}
 	for _, schedules := range []map[string]*config.ScheduledAction{prod.EC2.API.Schedules, prod.EC2.Worker.Schedules} {
 		for _, a := range schedules {
-			if a.Min < minimum {
+			if *a.Min < minimum {
 				belowMinimum = append(belowMinimum, "min-capacity")
 			}
 		}

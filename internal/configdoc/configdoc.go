@@ -401,10 +401,11 @@ config:
       max: 30
 ` + "```" + `
 
-Each section is decoded strictly over the defaults (an unknown field or section is an error,
-under ` + "`pulumi up`" + ` as under ` + "`cmd/synth`" + `) and the whole config is validated before anything is
-declared. Errors name the full key, the value and the allowed range, all at once:
-` + "`openwan:api.replicas.max: 1 is below min 2`" + `. The defaults are ` + "`config.Defaults()`" + ` in
+Each section is decoded strictly over the defaults (an unknown field or section, or a value of
+the wrong type, is an error, under ` + "`pulumi up`" + ` as under ` + "`cmd/synth`" + `) and the whole config is
+validated before anything is declared. Errors name the full key, the value and the allowed range,
+all at once: ` + "`openwan:api.replicas.max: 1 is below min 2`" + `,
+` + "`openwan:app.redisAddress: expected a string, got 12345`" + `. The defaults are ` + "`config.Defaults()`" + ` in
 [config/defaults.go](../config/defaults.go), the autoscaling guide's production numbers; the
 checks are in [config/validate.go](../config/validate.go).
 

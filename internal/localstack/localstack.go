@@ -7,11 +7,14 @@ package localstack
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/openwan/openwan-infra/stacks"
 )
@@ -31,15 +34,16 @@ type Env struct {
 // Passphrase encrypts the local stacks' secrets; they hold none but the kubeconfig's path.
 const Passphrase = "openwan-local"
 
-// Stack selects or creates the named stack of the program and sets its config (full keys to
-// raw values, as config.ReadStackFile returns them).
+// Stack selects or creates the named stack of the program and makes its config exactly cfg (full
+// keys to raw values, as config.ReadStackFile returns them): a key a reused stack holds beyond
+// cfg is removed, as a key deleted from a stack file is gone under `pulumi up`.
 func Stack(ctx context.Context, env Env, name string, cfg map[string]string) (auto.Stack, error) {
 	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: env.Cache, SkipVersionCheck: true})
 	if err != nil {
 		return auto.Stack{}, fmt.Errorf("pulumi CLI in %s: %w", env.Cache, err)
 	}
 	backend := "file://" + env.State
-	stack, err := auto.UpsertStackInlineSource(ctx, name, "openwan", stacks.Program,
+	stack, err := auto.UpsertStackInlineSource(ctx, name, "openwan", program(cfg),
 		auto.Pulumi(cmd),
 		auto.WorkDir(env.WorkDir),
 		auto.Project(workspace.Project{
@@ -59,12 +63,41 @@ func Stack(ctx context.Context, env Env, name string, cfg map[string]string) (au
 	if err != nil {
 		return auto.Stack{}, err
 	}
+	if err := setConfig(ctx, stack, cfg); err != nil {
+		return auto.Stack{}, err
+	}
+	return stack, nil
+}
+
+// program is the program of a stack whose config is cfg. An inline program gets no
+// PULUMI_CONFIG to list its stack's keys in, so it is told the keys of cfg, which setConfig makes
+// all the stack holds: an unknown openwan:* key is refused here as under `pulumi up`.
+func program(cfg map[string]string) pulumi.RunFunc {
+	return stacks.Program(slices.Sorted(maps.Keys(cfg)))
+}
+
+// setConfig makes the stack's config exactly cfg.
+func setConfig(ctx context.Context, stack auto.Stack, cfg map[string]string) error {
 	all := auto.ConfigMap{}
 	for k, v := range cfg {
 		all[k] = auto.ConfigValue{Value: v}
 	}
 	if err := stack.SetAllConfig(ctx, all); err != nil {
-		return auto.Stack{}, err
+		return err
 	}
-	return stack, nil
+	held, err := stack.GetAllConfig(ctx)
+	if err != nil {
+		return err
+	}
+	var stale []string
+	for k := range held {
+		if _, ok := cfg[k]; !ok {
+			stale = append(stale, k)
+		}
+	}
+	if len(stale) == 0 {
+		return nil
+	}
+	slices.Sort(stale)
+	return stack.RemoveAllConfig(ctx, stale)
 }

@@ -64,6 +64,14 @@ func Run(stack string, config map[string]string, program Program, opts Options) 
 	return p, err
 }
 
+// RunStack runs, as Run does, the program that build makes for the keys of config. The Go SDK
+// lists no config keys, so a program that refuses unknown ones (stacks.Build) is told them by
+// whoever runs it: here exactly the keys the mocked engine holds, as a compiled program finds them
+// in PULUMI_CONFIG.
+func RunStack(stack string, config map[string]string, build func(keys []string) func(*pulumi.Context) (pulumi.Map, error), opts Options) (*Plan, error) {
+	return Run(stack, config, build(slices.Sorted(maps.Keys(config))), opts)
+}
+
 // Await resolves outputs to plain values, with the model's markers for secret and unknown values.
 func Await(ctx context.Context, m pulumi.Map) (map[string]any, error) {
 	out := make(map[string]any, len(m))
