@@ -154,9 +154,11 @@ func defaultEC2() EC2 {
 	api := defaultFleet()
 	api.Desired = 3
 	api.Targets = Targets{CPUPercent: 70, MemoryPercent: 80}
+	// The guide's schedules: pre-warm at 8:00 on weekdays (at least 3, 5 desired), back to the
+	// group's own minimum at 22:00. Their maximum, and the night's minimum, are the group's size.
 	api.Schedules = map[string]*ScheduledAction{
-		"scale-up-business-hours": {Recurrence: "0 8 * * MON-FRI", Min: 3, Max: 10, Desired: 5},
-		"scale-down-night":        {Recurrence: "0 22 * * *", Min: 2, Max: 10, Desired: 2},
+		"scale-up-business-hours": {Recurrence: "0 8 * * MON-FRI", Min: new(3), Desired: 5},
+		"scale-down-night":        {Recurrence: "0 22 * * *", Desired: 2},
 	}
 
 	worker := defaultFleet()
@@ -186,6 +188,9 @@ func defaultEC2() EC2 {
 			Fleet:         worker,
 			InstanceTypes: workerInstanceTypes(),
 			OnDemandBase:  1,
+			// AWS's recommendation for mixed instances groups: fewer interruptions than
+			// lowest-price, lower prices than capacity-optimized.
+			SpotAllocationStrategy: "price-capacity-optimized",
 			Queue: QueueScaling{
 				Namespace:           "AWS/AmazonMQ",
 				MetricName:          "MessageCount",

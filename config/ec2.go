@@ -63,8 +63,9 @@ type Fleet struct {
 	// TerminationHookSeconds is how long a terminating instance may finish its work before it is
 	// terminated (s, 30..7200); a worker's must let a transcoding job finish.
 	TerminationHookSeconds int `json:"terminationHookSeconds"`
-	// Schedules are the scheduled actions keyed by action name. A stack sets an action to null to
-	// drop a default one.
+	// Schedules are the scheduled actions keyed by action name. An action a stack sets replaces
+	// the default action of that name whole (recurrence included); its min and max are the
+	// group's size unless it sets them. A stack sets an action to null to drop a default one.
 	Schedules map[string]*ScheduledAction `json:"schedules"`
 }
 
@@ -83,17 +84,34 @@ type ScaleIn struct {
 	CooldownSeconds int `json:"cooldownSeconds"`
 }
 
-// ScheduledAction is one recurring change of a group's bounds.
+// ScheduledAction is one recurring change of a group's bounds and desired count. Its bounds
+// follow the group's size unless it sets them, so a stack states only what the action changes
+// (usually desired) and a new size reaches every action that does not override it.
 type ScheduledAction struct {
 	// Recurrence is a five-field cron expression (minute hour day-of-month month day-of-week),
 	// read in openwan:ec2.timeZone.
 	Recurrence string `json:"recurrence"`
-	// Min is the group's new minimum (instances); Min <= Desired <= Max.
-	Min int `json:"min"`
-	// Max is the group's new maximum (instances).
-	Max int `json:"max"`
-	// Desired is the group's new desired capacity (instances).
+	// Min is the group's minimum from then on (instances, within the group's size). Defaults to
+	// the group's size.min.
+	Min *int `json:"min,omitempty"`
+	// Max is the group's maximum from then on (instances, within the group's size, at least
+	// Min). Defaults to the group's size.max.
+	Max *int `json:"max,omitempty"`
+	// Desired is the group's desired capacity from then on (instances, within Min and Max).
 	Desired int `json:"desired"`
+}
+
+// Bounds are the group bounds the action sets: its own Min and Max where it has them, else those
+// of size, the size of its group. After Parse every action has both.
+func (a ScheduledAction) Bounds(size Range) Range {
+	b := size
+	if a.Min != nil {
+		b.Min = *a.Min
+	}
+	if a.Max != nil {
+		b.Max = *a.Max
+	}
+	return b
 }
 
 // APIFleet is the API's EC2 fleet behind an Application Load Balancer.
@@ -148,8 +166,19 @@ type WorkerFleet struct {
 	OnDemandBase int `json:"onDemandBase"`
 	// OnDemandPercentAboveBase is the on-demand share above the base (percent, 0..100).
 	OnDemandPercentAboveBase int `json:"onDemandPercentAboveBase"`
+	// SpotAllocationStrategy is how the spot capacity is spread over the instance types' pools:
+	// lowest-price, capacity-optimized, capacity-optimized-prioritized or
+	// price-capacity-optimized, the one AWS recommends for most workloads (the pools least likely
+	// to be interrupted, of those the cheapest).
+	SpotAllocationStrategy string `json:"spotAllocationStrategy"`
 	// Queue is the backlog-per-instance scaling on the job queue.
 	Queue QueueScaling `json:"queue"`
+}
+
+// SpotAllocationStrategies are the spot allocation strategies of an Auto Scaling mixed instances
+// policy, as AWS spells them. A function, not a variable: callers cannot change what is allowed.
+func SpotAllocationStrategies() []string {
+	return []string{"lowest-price", "capacity-optimized", "capacity-optimized-prioritized", "price-capacity-optimized"}
 }
 
 // QueueScaling is target tracking on queue backlog per in-service instance.

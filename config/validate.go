@@ -71,6 +71,13 @@ func (n Network) validate(p *problems, key string) {
 		}
 		return
 	}
+	p.required(key+".vpcId", n.VPCID)
+	for i, id := range n.PublicSubnetIDs {
+		p.required(fmt.Sprintf("%s.publicSubnetIds[%d]", key, i), id)
+	}
+	for i, id := range n.PrivateSubnetIDs {
+		p.required(fmt.Sprintf("%s.privateSubnetIds[%d]", key, i), id)
+	}
 	if len(n.PrivateSubnetIDs) < 2 {
 		p.addf(key+".privateSubnetIds", "%d subnets given, need at least 2 (one per availability zone)", len(n.PrivateSubnetIDs))
 	}
@@ -135,6 +142,9 @@ func (c Cluster) validate(p *problems, key string) {
 func (n NodePool) validate(p *problems, key string) {
 	if len(n.InstanceTypes) == 0 {
 		p.addf(key+".instanceTypes", "must name at least one instance type")
+	}
+	for i, t := range n.InstanceTypes {
+		p.required(fmt.Sprintf("%s.instanceTypes[%d]", key, i), t)
 	}
 	if n.Spot && len(n.InstanceTypes) < 2 {
 		p.addf(key+".instanceTypes", "a spot pool needs at least 2 interchangeable types, got %d", len(n.InstanceTypes))
@@ -228,6 +238,9 @@ func (e EC2) validate(p *problems, key string) {
 	if len(e.API.HealthPath) == 0 || e.API.HealthPath[0] != '/' {
 		p.addf(key+".api.healthPath", "%q must start with /", e.API.HealthPath)
 	}
+	if arn := e.API.CertificateARN; arn != "" && !strings.HasPrefix(arn, "arn:") {
+		p.addf(key+".api.certificateArn", "%q is not an ARN (arn:aws:acm:<region>:<account>:certificate/<id>); leave it empty to serve HTTP only", arn)
+	}
 	p.between(key+".api.deregistrationDelaySeconds", e.API.DeregistrationDelaySeconds, 0, 3600)
 	e.API.Requests.validate(p, key+".api.requests")
 
@@ -235,8 +248,14 @@ func (e EC2) validate(p *problems, key string) {
 	if len(e.Worker.InstanceTypes) < 2 {
 		p.addf(key+".worker.instanceTypes", "spot capacity needs at least 2 interchangeable types, got %d", len(e.Worker.InstanceTypes))
 	}
+	for i, t := range e.Worker.InstanceTypes {
+		p.required(fmt.Sprintf("%s.worker.instanceTypes[%d]", key, i), t)
+	}
 	p.between(key+".worker.onDemandBase", e.Worker.OnDemandBase, 0, e.Worker.Size.Max)
 	p.between(key+".worker.onDemandPercentAboveBase", e.Worker.OnDemandPercentAboveBase, 0, 100)
+	if s := e.Worker.SpotAllocationStrategy; !slices.Contains(SpotAllocationStrategies(), s) {
+		p.addf(key+".worker.spotAllocationStrategy", "%q is not one of %v", s, SpotAllocationStrategies())
+	}
 	e.Worker.Queue.validate(p, key+".worker.queue")
 }
 
@@ -269,16 +288,55 @@ func (f Fleet) validate(p *problems, key string) {
 	p.between(key+".instanceRefreshMinHealthyPercent", f.InstanceRefreshMinHealthyPercent, 50, 100)
 	p.between(key+".terminationHookSeconds", f.TerminationHookSeconds, 30, 7200)
 	for _, name := range slices.Sorted(maps.Keys(f.Schedules)) {
-		f.Schedules[name].validate(p, fmt.Sprintf("%s.schedules.%s", key, name))
+		if strings.TrimSpace(name) == "" {
+			p.addf(key+".schedules", "an action name must not be empty: it names the scheduled action in AWS")
+			continue
+		}
+		if a := f.Schedules[name]; a != nil { // Parse drops the actions a stack sets to null
+			a.validate(p, fmt.Sprintf("%s.schedules.%s", key, name), key+".size", f.Size)
+		}
 	}
 }
 
-func (a ScheduledAction) validate(p *problems, key string) {
+// validate checks an action of the group whose size, under sizeKey, is size. An action moves
+// the group within its size, never outside it: size.min is the floor the group is never below
+// (the guide's "Minimum 2 Replicas") and size.max the ceiling the database budget counts with,
+// and AWS would apply an action's bounds outside them as given. Within the size an action may
+// raise the minimum (pre-warming) or lower the maximum (capping the night); and min <= desired
+// <= max, as AWS requires.
+func (a ScheduledAction) validate(p *problems, key, sizeKey string, size Range) {
 	if _, err := ParseCron(a.Recurrence); err != nil {
 		p.addf(key+".recurrence", "%q: %v", a.Recurrence, err)
 	}
-	p.bounds(key, Range{Min: a.Min, Max: a.Max}, 0, maxInstances)
-	p.within(key+".desired", a.Desired, Range{Min: a.Min, Max: a.Max})
+	if size.Min > size.Max {
+		return // the size is wrong, and reported; the action cannot be placed in it
+	}
+	b := a.Bounds(size)
+	fits := true
+	for _, bound := range []struct {
+		name  string
+		value int
+	}{{"min", b.Min}, {"max", b.Max}} {
+		switch {
+		case bound.value < size.Min:
+			p.addf(key+"."+bound.name, "%d is below %s:%s.min %d", bound.value, Namespace, sizeKey, size.Min)
+			fits = false
+		case bound.value > size.Max:
+			p.addf(key+"."+bound.name, "%d is above %s:%s.max %d", bound.value, Namespace, sizeKey, size.Max)
+			fits = false
+		}
+	}
+	if !fits {
+		return
+	}
+	switch {
+	case b.Max < b.Min:
+		p.addf(key+".max", "%d is below %s:%s.min %d", b.Max, Namespace, key, b.Min)
+	case a.Desired < b.Min:
+		p.addf(key+".desired", "%d is below %s:%s.min %d (which defaults to %s:%s.min)", a.Desired, Namespace, key, b.Min, Namespace, sizeKey)
+	case a.Desired > b.Max:
+		p.addf(key+".desired", "%d is above %s:%s.max %d (which defaults to %s:%s.max)", a.Desired, Namespace, key, b.Max, Namespace, sizeKey)
+	}
 }
 
 func (r RequestScaling) validate(p *problems, key string) {
@@ -309,6 +367,14 @@ func (q QueueScaling) validate(p *problems, key string) {
 	p.required(key+".metricName", q.MetricName)
 	if len(q.Dimensions) == 0 {
 		p.addf(key+".dimensions", "must name the queue's metric dimensions (e.g. Broker, VirtualHost, Queue)")
+	}
+	// CloudWatch refuses a dimension with an empty name or value.
+	for _, name := range slices.Sorted(maps.Keys(q.Dimensions)) {
+		if strings.TrimSpace(name) == "" {
+			p.addf(key+".dimensions", "a dimension name must not be empty (its value is %q)", q.Dimensions[name])
+			continue
+		}
+		p.required(key+".dimensions."+name, q.Dimensions[name])
 	}
 	p.atLeast(key+".scaleOutPerInstance", q.ScaleOutPerInstance, 1)
 	p.atLeast(key+".scaleInPerInstance", q.ScaleInPerInstance, 0)

@@ -3,6 +3,7 @@ package stacks
 import (
 	"strconv"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/openwan/openwan-infra/capacity"
@@ -14,7 +15,12 @@ import (
 // and the spot worker fleet, each with its alarms.
 func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs pulumi.Map) error {
 	e := cfg.EC2
-	alerts, err := fleet.NewAlerts(ctx, "openwan-alerts", &fleet.AlertsArgs{Emails: cfg.Alerts.Emails})
+	// The alerts key's policy names the account (its root, its Auto Scaling service-linked role).
+	caller, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{})
+	if err != nil {
+		return err
+	}
+	alerts, err := fleet.NewAlerts(ctx, "openwan-alerts", &fleet.AlertsArgs{Emails: cfg.Alerts.Emails, AccountID: caller.AccountId})
 	if err != nil {
 		return err
 	}
@@ -37,6 +43,8 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs p
 		SecurityGroupIDs: pulumi.StringArray{lb.InstanceSGID},
 		UserData: fleet.UserData{
 			Image: e.API.Image, Env: apiEnv, SecretsPath: secretsPath,
+			// The app's stop timeout follows the group's termination hook.
+			TerminationHookSeconds: e.API.TerminationHookSeconds,
 		},
 		BucketName: cfg.App.S3Bucket, SecretsPath: secretsPath, FleetTag: "api",
 	})
@@ -53,7 +61,7 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs p
 			BelowPerMinute:    e.API.Requests.ScaleInPerMinute,
 			Steps:             steps(e.API.Requests.Steps),
 		},
-		TimeZone: e.TimeZone, TopicARN: alerts.Topic.Arn, FleetTag: "api",
+		TimeZone: e.TimeZone, TopicARN: alerts.Topic.Arn, FleetTag: "api", InstanceRoleName: apiLT.Role.Name,
 	}.with(e.API.Fleet))
 	if err != nil {
 		return err
@@ -78,8 +86,12 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs p
 	workerLT, err := fleet.NewLaunchTemplate(ctx, "openwan-worker-lt", &fleet.LaunchTemplateArgs{
 		AMIParameter: e.AMIParameter, InstanceType: w.InstanceTypes[0], RootVolumeGiB: w.RootVolumeGiB,
 		HTTPTokens: e.Metadata.HTTPTokens, HopLimit: e.Metadata.HopLimit,
-		VPCID:      net.vpcID,
-		UserData:   fleet.UserData{Image: w.Image, Env: workerEnv, SecretsPath: secretsPath},
+		VPCID: net.vpcID,
+		UserData: fleet.UserData{
+			Image: w.Image, Env: workerEnv, SecretsPath: secretsPath,
+			// A transcode may take all of the worker's termination hook (1800 s in the guide).
+			TerminationHookSeconds: w.TerminationHookSeconds,
+		},
 		BucketName: cfg.App.S3Bucket, SecretsPath: secretsPath, FleetTag: "worker",
 	})
 	if err != nil {
@@ -90,12 +102,13 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs p
 		LaunchTemplateID: workerLT.Template.ID(), LaunchTemplateVersion: workerLT.Version,
 		Spot: &fleet.SpotArgs{
 			InstanceTypes: w.InstanceTypes, OnDemandBase: w.OnDemandBase, OnDemandPercentAboveBase: w.OnDemandPercentAboveBase,
+			AllocationStrategy: w.SpotAllocationStrategy,
 		},
 		Backlog: &fleet.BacklogArgs{
 			Namespace: w.Queue.Namespace, MetricName: w.Queue.MetricName, Dimensions: w.Queue.Dimensions,
 			PerInstance: w.Queue.ScaleOutPerInstance, BelowPerInstance: w.Queue.ScaleInPerInstance,
 		},
-		TimeZone: e.TimeZone, TopicARN: alerts.Topic.Arn, FleetTag: "worker",
+		TimeZone: e.TimeZone, TopicARN: alerts.Topic.Arn, FleetTag: "worker", InstanceRoleName: workerLT.Role.Name,
 	}.with(w.Fleet))
 	if err != nil {
 		return err
@@ -131,7 +144,8 @@ func (g groupArgs) with(f config.Fleet) *fleet.GroupArgs {
 	out.TerminationHookSeconds = f.TerminationHookSeconds
 	out.Schedules = map[string]fleet.Schedule{}
 	for name, s := range f.Schedules {
-		out.Schedules[name] = fleet.Schedule{Recurrence: s.Recurrence, Min: s.Min, Max: s.Max, Desired: s.Desired}
+		b := s.Bounds(f.Size)
+		out.Schedules[name] = fleet.Schedule{Recurrence: s.Recurrence, Min: b.Min, Max: b.Max, Desired: s.Desired}
 	}
 	return &out
 }

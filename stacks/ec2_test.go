@@ -35,18 +35,19 @@ func TestProdGroupsCarryTheGuideNumbers(t *testing.T) {
 		{groupType, apiGroup, "defaultCooldown", 300},
 		{groupType, workerGroup, "minSize", 2},
 		{groupType, workerGroup, "maxSize", 10},
-		// Health from the load balancer, rolling refreshes, time to drain before termination.
+		// Health from the load balancer, rolling refreshes, time to drain before termination (a
+		// lifecycle hook of its own, so a new terminationHookSeconds reaches the group).
 		{groupType, apiGroup, "healthCheckType", "ELB"},
 		{groupType, apiGroup, "instanceRefresh.strategy", "Rolling"},
 		{groupType, apiGroup, "instanceRefresh.preferences.minHealthyPercentage", e.API.InstanceRefreshMinHealthyPercent},
-		{groupType, apiGroup, "initialLifecycleHooks.0.lifecycleTransition", "autoscaling:EC2_INSTANCE_TERMINATING"},
-		{groupType, apiGroup, "initialLifecycleHooks.0.heartbeatTimeout", e.API.TerminationHookSeconds},
+		{hookType, apiGroup + "-termination-hook", "lifecycleTransition", "autoscaling:EC2_INSTANCE_TERMINATING"},
+		{hookType, apiGroup + "-termination-hook", "heartbeatTimeout", e.API.TerminationHookSeconds},
 		{groupType, apiGroup, "metricsGranularity", "1Minute"},
-		{groupType, workerGroup, "initialLifecycleHooks.0.heartbeatTimeout", e.Worker.TerminationHookSeconds},
-		// The workers on spot: rebalanced before interruptions, from the deepest pools, above an
-		// on-demand base.
+		{hookType, workerGroup + "-termination-hook", "heartbeatTimeout", e.Worker.TerminationHookSeconds},
+		// The workers on spot: rebalanced before interruptions, from the pools least likely to be
+		// interrupted and of those the cheapest (AWS's recommendation), above an on-demand base.
 		{groupType, workerGroup, "capacityRebalance", true},
-		{groupType, workerGroup, "mixedInstancesPolicy.instancesDistribution.spotAllocationStrategy", "capacity-optimized"},
+		{groupType, workerGroup, "mixedInstancesPolicy.instancesDistribution.spotAllocationStrategy", "price-capacity-optimized"},
 		{groupType, workerGroup, "mixedInstancesPolicy.instancesDistribution.onDemandBaseCapacity", e.Worker.OnDemandBase},
 		{groupType, workerGroup, "mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity", e.Worker.OnDemandPercentAboveBase},
 		// The guide's target tracking: the API at 70 % CPU and 80 % memory, the workers at 75 %
@@ -75,11 +76,13 @@ func TestProdGroupsCarryTheGuideNumbers(t *testing.T) {
 		{alarmType, apiGroup + "-requests-high", "threshold", 1000},
 		{alarmType, apiGroup + "-requests-high", "metricName", "RequestCountPerTarget"},
 		// The guide's "Scale In When": CPU under 30 %, memory under 40 %, and requests under 200 a
-		// minute per instance (API) or under 5 messages per worker, all for 10 minutes.
-		{alarmType, apiGroup + "-scale-in", "metricQueries.3.expression", "IF(cpu < 30 AND mem < 40 AND requests < 200, 1, 0)"},
+		// minute per instance (API) or under 5 messages per worker, all for 10 minutes. Requests
+		// (not reported in a minute without any) and the queue depth (may be missing while the
+		// queue is idle) count as 0 when missing, or an idle fleet would never shrink.
+		{alarmType, apiGroup + "-scale-in", "metricQueries.3.expression", "IF(cpu < 30 AND mem < 40 AND FILL(requests, 0) < 200, 1, 0)"},
 		{alarmType, apiGroup + "-scale-in", "evaluationPeriods", 10},
 		{alarmType, apiGroup + "-scale-in", "datapointsToAlarm", 10},
-		{alarmType, workerGroup + "-scale-in", "metricQueries.4.expression", "IF(cpu < 30 AND mem < 40 AND (queue / instances) < 5, 1, 0)"},
+		{alarmType, workerGroup + "-scale-in", "metricQueries.4.expression", "IF(cpu < 30 AND mem < 40 AND (FILL(queue, 0) / instances) < 5, 1, 0)"},
 		// Scale-in removes one instance at a time, at most once per cooldown.
 		{policyType, workerGroup + "-scale-in", "cooldown", e.Worker.ScaleIn.CooldownSeconds},
 		{policyType, apiGroup + "-scale-in", "cooldown", e.API.ScaleIn.CooldownSeconds},
@@ -116,7 +119,8 @@ func TestScheduledActions(t *testing.T) {
 			if cfg.EC2.Enabled {
 				for group, f := range map[string]config.Fleet{apiGroup: cfg.EC2.API.Fleet, workerGroup: cfg.EC2.Worker.Fleet} {
 					for key, a := range f.Schedules {
-						want[group+"-"+key] = schedule{a.Recurrence, cfg.EC2.TimeZone, float64(a.Min), float64(a.Max), float64(a.Desired)}
+						b := a.Bounds(f.Size)
+						want[group+"-"+key] = schedule{a.Recurrence, cfg.EC2.TimeZone, float64(b.Min), float64(b.Max), float64(a.Desired)}
 					}
 				}
 			}
@@ -271,7 +275,8 @@ func TestEveryAlarmNotifiesAndGuideAlarmsMatch(t *testing.T) {
 		{alarmType, "openwan-api-alarms-terminating", "period", 60},
 		{alarmType, "openwan-api-alarms-terminating", "evaluationPeriods", 2},
 		{alarmType, "openwan-api-alarms-error-rate", "threshold", cfg.Alerts.ErrorRatePercent},
-		{alarmType, "openwan-api-alarms-error-rate", "metricQueries.2.expression", "100 * errors / requests"},
+		// 5xx responses are not reported in a minute without any: 0 %, not no rate.
+		{alarmType, "openwan-api-alarms-error-rate", "metricQueries.2.expression", "100 * FILL(errors, 0) / requests"},
 	})
 	// The guide's own example: a maximum of 10, threshold 9.
 	runChecks(t, p, []check{{alarmType, "openwan-api-alarms-max-capacity", "threshold", 9}})

@@ -1,20 +1,26 @@
 package fleet
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // Alerts is the SNS topic every alarm and scaling notification goes to, with its e-mail
-// subscriptions.
+// subscriptions, encrypted with a customer-managed KMS key of its own.
 type Alerts struct {
 	pulumi.ResourceState
 
+	// Key encrypts the topic's messages at rest.
+	Key *kms.Key
+	// Topic receives the alarms and the scaling notifications.
 	Topic *sns.Topic
 }
 
@@ -23,7 +29,12 @@ type AlertsArgs struct {
 	// Emails are subscribed to the topic, one subscription each; every address must confirm
 	// before it receives anything. None is allowed: the topic still feeds scaling notifications.
 	Emails []string
+	// AccountID is the AWS account the topic and its key live in (12 digits): the key policy
+	// names its root, which administers the key, and its Auto Scaling service-linked role.
+	AccountID string
 }
+
+var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
 
 func (a *AlertsArgs) validate() error {
 	if a == nil {
@@ -37,22 +48,81 @@ func (a *AlertsArgs) validate() error {
 			errs = append(errs, fmt.Errorf("Emails[%d]: %q is not an e-mail address", i, email))
 		}
 	}
+	if !accountIDPattern.MatchString(a.AccountID) {
+		errs = append(errs, fmt.Errorf("AccountID: %q is not a 12-digit AWS account id", a.AccountID))
+	}
 	return errors.Join(errs...)
 }
 
-// NewAlerts declares the topic and one e-mail subscription per address. Subscriptions are named
-// by their index in Emails, so reordering the list replaces them (and asks to confirm again).
+// AutoScalingServiceRoleARN is the account's Auto Scaling service-linked role, which publishes
+// the groups' notifications.
+func AutoScalingServiceRoleARN(accountID string) string {
+	return "arn:aws:iam::" + accountID + ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+}
+
+// alertsKeyPolicy is the key policy of the topic's key. CloudWatch alarms cannot publish to a
+// topic encrypted with the AWS-managed key (alias/aws/sns), whose policy no one can change: the
+// topic needs a customer-managed key whose policy lets the publishers generate data keys with it.
+//   - The account's root administers the key (and IAM policies in the account may grant its use,
+//     as with every key's default policy), so the key cannot become unmanageable.
+//   - cloudwatch.amazonaws.com publishes the alarms: the statement the SNS docs give for
+//     CloudWatch as an event source of an encrypted topic.
+//   - AWSServiceRoleForAutoScaling publishes the groups' launch and terminate notifications; its
+//     predefined permissions do not include customer-managed keys (the EC2 Auto Scaling docs
+//     say so of EBS keys), so the key policy grants it. It is matched by aws:PrincipalArn rather
+//     than named as the principal: a key policy naming a role that does not exist is refused, and
+//     Auto Scaling creates the role with the account's first group, after this key.
+func alertsKeyPolicy(accountID string) (string, error) {
+	publish := []string{"kms:Decrypt", "kms:GenerateDataKey*"}
+	out, err := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{
+			{
+				"Sid": "AccountAdministers", "Effect": "Allow",
+				"Principal": map[string]string{"AWS": "arn:aws:iam::" + accountID + ":root"},
+				"Action":    "kms:*", "Resource": "*",
+			},
+			{
+				"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow",
+				"Principal": map[string]string{"Service": "cloudwatch.amazonaws.com"},
+				"Action":    publish, "Resource": "*",
+			},
+			{
+				"Sid": "AutoScalingNotificationsPublish", "Effect": "Allow",
+				"Principal": map[string]string{"AWS": "*"},
+				"Action":    publish, "Resource": "*",
+				"Condition": map[string]any{"StringEquals": map[string]string{"aws:PrincipalArn": AutoScalingServiceRoleARN(accountID)}},
+			},
+		},
+	})
+	return string(out), err
+}
+
+// NewAlerts declares the key, the topic encrypted with it, and one e-mail subscription per
+// address. Subscriptions are named by their index in Emails, so reordering the list replaces
+// them (and asks to confirm again).
 func NewAlerts(ctx *pulumi.Context, name string, args *AlertsArgs, opts ...pulumi.ResourceOption) (*Alerts, error) {
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("alerts %s: %w", name, err)
+	}
+	policy, err := alertsKeyPolicy(args.AccountID)
+	if err != nil {
+		return nil, fmt.Errorf("alerts %s: key policy: %w", name, err)
 	}
 	a := &Alerts{}
 	if err := ctx.RegisterComponentResource("openwan:ec2:Alerts", name, a, opts...); err != nil {
 		return nil, err
 	}
 	child := pulumi.Parent(a)
-	var err error
-	a.Topic, err = sns.NewTopic(ctx, name, &sns.TopicArgs{}, child)
+	a.Key, err = kms.NewKey(ctx, name+"-key", &kms.KeyArgs{
+		Description:       pulumi.String("Encrypts the " + name + " topic: CloudWatch alarms and Auto Scaling notifications"),
+		EnableKeyRotation: pulumi.Bool(true),
+		Policy:            pulumi.String(policy),
+	}, child)
+	if err != nil {
+		return nil, err
+	}
+	a.Topic, err = sns.NewTopic(ctx, name, &sns.TopicArgs{KmsMasterKeyId: a.Key.Arn}, child)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +133,7 @@ func NewAlerts(ctx *pulumi.Context, name string, args *AlertsArgs, opts ...pulum
 			return nil, err
 		}
 	}
-	if err := ctx.RegisterResourceOutputs(a, pulumi.Map{"topicArn": a.Topic.Arn}); err != nil {
+	if err := ctx.RegisterResourceOutputs(a, pulumi.Map{"topicArn": a.Topic.Arn, "keyArn": a.Key.Arn}); err != nil {
 		return nil, err
 	}
 	return a, nil

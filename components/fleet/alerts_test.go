@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"encoding/json"
 	"strconv"
 	"testing"
 
@@ -10,24 +11,31 @@ import (
 	"github.com/openwan/openwan-infra/components/internal/componenttest"
 )
 
+// accountID is the account the tests' alerts live in.
+const accountID = "210987654321"
+
 func TestAlertsArgsRefusals(t *testing.T) {
-	valid := func() *AlertsArgs { return &AlertsArgs{Emails: []string{"ops@example.com", "oncall@example.com"}} }
+	valid := func() *AlertsArgs {
+		return &AlertsArgs{Emails: []string{"ops@example.com", "oncall@example.com"}, AccountID: accountID}
+	}
 	componenttest.Refusals(t, valid, (*AlertsArgs).validate, []componenttest.Refusal[AlertsArgs]{
 		{Name: "an empty and a bare address", Change: func(a *AlertsArgs) { a.Emails = []string{"ops@example.com", "", "oncall"} },
 			Fields: []string{"Emails[1]", "Emails[2]"}},
+		{Name: "no account", Change: func(a *AlertsArgs) { a.AccountID = "" }, Fields: []string{"AccountID"}},
+		{Name: "an account alias for an id", Change: func(a *AlertsArgs) { a.AccountID = "openwan-prod" }, Fields: []string{"AccountID"}},
 	})
 
-	assert.NoError(t, (&AlertsArgs{}).validate(), "no addresses is allowed: the topic still carries scaling notifications")
+	assert.NoError(t, (&AlertsArgs{AccountID: accountID}).validate(), "no addresses is allowed: the topic still carries scaling notifications")
 }
 
 func TestAlertsRefusedDeclaresNothing(t *testing.T) {
-	err := componenttest.DeclareRefused(t, NewAlerts, "alerts", &AlertsArgs{Emails: []string{""}})
+	err := componenttest.DeclareRefused(t, NewAlerts, "alerts", &AlertsArgs{Emails: []string{""}, AccountID: accountID})
 	assert.ErrorContains(t, err, "alerts alerts: Emails[0]", "the error names the component and the field")
 }
 
 func TestAlertsSubscribesEachAddress(t *testing.T) {
 	emails := []string{"ops@example.com", "oncall@example.com"}
-	p := componenttest.Declare(t, NewAlerts, "alerts", &AlertsArgs{Emails: emails})
+	p := componenttest.Declare(t, NewAlerts, "alerts", &AlertsArgs{Emails: emails, AccountID: accountID})
 	_, err := p.Get("openwan:ec2:Alerts", "alerts")
 	require.NoError(t, err, "the component keeps its type token: it is in every child's URN")
 	require.Len(t, p.Find(topicType), 1, "one topic for every alarm and notification")
@@ -37,4 +45,54 @@ func TestAlertsSubscribesEachAddress(t *testing.T) {
 		assert.Equal(t, email, componenttest.Input(t, p, subscriptionType, name, "endpoint"), "%s subscribes address %d", name, i)
 		assert.Equal(t, "email", componenttest.Input(t, p, subscriptionType, name, "protocol"), "%s is an e-mail subscription", name)
 	}
+}
+
+// keyStatement is one statement of a key policy.
+type keyStatement struct {
+	Sid       string
+	Effect    string
+	Principal map[string]string
+	Action    any
+	Condition map[string]map[string]string
+}
+
+func TestAlertsTopicIsEncryptedWithItsOwnKey(t *testing.T) {
+	p := componenttest.Declare(t, NewAlerts, "alerts", &AlertsArgs{AccountID: accountID})
+	require.Equal(t, []string{"alerts-key"}, componenttest.Names(p, keyType), "one customer-managed key, the topic's own")
+	assert.Equal(t, true, componenttest.Input(t, p, keyType, "alerts-key", "enableKeyRotation"), "the key rotates yearly")
+
+	topic, err := p.Get(topicType, "alerts")
+	require.NoError(t, err)
+	key, err := p.Get(keyType, "alerts-key")
+	require.NoError(t, err)
+	_, err = topic.Input("kmsMasterKeyId")
+	assert.NoError(t, err, "the topic is encrypted")
+	assert.Equal(t, []string{key.URN}, topic.PropertyDependencies["kmsMasterKeyId"], "with the key (its ARN), not the AWS-managed alias/aws/sns")
+
+	text, ok := componenttest.Input(t, p, keyType, "alerts-key", "policy").(string)
+	require.True(t, ok, "the key policy is a JSON string")
+	var policy struct{ Statement []keyStatement }
+	require.NoError(t, json.Unmarshal([]byte(text), &policy), "the key policy is JSON")
+	bySid := map[string]keyStatement{}
+	for _, s := range policy.Statement {
+		assert.Equal(t, "Allow", s.Effect, "statement %s allows", s.Sid)
+		bySid[s.Sid] = s
+	}
+	require.Len(t, bySid, 3, "three statements: the account, CloudWatch, Auto Scaling")
+
+	admin := bySid["AccountAdministers"]
+	assert.Equal(t, map[string]string{"AWS": "arn:aws:iam::" + accountID + ":root"}, admin.Principal, "the account's root administers the key")
+	assert.Equal(t, "kms:*", admin.Action, "all of it, so the key never becomes unmanageable")
+
+	publish := []any{"kms:Decrypt", "kms:GenerateDataKey*"}
+	cloudWatch := bySid["CloudWatchAlarmsPublish"]
+	assert.Equal(t, map[string]string{"Service": "cloudwatch.amazonaws.com"}, cloudWatch.Principal, "CloudWatch alarms publish to the topic")
+	assert.Equal(t, publish, cloudWatch.Action, "CloudWatch may only make and read data keys")
+
+	asg := bySid["AutoScalingNotificationsPublish"]
+	assert.Equal(t, publish, asg.Action, "Auto Scaling may only make and read data keys")
+	assert.Equal(t, map[string]map[string]string{"StringEquals": {"aws:PrincipalArn": AutoScalingServiceRoleARN(accountID)}}, asg.Condition,
+		"only the account's Auto Scaling service-linked role, which publishes the groups' notifications")
+	assert.Equal(t, "arn:aws:iam::"+accountID+":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling",
+		AutoScalingServiceRoleARN(accountID), "the default service-linked role of Auto Scaling, in the account")
 }

@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -24,7 +26,8 @@ func GroupMetrics() []string {
 // Group is an Auto Scaling Group with its scaling: target tracking on CPU and on the CloudWatch
 // agent's memory metric (and optionally on queue backlog per instance), optional step scaling on
 // load balancer requests, one scale-in policy driven by an alarm that needs every signal low at
-// once, scheduled actions, a termination lifecycle hook and scaling notifications.
+// once, scheduled actions, a termination lifecycle hook (with the instance role's permission to
+// complete it on this group) and scaling notifications.
 //
 // Target tracking policies have scale-in disabled: the guide's "Scale In When" thresholds (CPU <
 // 30 % for 10 minutes, ...) sit far below the targets, which target tracking cannot express.
@@ -33,8 +36,23 @@ type Group struct {
 
 	// Group is the Auto Scaling Group itself.
 	Group *autoscaling.Group
+	// TerminationHook holds a terminating instance in Terminating:Wait until it completes the
+	// lifecycle action (the user data's drain service) or TerminationHookSeconds pass.
+	TerminationHook *autoscaling.LifecycleHook
 	// Name is the group's physical name, what alarms and dashboards select it by.
 	Name pulumi.StringOutput
+}
+
+// TerminationHookName is the name of every group's termination lifecycle hook, the name the user
+// data's drain service completes (UserData). It is the name the hook had as an initial lifecycle
+// hook, so the LifecycleHook resource takes over the hook existing groups already have
+// (PutLifecycleHook creates or updates by name) instead of adding a second one.
+const TerminationHookName = "drain"
+
+// SpotAllocationStrategies are the spot allocation strategies of a mixed instances policy, as
+// AWS spells them. A function, not a variable: callers cannot change what is allowed.
+func SpotAllocationStrategies() []string {
+	return []string{"lowest-price", "capacity-optimized", "capacity-optimized-prioritized", "price-capacity-optimized"}
 }
 
 // GroupArgs describe a group. Every number is required; there are no hidden defaults.
@@ -66,8 +84,14 @@ type GroupArgs struct {
 	ScaleIn ScaleInArgs
 	// MinHealthyPercent is kept in service during an instance refresh (percent).
 	MinHealthyPercent int
-	// TerminationHookSeconds is how long a terminating instance may drain (s, 30 to 7200).
+	// TerminationHookSeconds is how long a terminating instance may drain (s, 30 to 7200): the
+	// heartbeat timeout of the termination hook, after which the termination continues. The
+	// instances' UserData.TerminationHookSeconds must be the same number.
 	TerminationHookSeconds int
+	// InstanceRoleName is the instances' role (LaunchTemplate.Role): it is allowed to complete
+	// lifecycle actions on this group, and on no other, which the drain service does once the
+	// app has stopped.
+	InstanceRoleName pulumi.StringInput
 	// Schedules are scheduled actions by action name, read in TimeZone (an IANA zone name,
 	// required with schedules).
 	Schedules map[string]Schedule
@@ -87,6 +111,10 @@ type SpotArgs struct {
 	OnDemandBase int
 	// OnDemandPercentAboveBase is the on-demand share above OnDemandBase (percent).
 	OnDemandPercentAboveBase int
+	// AllocationStrategy is how spot capacity is spread over the types' pools, one of
+	// SpotAllocationStrategies(). AWS recommends "price-capacity-optimized" for most workloads:
+	// the pools least likely to be interrupted, and of those the cheapest.
+	AllocationStrategy string
 }
 
 // Schedule is one scheduled action.
@@ -114,6 +142,11 @@ func (a *GroupArgs) validate() error {
 	}
 	if a.TopicARN == nil {
 		errs = append(errs, errors.New("TopicARN: must be set"))
+	}
+	if a.InstanceRoleName == nil {
+		// Without it no instance can complete its termination hook: every scale-in would wait
+		// the whole TerminationHookSeconds.
+		errs = append(errs, errors.New("InstanceRoleName: must be set"))
 	}
 	if a.FleetTag == "" {
 		errs = append(errs, errors.New("FleetTag: must not be empty"))
@@ -148,6 +181,9 @@ func (a *GroupArgs) validate() error {
 		if s.OnDemandPercentAboveBase < 0 || s.OnDemandPercentAboveBase > 100 {
 			errs = append(errs, fmt.Errorf("Spot.OnDemandPercentAboveBase: %d is outside [0, 100]", s.OnDemandPercentAboveBase))
 		}
+		if !slices.Contains(SpotAllocationStrategies(), s.AllocationStrategy) {
+			errs = append(errs, fmt.Errorf("Spot.AllocationStrategy: %q is not one of %v", s.AllocationStrategy, SpotAllocationStrategies()))
+		}
 	}
 	errs = append(errs, a.validateScaling()...)
 	if len(a.Schedules) > 0 && a.TimeZone == "" {
@@ -163,6 +199,26 @@ func (a *GroupArgs) validate() error {
 		errs = append(errs, checkSize(field, s.Min, s.Max, s.Desired, 0)...)
 	}
 	return errors.Join(errs...)
+}
+
+// ownedByAutoscaling are the group's inputs that AWS changes after creation, which an `up` must
+// not reset: the desired count (the policies and schedules own it), and its minimum (maximum)
+// once a schedule sets the group's minimum (maximum) to something else than Min (Max), as a
+// business-hours action raising the minimum does; an `up` by day would otherwise put it back
+// until the next action. Such a Min (Max) applies at creation only: the schedules own the bound,
+// and carry a new value to the group at their next run.
+func (a *GroupArgs) ownedByAutoscaling() []string {
+	owned := []string{"desiredCapacity"}
+	for _, s := range a.Schedules {
+		if s.Min != a.Min && !slices.Contains(owned, "minSize") {
+			owned = append(owned, "minSize")
+		}
+		if s.Max != a.Max && !slices.Contains(owned, "maxSize") {
+			owned = append(owned, "maxSize")
+		}
+	}
+	slices.Sort(owned[1:])
+	return owned
 }
 
 // checkSize checks 0 <= Min <= Desired <= Max and leastMax <= Max, naming the fields under
@@ -219,12 +275,6 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 				InstanceWarmup:       pulumi.String(strconv.Itoa(args.WarmupSeconds)),
 			},
 		},
-		InitialLifecycleHooks: autoscaling.GroupInitialLifecycleHookArray{&autoscaling.GroupInitialLifecycleHookArgs{
-			Name:                pulumi.String("drain"),
-			LifecycleTransition: pulumi.String("autoscaling:EC2_INSTANCE_TERMINATING"),
-			HeartbeatTimeout:    pulumi.Int(args.TerminationHookSeconds),
-			DefaultResult:       pulumi.String("CONTINUE"),
-		}},
 		Tags: autoscaling.GroupTagArray{
 			&autoscaling.GroupTagArgs{Key: pulumi.String("Name"), Value: pulumi.String(name), PropagateAtLaunch: pulumi.Bool(true)},
 			&autoscaling.GroupTagArgs{Key: pulumi.String("openwan:fleet"), Value: pulumi.String(args.FleetTag), PropagateAtLaunch: pulumi.Bool(true)},
@@ -237,12 +287,18 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 		for _, t := range args.Spot.InstanceTypes {
 			overrides = append(overrides, &autoscaling.GroupMixedInstancesPolicyLaunchTemplateOverrideArgs{InstanceType: pulumi.String(t)})
 		}
+		// Capacity rebalancing acts on EC2's rebalance recommendation, which usually comes well
+		// before the two-minute interruption notice: the group launches a replacement, then
+		// terminates the instance at risk through the termination hook, so its job may finish.
+		// An instance interrupted without that warning still goes through the hook, but EC2
+		// reclaims it two minutes after the notice whatever the hook says; its job is redelivered
+		// by the queue.
 		groupArgs.CapacityRebalance = pulumi.Bool(true)
 		groupArgs.MixedInstancesPolicy = &autoscaling.GroupMixedInstancesPolicyArgs{
 			InstancesDistribution: &autoscaling.GroupMixedInstancesPolicyInstancesDistributionArgs{
 				OnDemandBaseCapacity:                pulumi.Int(args.Spot.OnDemandBase),
 				OnDemandPercentageAboveBaseCapacity: pulumi.Int(args.Spot.OnDemandPercentAboveBase),
-				SpotAllocationStrategy:              pulumi.String("capacity-optimized"),
+				SpotAllocationStrategy:              pulumi.String(args.Spot.AllocationStrategy),
 			},
 			LaunchTemplate: &autoscaling.GroupMixedInstancesPolicyLaunchTemplateArgs{
 				LaunchTemplateSpecification: &autoscaling.GroupMixedInstancesPolicyLaunchTemplateLaunchTemplateSpecificationArgs{
@@ -253,12 +309,21 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 		}
 	}
 	var err error
-	// The policies and schedules own the desired count after creation.
-	g.Group, err = autoscaling.NewGroup(ctx, name, groupArgs, child, pulumi.IgnoreChanges([]string{"desiredCapacity"}))
+	g.Group, err = autoscaling.NewGroup(ctx, name, groupArgs, child, pulumi.IgnoreChanges(args.ownedByAutoscaling()),
+		// initialLifecycleHooks is no longer declared (the hook is a resource of its own,
+		// declareTermination), but groups created before carry it, and the provider replaces a
+		// group whose initialLifecycleHooks change (the terraform-provider-aws schema it bridges
+		// marks the block and its every field ForceNew): ignoring it keeps those groups and their
+		// instances.
+		pulumi.IgnoreChanges([]string{"initialLifecycleHooks"}))
 	if err != nil {
 		return nil, err
 	}
 	g.Name = g.Group.Name
+
+	if err := g.declareTermination(ctx, name, args, child); err != nil {
+		return nil, err
+	}
 
 	if err := g.declareScaling(ctx, name, args, child); err != nil {
 		return nil, err
@@ -291,4 +356,47 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 		return nil, err
 	}
 	return g, nil
+}
+
+// declareTermination declares the termination lifecycle hook and lets the instance role complete
+// it on this group.
+//
+// The hook is an autoscaling.LifecycleHook, not the group's initialLifecycleHooks: the pulumi-aws
+// docs say of initialLifecycleHooks "Please note that this will only work when creating a new Auto
+// Scaling Group. For all other use-cases, please use autoscaling.LifecycleHook resource": a
+// changed TerminationHookSeconds would not reach an existing group in place (this provider
+// replaces the whole group instead). The price, in the words of
+// the LifecycleHook docs: "Hooks added via this resource will not be added until the autoscaling
+// group has been created", after its first instances launched; for a termination hook that is
+// only an instance terminated in the seconds between the two, which then terminates at once.
+func (g *Group) declareTermination(ctx *pulumi.Context, name string, args *GroupArgs, child pulumi.ResourceOption) error {
+	var err error
+	// Delete before replace: the old and the new hook have the same name on the same group, so
+	// deleting the old one after creating the new one would delete the new one.
+	g.TerminationHook, err = autoscaling.NewLifecycleHook(ctx, name+"-termination-hook", &autoscaling.LifecycleHookArgs{
+		AutoscalingGroupName: g.Group.Name,
+		Name:                 pulumi.String(TerminationHookName),
+		LifecycleTransition:  pulumi.String("autoscaling:EC2_INSTANCE_TERMINATING"),
+		HeartbeatTimeout:     pulumi.Int(args.TerminationHookSeconds),
+		// When the time is up the instance terminates anyway: a hung drain must not keep a
+		// scale-in (or a refresh) waiting forever.
+		DefaultResult: pulumi.String("CONTINUE"),
+	}, child, pulumi.DeleteBeforeReplace(true))
+	if err != nil {
+		return err
+	}
+	// Only this group's ARN: an instance can release its own group's terminations, not another
+	// fleet's or another stack's. The ARN is known only once the group exists, hence a policy of
+	// its own rather than a statement of the launch template's instance policy.
+	policy := g.Group.Arn.ApplyT(func(arn string) (string, error) {
+		out, err := json.Marshal(map[string]any{
+			"Version": "2012-10-17",
+			"Statement": []map[string]any{{
+				"Effect": "Allow", "Action": "autoscaling:CompleteLifecycleAction", "Resource": arn,
+			}},
+		})
+		return string(out), err
+	}).(pulumi.StringOutput)
+	_, err = iam.NewRolePolicy(ctx, name+"-complete-lifecycle", &iam.RolePolicyArgs{Role: args.InstanceRoleName, Policy: policy}, child)
+	return err
 }

@@ -134,5 +134,9 @@ func NewGroupAlarms(ctx *pulumi.Context, name string, args *GroupAlarmsArgs, opt
 	return a, nil
 }
 
-// ErrorRateExpression is the metric math of the target 5xx share of requests (percent).
-const ErrorRateExpression = "100 * errors / requests"
+// ErrorRateExpression is the metric math of the target 5xx share of requests (percent). The load
+// balancer reports HTTPCode_Target_5XX_Count only for minutes with 5xx responses: unfilled, a
+// minute of requests without an error would have no rate rather than 0 % (the alarm would count
+// it as not breaching only through treatMissingData, and the graph would show nothing). Requests
+// stay unfilled: a minute without any has no rate to speak of (0 / 0), and is not breaching.
+const ErrorRateExpression = "100 * FILL(errors, 0) / requests"

@@ -49,6 +49,13 @@ func TestGroupAlarmsDeclare(t *testing.T) {
 		"at max capacity means a desired count above Max - 1")
 	assert.EqualValues(t, args.ErrorRatePercent, componenttest.Input(t, p, alarmType, "api-alarms-error-rate", "threshold"),
 		"the 5xx alarm fires above ErrorRatePercent")
+	// The 5xx count is not reported for a minute without errors: filled with 0, such a minute's
+	// rate is 0 %, not missing.
+	errorRate := func(path string) any { return componenttest.Input(t, p, alarmType, "api-alarms-error-rate", path) }
+	assert.Equal(t, "HTTPCode_Target_5XX_Count", errorRate("metricQueries.0.metric.metricName"), "query errors")
+	assert.Equal(t, "errors", errorRate("metricQueries.0.id"), "the 5xx count is the errors query")
+	assert.Equal(t, "100 * FILL(errors, 0) / requests", errorRate("metricQueries.2.expression"),
+		"the rate fills missing errors with 0; requests stay unfilled (no requests, no rate)")
 	for _, name := range componenttest.Names(p, alarmType) {
 		for _, actions := range []string{"alarmActions", "okActions"} {
 			assert.Equal(t, []any{string(topicARN)}, componenttest.Input(t, p, alarmType, name, actions),

@@ -1,7 +1,9 @@
 package fleet
 
 import (
+	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -25,6 +27,7 @@ func validGroupArgs() *GroupArgs {
 		Schedules: map[string]Schedule{"night": {Recurrence: "0 22 * * *", Min: 1, Max: 2, Desired: 1}},
 		TimeZone:  "Europe/Berlin",
 		TopicARN:  topicARN, FleetTag: "api",
+		InstanceRoleName: pulumi.String("api-role"),
 	}
 }
 
@@ -34,13 +37,18 @@ func TestGroupArgsRefusals(t *testing.T) {
 		{Name: "no launch template", Change: func(a *GroupArgs) { a.LaunchTemplateID, a.LaunchTemplateVersion = nil, nil },
 			Fields: []string{"LaunchTemplateID", "LaunchTemplateVersion"}},
 		{Name: "no topic", Change: func(a *GroupArgs) { a.TopicARN = nil }, Fields: []string{"TopicARN"}},
+		{Name: "no instance role to complete the hook", Change: func(a *GroupArgs) { a.InstanceRoleName = nil }, Fields: []string{"InstanceRoleName"}},
 		{Name: "no fleet tag", Change: func(a *GroupArgs) { a.FleetTag = "" }, Fields: []string{"FleetTag"}},
 		{Name: "max below min", Change: func(a *GroupArgs) { a.Max = 0 }, Fields: []string{"Max", "Desired"}},
 		{Name: "desired above max", Change: func(a *GroupArgs) { a.Desired = 7 }, Fields: []string{"Desired"}},
 		{Name: "negative warmup", Change: func(a *GroupArgs) { a.WarmupSeconds = -1 }, Fields: []string{"WarmupSeconds"}},
 		{Name: "hook too short for AWS", Change: func(a *GroupArgs) { a.TerminationHookSeconds = 29 }, Fields: []string{"TerminationHookSeconds"}},
 		{Name: "refresh over 100 %", Change: func(a *GroupArgs) { a.MinHealthyPercent = 101 }, Fields: []string{"MinHealthyPercent"}},
-		{Name: "one spot type", Change: func(a *GroupArgs) { a.Spot = &SpotArgs{InstanceTypes: []string{"c5.xlarge"}} }, Fields: []string{"Spot.InstanceTypes"}},
+		{Name: "one spot type", Change: func(a *GroupArgs) { a.Spot = spotArgs(); a.Spot.InstanceTypes = a.Spot.InstanceTypes[:1] }, Fields: []string{"Spot.InstanceTypes"}},
+		{Name: "unknown spot allocation strategy", Change: func(a *GroupArgs) { a.Spot = spotArgs(); a.Spot.AllocationStrategy = "cheapest" },
+			Fields: []string{"Spot.AllocationStrategy"}},
+		{Name: "spot allocation strategy left empty", Change: func(a *GroupArgs) { a.Spot = spotArgs(); a.Spot.AllocationStrategy = "" },
+			Fields: []string{"Spot.AllocationStrategy"}},
 		{Name: "schedule desired outside its bounds", Change: func(a *GroupArgs) {
 			a.Schedules["night"] = Schedule{Recurrence: "0 22 * * *", Min: 2, Max: 3, Desired: 4}
 		},
@@ -80,7 +88,6 @@ func TestGroupDeclares(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, r.IgnoreChanges, "desiredCapacity", "the policies and schedules own the desired count after creation")
 	assert.Equal(t, "EC2", input("healthCheckType"), "without target groups only EC2's own checks can count")
-	assert.EqualValues(t, args.TerminationHookSeconds, input("initialLifecycleHooks.0.heartbeatTimeout"), "the drain hook waits TerminationHookSeconds")
 	assert.EqualValues(t, args.MinHealthyPercent, input("instanceRefresh.preferences.minHealthyPercentage"), "refresh keeps MinHealthyPercent")
 	assert.Equal(t, "lt-1", input("launchTemplate.id"), "an on-demand group launches from the template directly")
 
@@ -96,9 +103,17 @@ func TestGroupDeclares(t *testing.T) {
 	assert.EqualValues(t, night.Max, componenttest.Input(t, p, scheduleType, "api-asg-night", "maxSize"), "the schedule's own bounds")
 }
 
+// spotArgs are three interchangeable types above one on-demand instance.
+func spotArgs() *SpotArgs {
+	return &SpotArgs{
+		InstanceTypes: []string{"c5.xlarge", "c6i.xlarge", "m5.xlarge"}, OnDemandBase: 1, OnDemandPercentAboveBase: 20,
+		AllocationStrategy: "capacity-optimized-prioritized",
+	}
+}
+
 func TestSpotGroupMixesInstanceTypes(t *testing.T) {
 	args := validGroupArgs()
-	args.Spot = &SpotArgs{InstanceTypes: []string{"c5.xlarge", "c6i.xlarge", "m5.xlarge"}, OnDemandBase: 1, OnDemandPercentAboveBase: 20}
+	args.Spot = spotArgs()
 	p := declareGroup(t, args)
 	input := func(path string) any { return componenttest.Input(t, p, groupType, "api-asg", path) }
 
@@ -109,6 +124,8 @@ func TestSpotGroupMixesInstanceTypes(t *testing.T) {
 	assert.EqualValues(t, args.Spot.OnDemandBase, input("mixedInstancesPolicy.instancesDistribution.onDemandBaseCapacity"), "OnDemandBase")
 	assert.EqualValues(t, args.Spot.OnDemandPercentAboveBase,
 		input("mixedInstancesPolicy.instancesDistribution.onDemandPercentageAboveBaseCapacity"), "OnDemandPercentAboveBase")
+	assert.Equal(t, args.Spot.AllocationStrategy, input("mixedInstancesPolicy.instancesDistribution.spotAllocationStrategy"),
+		"the spot pools are chosen by Spot.AllocationStrategy")
 	assert.Equal(t, true, input("capacityRebalance"), "spot groups replace instances AWS warns about before they are reclaimed")
 	r, err := p.Get(groupType, "api-asg")
 	require.NoError(t, err)
@@ -120,4 +137,56 @@ func TestGroupMetricsIsACopy(t *testing.T) {
 	first := GroupMetrics()
 	first[0] = "changed"
 	assert.NotEqual(t, "changed", GroupMetrics()[0], "a caller's change must not reach what the groups enable")
+}
+
+func TestSpotAllocationStrategiesAreAWSs(t *testing.T) {
+	// The values the Auto Scaling API's SpotAllocationStrategy takes (InstancesDistribution).
+	assert.ElementsMatch(t, []string{"lowest-price", "capacity-optimized", "capacity-optimized-prioritized", "price-capacity-optimized"},
+		SpotAllocationStrategies(), "the strategies a mixed instances policy accepts")
+	first := SpotAllocationStrategies()
+	first[0] = "changed"
+	assert.NotEqual(t, "changed", SpotAllocationStrategies()[0], "a caller's change must not reach what is allowed")
+}
+
+// TestTerminationHookFollowsArgs: the hook is a LifecycleHook of its own, so a new
+// TerminationHookSeconds reaches an existing group, and the group declares no initial hooks.
+func TestTerminationHookFollowsArgs(t *testing.T) {
+	args := validGroupArgs()
+	p := declareGroup(t, args)
+	hook := func(path string) any { return componenttest.Input(t, p, hookType, "api-asg-termination-hook", path) }
+	assert.Equal(t, TerminationHookName, hook("name"), "the hook keeps the name the drain service completes")
+	assert.Equal(t, "autoscaling:EC2_INSTANCE_TERMINATING", hook("lifecycleTransition"), "it holds terminating instances")
+	assert.EqualValues(t, args.TerminationHookSeconds, hook("heartbeatTimeout"), "it waits at most TerminationHookSeconds")
+	assert.Equal(t, "CONTINUE", hook("defaultResult"), "when the time is up, the termination goes on")
+	assert.Equal(t, "api-asg", hook("autoscalingGroupName"), "on this group (the mocks' physical name is the logical one)")
+
+	r, err := p.Get(hookType, "api-asg-termination-hook")
+	require.NoError(t, err)
+	group, err := p.Get(groupType, "api-asg")
+	require.NoError(t, err)
+	assert.Equal(t, group.Parent, r.Parent, "the hook is a child of the group's component, like the group")
+	_, err = group.Input("initialLifecycleHooks")
+	assert.Error(t, err, "initialLifecycleHooks only apply when a group is created: the group declares none")
+	assert.Contains(t, group.IgnoreChanges, "initialLifecycleHooks",
+		"groups created with the hook as an initial one keep it rather than being replaced")
+
+	// The instances may complete lifecycle actions of this group alone.
+	assert.Equal(t, "api-role", componenttest.Input(t, p, rolePolicyType, "api-asg-complete-lifecycle", "role"), "on the instance role")
+	rp, err := p.Get(rolePolicyType, "api-asg-complete-lifecycle")
+	require.NoError(t, err)
+	assert.Contains(t, rp.PropertyDependencies["policy"], group.URN, "the policy is computed from the group (its ARN)")
+	text, ok := componenttest.Input(t, p, rolePolicyType, "api-asg-complete-lifecycle", "policy").(string)
+	require.True(t, ok, "the policy is a JSON string")
+	var policy struct{ Statement []map[string]any }
+	require.NoError(t, json.Unmarshal([]byte(text), &policy), "the policy is JSON")
+	require.Len(t, policy.Statement, 1, "one statement")
+	assert.Equal(t, "autoscaling:CompleteLifecycleAction", policy.Statement[0]["Action"], "completing lifecycle actions, nothing more")
+	resource, _ := policy.Statement[0]["Resource"].(string)
+	assert.True(t, strings.HasPrefix(resource, "arn:") && strings.HasSuffix(resource, ":api-asg"),
+		"on one ARN, the group's (the mocks' ARN ends in the name): %q", resource)
+
+	args.TerminationHookSeconds = 1800
+	p = declareGroup(t, args)
+	assert.EqualValues(t, args.TerminationHookSeconds, componenttest.Input(t, p, hookType, "api-asg-termination-hook", "heartbeatTimeout"),
+		"a new TerminationHookSeconds is the hook's new timeout")
 }

@@ -16,6 +16,9 @@ const (
 	sgType           = "aws:ec2/securityGroup:SecurityGroup"
 	sgRuleType       = "aws:ec2/securityGroupRule:SecurityGroupRule"
 	listenerType     = "aws:lb/listener:Listener"
+	hookType         = "aws:autoscaling/lifecycleHook:LifecycleHook"
+	rolePolicyType   = "aws:iam/rolePolicy:RolePolicy"
+	keyType          = "aws:kms/key:Key"
 )
 
 // topicARN is the alerts topic the tests wire in.

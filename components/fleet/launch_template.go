@@ -51,8 +51,7 @@ type LaunchTemplateArgs struct {
 	// SecretsPath is the SSM path of the app's secrets, starting with "/" (read-only access);
 	// empty grants none.
 	SecretsPath string
-	// FleetTag names the fleet in the "openwan:fleet" tag; lifecycle actions are allowed only on
-	// groups carrying it.
+	// FleetTag names the fleet in the "openwan:fleet" tag of its instances and volumes.
 	FleetTag string
 }
 
@@ -84,6 +83,10 @@ func (a *LaunchTemplateArgs) validate() error {
 	if a.UserData.Image == "" {
 		errs = append(errs, errors.New("UserData.Image: must not be empty"))
 	}
+	// The group's termination hook's bounds: the app's stop timeout is derived from it.
+	if s := a.UserData.TerminationHookSeconds; s < 30 || s > 7200 {
+		errs = append(errs, fmt.Errorf("UserData.TerminationHookSeconds: %d is outside [30, 7200]", s))
+	}
 	if a.BucketName == "" {
 		errs = append(errs, errors.New("BucketName: must not be empty"))
 	}
@@ -98,10 +101,10 @@ func (a *LaunchTemplateArgs) validate() error {
 }
 
 // NewLaunchTemplate declares the instance role (SSM core and the CloudWatch agent's managed
-// policies, plus an inline policy limited to the media bucket, the secrets path and the
-// fleet's own lifecycle actions), its profile, and a launch template with the given metadata
-// options (the stacks default to IMDSv2 only, hop limit 1), that encrypts a gp3 root volume,
-// attaches no SSH key and no public IP, and turns on detailed monitoring.
+// policies, plus an inline policy limited to the media bucket and the secrets path; the group
+// adds completing its own lifecycle actions), its profile, and a launch template with the given
+// metadata options (the stacks default to IMDSv2 only, hop limit 1), that encrypts a gp3 root
+// volume, attaches no SSH key and no public IP, and turns on detailed monitoring.
 func NewLaunchTemplate(ctx *pulumi.Context, name string, args *LaunchTemplateArgs, opts ...pulumi.ResourceOption) (*LaunchTemplate, error) {
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("launch template %s: %w", name, err)
@@ -214,13 +217,7 @@ func instancePolicy(args *LaunchTemplateArgs) map[string]any {
 			"Resource": "arn:aws:s3:::" + args.BucketName + "/*",
 		},
 		{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::" + args.BucketName},
-		{
-			// Only groups of this fleet; the app completes its own termination hook when drained.
-			"Effect":    "Allow",
-			"Action":    []string{"autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"},
-			"Resource":  "*",
-			"Condition": map[string]any{"StringEquals": map[string]string{"autoscaling:ResourceTag/openwan:fleet": args.FleetTag}},
-		},
+		// Completing the termination hook is the group's to grant, on its own ARN only (Group).
 	}
 	if args.SecretsPath != "" {
 		statements = append(statements, map[string]any{

@@ -15,8 +15,11 @@ func validLaunchTemplateArgs() *LaunchTemplateArgs {
 	return &LaunchTemplateArgs{
 		AMIParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
 		InstanceType: "c5.large", RootVolumeGiB: 16, HTTPTokens: "required", HopLimit: 1,
-		VPCID:      pulumi.String("vpc-1"),
-		UserData:   UserData{Image: "ghcr.io/openwan/openwan-worker:1.0.0", Env: map[string]string{"QUEUE_NAME": "transcode"}},
+		VPCID: pulumi.String("vpc-1"),
+		UserData: UserData{
+			Image: "ghcr.io/openwan/openwan-worker:1.0.0", Env: map[string]string{"QUEUE_NAME": "transcode"},
+			TerminationHookSeconds: 600,
+		},
 		BucketName: "media", SecretsPath: "/openwan/test/", FleetTag: "worker",
 	}
 }
@@ -29,6 +32,8 @@ func TestLaunchTemplateArgsRefusals(t *testing.T) {
 		{Name: "hop limit 0", Change: func(a *LaunchTemplateArgs) { a.HopLimit = 0 }, Fields: []string{"HopLimit"}},
 		{Name: "neither security groups nor VPC", Change: func(a *LaunchTemplateArgs) { a.VPCID = nil }, Fields: []string{"VPCID"}},
 		{Name: "relative secrets path", Change: func(a *LaunchTemplateArgs) { a.SecretsPath = "openwan/" }, Fields: []string{"SecretsPath"}},
+		{Name: "no termination hook to stop within", Change: func(a *LaunchTemplateArgs) { a.UserData.TerminationHookSeconds = 0 },
+			Fields: []string{"UserData.TerminationHookSeconds"}},
 		{Name: "several fields at once", Change: func(a *LaunchTemplateArgs) {
 			a.InstanceType, a.UserData.Image, a.BucketName, a.FleetTag = "", "", "", ""
 		},
@@ -62,6 +67,10 @@ func TestLaunchTemplateDeclares(t *testing.T) {
 
 	assert.Equal(t, []string{"worker-lt-egress"}, componenttest.Names(p, sgType),
 		"without SecurityGroupIDs the instances get an egress-only group of their own")
+
+	policy, ok := componenttest.Input(t, p, "aws:iam/rolePolicy:RolePolicy", "worker-lt-app", "policy").(string)
+	require.True(t, ok, "the instance policy is a JSON string")
+	assert.NotContains(t, policy, "autoscaling:", "no lifecycle action on any group by tag: the group grants its own, on its ARN")
 }
 
 func TestLaunchTemplateUsesGivenSecurityGroups(t *testing.T) {

@@ -238,8 +238,14 @@ func backlogMetric(b *BacklogArgs, group pulumi.StringInput) *autoscaling.Policy
 }
 
 // BacklogExpression is the metric math of messages per in-service instance (AWS's documented
-// "backlog per instance" pattern).
+// "backlog per instance" pattern), which the backlog target tracking policy tracks. A missing
+// queue metric leaves it without a value, which is harmless there: the policy only scales out
+// (scale-in is disabled), and an idle queue needs no instance.
 const BacklogExpression = "queue / instances"
+
+// ScaleInBacklogExpression is the backlog per instance as the scale-in alarm reads it: an idle
+// queue's missing depth counts as 0 messages (scaleInQueries).
+const ScaleInBacklogExpression = "FILL(queue, 0) / instances"
 
 // declareRequestSteps adds the step scaling policy on requests per target and its alarm.
 func (g *Group) declareRequestSteps(ctx *pulumi.Context, name string, args *GroupArgs, r *RequestArgs, child pulumi.ResourceOption) error {
@@ -284,6 +290,15 @@ func (g *Group) declareRequestSteps(ctx *pulumi.Context, name string, args *Grou
 
 // scaleInQueries are the one-minute signals of the scale-in alarm and the expression that is 1
 // when all of them are low.
+//
+// Metric math has no value at a minute where one of its series has none, and the alarm treats
+// that minute as not breaching: a signal that is missing exactly when the fleet is idle would
+// keep the idle fleet from ever shrinking. CPU (EC2, per group), memory (the CloudWatch agent on
+// every instance) and GroupInServiceInstances (group metrics, every minute) are reported as long
+// as instances run. The load balancer reports RequestCountPerTarget only for minutes with
+// requests, and a queue's depth metric may be missing while the queue is idle: those two are
+// FILLed with 0, which is what their absence means. The always-present CPU and memory give every
+// minute its timestamp, so the filled series has a value at each one.
 func scaleInQueries(args *GroupArgs, groupDim pulumi.StringMap) (cloudwatch.MetricAlarmMetricQueryArray, string) {
 	metric := func(id, namespace, name, stat string, dims pulumi.StringMapInput) *cloudwatch.MetricAlarmMetricQueryArgs {
 		return &cloudwatch.MetricAlarmMetricQueryArgs{
@@ -305,13 +320,13 @@ func scaleInQueries(args *GroupArgs, groupDim pulumi.StringMap) (cloudwatch.Metr
 	if r := args.Requests; r != nil {
 		queries = append(queries, metric("requests", "AWS/ApplicationELB", "RequestCountPerTarget", "Sum",
 			pulumi.StringMap{"TargetGroup": r.TargetGroupSuffix}))
-		conditions = append(conditions, fmt.Sprintf("requests < %d", r.BelowPerMinute))
+		conditions = append(conditions, fmt.Sprintf("FILL(requests, 0) < %d", r.BelowPerMinute))
 	}
 	if b := args.Backlog; b != nil {
 		queries = append(queries,
 			metric("queue", b.Namespace, b.MetricName, "Average", pulumi.ToStringMap(b.Dimensions)),
 			metric("instances", "AWS/AutoScaling", "GroupInServiceInstances", "Average", groupDim))
-		conditions = append(conditions, fmt.Sprintf("(%s) < %d", BacklogExpression, b.BelowPerInstance))
+		conditions = append(conditions, fmt.Sprintf("(%s) < %d", ScaleInBacklogExpression, b.BelowPerInstance))
 	}
 	return queries, "IF(" + strings.Join(conditions, " AND ") + ", 1, 0)"
 }

@@ -88,10 +88,14 @@ func TestRequestStepsScaleOnRequests(t *testing.T) {
 	}
 	assert.EqualValues(t, args.Requests.AbovePerMinute, componenttest.Input(t, p, alarmType, "api-asg-requests-high", "threshold"),
 		"the step policy's alarm fires above AbovePerMinute")
-	want := fmt.Sprintf("IF(cpu < %d AND mem < %d AND requests < %d, 1, 0)",
+	// RequestCountPerTarget is not reported for a minute without requests: filled with 0, an idle
+	// group's expression still has a value, 1, and the group shrinks.
+	want := fmt.Sprintf("IF(cpu < %d AND mem < %d AND FILL(requests, 0) < %d, 1, 0)",
 		args.ScaleIn.CPUBelowPercent, args.ScaleIn.MemoryBelowPercent, args.Requests.BelowPerMinute)
 	assert.Equal(t, want, componenttest.Input(t, p, alarmType, "api-asg-scale-in", "metricQueries.3.expression"),
-		"scale-in also waits for requests below BelowPerMinute")
+		"scale-in also waits for requests below BelowPerMinute, none counting as 0")
+	assert.Equal(t, "RequestCountPerTarget", componenttest.Input(t, p, alarmType, "api-asg-scale-in", "metricQueries.2.metric.metricName"),
+		"requests is the load balancer's per-target count")
 }
 
 func TestBacklogTracksMessagesPerInstance(t *testing.T) {
@@ -110,4 +114,14 @@ func TestBacklogTracksMessagesPerInstance(t *testing.T) {
 			"dimension %d: the dimensions are declared in key order, so the policy never changes by itself", i)
 	}
 	assert.Equal(t, BacklogExpression, componenttest.Input(t, p, policyType, "api-asg-backlog", metrics+"2.expression"), "messages per in-service instance")
+
+	// An idle queue's depth may not be reported: the scale-in alarm counts it as 0 messages.
+	want := fmt.Sprintf("IF(cpu < %d AND mem < %d AND (FILL(queue, 0) / instances) < %d, 1, 0)",
+		args.ScaleIn.CPUBelowPercent, args.ScaleIn.MemoryBelowPercent, args.Backlog.BelowPerInstance)
+	assert.Equal(t, want, componenttest.Input(t, p, alarmType, "api-asg-scale-in", "metricQueries.4.expression"),
+		"scale-in also waits for the backlog below BelowPerInstance, an unreported queue counting as empty")
+	for i, metric := range []string{"CPUUtilization", "mem_used_percent", args.Backlog.MetricName, "GroupInServiceInstances"} {
+		assert.Equal(t, metric, componenttest.Input(t, p, alarmType, "api-asg-scale-in", fmt.Sprintf("metricQueries.%d.metric.metricName", i)),
+			"query %d of the scale-in alarm", i)
+	}
 }

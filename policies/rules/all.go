@@ -6,7 +6,7 @@ func All() []Rule {
 		minCapacity, maxNotBelowMin, autoscalerOwnsReplicas, disruptionBudget, gracefulShutdown,
 		utilizationTargetRange, stabilizationOrder, scaledRequests, groupIgnoresDesired,
 		alarmHasAction, groupMetricsEnabled, alarmPerGroup,
-		imdsv2Required, encryptedVolumes, noPublicIP, noOpenIngress,
+		imdsv2Required, encryptedVolumes, snsTopicEncrypted, noPublicIP, noOpenIngress,
 		eksEndpointRestricted, eksSecretsEncryption, eksLogging, containersNonRoot,
 		spotDiversity, maxHourlyCost,
 	}

@@ -64,6 +64,30 @@ var encryptedVolumes = Rule{
 	},
 }
 
+// awsManagedSNSKey is the AWS-managed SNS key's alias, as a topic names it (alone or in an ARN).
+const awsManagedSNSKey = "alias/aws/sns"
+
+var snsTopicEncrypted = Rule{
+	Name:        "sns-topic-encrypted",
+	Description: "Every SNS topic is encrypted with a customer-managed KMS key (kmsMasterKeyId).",
+	Why: "Alerts name hosts, groups and errors and should not rest in clear text; and CloudWatch alarms and Auto Scaling cannot publish to " +
+		"a topic under the AWS-managed alias/aws/sns key, whose policy admits neither.",
+	Level: Mandatory,
+	Check: func(r model.Resource, _ Params) []string {
+		if r.Type != typeTopic {
+			return nil
+		}
+		// A key created in the same preview is unknown yet, and still a key.
+		if !declared(r.Inputs, "kmsMasterKeyId") {
+			return []string{fmt.Sprintf("%s: not encrypted; set kmsMasterKeyId to a customer-managed KMS key whose policy lets its publishers use it", label(r))}
+		}
+		if key, _ := str(r.Inputs, "kmsMasterKeyId"); strings.HasSuffix(key, awsManagedSNSKey) {
+			return []string{fmt.Sprintf("%s: encrypted with the AWS-managed %s, to which CloudWatch alarms and Auto Scaling cannot publish; use a customer-managed key", label(r), key)}
+		}
+		return nil
+	},
+}
+
 var noPublicIP = Rule{
 	Name:        "no-public-ip",
 	Description: "App instances and nodes get no public IP address.",

@@ -45,6 +45,25 @@ func TestEncryptedVolumes(t *testing.T) {
 	})
 }
 
+func TestSNSTopicEncrypted(t *testing.T) {
+	runRuleCases(t, "sns-topic-encrypted", []ruleCase{
+		{name: "customer-managed key", resources: []model.Resource{
+			res(typeTopic, "alerts", `{"kmsMasterKeyId": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}`)}},
+		{name: "key created in the same preview", resources: []model.Resource{res(typeTopic, "alerts", `{"kmsMasterKeyId": "[unknown]"}`)}},
+		{name: "not encrypted, and under the AWS-managed key", resources: []model.Resource{
+			res(typeTopic, "alerts", `{}`),
+			res(typeTopic, "events", `{"kmsMasterKeyId": "alias/aws/sns"}`),
+			res(typeTopic, "audit", `{"kmsMasterKeyId": "arn:aws:kms:us-east-1:123456789012:alias/aws/sns"}`),
+			// Not a topic: the rule reads topics only.
+			res("aws:sqs/queue:Queue", "jobs", `{}`)},
+			want: []string{
+				"Topic alerts: not encrypted; set kmsMasterKeyId to a customer-managed KMS key whose policy lets its publishers use it",
+				"Topic events: encrypted with the AWS-managed alias/aws/sns, to which CloudWatch alarms and Auto Scaling cannot publish; use a customer-managed key",
+				"Topic audit: encrypted with the AWS-managed arn:aws:kms:us-east-1:123456789012:alias/aws/sns, to which CloudWatch alarms and Auto Scaling cannot publish; use a customer-managed key",
+			}},
+	})
+}
+
 func TestNoPublicIP(t *testing.T) {
 	runRuleCases(t, "no-public-ip", []ruleCase{
 		{name: "private", resources: []model.Resource{res(typeLaunchTmpl, "lt", launchTemplateOK), res(typeEKSComponent, "eks", `{"nodeAssociatePublicIpAddress": false}`)}},

@@ -22,6 +22,7 @@ const (
 	typeSGRule        = "aws:ec2/securityGroupRule:SecurityGroupRule"
 	typeSGIngressRule = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 	typeLoadBalancer  = "aws:lb/loadBalancer:LoadBalancer"
+	typeTopic         = "aws:sns/topic:Topic"
 	typeEKSComponent  = "eks:index:Cluster"
 	typeEKSCluster    = "aws:eks/cluster:Cluster"
 	typeManagedNodes  = "eks:index:ManagedNodeGroup"
