@@ -83,57 +83,58 @@ func aggressiveScaleUp() Behavior {
 	}
 }
 
-func defaultAPI() Service {
+// defaultService is what the API and the worker share: one image's health endpoints, the
+// aggressive scale-up, the graceful stop and the pool size.
+func defaultService() Service {
 	return Service{
-		Port:          8080,
-		LivenessPath:  "/health",
-		ReadinessPath: "/ready",
-		Replicas:      Range{Min: 2, Max: 20},
-		Targets:       Targets{CPUPercent: 70, MemoryPercent: 80},
-		ScaleUp:       aggressiveScaleUp(),
-		ScaleDown: Behavior{
-			StabilizationSeconds: 300,
-			Policies: []ScalingPolicy{
-				{Type: "Percent", Value: 10, PeriodSeconds: 60},
-				{Type: "Pods", Value: 1, PeriodSeconds: 60},
-			},
-			SelectPolicy: "Max",
-		},
-		Resources: Resources{
-			Requests: Quantity{CPUMillis: 500, MemoryMiB: 1024},
-			Limits:   Quantity{CPUMillis: 1000, MemoryMiB: 1024},
-		},
-		TerminationGracePeriodSeconds: 60,
-		PreStopSleepSeconds:           15,
-		DBPoolSize:                    25,
+		Port:                8080,
+		LivenessPath:        "/health",
+		ReadinessPath:       "/ready",
+		ScaleUp:             aggressiveScaleUp(),
+		PreStopSleepSeconds: 15,
+		DBPoolSize:          25,
 	}
 }
 
-func defaultWorker() Service {
-	return Service{
-		Port:          8080,
-		LivenessPath:  "/health",
-		ReadinessPath: "/ready",
-		Replicas:      Range{Min: 2, Max: 10},
-		Targets:       Targets{CPUPercent: 75, MemoryPercent: 85},
-		ScaleUp:       aggressiveScaleUp(),
-		ScaleDown: Behavior{
-			StabilizationSeconds: 600,
-			Policies:             []ScalingPolicy{{Type: "Pods", Value: 1, PeriodSeconds: 120}},
-			SelectPolicy:         "Max",
+func defaultAPI() Service {
+	s := defaultService()
+	s.Replicas = Range{Min: 2, Max: 20}
+	s.Targets = Targets{CPUPercent: 70, MemoryPercent: 80}
+	s.ScaleDown = Behavior{
+		StabilizationSeconds: 300,
+		Policies: []ScalingPolicy{
+			{Type: "Percent", Value: 10, PeriodSeconds: 60},
+			{Type: "Pods", Value: 1, PeriodSeconds: 60},
 		},
-		// One transcoding job: FFmpeg needs about one vCPU and 1-2 GB. 900m fits four pods on a
-		// c5.xlarge after system reservations, the guide's four jobs per instance.
-		Resources: Resources{
-			Requests: Quantity{CPUMillis: 900, MemoryMiB: 1536},
-			Limits:   Quantity{CPUMillis: 1000, MemoryMiB: 2048},
-		},
-		TerminationGracePeriodSeconds: 1800,
-		PreStopSleepSeconds:           15,
-		DBPoolSize:                    25,
-		QueueScaling:                  QueueTrigger{MessagesPerReplica: 50, HostSecretKey: "RABBITMQ_URL", PollingSeconds: 15},
-		Concurrency:                   1,
+		SelectPolicy: "Max",
 	}
+	s.Resources = Resources{
+		Requests: Quantity{CPUMillis: 500, MemoryMiB: 1024},
+		Limits:   Quantity{CPUMillis: 1000, MemoryMiB: 1024},
+	}
+	s.TerminationGracePeriodSeconds = 60
+	return s
+}
+
+func defaultWorker() Service {
+	s := defaultService()
+	s.Replicas = Range{Min: 2, Max: 10}
+	s.Targets = Targets{CPUPercent: 75, MemoryPercent: 85}
+	s.ScaleDown = Behavior{
+		StabilizationSeconds: 600,
+		Policies:             []ScalingPolicy{{Type: "Pods", Value: 1, PeriodSeconds: 120}},
+		SelectPolicy:         "Max",
+	}
+	// One transcoding job: FFmpeg needs about one vCPU and 1-2 GB. 900m fits four pods on a
+	// c5.xlarge after system reservations, the guide's four jobs per instance.
+	s.Resources = Resources{
+		Requests: Quantity{CPUMillis: 900, MemoryMiB: 1536},
+		Limits:   Quantity{CPUMillis: 1000, MemoryMiB: 2048},
+	}
+	s.TerminationGracePeriodSeconds = 1800
+	s.QueueScaling = QueueTrigger{MessagesPerReplica: 50, HostSecretKey: "RABBITMQ_URL", PollingSeconds: 15}
+	s.Concurrency = 1
+	return s
 }
 
 func defaultFleet() Fleet {
