@@ -130,27 +130,37 @@ func checkFields(p *problems, key string, entries map[string]any, t reflect.Type
 	}
 }
 
-// kindWords names what a Go type decodes from, with its article, as the config reference does.
-func kindWords(t reflect.Type) string {
+// KindWords names what a Go type decodes from in the config's own words: string, boolean,
+// integer, number, list or object. The decoder's messages and the generated reference share it.
+func KindWords(t reflect.Type) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	switch t.Kind() {
 	case reflect.String:
-		return "a string"
+		return "string"
 	case reflect.Bool:
-		return "a boolean"
+		return "boolean"
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "an integer"
+		return "integer"
 	case reflect.Float32, reflect.Float64:
-		return "a number"
+		return "number"
 	case reflect.Slice, reflect.Array:
-		return "a list"
+		return "list"
 	case reflect.Map, reflect.Struct:
-		return "an object"
+		return "object"
 	}
-	return "a " + t.Kind().String()
+	return t.Kind().String()
+}
+
+// kindWords is KindWords with its article, for "expected an integer".
+func kindWords(t reflect.Type) string {
+	k := KindWords(t)
+	if strings.ContainsRune("aeiou", rune(k[0])) {
+		return "an " + k
+	}
+	return "a " + k
 }
 
 // literal shows a JSON value as the stack file has it: a scalar as written, a list or an object

@@ -314,27 +314,17 @@ func deref(t reflect.Type) reflect.Type {
 	return t
 }
 
-// typeWords names a Go type as the config's reader knows it.
+// typeWords names a Go type as the config's reader knows it: config.KindWords, with what a list
+// or a map holds.
 func typeWords(t reflect.Type) string {
 	t = deref(t)
 	switch t.Kind() {
-	case reflect.String:
-		return "string"
-	case reflect.Bool:
-		return "boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "integer"
-	case reflect.Float32, reflect.Float64:
-		return "number"
 	case reflect.Slice, reflect.Array:
 		return "list of " + plural(typeWords(t.Elem()))
 	case reflect.Map:
 		return "map of " + typeWords(t.Key()) + " to " + typeWords(t.Elem())
-	case reflect.Struct:
-		return "object"
 	}
-	return t.Kind().String()
+	return config.KindWords(t)
 }
 
 func plural(word string) string {
