@@ -65,11 +65,7 @@ func (a *QueueScalerArgs) validate() error {
 			errs = append(errs, fmt.Errorf("%s: must not be empty", s.field))
 		}
 	}
-	errs = append(errs, checkReplicas("MinReplicas", a.MinReplicas, "MaxReplicas", a.MaxReplicas)...)
-	errs = append(errs, checkPercent("CPUPercent", a.CPUPercent)...)
-	errs = append(errs, checkPercent("MemoryPercent", a.MemoryPercent)...)
-	errs = append(errs, a.ScaleUp.validate("ScaleUp")...)
-	errs = append(errs, a.ScaleDown.validate("ScaleDown")...)
+	errs = append(errs, checkAutoscaler(a.MinReplicas, a.MaxReplicas, a.CPUPercent, a.MemoryPercent, a.ScaleUp, a.ScaleDown)...)
 	if a.MessagesPerReplica < 1 {
 		errs = append(errs, fmt.Errorf("MessagesPerReplica: %d is below 1", a.MessagesPerReplica))
 	}

@@ -102,11 +102,7 @@ func (a *ScalableServiceArgs) validate() error {
 	if a.Port < 1 || a.Port > 65535 {
 		errs = append(errs, fmt.Errorf("Port: %d is outside [1, 65535]", a.Port))
 	}
-	errs = append(errs, checkReplicas("MinReplicas", a.MinReplicas, "MaxReplicas", a.MaxReplicas)...)
-	errs = append(errs, checkPercent("CPUPercent", a.CPUPercent)...)
-	errs = append(errs, checkPercent("MemoryPercent", a.MemoryPercent)...)
-	errs = append(errs, a.ScaleUp.validate("ScaleUp")...)
-	errs = append(errs, a.ScaleDown.validate("ScaleDown")...)
+	errs = append(errs, checkAutoscaler(a.MinReplicas, a.MaxReplicas, a.CPUPercent, a.MemoryPercent, a.ScaleUp, a.ScaleDown)...)
 	errs = append(errs, a.Requests.validate("Requests")...)
 	if a.Limits.CPUMillis < a.Requests.CPUMillis {
 		errs = append(errs, fmt.Errorf("Limits.CPUMillis: %d is below Requests.CPUMillis %d", a.Limits.CPUMillis, a.Requests.CPUMillis))
