@@ -27,6 +27,8 @@ type Cluster struct {
 	MetricsServer MetricsServer `json:"metricsServer"`
 	// ClusterAutoscaler is the cluster-autoscaler release that gives pending pods nodes.
 	ClusterAutoscaler ClusterAutoscaler `json:"clusterAutoscaler"`
+	// Addons are the EKS managed add-ons' versions.
+	Addons Addons `json:"addons"`
 	// KEDA is the KEDA release that scales the workers on queue depth.
 	KEDA KEDA `json:"keda"`
 }
@@ -78,6 +80,21 @@ type NodePool struct {
 	Desired int `json:"desired"`
 	// DiskGiB is the encrypted root volume size (GiB, 20..16384).
 	DiskGiB int `json:"diskGiB"`
+	// MaxUnavailable is how many nodes a rolling node replacement (a new launch template or
+	// Kubernetes version) takes down at once (nodes, 1..size.max).
+	MaxUnavailable int `json:"maxUnavailable"`
+}
+
+// Addons pins the EKS managed add-ons. Each empty version takes the release table's entry for
+// openwan:cluster.version (config/eks_releases.go).
+type Addons struct {
+	// VPCCNI is the vpc-cni add-on's version, "vX.Y.Z-eksbuild.N"; its network policy agent is
+	// always on.
+	VPCCNI string `json:"vpcCni"`
+	// CoreDNS is the coredns add-on's version.
+	CoreDNS string `json:"coreDns"`
+	// KubeProxy is the kube-proxy add-on's version; its minor must be the cluster's.
+	KubeProxy string `json:"kubeProxy"`
 }
 
 // MetricsServer configures the metrics-server Helm release.
@@ -102,8 +119,12 @@ type MetricsServer struct {
 type ClusterAutoscaler struct {
 	// Enabled installs cluster-autoscaler.
 	Enabled bool `json:"enabled"`
-	// ChartVersion pins the cluster-autoscaler chart.
+	// ChartVersion pins the cluster-autoscaler chart. Empty takes the chart of
+	// openwan:cluster.version from the release table (config/eks_releases.go).
 	ChartVersion string `json:"chartVersion"`
+	// ImageTag is the cluster-autoscaler image, "v1.MM.P", whose minor must be the cluster's (the
+	// project supports each release on its own Kubernetes minor only). Empty takes the table's.
+	ImageTag string `json:"imageTag"`
 	// ScaleDownUnneededSeconds is how long a node must be unneeded before removal (s, 60..3600).
 	ScaleDownUnneededSeconds int `json:"scaleDownUnneededSeconds"`
 	// Requests of the cluster-autoscaler pod.

@@ -50,8 +50,13 @@ type Network struct {
 	PrivateSubnetIDs []string `json:"privateSubnetIds"`
 	// CIDR is the IPv4 block of a created VPC, between /16 and /20.
 	CIDR string `json:"cidr"`
-	// AvailabilityZones is how many zones a created VPC spans (zones, 2..6).
+	// AvailabilityZones is how many zones a created VPC spans (zones, 2..6), chosen by zone ID
+	// among the region's available zones outside ExcludeZoneIDs.
 	AvailabilityZones int `json:"availabilityZones"`
+	// ExcludeZoneIDs are zone IDs (e.g. "use1-az3") a created VPC never uses. Zone IDs name the
+	// same physical zone in every account, unlike zone names. The default lists the zones where
+	// EKS cannot create a control plane.
+	ExcludeZoneIDs []string `json:"excludeZoneIds"`
 	// SingleNATGateway puts one NAT gateway in the first zone instead of one per zone: cheaper,
 	// but a zone outage cuts the others' egress.
 	SingleNATGateway bool `json:"singleNatGateway"`

@@ -9,6 +9,7 @@ func Defaults() Config {
 		Network: Network{
 			CIDR:              "10.0.0.0/16",
 			AvailabilityZones: 3,
+			ExcludeZoneIDs:    slices.Clone(eksUnsupportedZoneIDs),
 		},
 		Cluster: Cluster{
 			Enabled:              true,
@@ -22,13 +23,16 @@ func Defaults() Config {
 					Size:          Range{Min: 2, Max: 10},
 					Desired:       3,
 					DiskGiB:       50,
+					// One node at a time: the API's disruption budget allows one pod down.
+					MaxUnavailable: 1,
 				},
 				Workers: NodePool{
-					InstanceTypes: workerInstanceTypes(),
-					Spot:          true,
-					Size:          Range{Min: 2, Max: 5},
-					Desired:       2,
-					DiskGiB:       100,
+					InstanceTypes:  workerInstanceTypes(),
+					Spot:           true,
+					Size:           Range{Min: 2, Max: 5},
+					Desired:        2,
+					DiskGiB:        100,
+					MaxUnavailable: 1,
 				},
 			},
 			MetricsServer: MetricsServer{
@@ -40,7 +44,6 @@ func Defaults() Config {
 			},
 			ClusterAutoscaler: ClusterAutoscaler{
 				Enabled:                  true,
-				ChartVersion:             "9.46.6",
 				ScaleDownUnneededSeconds: 600,
 				Requests:                 Quantity{CPUMillis: 100, MemoryMiB: 600},
 			},

@@ -109,6 +109,8 @@ func (c Cluster) validate(p *problems, key string) {
 	}
 	if !clusterVersionPattern.MatchString(c.Version) {
 		p.addf(key+".version", "%q is not a Kubernetes minor version like \"1.33\"", c.Version)
+	} else {
+		c.validateRelease(p, key)
 	}
 	if c.EndpointPublicAccess && len(c.PublicAccessCIDRs) == 0 {
 		p.addf(key+".publicAccessCidrs", "must list the networks allowed to reach the public endpoint (or set %s:%s.endpointPublicAccess to false)", Namespace, key)
@@ -134,7 +136,6 @@ func (c Cluster) validate(p *problems, key string) {
 	c.NodePools.API.validate(p, key+".nodePools.api")
 	c.NodePools.Workers.validate(p, key+".nodePools.workers")
 	if c.ClusterAutoscaler.Enabled {
-		p.required(key+".clusterAutoscaler.chartVersion", c.ClusterAutoscaler.ChartVersion)
 		p.between(key+".clusterAutoscaler.scaleDownUnneededSeconds", c.ClusterAutoscaler.ScaleDownUnneededSeconds, 60, 3600)
 	}
 }
@@ -152,6 +153,7 @@ func (n NodePool) validate(p *problems, key string) {
 	p.bounds(key+".size", n.Size, 1, maxInstances)
 	p.within(key+".desired", n.Desired, n.Size)
 	p.between(key+".diskGiB", n.DiskGiB, 20, 16384)
+	p.between(key+".maxUnavailable", n.MaxUnavailable, 1, max(n.Size.Max, 1))
 }
 
 func (a App) validate(p *problems, key string) {

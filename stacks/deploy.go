@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 
@@ -18,13 +19,22 @@ func Deploy(ctx *pulumi.Context, cfg config.Config, plan capacity.Plan) (pulumi.
 	if err := exportPlan(plan, outputs); err != nil {
 		return nil, err
 	}
+	// The zones are asked for before anything is declared: too few refuses the stack whole.
+	var zones []network.Zone
+	if n := cfg.Network; (cfg.Cluster.EKS() || cfg.EC2.Enabled) && n.CreatesVPC() {
+		var err error
+		if zones, err = network.SelectZones(ctx, n.ExcludeZoneIDs, n.AvailabilityZones); err != nil {
+			return nil, fmt.Errorf("%s:network.availabilityZones %d with %s:network.excludeZoneIds %v: %w",
+				config.Namespace, n.AvailabilityZones, config.Namespace, n.ExcludeZoneIDs, err)
+		}
+	}
 	if cfg.Cluster.Enabled && cfg.Cluster.Existing.Enabled {
 		if err := deployOnExistingCluster(ctx, cfg, outputs); err != nil {
 			return nil, err
 		}
 	}
 	if cfg.Cluster.EKS() || cfg.EC2.Enabled {
-		net, err := deployNetwork(ctx, cfg.Network)
+		net, err := deployNetwork(ctx, cfg.Network, zones)
 		if err != nil {
 			return nil, err
 		}
@@ -52,7 +62,7 @@ type subnets struct {
 	public, private pulumi.StringArrayOutput
 }
 
-func deployNetwork(ctx *pulumi.Context, n config.Network) (subnets, error) {
+func deployNetwork(ctx *pulumi.Context, n config.Network, zones []network.Zone) (subnets, error) {
 	if !n.CreatesVPC() {
 		return subnets{
 			vpcID:   pulumi.String(n.VPCID).ToStringOutput(),
@@ -61,7 +71,7 @@ func deployNetwork(ctx *pulumi.Context, n config.Network) (subnets, error) {
 		}, nil
 	}
 	vpc, err := network.NewVPC(ctx, "openwan", &network.VPCArgs{
-		CIDR: n.CIDR, Zones: n.AvailabilityZones, SingleNATGateway: n.SingleNATGateway,
+		CIDR: n.CIDR, Zones: zones, SingleNATGateway: n.SingleNATGateway,
 	})
 	if err != nil {
 		return subnets{}, err

@@ -325,5 +325,10 @@ func TestEachPathCanBeTurnedOff(t *testing.T) {
 	assert.Len(t, p.Find(groupType), 2, "with the EKS path off, the API and worker groups remain")
 
 	p = runRaw(t, "prod", withConfig(t, raw, "openwan:ec2", "enabled", false), false)
-	assert.Empty(t, append(p.Find(groupType), p.Find(ltType)...), "with the EC2 path off, no group or launch template remains")
+	assert.Empty(t, p.Find(groupType), "with the EC2 path off, no Auto Scaling group remains")
+	var templates []string
+	for _, lt := range p.Find(ltType) {
+		templates = append(templates, lt.Name)
+	}
+	assert.ElementsMatch(t, []string{"openwan-api", "openwan-workers"}, templates, "with the EC2 path off, only the node pools' launch templates remain")
 }

@@ -26,7 +26,7 @@ const (
 	pdbType        = "kubernetes:policy/v1:PodDisruptionBudget"
 	releaseType    = "kubernetes:helm.sh/v3:Release"
 	clusterType    = "eks:index:Cluster"
-	nodeGroupType  = "eks:index:ManagedNodeGroup"
+	nodeGroupType  = "aws:eks/nodeGroup:NodeGroup"
 	// scaledObjectType is KEDA's ScaledObject as the Kubernetes provider types a custom resource.
 	scaledObjectType = "kubernetes:keda.sh/v1alpha1:ScaledObject"
 

@@ -27,6 +27,7 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outpu
 		return cluster.NodePoolArgs{
 			InstanceTypes: p.InstanceTypes, Spot: p.Spot,
 			Min: p.Size.Min, Max: p.Size.Max, Desired: p.Desired, DiskGiB: p.DiskGiB,
+			MaxUnavailable: p.MaxUnavailable,
 		}
 	}
 	eks, err := cluster.NewCluster(ctx, "openwan", &cluster.ClusterArgs{
@@ -39,6 +40,9 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outpu
 		PublicAccessCIDRs:    cc.PublicAccessCIDRs,
 		LogTypes:             cc.LogTypes,
 		NodePools:            map[string]cluster.NodePoolArgs{apiPool: pool(cc.NodePools.API), workerPool: pool(cc.NodePools.Workers)},
+		Addons: cluster.AddonVersions{
+			VPCCNI: cc.Addons.VPCCNI, CoreDNS: cc.Addons.CoreDNS, KubeProxy: cc.Addons.KubeProxy,
+		},
 	})
 	if err != nil {
 		return err
@@ -49,7 +53,7 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outpu
 	// Everything on the cluster goes through its provider and waits for nodes to run on.
 	nodes := []pulumi.Resource{}
 	for _, pool := range slices.Sorted(maps.Keys(eks.NodePools)) {
-		nodes = append(nodes, eks.NodePools[pool])
+		nodes = append(nodes, eks.NodePools[pool].Group)
 	}
 	onCluster := []pulumi.ResourceOption{pulumi.Provider(eks.Provider), pulumi.DependsOn(nodes)}
 	onAPIPool := map[string]string{cluster.PoolLabel: apiPool}
@@ -60,12 +64,15 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outpu
 	if cc.ClusterAutoscaler.Enabled {
 		if _, err := cluster.NewClusterAutoscaler(ctx, "cluster-autoscaler", &cluster.ClusterAutoscalerArgs{
 			ClusterName: eks.Name, OIDCIssuer: eks.OIDCIssuer, OIDCArn: eks.OIDCArn,
-			Region:                   cfg.App.Region,
-			ChartVersion:             cc.ClusterAutoscaler.ChartVersion,
-			ScaleDownUnneededSeconds: cc.ClusterAutoscaler.ScaleDownUnneededSeconds,
-			RequestCPUMillis:         cc.ClusterAutoscaler.Requests.CPUMillis,
-			RequestMemoryMiB:         cc.ClusterAutoscaler.Requests.MemoryMiB,
-			NodeSelector:             onAPIPool,
+			Region:       cfg.App.Region,
+			ChartVersion: cc.ClusterAutoscaler.ChartVersion,
+			ImageTag:     cc.ClusterAutoscaler.ImageTag,
+			// One number for every pool: the longest grace period of the pods it may evict.
+			MaxGracefulTerminationSeconds: max(cfg.API.TerminationGracePeriodSeconds, cfg.Worker.TerminationGracePeriodSeconds),
+			ScaleDownUnneededSeconds:      cc.ClusterAutoscaler.ScaleDownUnneededSeconds,
+			RequestCPUMillis:              cc.ClusterAutoscaler.Requests.CPUMillis,
+			RequestMemoryMiB:              cc.ClusterAutoscaler.Requests.MemoryMiB,
+			NodeSelector:                  onAPIPool,
 		}, onCluster...); err != nil {
 			return err
 		}
@@ -116,19 +123,30 @@ func deployServices(ctx *pulumi.Context, cfg config.Config, keda pulumi.Resource
 	if err != nil {
 		return err
 	}
+	// Both workloads let cluster-autoscaler evict them despite their /tmp emptyDir, which would
+	// otherwise keep it from ever removing a node they run on:
+	//   - the API is stateless: its scratch holds uploads in flight, which the preStop sleep and
+	//     the grace period let finish;
+	//   - a worker stops taking jobs on SIGTERM and finishes the one it runs within its grace
+	//     period (1800 s), which cluster-autoscaler now honours (max-graceful-termination-sec);
+	//     its scratch is that job's intermediates, worthless once the job ends. Keeping workers
+	//     unevictable would pin a spot node for as long as any worker runs on it, so the worker
+	//     pool would shrink only when the HPA removes pods, never by consolidation.
 	services := []struct {
-		name    string
-		svc     config.Service
-		pool    string
-		spot    bool
-		outputs string
+		name      string
+		svc       config.Service
+		pool      string
+		spot      bool
+		evictable bool
+		outputs   string
 	}{
-		{"openwan-api", cfg.API, apiPool, false, "apiHpa"},
-		{"openwan-worker", cfg.Worker, workerPool, cfg.Cluster.NodePools.Workers.Spot, "workerHpa"},
+		{"openwan-api", cfg.API, apiPool, false, true, "apiHpa"},
+		{"openwan-worker", cfg.Worker, workerPool, cfg.Cluster.NodePools.Workers.Spot, true, "workerHpa"},
 	}
 	for _, s := range services {
 		args := serviceArgs(cfg, s.svc, ns.Metadata.Name().Elem())
 		args.Component = s.name[len("openwan-"):]
+		args.ScratchEvictable = s.evictable
 		if cfg.Cluster.EKS() {
 			args.NodeSelector = map[string]string{cluster.PoolLabel: s.pool}
 			if s.spot {

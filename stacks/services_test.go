@@ -83,11 +83,9 @@ func TestWorkersAloneRunOnSpot(t *testing.T) {
 		{workers, "instanceTypes.0", pools.Workers.InstanceTypes[0]},
 		{workers, "taints.0.key", "openwan.io/spot"},
 		{workers, "taints.0.effect", "NO_SCHEDULE"},
-		{workers, "enableIMDSv2", true},
 		{workers, "scalingConfig.maxSize", pools.Workers.Size.Max},
 		{api, "capacityType", "ON_DEMAND"},
 		{api, "instanceTypes.0", pools.API.InstanceTypes[0]},
-		{api, "enableIMDSv2", true},
 		{api, "scalingConfig.minSize", pools.API.Size.Min},
 		{api, "scalingConfig.maxSize", pools.API.Size.Max},
 	}

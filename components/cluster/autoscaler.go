@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -18,6 +20,9 @@ const (
 	clusterAutoscalerNamespace = "kube-system"
 	clusterAutoscalerAccount   = "cluster-autoscaler"
 )
+
+// imageTagPattern is a cluster-autoscaler release tag.
+var imageTagPattern = regexp.MustCompile(`^v1\.[0-9]+\.[0-9]+$`)
 
 // ClusterAutoscaler is cluster-autoscaler from its Helm chart with an IRSA role that may resize
 // and shrink only this cluster's node groups.
@@ -38,6 +43,13 @@ type ClusterAutoscalerArgs struct {
 	Region string
 	// ChartVersion pins the chart (required: an unpinned chart changes under a running stack).
 	ChartVersion string
+	// ImageTag is cluster-autoscaler's image tag, "v1.MM.P", of the cluster's own minor version
+	// (the project supports each release on its own minor only).
+	ImageTag string
+	// MaxGracefulTerminationSeconds is how long a scale-down waits for an evicted pod to stop
+	// (s, 1 or more): the longest terminationGracePeriodSeconds of the pods on the pools, or a
+	// scale-down kills a transcode that its grace period would have let finish.
+	MaxGracefulTerminationSeconds int
 	// ScaleDownUnneededSeconds is how long a node stays unneeded before removal (s, 1 or more).
 	ScaleDownUnneededSeconds int
 	// RequestCPUMillis and RequestMemoryMiB are the pod's requests (CPU millicores, memory MiB,
@@ -65,6 +77,12 @@ func (a *ClusterAutoscalerArgs) validate() error {
 	}
 	if a.ChartVersion == "" {
 		errs = append(errs, errors.New("ChartVersion: must not be empty"))
+	}
+	if !imageTagPattern.MatchString(a.ImageTag) {
+		errs = append(errs, fmt.Errorf("ImageTag: %q is not a release tag like \"v1.33.0\"", a.ImageTag))
+	}
+	if a.MaxGracefulTerminationSeconds < 1 {
+		errs = append(errs, fmt.Errorf("MaxGracefulTerminationSeconds: %d is below 1", a.MaxGracefulTerminationSeconds))
 	}
 	if a.ScaleDownUnneededSeconds < 1 {
 		errs = append(errs, fmt.Errorf("ScaleDownUnneededSeconds: %d is below 1", a.ScaleDownUnneededSeconds))
@@ -152,6 +170,7 @@ func NewClusterAutoscaler(ctx *pulumi.Context, name string, args *ClusterAutosca
 		Values: pulumi.Map{
 			"autoDiscovery": pulumi.Map{"clusterName": args.ClusterName},
 			"awsRegion":     pulumi.String(args.Region),
+			"image":         pulumi.Map{"tag": pulumi.String(args.ImageTag)},
 			"rbac": pulumi.Map{"serviceAccount": pulumi.Map{
 				"name":        pulumi.String(clusterAutoscalerAccount),
 				"annotations": pulumi.StringMap{"eks.amazonaws.com/role-arn": ca.Role.Arn},
@@ -160,6 +179,8 @@ func NewClusterAutoscaler(ctx *pulumi.Context, name string, args *ClusterAutosca
 				"balance-similar-node-groups": pulumi.Bool(true),
 				"expander":                    pulumi.String("least-waste"),
 				"scale-down-unneeded-time":    pulumi.Sprintf("%ds", args.ScaleDownUnneededSeconds),
+				// Default 600 s (cluster-autoscaler FAQ, "What are the parameters to CA?").
+				"max-graceful-termination-sec": pulumi.String(strconv.Itoa(args.MaxGracefulTerminationSeconds)),
 			},
 			"resources": pulumi.Map{"requests": pulumi.StringMap{
 				"cpu": pulumi.Sprintf("%dm", args.RequestCPUMillis), "memory": pulumi.Sprintf("%dMi", args.RequestMemoryMiB),

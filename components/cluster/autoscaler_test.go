@@ -19,8 +19,9 @@ func validAutoscalerArgs() *ClusterAutoscalerArgs {
 		ClusterName: pulumi.String("openwan-test"),
 		OIDCIssuer:  pulumi.String("https://oidc.eks.us-east-1.amazonaws.com/id/TEST"),
 		OIDCArn:     pulumi.String("arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/TEST"),
-		Region:      "eu-west-1", ChartVersion: "9.46.6",
-		ScaleDownUnneededSeconds: 420, RequestCPUMillis: 150, RequestMemoryMiB: 300,
+		Region:      "eu-west-1", ChartVersion: "9.51.0", ImageTag: "v1.33.0",
+		MaxGracefulTerminationSeconds: 1800,
+		ScaleDownUnneededSeconds:      420, RequestCPUMillis: 150, RequestMemoryMiB: 300,
 		NodeSelector: map[string]string{PoolLabel: "api"},
 	}
 }
@@ -29,6 +30,9 @@ func TestClusterAutoscalerArgsRefusals(t *testing.T) {
 	componenttest.Refusals(t, validAutoscalerArgs, (*ClusterAutoscalerArgs).validate, []componenttest.Refusal[ClusterAutoscalerArgs]{
 		{Name: "no OIDC provider", Change: func(a *ClusterAutoscalerArgs) { a.OIDCArn = nil }, Fields: []string{"OIDCArn"}},
 		{Name: "unpinned chart", Change: func(a *ClusterAutoscalerArgs) { a.ChartVersion = "" }, Fields: []string{"ChartVersion"}},
+		{Name: "image tag that is not a release", Change: func(a *ClusterAutoscalerArgs) { a.ImageTag = "latest" }, Fields: []string{"ImageTag"}},
+		{Name: "no graceful termination", Change: func(a *ClusterAutoscalerArgs) { a.MaxGracefulTerminationSeconds = 0 },
+			Fields: []string{"MaxGracefulTerminationSeconds"}},
 		{Name: "no requests", Change: func(a *ClusterAutoscalerArgs) { a.RequestCPUMillis, a.RequestMemoryMiB = 0, 0 },
 			Fields: []string{"RequestCPUMillis", "RequestMemoryMiB"}},
 		{Name: "several fields at once", Change: func(a *ClusterAutoscalerArgs) { a.ClusterName, a.Region, a.ScaleDownUnneededSeconds = nil, "", 0 },
@@ -37,7 +41,7 @@ func TestClusterAutoscalerArgsRefusals(t *testing.T) {
 }
 
 func TestClusterAutoscalerRefusedDeclaresNothing(t *testing.T) {
-	componenttest.DeclareRefused(t, NewClusterAutoscaler, "ca", &ClusterAutoscalerArgs{ChartVersion: "9.46.6"})
+	componenttest.DeclareRefused(t, NewClusterAutoscaler, "ca", &ClusterAutoscalerArgs{ChartVersion: "9.51.0"})
 }
 
 func TestClusterAutoscalerDeclares(t *testing.T) {
@@ -50,6 +54,9 @@ func TestClusterAutoscalerDeclares(t *testing.T) {
 	assert.Equal(t, fmt.Sprintf("%dm", args.RequestCPUMillis), value("resources.requests.cpu"), "RequestCPUMillis")
 	assert.Equal(t, fmt.Sprintf("%dMi", args.RequestMemoryMiB), value("resources.requests.memory"), "RequestMemoryMiB")
 	assert.Equal(t, args.ChartVersion, componenttest.Input(t, p, releaseType, "ca-release", "version"), "the pinned chart")
+	assert.Equal(t, args.ImageTag, value("image.tag"), "the image of the cluster's minor, whatever the chart's default")
+	assert.Equal(t, "1800", value("extraArgs.max-graceful-termination-sec"),
+		"an evicted pod gets its whole grace period, not the default 600 s")
 
 	// Resizing is allowed only in node groups tagged with this cluster's name.
 	text, ok := componenttest.Input(t, p, "aws:iam/rolePolicy:RolePolicy", "ca-irsa", "policy").(string)

@@ -27,7 +27,8 @@ const (
 
 // Cluster is an EKS cluster with secrets encryption, control-plane logging, a private endpoint
 // (public only to listed CIDRs), an OIDC provider for IRSA, managed node pools in private
-// subnets with IMDSv2, and a Kubernetes provider for everything deployed on it.
+// subnets with IMDSv2 (hop limit 1) and encrypted root volumes, the VPC CNI, CoreDNS and
+// kube-proxy as EKS add-ons, and a Kubernetes provider for everything deployed on it.
 type Cluster struct {
 	pulumi.ResourceState
 
@@ -35,8 +36,11 @@ type Cluster struct {
 	EKS *eks.Cluster
 	// NodeRole is the IAM role of every node.
 	NodeRole *iam.Role
-	// NodePools are the managed node groups by pool name; iterate them in sorted key order.
-	NodePools map[string]*eks.ManagedNodeGroup
+	// NodePools are the managed node groups and their launch templates by pool name; iterate
+	// them in sorted key order.
+	NodePools map[string]*NodePool
+	// Addons are the EKS managed add-ons (vpc-cni, coredns, kube-proxy) by add-on name.
+	Addons map[string]*awseks.Addon
 	// Provider deploys onto the cluster.
 	Provider *kubernetes.Provider
 	// Name is the cluster's name, known only once the cluster exists.
@@ -67,19 +71,8 @@ type ClusterArgs struct {
 	LogTypes []string
 	// NodePools are the managed node groups by pool name.
 	NodePools map[string]NodePoolArgs
-}
-
-// NodePoolArgs describe one managed node group.
-type NodePoolArgs struct {
-	// InstanceTypes are interchangeable types, the preferred first.
-	InstanceTypes []string
-	// Spot selects SPOT capacity; spot nodes are tainted SpotTaintKey=true:NoSchedule.
-	Spot bool
-	// Min, Max and Desired bound the node count (nodes, 1 <= Min <= Desired <= Max); Desired is
-	// ignored after creation: the cluster-autoscaler owns it.
-	Min, Max, Desired int
-	// DiskGiB is the root volume size (GiB, 20 or more).
-	DiskGiB int
+	// Addons pins the EKS managed add-ons' versions, chosen for Version.
+	Addons AddonVersions
 }
 
 // nodePolicies are the AWS managed policies every EKS node needs; SSM replaces SSH access.
@@ -91,8 +84,9 @@ var nodePolicies = []string{
 }
 
 // NewCluster declares the KMS key for secrets, the node role, the EKS cluster (no default node
-// group: v2's uses launch configurations, which new accounts can no longer create), one managed
-// node group per pool, and a Kubernetes provider on the cluster's kubeconfig.
+// group: v2's uses launch configurations, which new accounts can no longer create; pulumi-eks's
+// CNI manifest left out), one launch template and managed node group per pool, the EKS managed
+// add-ons, and a Kubernetes provider on the cluster's kubeconfig.
 func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("cluster %s: %w", name, err)
@@ -106,7 +100,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	if err != nil {
 		return nil, fmt.Errorf("cluster %s: node role trust policy: %w", name, err)
 	}
-	c := &Cluster{NodePools: map[string]*eks.ManagedNodeGroup{}}
+	c := &Cluster{NodePools: map[string]*NodePool{}, Addons: map[string]*awseks.Addon{}}
 	if err := ctx.RegisterComponentResource("openwan:eks:Cluster", name, c, opts...); err != nil {
 		return nil, err
 	}
@@ -123,12 +117,15 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
+	var attachments []pulumi.Resource
 	for i, arn := range nodePolicies {
-		if _, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-node-%d", name, i), &iam.RolePolicyAttachmentArgs{
+		attachment, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-node-%d", name, i), &iam.RolePolicyAttachmentArgs{
 			Role: c.NodeRole.Name, PolicyArn: pulumi.String(arn),
-		}, child); err != nil {
+		}, child)
+		if err != nil {
 			return nil, err
 		}
+		attachments = append(attachments, attachment)
 	}
 
 	// API_AND_CONFIG_MAP: access entries for people and CI, and pulumi-eks maps InstanceRoles
@@ -151,6 +148,10 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		EncryptionConfigKeyArn:       key.Arn,
 		CreateOidcProvider:           pulumi.Bool(true),
 		NodeAssociatePublicIpAddress: pulumi.BoolRef(false),
+		// Without it pulumi-eks v2.8.1 applies its bundled amazon-k8s-cni v1.16.0 manifest over the
+		// newer aws-node EKS installs (nodejs/eks/cluster.ts, createCore's VpcCni): a downgrade.
+		// The vpc-cni add-on below owns the CNI instead.
+		UseDefaultVpcCni: pulumi.BoolRef(true),
 	}, child)
 	if err != nil {
 		return nil, err
@@ -166,33 +167,23 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	c.OIDCIssuer = described.Identities().Index(pulumi.Int(0)).Oidcs().Index(pulumi.Int(0)).Issuer()
 	c.OIDCArn = iam.LookupOpenIdConnectProviderOutput(ctx, iam.LookupOpenIdConnectProviderOutputArgs{Url: c.OIDCIssuer}, wait).Arn()
 
+	// Nodes join only once their role holds the worker policies; EKS maps the role through an
+	// access entry of its own, and pulumi-eks through aws-auth (InstanceRoles above).
+	target := nodePoolTarget{
+		clusterName: c.Name, version: pulumi.String(args.Version), physicalName: args.Name,
+		nodeRoleArn: c.NodeRole.Arn, subnetIDs: args.PrivateSubnetIDs,
+	}
+	var nodes []pulumi.Resource
 	for _, pool := range slices.Sorted(maps.Keys(args.NodePools)) {
-		p := args.NodePools[pool]
-		capacity, taints := "ON_DEMAND", awseks.NodeGroupTaintArray{}
-		if p.Spot {
-			capacity = "SPOT"
-			taints = append(taints, &awseks.NodeGroupTaintArgs{
-				Key: pulumi.String(SpotTaintKey), Value: pulumi.String("true"), Effect: pulumi.String("NO_SCHEDULE"),
-			})
-		}
-		ng, err := eks.NewManagedNodeGroup(ctx, name+"-"+pool, &eks.ManagedNodeGroupArgs{
-			Cluster:       c.EKS,
-			NodeRole:      c.NodeRole,
-			CapacityType:  pulumi.String(capacity),
-			InstanceTypes: pulumi.ToStringArray(p.InstanceTypes),
-			ScalingConfig: &awseks.NodeGroupScalingConfigArgs{
-				MinSize: pulumi.Int(p.Min), MaxSize: pulumi.Int(p.Max), DesiredSize: pulumi.Int(p.Desired),
-			},
-			SubnetIds:    args.PrivateSubnetIDs,
-			DiskSize:     pulumi.Int(p.DiskGiB),
-			EnableIMDSv2: pulumi.BoolRef(true),
-			Labels:       pulumi.StringMap{PoolLabel: pulumi.String(pool)},
-			Taints:       taints,
-		}, child, pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))
+		np, err := newNodePool(ctx, name+"-"+pool, pool, args.NodePools[pool], target, child, pulumi.DependsOn(attachments))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("cluster %s: %w", name, err)
 		}
-		c.NodePools[pool] = ng
+		c.NodePools[pool] = np
+		nodes = append(nodes, np.Group)
+	}
+	if c.Addons, err = newAddons(ctx, name, c.Name, args.Addons, child, pulumi.DependsOn(nodes)); err != nil {
+		return nil, fmt.Errorf("cluster %s: %w", name, err)
 	}
 
 	c.Provider, err = kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{
@@ -238,27 +229,6 @@ func (a *ClusterArgs) validate() error {
 	for _, pool := range slices.Sorted(maps.Keys(a.NodePools)) {
 		errs = append(errs, a.NodePools[pool].validate("NodePools["+pool+"]")...)
 	}
+	errs = append(errs, a.Addons.validate("Addons")...)
 	return errors.Join(errs...)
-}
-
-// validate checks one pool, naming its fields under field.
-func (p NodePoolArgs) validate(field string) []error {
-	var errs []error
-	if len(p.InstanceTypes) == 0 {
-		errs = append(errs, fmt.Errorf("%s.InstanceTypes: must name at least one type", field))
-	}
-	if p.Min < 1 {
-		errs = append(errs, fmt.Errorf("%s.Min: %d is below 1", field, p.Min))
-	}
-	if p.Max < p.Min {
-		errs = append(errs, fmt.Errorf("%s.Max: %d is below Min %d", field, p.Max, p.Min))
-	}
-	if p.Desired < p.Min || p.Desired > p.Max {
-		errs = append(errs, fmt.Errorf("%s.Desired: %d is outside [Min %d, Max %d]", field, p.Desired, p.Min, p.Max))
-	}
-	// The EKS node images' own root snapshot is 20 GiB; a smaller disk fails every launch.
-	if p.DiskGiB < 20 {
-		errs = append(errs, fmt.Errorf("%s.DiskGiB: %d is below 20", field, p.DiskGiB))
-	}
-	return errs
 }

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -11,8 +12,10 @@ import (
 )
 
 const (
-	eksType       = "eks:index:Cluster"
-	nodeGroupType = "eks:index:ManagedNodeGroup"
+	eksType            = "eks:index:Cluster"
+	nodeGroupType      = "aws:eks/nodeGroup:NodeGroup"
+	launchTemplateType = "aws:ec2/launchTemplate:LaunchTemplate"
+	addonType          = "aws:eks/addon:Addon"
 )
 
 func validClusterArgs() *ClusterArgs {
@@ -23,9 +26,10 @@ func validClusterArgs() *ClusterArgs {
 		EndpointPublicAccess: true, PublicAccessCIDRs: []string{"198.51.100.0/24"},
 		LogTypes: []string{"api", "audit"},
 		NodePools: map[string]NodePoolArgs{
-			"api":     {InstanceTypes: []string{"m5.large"}, Min: 2, Max: 5, Desired: 3, DiskGiB: 40},
-			"workers": {InstanceTypes: []string{"c5.xlarge", "c6i.xlarge"}, Spot: true, Min: 1, Max: 4, Desired: 1, DiskGiB: 80},
+			"api":     {InstanceTypes: []string{"m5.large"}, Min: 2, Max: 5, Desired: 3, DiskGiB: 40, MaxUnavailable: 1},
+			"workers": {InstanceTypes: []string{"c5.xlarge", "c6i.xlarge"}, Spot: true, Min: 1, Max: 4, Desired: 1, DiskGiB: 80, MaxUnavailable: 2},
 		},
+		Addons: AddonVersions{VPCCNI: "v1.20.1-eksbuild.3", CoreDNS: "v1.12.2-eksbuild.4", KubeProxy: "v1.33.0-eksbuild.2"},
 	}
 }
 
@@ -37,18 +41,24 @@ func TestClusterArgsRefusals(t *testing.T) {
 		{Name: "public endpoint open to all", Change: func(a *ClusterArgs) { a.PublicAccessCIDRs = nil }, Fields: []string{"PublicAccessCIDRs"}},
 		{Name: "no pools", Change: func(a *ClusterArgs) { a.NodePools = nil }, Fields: []string{"NodePools"}},
 		{Name: "pool without types", Change: func(a *ClusterArgs) {
-			a.NodePools["api"] = NodePoolArgs{Min: 1, Max: 1, Desired: 1, DiskGiB: 20}
+			a.NodePools["api"] = NodePoolArgs{Min: 1, Max: 1, Desired: 1, DiskGiB: 20, MaxUnavailable: 1}
 		}, Fields: []string{"NodePools[api].InstanceTypes"}},
 		{Name: "disk smaller than the node image", Change: func(a *ClusterArgs) {
 			p := a.NodePools["workers"]
 			p.DiskGiB = 19
 			a.NodePools["workers"] = p
 		}, Fields: []string{"NodePools[workers].DiskGiB"}},
+		{Name: "rolling replacement of more nodes than the pool has", Change: func(a *ClusterArgs) {
+			p := a.NodePools["api"]
+			p.MaxUnavailable = 6
+			a.NodePools["api"] = p
+		}, Fields: []string{"NodePools[api].MaxUnavailable"}},
+		{Name: "an add-on at EKS's moving default", Change: func(a *ClusterArgs) { a.Addons.CoreDNS = "" }, Fields: []string{"Addons.CoreDNS"}},
 		// Pools are checked in name order, so the message reads the same on every run.
 		{Name: "bad fields in several pools", Change: func(a *ClusterArgs) {
 			a.VPCID = nil
-			a.NodePools["workers"] = NodePoolArgs{InstanceTypes: []string{"c5.xlarge"}, Min: 2, Max: 1, Desired: 3, DiskGiB: 20}
-			a.NodePools["api"] = NodePoolArgs{InstanceTypes: []string{"m5.large"}, Min: 0, Max: 1, Desired: 1, DiskGiB: 20}
+			a.NodePools["workers"] = NodePoolArgs{InstanceTypes: []string{"c5.xlarge"}, Min: 2, Max: 1, Desired: 3, DiskGiB: 20, MaxUnavailable: 1}
+			a.NodePools["api"] = NodePoolArgs{InstanceTypes: []string{"m5.large"}, Min: 0, Max: 1, Desired: 1, DiskGiB: 20, MaxUnavailable: 1}
 		}, Fields: []string{"VPCID", "NodePools[api].Min", "NodePools[workers].Max", "NodePools[workers].Desired"}},
 	})
 }
@@ -60,33 +70,92 @@ func TestClusterRefusedDeclaresNothing(t *testing.T) {
 
 // TestClusterDeclares checks what the mocks see. The eks:index:Cluster is a remote component:
 // its control plane, security groups, aws-auth ConfigMap and OIDC provider are created inside
-// it by pulumi-eks and never reach the mocks; only its inputs can be checked here.
+// it by pulumi-eks and never reach the mocks; only its inputs can be checked here (the policy
+// pack judges its children in policies/rules/pulumi_eks_test.go).
 func TestClusterDeclares(t *testing.T) {
 	args := validClusterArgs()
 	p := componenttest.Declare(t, NewCluster, "openwan", args)
-	assert.Equal(t, args.Name, componenttest.Input(t, p, eksType, "openwan-eks", "name"), "the physical name the autoscaler discovers by")
-	assert.Equal(t, args.Version, componenttest.Input(t, p, eksType, "openwan-eks", "version"), "the pinned Kubernetes version")
-	assert.Equal(t, true, componenttest.Input(t, p, eksType, "openwan-eks", "skipDefaultNodeGroup"),
+	input := func(typ, name, path string) any { return componenttest.Input(t, p, typ, name, path) }
+	assert.Equal(t, args.Name, input(eksType, "openwan-eks", "name"), "the physical name the autoscaler discovers by")
+	assert.Equal(t, args.Version, input(eksType, "openwan-eks", "version"), "the pinned Kubernetes version")
+	assert.Equal(t, true, input(eksType, "openwan-eks", "skipDefaultNodeGroup"),
 		"no default node group: v2's uses launch configurations, which new accounts cannot create")
-	assert.Equal(t, true, componenttest.Input(t, p, eksType, "openwan-eks", "endpointPrivateAccess"), "the private endpoint is always on")
+	assert.Equal(t, true, input(eksType, "openwan-eks", "endpointPrivateAccess"), "the private endpoint is always on")
+	assert.Equal(t, true, input(eksType, "openwan-eks", "useDefaultVpcCni"),
+		"pulumi-eks must not apply its bundled CNI v1.16 over the one EKS installs")
+	assert.Empty(t, p.Find("eks:index:ManagedNodeGroup"), "pulumi-eks's node groups hide their launch template from the plan")
+}
 
+// TestNodePoolsDeclareTheirLaunchTemplates: each pool is a node group running a launch template
+// of ours, whose every setting is in the plan.
+func TestNodePoolsDeclareTheirLaunchTemplates(t *testing.T) {
+	args := validClusterArgs()
+	p := componenttest.Declare(t, NewCluster, "openwan", args)
 	require.ElementsMatch(t, []string{"openwan-api", "openwan-workers"}, componenttest.Names(p, nodeGroupType), "one node group per pool")
+	require.ElementsMatch(t, []string{"openwan-api", "openwan-workers"}, componenttest.Names(p, launchTemplateType), "one launch template per pool")
 	for pool, want := range args.NodePools {
 		name := "openwan-" + pool
-		input := func(path string) any { return componenttest.Input(t, p, nodeGroupType, name, path) }
-		assert.EqualValues(t, want.Min, input("scalingConfig.minSize"), "%s: Min", name)
-		assert.EqualValues(t, want.Max, input("scalingConfig.maxSize"), "%s: Max", name)
-		assert.EqualValues(t, want.DiskGiB, input("diskSize"), "%s: DiskGiB", name)
-		labels, ok := input("labels").(map[string]any)
-		require.True(t, ok, "%s: labels are a map", name)
-		assert.Equal(t, pool, labels[PoolLabel], "%s: pods select their pool by this label", name)
-		assert.Equal(t, true, input("enableIMDSv2"), "%s: nodes require metadata tokens", name)
+		group := func(path string) any { return componenttest.Input(t, p, nodeGroupType, name, path) }
+		lt := func(path string) any { return componenttest.Input(t, p, launchTemplateType, name, path) }
+
+		assert.Equal(t, name+"-id", group("launchTemplate.id"), "%s runs its own launch template", name)
+		assert.Equal(t, "1", group("launchTemplate.version"), "%s follows the template's latest version", name)
+		assert.Equal(t, "required", lt("metadataOptions.httpTokens"), "%s: IMDSv2 only", name)
+		assert.EqualValues(t, 1, lt("metadataOptions.httpPutResponseHopLimit"), "%s: pods on the pod network cannot reach the node's credentials", name)
+		assert.Equal(t, "/dev/xvda", lt("blockDeviceMappings.0.deviceName"), "%s: the AL2023 image's root device, replaced", name)
+		assert.Equal(t, "true", lt("blockDeviceMappings.0.ebs.encrypted"), "%s: encrypted whatever the account's default", name)
+		assert.Equal(t, "gp3", lt("blockDeviceMappings.0.ebs.volumeType"), "%s: gp3", name)
+		assert.EqualValues(t, want.DiskGiB, lt("blockDeviceMappings.0.ebs.volumeSize"), "%s: DiskGiB", name)
+		template, err := p.Get(launchTemplateType, name)
+		require.NoError(t, err)
+		assert.NotContains(t, template.Inputs, "iamInstanceProfile", "%s: EKS refuses a managed node group's template with an instance profile", name)
+		assert.NotContains(t, template.Inputs, "imageId", "%s: EKS picks the image of the AMI type and version", name)
+
+		assert.EqualValues(t, want.Min, group("scalingConfig.minSize"), "%s: Min", name)
+		assert.EqualValues(t, want.Max, group("scalingConfig.maxSize"), "%s: Max", name)
+		assert.EqualValues(t, want.Desired, group("scalingConfig.desiredSize"), "%s: Desired at creation", name)
+		assert.EqualValues(t, want.MaxUnavailable, group("updateConfig.maxUnavailable"), "%s: rolling replacement", name)
+		assert.Equal(t, args.Version, group("version"), "%s: nodes follow the control plane's version", name)
+		assert.Equal(t, NodeAMIType, group("amiType"), "%s", name)
+		assert.Equal(t, args.Name, group("clusterName"), "%s joins the cluster", name)
 		r, err := p.Get(nodeGroupType, name)
 		require.NoError(t, err)
-		assert.Contains(t, r.IgnoreChanges, "scalingConfig.desiredSize", "%s: the cluster-autoscaler owns the node count", name)
+		eks, err := p.Get(eksType, "openwan-eks")
+		require.NoError(t, err)
+		assert.Contains(t, r.PropertyDependencies["clusterName"], eks.URN, "%s waits for the control plane", name)
+		assert.Equal(t, map[string]any{PoolLabel: pool}, r.Inputs["labels"], "%s: pods select their pool by this label", name)
+		assert.Equal(t, map[string]any{
+			"k8s.io/cluster-autoscaler/enabled": "true", "k8s.io/cluster-autoscaler/" + args.Name: "owned", PoolLabel: pool,
+		}, r.Inputs["tags"], "%s: cluster-autoscaler's discovery tags", name)
+		assert.NotContains(t, r.Inputs, "diskSize", "%s: the disk is the template's; EKS refuses both", name)
+		assert.Equal(t, []string{"scalingConfig.desiredSize"}, r.IgnoreChanges, "%s: the cluster-autoscaler owns the node count", name)
 	}
 	assert.Equal(t, "ON_DEMAND", componenttest.Input(t, p, nodeGroupType, "openwan-api", "capacityType"), "the api pool is on-demand")
+	api, err := p.Get(nodeGroupType, "openwan-api")
+	require.NoError(t, err)
+	assert.Empty(t, api.Inputs["taints"], "the on-demand pool is untainted")
 	assert.Equal(t, "SPOT", componenttest.Input(t, p, nodeGroupType, "openwan-workers", "capacityType"), "Spot selects spot capacity")
 	assert.Equal(t, SpotTaintKey, componenttest.Input(t, p, nodeGroupType, "openwan-workers", "taints.0.key"),
 		"spot nodes are tainted: only pods tolerating interruption land there")
+	assert.Equal(t, "NO_SCHEDULE", componenttest.Input(t, p, nodeGroupType, "openwan-workers", "taints.0.effect"), "the EKS API's spelling")
+}
+
+// TestAddonsPinTheirVersions: vpc-cni, coredns and kube-proxy are EKS add-ons at the given
+// versions, adopted over what EKS installed, the CNI enforcing network policies.
+func TestAddonsPinTheirVersions(t *testing.T) {
+	args := validClusterArgs()
+	p := componenttest.Declare(t, NewCluster, "openwan", args)
+	want := map[string]string{AddonVPCCNI: args.Addons.VPCCNI, AddonCoreDNS: args.Addons.CoreDNS, AddonKubeProxy: args.Addons.KubeProxy}
+	require.ElementsMatch(t, []string{"openwan-vpc-cni", "openwan-coredns", "openwan-kube-proxy"}, componenttest.Names(p, addonType))
+	for addon, version := range want {
+		name := "openwan-" + addon
+		assert.Equal(t, addon, componenttest.Input(t, p, addonType, name, "addonName"), name)
+		assert.Equal(t, version, componenttest.Input(t, p, addonType, name, "addonVersion"), name)
+		assert.Equal(t, "OVERWRITE", componenttest.Input(t, p, addonType, name, "resolveConflictsOnCreate"), "%s adopts what EKS installed", name)
+	}
+	text, ok := componenttest.Input(t, p, addonType, "openwan-vpc-cni", "configurationValues").(string)
+	require.True(t, ok, "the CNI is configured")
+	var cni map[string]any
+	require.NoError(t, json.Unmarshal([]byte(text), &cni))
+	assert.Equal(t, "true", cni["enableNetworkPolicy"], "NetworkPolicies are enforced, not only accepted")
 }

@@ -70,6 +70,10 @@ type ScalableServiceArgs struct {
 	Env map[string]string
 	// SecretName is an existing Secret whose keys become environment variables.
 	SecretName string
+	// ScratchEvictable lets cluster-autoscaler evict the pods although they hold the /tmp emptyDir,
+	// which otherwise keeps it from ever removing their node. Set it when the scratch holds
+	// nothing that the pod's graceful termination does not finish or hand back.
+	ScratchEvictable bool
 	// NodeSelector pins the pods to a node pool; Tolerations let them onto a tainted one.
 	NodeSelector map[string]string
 	Tolerations  []Toleration
@@ -176,7 +180,7 @@ func NewScalableService(ctx *pulumi.Context, name string, args *ScalableServiceA
 				},
 			},
 			Template: &corev1.PodTemplateSpecArgs{
-				Metadata: &metav1.ObjectMetaArgs{Labels: labels},
+				Metadata: &metav1.ObjectMetaArgs{Labels: labels, Annotations: podAnnotations(args)},
 				Spec:     podSpec(args, svc, labels),
 			},
 		},
@@ -224,6 +228,22 @@ func NewScalableService(ctx *pulumi.Context, name string, args *ScalableServiceA
 		return nil, err
 	}
 	return svc, nil
+}
+
+// scratchVolume is the pods' emptyDir, mounted at /tmp.
+const scratchVolume = "tmp"
+
+// SafeToEvictLocalVolumes is the pod annotation naming the local volumes that do not keep
+// cluster-autoscaler from evicting the pod (cluster-autoscaler FAQ, "What types of pods can
+// prevent CA from removing a node?"). It is narrower than safe-to-evict, which would also
+// override every other reason to keep the pod.
+const SafeToEvictLocalVolumes = "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes"
+
+func podAnnotations(args *ScalableServiceArgs) pulumi.StringMap {
+	if !args.ScratchEvictable {
+		return nil
+	}
+	return pulumi.StringMap{SafeToEvictLocalVolumes: pulumi.String(scratchVolume)}
 }
 
 func podSpec(args *ScalableServiceArgs, svc *ScalableService, labels pulumi.StringMap) *corev1.PodSpecArgs {
@@ -302,12 +322,12 @@ func podSpec(args *ScalableServiceArgs, svc *ScalableService, labels pulumi.Stri
 				Capabilities:             &corev1.CapabilitiesArgs{Drop: pulumi.StringArray{pulumi.String("ALL")}},
 			},
 			VolumeMounts: corev1.VolumeMountArray{&corev1.VolumeMountArgs{
-				Name: pulumi.String("tmp"), MountPath: pulumi.String("/tmp"),
+				Name: pulumi.String(scratchVolume), MountPath: pulumi.String("/tmp"),
 			}},
 		}},
 		// Scratch for uploads in flight and FFmpeg's intermediates; media itself lives in S3.
 		Volumes: corev1.VolumeArray{&corev1.VolumeArgs{
-			Name:     pulumi.String("tmp"),
+			Name:     pulumi.String(scratchVolume),
 			EmptyDir: &corev1.EmptyDirVolumeSourceArgs{SizeLimit: pulumi.String("2Gi")},
 		}},
 	}

@@ -118,3 +118,23 @@ func TestStartupProbeAllowsTheColdStartTarget(t *testing.T) {
 	assert.Equal(t, float64(args.StartupSeconds), period*failures, "period x failureThreshold is the time a start may take")
 	assert.Equal(t, args.LivenessPath, in(deploymentType, "openwan-api-deployment", probe+"httpGet.path"), "the startup probe asks the liveness path")
 }
+
+// TestScratchEvictableNamesTheScratchVolume: with ScratchEvictable the pods name their /tmp
+// volume as safe to evict, and only it; without, they carry no annotation, so cluster-autoscaler
+// keeps their node.
+func TestScratchEvictableNamesTheScratchVolume(t *testing.T) {
+	args := validServiceArgs()
+	args.ScratchEvictable = true
+	p := componenttest.Declare(t, NewScalableService, "svc", args)
+	annotations := componenttest.Input(t, p, "kubernetes:apps/v1:Deployment", "svc-deployment", "spec.template.metadata.annotations")
+	assert.Equal(t, map[string]any{SafeToEvictLocalVolumes: "tmp"}, annotations)
+	assert.Equal(t, "tmp", componenttest.Input(t, p, "kubernetes:apps/v1:Deployment", "svc-deployment", "spec.template.spec.volumes.0.name"),
+		"the annotation names the pods' own scratch volume")
+
+	args.ScratchEvictable = false
+	p = componenttest.Declare(t, NewScalableService, "svc", args)
+	d, err := p.Get("kubernetes:apps/v1:Deployment", "svc-deployment")
+	require.NoError(t, err)
+	_, err = d.Input("spec.template.metadata.annotations")
+	assert.Error(t, err, "no annotation: the scratch keeps the node")
+}

@@ -8,7 +8,6 @@ import (
 	"net/netip"
 	"strconv"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -30,8 +29,8 @@ type VPC struct {
 type VPCArgs struct {
 	// CIDR is the VPC's IPv4 block, /16 to /20.
 	CIDR string
-	// Zones is how many availability zones to span (2 to 6).
-	Zones int
+	// Zones are the availability zones to span (2 to 6, distinct), from SelectZones.
+	Zones []Zone
 	// SingleNATGateway puts one NAT gateway in the first zone for all (cheaper, less available).
 	SingleNATGateway bool
 }
@@ -74,19 +73,28 @@ func (a *VPCArgs) validate() error {
 		errs = append(errs, fmt.Errorf("CIDR: %q is not an IPv4 block between /16 and /20", a.CIDR))
 	}
 	// Two zones keep one zone's outage from taking everything; SubnetCIDRs fits six.
-	if a.Zones < 2 || a.Zones > 6 {
-		errs = append(errs, fmt.Errorf("Zones: %d is outside [2, 6]", a.Zones))
+	if len(a.Zones) < 2 || len(a.Zones) > 6 {
+		errs = append(errs, fmt.Errorf("Zones: %d zones is outside [2, 6]", len(a.Zones)))
+	}
+	seen := map[string]bool{}
+	for i, z := range a.Zones {
+		if z.ID == "" {
+			errs = append(errs, fmt.Errorf("Zones[%d].ID: must not be empty", i))
+		} else if seen[z.ID] {
+			errs = append(errs, fmt.Errorf("Zones[%d].ID: %q is listed twice", i, z.ID))
+		}
+		seen[z.ID] = true
 	}
 	return errors.Join(errs...)
 }
 
 // NewVPC declares the VPC, an internet gateway, the subnets, NAT gateways with their Elastic IPs,
-// and the route tables. Zones are the region's first Zones available zones.
+// and the route tables. Subnets are placed by zone ID, which names the same zone in every account.
 func NewVPC(ctx *pulumi.Context, name string, args *VPCArgs, opts ...pulumi.ResourceOption) (*VPC, error) {
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("vpc %s: %w", name, err)
 	}
-	publicCIDRs, privateCIDRs, err := SubnetCIDRs(args.CIDR, args.Zones)
+	publicCIDRs, privateCIDRs, err := SubnetCIDRs(args.CIDR, len(args.Zones))
 	if err != nil {
 		return nil, fmt.Errorf("vpc %s: %w", name, err)
 	}
@@ -95,14 +103,6 @@ func NewVPC(ctx *pulumi.Context, name string, args *VPCArgs, opts ...pulumi.Reso
 		return nil, err
 	}
 	child := pulumi.Parent(v)
-	azs, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")}, child)
-	if err != nil {
-		return nil, fmt.Errorf("vpc %s: availability zones: %w", name, err)
-	}
-	if len(azs.Names) < args.Zones {
-		return nil, fmt.Errorf("vpc %s: the region has %d available zones, %d requested", name, len(azs.Names), args.Zones)
-	}
-
 	tags := func(n string, extra map[string]string) pulumi.StringMap {
 		m := pulumi.StringMap{"Name": pulumi.String(n)}
 		for k, val := range extra {
@@ -137,10 +137,10 @@ func NewVPC(ctx *pulumi.Context, name string, args *VPCArgs, opts ...pulumi.Reso
 	publicTags, privateTags := map[string]string{"kubernetes.io/role/elb": "1"}, map[string]string{"kubernetes.io/role/internal-elb": "1"}
 	var publicIDs, privateIDs pulumi.StringArray
 	var nats []*ec2.NatGateway
-	for i := range args.Zones {
-		zone, suffix := azs.Names[i], strconv.Itoa(i)
+	for i, z := range args.Zones {
+		zone, suffix := z.ID, strconv.Itoa(i)
 		pub, err := ec2.NewSubnet(ctx, name+"-public-"+suffix, &ec2.SubnetArgs{
-			VpcId: vpc.ID(), CidrBlock: pulumi.String(publicCIDRs[i]), AvailabilityZone: pulumi.String(zone),
+			VpcId: vpc.ID(), CidrBlock: pulumi.String(publicCIDRs[i]), AvailabilityZoneId: pulumi.String(zone),
 			// Nothing launches here but NAT gateways and load balancers, which get their own IPs.
 			MapPublicIpOnLaunch: pulumi.Bool(false),
 			Tags:                tags(name+"-public-"+zone, publicTags),
@@ -171,7 +171,7 @@ func NewVPC(ctx *pulumi.Context, name string, args *VPCArgs, opts ...pulumi.Reso
 		nat := nats[len(nats)-1]
 
 		priv, err := ec2.NewSubnet(ctx, name+"-private-"+suffix, &ec2.SubnetArgs{
-			VpcId: vpc.ID(), CidrBlock: pulumi.String(privateCIDRs[i]), AvailabilityZone: pulumi.String(zone),
+			VpcId: vpc.ID(), CidrBlock: pulumi.String(privateCIDRs[i]), AvailabilityZoneId: pulumi.String(zone),
 			MapPublicIpOnLaunch: pulumi.Bool(false),
 			Tags:                tags(name+"-private-"+zone, privateTags),
 		}, child)

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -16,50 +17,75 @@ const (
 	natType    = "aws:ec2/natGateway:NatGateway"
 )
 
+// testZones are n zones of us-east-1 by ID.
+func testZones(n int) []Zone {
+	all := []Zone{{"use1-az4", "us-east-1a"}, {"use1-az6", "us-east-1b"}, {"use1-az1", "us-east-1c"},
+		{"use1-az2", "us-east-1d"}, {"use1-az5", "us-east-1f"}, {"use1-az3", "us-east-1e"}, {"use1-az7", "us-east-1g"}}
+	return all[:n]
+}
+
 func TestVPCArgsRefusals(t *testing.T) {
-	valid := func() *VPCArgs { return &VPCArgs{CIDR: "10.0.0.0/16", Zones: 2} }
+	valid := func() *VPCArgs { return &VPCArgs{CIDR: "10.0.0.0/16", Zones: testZones(2)} }
 	componenttest.Refusals(t, valid, (*VPCArgs).validate, []componenttest.Refusal[VPCArgs]{
-		{Name: "one zone", Change: func(a *VPCArgs) { a.Zones = 1 }, Fields: []string{"Zones"}},
-		{Name: "more zones than the subnets fit", Change: func(a *VPCArgs) { a.Zones = 7 }, Fields: []string{"Zones"}},
+		{Name: "one zone", Change: func(a *VPCArgs) { a.Zones = testZones(1) }, Fields: []string{"Zones"}},
+		{Name: "more zones than the subnets fit", Change: func(a *VPCArgs) { a.Zones = testZones(7) }, Fields: []string{"Zones"}},
+		{Name: "a zone twice", Change: func(a *VPCArgs) { a.Zones = append(testZones(2), testZones(1)...) }, Fields: []string{"Zones[2].ID"}},
+		{Name: "a zone without ID", Change: func(a *VPCArgs) { a.Zones[1].ID = "" }, Fields: []string{"Zones[1].ID"}},
 		{Name: "block larger than AWS allows", Change: func(a *VPCArgs) { a.CIDR = "10.0.0.0/15" }, Fields: []string{"CIDR"}},
 		{Name: "block too small for pods", Change: func(a *VPCArgs) { a.CIDR = "10.0.0.0/21" }, Fields: []string{"CIDR"}},
 		{Name: "IPv6", Change: func(a *VPCArgs) { a.CIDR = "fd00::/16" }, Fields: []string{"CIDR"}},
-		{Name: "both at once", Change: func(a *VPCArgs) { a.CIDR, a.Zones = "nonsense", 0 }, Fields: []string{"CIDR", "Zones"}},
+		{Name: "both at once", Change: func(a *VPCArgs) { a.CIDR, a.Zones = "nonsense", nil }, Fields: []string{"CIDR", "Zones"}},
 	})
 }
 
 func TestVPCRefusedDeclaresNothing(t *testing.T) {
-	err := componenttest.DeclareRefused(t, NewVPC, "net", &VPCArgs{CIDR: "10.0.0.0/16", Zones: 1})
+	err := componenttest.DeclareRefused(t, NewVPC, "net", &VPCArgs{CIDR: "10.0.0.0/16", Zones: testZones(1)})
 	assert.ErrorContains(t, err, "vpc net: Zones", "the error names the component and the field")
 }
 
 func TestVPCDeclaresSubnetsPerZone(t *testing.T) {
-	args := &VPCArgs{CIDR: "10.20.0.0/16", Zones: 3}
+	args := &VPCArgs{CIDR: "10.20.0.0/16", Zones: testZones(3)}
 	p := declareVPC(t, args)
-	public, private, err := SubnetCIDRs(args.CIDR, args.Zones)
+	public, private, err := SubnetCIDRs(args.CIDR, len(args.Zones))
 	require.NoError(t, err)
-	zones := map[any]bool{}
-	for i := range args.Zones {
+	for i, z := range args.Zones {
 		suffix := strconv.Itoa(i)
 		assert.Equal(t, public[i], componenttest.Input(t, p, subnetType, "net-public-"+suffix, "cidrBlock"), "public subnet %d's block", i)
 		assert.Equal(t, private[i], componenttest.Input(t, p, subnetType, "net-private-"+suffix, "cidrBlock"), "private subnet %d's block", i)
-		zone := componenttest.Input(t, p, subnetType, "net-private-"+suffix, "availabilityZone")
-		assert.Equal(t, zone, componenttest.Input(t, p, subnetType, "net-public-"+suffix, "availabilityZone"),
+		// By ID, not name: a name maps to a different physical zone in every account.
+		assert.Equal(t, z.ID, componenttest.Input(t, p, subnetType, "net-private-"+suffix, "availabilityZoneId"), "private subnet %d's zone", i)
+		assert.Equal(t, z.ID, componenttest.Input(t, p, subnetType, "net-public-"+suffix, "availabilityZoneId"),
 			"zone %d's public and private subnets share it: the NAT gateway serves its own zone", i)
-		zones[zone] = true
 		assert.Equal(t, false, componenttest.Input(t, p, subnetType, "net-private-"+suffix, "mapPublicIpOnLaunch"), "no public IPs on launch")
 	}
-	assert.Len(t, zones, args.Zones, "each zone's subnets in a zone of their own")
-	assert.Len(t, p.Find(natType), args.Zones, "a NAT gateway per zone: one zone's outage leaves the others their egress")
+	assert.Len(t, p.Find(natType), len(args.Zones), "a NAT gateway per zone: one zone's outage leaves the others their egress")
 }
 
 func TestSingleNATGateway(t *testing.T) {
-	p := declareVPC(t, &VPCArgs{CIDR: "10.20.0.0/16", Zones: 3, SingleNATGateway: true})
+	p := declareVPC(t, &VPCArgs{CIDR: "10.20.0.0/16", Zones: testZones(3), SingleNATGateway: true})
 	assert.Equal(t, []string{"net-nat-0"}, componenttest.Names(p, natType), "one gateway, in the first zone")
 	for _, rt := range []string{"net-private-1", "net-private-2"} {
 		assert.Equal(t, "net-nat-0-id", componenttest.Input(t, p, "aws:ec2/routeTable:RouteTable", rt, "routes.0.natGatewayId"),
 			"%s routes through the one gateway", rt)
 	}
+}
+
+func TestSelectZonesSkipsExcludedIDs(t *testing.T) {
+	var got []Zone
+	componenttest.Run(t, func(ctx *pulumi.Context) error {
+		var err error
+		got, err = SelectZones(ctx, []string{"use1-az6", "use1-az3"}, 3)
+		return err
+	})
+	// The mocked region lists us-east-1a..f as use1-az4, az6, az1, az2, az3, az5.
+	assert.Equal(t, []Zone{{"use1-az4", "us-east-1a"}, {"use1-az1", "us-east-1c"}, {"use1-az2", "us-east-1d"}}, got,
+		"the first available zones in AWS's order, skipping the excluded IDs")
+
+	err := componenttest.Refused(t, func(ctx *pulumi.Context) error {
+		_, err := SelectZones(ctx, []string{"use1-az1", "use1-az2", "use1-az3"}, 4)
+		return err
+	})
+	assert.ErrorContains(t, err, "4 zones requested, but the region has 3 available outside the excluded zone IDs [use1-az1 use1-az2 use1-az3]")
 }
 
 func TestSubnetCIDRs(t *testing.T) {

@@ -27,8 +27,30 @@ type recorder struct {
 
 var _ pulumi.MockResourceMonitor = (*recorder)(nil)
 
-// zones is what the mocked region answers to getAvailabilityZones.
-var zones = []string{"us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"}
+// zones is what the mocked region answers to getAvailabilityZones: us-east-1's six zones, names
+// mapped to IDs as in one real account (the mapping differs per account; the IDs do not), so a
+// stack's excludeZoneIds default (use1-az3) takes one of them out.
+var zones = []struct{ name, id string }{
+	{"us-east-1a", "use1-az4"}, {"us-east-1b", "use1-az6"}, {"us-east-1c", "use1-az1"},
+	{"us-east-1d", "use1-az2"}, {"us-east-1e", "use1-az3"}, {"us-east-1f", "use1-az5"},
+}
+
+// availabilityZones answers getAvailabilityZones as the provider does, honouring excludeZoneIds.
+func availabilityZones(args resource.PropertyMap) resource.PropertyMap {
+	excluded := map[string]bool{}
+	if ex := args["excludeZoneIds"]; ex.IsArray() {
+		for _, v := range ex.ArrayValue() {
+			excluded[v.StringValue()] = true
+		}
+	}
+	names, ids := []any{}, []any{}
+	for _, z := range zones {
+		if !excluded[z.id] {
+			names, ids = append(names, z.name), append(ids, z.id)
+		}
+	}
+	return resource.NewPropertyMapFromMap(map[string]any{"names": names, "zoneIds": ids})
+}
 
 func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	rec := model.Resource{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: plain.Inputs(args.Inputs)}
@@ -72,7 +94,7 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	switch args.Token {
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":
-		return resource.NewPropertyMapFromMap(map[string]any{"names": zones, "zoneIds": zones}), nil
+		return availabilityZones(args.Args), nil
 	case "aws:eks/getCluster:getCluster":
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"name": args.Args["name"].StringValue(),

@@ -33,8 +33,13 @@ var imdsv2Required = Rule{
 			}
 			return out
 		case typeManagedNodes:
-			if on, ok := boolean(r.Inputs, "enableIMDSv2"); !ok || !on {
-				return []string{fmt.Sprintf("%s: enableIMDSv2 is not true; set it so the node group's launch template requires IMDSv2", label(r))}
+			// pulumi-eks v2.8.1 builds this group's launch template inside the component with
+			// httpPutResponseHopLimit 2 (nodejs/eks/nodegroup.ts), where no rule can see it.
+			return []string{fmt.Sprintf("%s: pulumi-eks's ManagedNodeGroup makes its own launch template (hop limit 2, out of the plan's sight); "+
+				"declare aws:eks/nodeGroup:NodeGroup with a launch template that requires IMDSv2 with %s hop", label(r), fmtNum(p.Number("maxHopLimit")))}
+		case typeNodeGroup:
+			if !declared(r.Inputs, "launchTemplate") {
+				return []string{fmt.Sprintf("%s: no launch template, so EKS's default one sets the metadata options; run a launch template that requires IMDSv2", label(r))}
 			}
 		}
 		return nil
@@ -43,11 +48,22 @@ var imdsv2Required = Rule{
 
 var encryptedVolumes = Rule{
 	Name:        "encrypted-volumes",
-	Description: "Every EBS volume of a launch template is encrypted.",
+	Description: "Every EBS volume of a launch template is encrypted, and every EKS node group runs such a template.",
 	Why:         "Media and credentials land on the root volume (temp files, container layers); unencrypted they leave with every snapshot.",
 	Level:       Mandatory,
 	Check: func(r model.Resource, _ Params) []string {
-		if r.Type != typeLaunchTmpl {
+		switch r.Type {
+		case typeManagedNodes:
+			// Its launch template's root volume sets no `encrypted` (pulumi-eks v2.8.1 nodegroup.ts).
+			return []string{fmt.Sprintf("%s: pulumi-eks's ManagedNodeGroup gives its nodes a root volume encrypted only if the account encrypts by default; "+
+				"declare aws:eks/nodeGroup:NodeGroup with a launch template whose volume is encrypted", label(r))}
+		case typeNodeGroup:
+			if !declared(r.Inputs, "launchTemplate") {
+				return []string{fmt.Sprintf("%s: no launch template, so its root volume is encrypted only if the account encrypts by default; run a launch template whose volume is encrypted", label(r))}
+			}
+			return nil
+		case typeLaunchTmpl:
+		default:
 			return nil
 		}
 		var out []string

@@ -16,7 +16,7 @@ func TestIMDSv2Required(t *testing.T) {
 	hops := fmtNum(defaults(t, "imdsv2-required").Number("maxHopLimit"))
 	runRuleCases(t, "imdsv2-required", []ruleCase{
 		{name: "tokens required, one hop", resources: []model.Resource{
-			res(typeLaunchTmpl, "lt", launchTemplateOK), res(typeManagedNodes, "ng", `{"enableIMDSv2": true}`)}},
+			res(typeLaunchTmpl, "lt", launchTemplateOK), res(typeNodeGroup, "ng", `{"launchTemplate": {"id": "lt-id", "version": "1"}}`)}},
 		{name: "IMDSv1 allowed and two hops", resources: []model.Resource{res(typeLaunchTmpl, "lt", `{"metadataOptions": {"httpTokens": "optional", "httpPutResponseHopLimit": 2}}`)},
 			want: []string{
 				`LaunchTemplate lt: metadataOptions.httpTokens is "optional", not "required"; require IMDSv2 (openwan:ec2.metadata.httpTokens)`,
@@ -28,14 +28,25 @@ func TestIMDSv2Required(t *testing.T) {
 			`LaunchTemplate lt: metadataOptions.httpTokens is "", not "required"; require IMDSv2 (openwan:ec2.metadata.httpTokens)`,
 			"LaunchTemplate lt: metadataOptions.httpPutResponseHopLimit is unset (AWS default 1, or 2 on some AMIs), above " + hops + "; set it to " + hops + " (openwan:ec2.metadata.hopLimit)",
 		}},
-		{name: "node group without IMDSv2", resources: []model.Resource{res(typeManagedNodes, "ng", `{}`)},
-			want: []string{"ManagedNodeGroup ng: enableIMDSv2 is not true; set it so the node group's launch template requires IMDSv2"}},
+		{name: "node group on EKS's default launch template", resources: []model.Resource{res(typeNodeGroup, "ng", `{}`)},
+			want: []string{"NodeGroup ng: no launch template, so EKS's default one sets the metadata options; run a launch template that requires IMDSv2"}},
+		{name: "pulumi-eks node group, even with enableIMDSv2", resources: []model.Resource{res(typeManagedNodes, "ng", `{"enableIMDSv2": true}`)},
+			want: []string{"ManagedNodeGroup ng: pulumi-eks's ManagedNodeGroup makes its own launch template (hop limit 2, out of the plan's sight); " +
+				"declare aws:eks/nodeGroup:NodeGroup with a launch template that requires IMDSv2 with " + hops + " hop"}},
 	})
 }
 
 func TestEncryptedVolumes(t *testing.T) {
 	runRuleCases(t, "encrypted-volumes", []ruleCase{
-		{name: "encrypted", resources: []model.Resource{res(typeLaunchTmpl, "lt", launchTemplateOK)}},
+		{name: "encrypted", resources: []model.Resource{res(typeLaunchTmpl, "lt", launchTemplateOK),
+			res(typeNodeGroup, "ng", `{"launchTemplate": {"id": "lt-id", "version": "1"}}`)}},
+		{name: "node groups whose disks the plan cannot see", resources: []model.Resource{
+			res(typeNodeGroup, "ng", `{"diskSize": 50}`), res(typeManagedNodes, "mng", `{"diskSize": 50}`)},
+			want: []string{
+				"NodeGroup ng: no launch template, so its root volume is encrypted only if the account encrypts by default; run a launch template whose volume is encrypted",
+				"ManagedNodeGroup mng: pulumi-eks's ManagedNodeGroup gives its nodes a root volume encrypted only if the account encrypts by default; " +
+					"declare aws:eks/nodeGroup:NodeGroup with a launch template whose volume is encrypted",
+			}},
 		{name: "plain and unset", resources: []model.Resource{res(typeLaunchTmpl, "lt", `{"blockDeviceMappings": [
 			{"deviceName": "/dev/xvda", "ebs": {"encrypted": "false"}}, {"deviceName": "/dev/sdb", "ebs": {"volumeSize": 100}}]}`)},
 			want: []string{
