@@ -16,6 +16,12 @@ func instance(t *testing.T, name string) InstanceType {
 	return it
 }
 
+// node is a node of the type with a root disk of diskGiB and the default image store.
+func node(t *testing.T, name string, diskGiB int) Node {
+	t.Helper()
+	return Node{Type: instance(t, name), EphemeralGiB: EphemeralAllocatableGiB(diskGiB, config.Defaults().Capacity.NodeImageStoreGiB)}
+}
+
 // rate is RequestsPerMinute, which the test requires to succeed.
 func rate(t *testing.T, c config.Capacity, cpuMillis, targetPercent int) float64 {
 	t.Helper()

@@ -22,7 +22,18 @@ const (
 	coreDNSMemoryMiB = 2 * 70
 	// kedaPods are KEDA's operator, metrics API server and admission webhooks.
 	kedaPods = 3
+	// kubeReservedEphemeralGiB is the EKS AMI kubelet's kube-reserved ephemeral-storage, and
+	// evictionNodefsPercent its hard eviction threshold nodefs.available<10% (the kubelet's
+	// default): disk no pod can request.
+	kubeReservedEphemeralGiB = 1
+	evictionNodefsPercent    = 10
 )
+
+// EphemeralAllocatableGiB is the local disk pods can request on a node with a root volume of
+// diskGiB: less its image store, the kubelet's reservation and its eviction threshold.
+func EphemeralAllocatableGiB(diskGiB, imageStoreGiB int) int {
+	return diskGiB - imageStoreGiB - kubeReservedEphemeralGiB - ceilDiv(diskGiB*evictionNodefsPercent, 100)
+}
 
 // Allocatable is what pods can request on one node of the type, after the kubelet's
 // reservations and the per-node DaemonSets.
@@ -51,10 +62,21 @@ func kubeReservedCPUMillis(vcpu int) int {
 	return int(reserved + 0.5)
 }
 
-// PodsPerNode is how many pods with the given requests one node of the type holds.
-func PodsPerNode(t InstanceType, requests config.Quantity) int {
-	alloc, pods := Allocatable(t)
+// Node is one node of a pool: its instance type and the disk pods can request on it (GiB).
+type Node struct {
+	Type InstanceType
+	// EphemeralGiB is EphemeralAllocatableGiB of the pool's disk.
+	EphemeralGiB int
+}
+
+// PodsPerNode is how many pods with the given requests one node holds. Ephemeral storage counts
+// only when the pods request it.
+func PodsPerNode(node Node, requests config.Quantity) int {
+	alloc, pods := Allocatable(node.Type)
 	n := pods
+	if requests.EphemeralGiB > 0 {
+		n = min(n, node.EphemeralGiB/requests.EphemeralGiB)
+	}
 	if requests.CPUMillis > 0 {
 		n = min(n, alloc.CPUMillis/requests.CPUMillis)
 	}
@@ -64,17 +86,17 @@ func PodsPerNode(t InstanceType, requests config.Quantity) int {
 	return max(n, 0)
 }
 
-// NodesNeeded is the node count a pool of the type needs for replicas pods of the given requests
+// NodesNeeded is the node count a pool of such nodes needs for replicas pods of the given requests
 // plus the extra (add-on) requests, packed one kind per node. ok is false when a single pod does
 // not fit a node at all.
-func NodesNeeded(t InstanceType, replicas int, requests, extra config.Quantity) (nodes int, ok bool) {
-	perNode := PodsPerNode(t, requests)
+func NodesNeeded(node Node, replicas int, requests, extra config.Quantity) (nodes int, ok bool) {
+	perNode := PodsPerNode(node, requests)
 	if perNode == 0 {
 		return 0, false
 	}
 	nodes = ceilDiv(replicas, perNode)
 	if extra.CPUMillis > 0 || extra.MemoryMiB > 0 {
-		alloc, _ := Allocatable(t)
+		alloc, _ := Allocatable(node.Type)
 		nodes += max(ceilDiv(extra.CPUMillis, alloc.CPUMillis), ceilDiv(extra.MemoryMiB, alloc.MemoryMiB))
 	}
 	return nodes, true
@@ -106,8 +128,8 @@ func CheckNodeFit(c config.Config) error {
 	}
 	addOns := AddOns(c)
 	return errors.Join(
-		fit("cluster.nodePools.api", c.Cluster.NodePools.API, "api", c.API, addOns),
-		fit("cluster.nodePools.workers", c.Cluster.NodePools.Workers, "worker", c.Worker, config.Quantity{}),
+		fit("cluster.nodePools.api", c.Cluster.NodePools.API, "api", c.API, addOns, c.Capacity.NodeImageStoreGiB),
+		fit("cluster.nodePools.workers", c.Cluster.NodePools.Workers, "worker", c.Worker, config.Quantity{}, c.Capacity.NodeImageStoreGiB),
 	)
 }
 
@@ -129,21 +151,32 @@ func AddOns(c config.Config) config.Quantity {
 	return addOns
 }
 
-func fit(poolKey string, pool config.NodePool, serviceKey string, svc config.Service, addOns config.Quantity) error {
+// PoolNode is the smallest node of a pool, the one node fit must hold on.
+func PoolNode(poolKey string, pool config.NodePool, imageStoreGiB int) (string, Node, error) {
 	name, t, err := Smallest(poolKey+".instanceTypes", pool.InstanceTypes)
+	return name, Node{Type: t, EphemeralGiB: EphemeralAllocatableGiB(pool.DiskGiB, imageStoreGiB)}, err
+}
+
+func fit(poolKey string, pool config.NodePool, serviceKey string, svc config.Service, addOns config.Quantity, imageStoreGiB int) error {
+	name, node, err := PoolNode(poolKey, pool, imageStoreGiB)
 	if err != nil {
 		return err
 	}
 	req := svc.Resources.Requests
-	nodes, ok := NodesNeeded(t, svc.Replicas.Max, req, addOns)
+	if req.EphemeralGiB > node.EphemeralGiB {
+		return fmt.Errorf("openwan:%s.resources.requests.ephemeralGiB: %d GiB of scratch does not fit a node of openwan:%s.diskGiB %d "+
+			"(%d GiB allocatable, less openwan:capacity.nodeImageStoreGiB %d, the kubelet's %d GiB and its %d %% eviction threshold)",
+			serviceKey, req.EphemeralGiB, poolKey, pool.DiskGiB, max(node.EphemeralGiB, 0), imageStoreGiB, kubeReservedEphemeralGiB, evictionNodefsPercent)
+	}
+	nodes, ok := NodesNeeded(node, svc.Replicas.Max, req, addOns)
 	if !ok {
-		alloc, _ := Allocatable(t)
+		alloc, _ := Allocatable(node.Type)
 		return fmt.Errorf("openwan:%s.resources.requests: one pod (%dm CPU, %d MiB) does not fit a %s node (%dm CPU, %d MiB allocatable) of openwan:%s",
 			serviceKey, req.CPUMillis, req.MemoryMiB, name, alloc.CPUMillis, alloc.MemoryMiB, poolKey)
 	}
 	if nodes > pool.Size.Max {
-		return fmt.Errorf("openwan:%s.size.max: %d nodes cannot hold openwan:%s.replicas.max %d pods (%d per %s node at %dm CPU, %d MiB each, plus add-ons); need %d",
-			poolKey, pool.Size.Max, serviceKey, svc.Replicas.Max, PodsPerNode(t, req), name, req.CPUMillis, req.MemoryMiB, nodes)
+		return fmt.Errorf("openwan:%s.size.max: %d nodes cannot hold openwan:%s.replicas.max %d pods (%d per %s node at %dm CPU, %d MiB, %d GiB each, plus add-ons); need %d",
+			poolKey, pool.Size.Max, serviceKey, svc.Replicas.Max, PodsPerNode(node, req), name, req.CPUMillis, req.MemoryMiB, req.EphemeralGiB, nodes)
 	}
 	return nil
 }

@@ -37,10 +37,39 @@ func TestAllocatable(t *testing.T) {
 func TestWorkerPodsPerNodeMatchGuideJobsPerInstance(t *testing.T) {
 	// The guide runs 4 transcoding jobs on a c5.xlarge; the default worker request is one job.
 	worker := config.Defaults().Worker
-	assert.Equal(t, 4, PodsPerNode(instance(t, "c5.xlarge"), worker.Resources.Requests),
+	assert.Equal(t, 4, PodsPerNode(node(t, "c5.xlarge", 100), worker.Resources.Requests),
 		"a c5.xlarge holds the guide's 4 worker pods at the default 900m and 1536 MiB")
 	assert.Equal(t, JobsPerInstance(config.Defaults().Capacity.Worker, instance(t, "c5.xlarge")),
-		PodsPerNode(instance(t, "c5.xlarge"), worker.Resources.Requests), "a node holds as many worker pods as an instance runs jobs")
+		PodsPerNode(node(t, "c5.xlarge", 100), worker.Resources.Requests), "a node holds as many worker pods as an instance runs jobs")
+}
+
+func TestEphemeralAllocatable(t *testing.T) {
+	// 100 GiB: 10 of images, 1 kube-reserved, 10 (10 %) below the eviction threshold.
+	assert.Equal(t, 79, EphemeralAllocatableGiB(100, 10))
+	assert.Equal(t, 34, EphemeralAllocatableGiB(50, 10), "50 GiB: 10 + 1 + 5 withheld")
+	assert.Equal(t, 7, EphemeralAllocatableGiB(20, 10), "20 GiB, the smallest disk: 10 + 1 + 2 withheld")
+	assert.Equal(t, 25, EphemeralAllocatableGiB(41, 10), "41 GiB: 10 + 1 + 5 (10 % rounded up) withheld")
+}
+
+// TestScratchLimitsPodsPerNode: a pod that asks for disk counts against the node's, and can be
+// what limits a node below its CPU and memory.
+func TestScratchLimitsPodsPerNode(t *testing.T) {
+	worker := config.Quantity{CPUMillis: 900, MemoryMiB: 1536, EphemeralGiB: 8}
+	assert.Equal(t, 4, PodsPerNode(node(t, "c5.xlarge", 100), worker), "79 GiB holds 9 scratches; CPU holds 4")
+	assert.Equal(t, 2, PodsPerNode(node(t, "c5.xlarge", 30), worker), "30 GiB: 30-10-1-3 = 16 GiB holds 2 scratches of 8")
+	assert.Equal(t, 0, PodsPerNode(node(t, "c5.xlarge", 20), worker), "20 GiB leaves 7 GiB: not one scratch of 8")
+	worker.EphemeralGiB = 0
+	assert.Equal(t, 4, PodsPerNode(node(t, "c5.xlarge", 20), worker), "a pod without a disk request is not limited by the disk")
+}
+
+// TestWorkerScratchTooLargeForItsPoolIsRefused names both keys, the sizes and what the disk
+// loses to images and the kubelet.
+func TestWorkerScratchTooLargeForItsPoolIsRefused(t *testing.T) {
+	c := configtest.Prod(t)
+	c.Cluster.NodePools.Workers.DiskGiB = 20
+	c.Worker.Resources.Requests.EphemeralGiB = 8
+	assert.EqualError(t, CheckNodeFit(c), "openwan:worker.resources.requests.ephemeralGiB: 8 GiB of scratch does not fit a node of "+
+		"openwan:cluster.nodePools.workers.diskGiB 20 (7 GiB allocatable, less openwan:capacity.nodeImageStoreGiB 10, the kubelet's 1 GiB and its 10 % eviction threshold)")
 }
 
 func TestNodesNeeded(t *testing.T) {
@@ -59,12 +88,12 @@ func TestNodesNeeded(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := NodesNeeded(instance(t, "t3.medium"), tt.replicas, api, tt.extra)
+			got, ok := NodesNeeded(node(t, "t3.medium", 50), tt.replicas, api, tt.extra)
 			require.True(t, ok, "a 500m pod fits a t3.medium")
 			assert.Equal(t, tt.want, got, "NodesNeeded(t3.medium, %d pods of %+v, add-ons %+v)", tt.replicas, api, tt.extra)
 		})
 	}
-	_, ok := NodesNeeded(instance(t, "t3.medium"), 1, config.Quantity{CPUMillis: 4000}, config.Quantity{})
+	_, ok := NodesNeeded(node(t, "t3.medium", 50), 1, config.Quantity{CPUMillis: 4000}, config.Quantity{})
 	assert.False(t, ok, "a pod larger than the node fits no count of them")
 }
 
@@ -78,11 +107,11 @@ func TestCheckNodeFit(t *testing.T) {
 		{name: "defaults fit", change: func(*config.Config) {}},
 		{name: "api pool too small", change: func(c *config.Config) { c.Cluster.NodePools.API.Size = config.Range{Min: 2, Max: 6} },
 			// 20 pods at 3 a node, and a node for the add-ons.
-			want: "openwan:cluster.nodePools.api.size.max: 6 nodes cannot hold openwan:api.replicas.max 20 pods (3 per t3.medium node at 500m CPU, 1024 MiB each, plus add-ons); need 8",
+			want: "openwan:cluster.nodePools.api.size.max: 6 nodes cannot hold openwan:api.replicas.max 20 pods (3 per t3.medium node at 500m CPU, 1024 MiB, 1 GiB each, plus add-ons); need 8",
 			fix:  func(c *config.Config) { c.Cluster.NodePools.API.Size.Max = 8 }},
 		{name: "worker max beyond the spot pool", change: func(c *config.Config) { c.Worker.Replicas.Max = 30 },
 			// 30 pods at 4 a node.
-			want: "openwan:cluster.nodePools.workers.size.max: 5 nodes cannot hold openwan:worker.replicas.max 30 pods (4 per c5.xlarge node at 900m CPU, 1536 MiB each, plus add-ons); need 8",
+			want: "openwan:cluster.nodePools.workers.size.max: 5 nodes cannot hold openwan:worker.replicas.max 30 pods (4 per c5.xlarge node at 900m CPU, 1536 MiB, 8 GiB each, plus add-ons); need 8",
 			fix:  func(c *config.Config) { c.Cluster.NodePools.Workers.Size.Max = 8 }},
 		{name: "pod larger than node", change: func(c *config.Config) { c.Worker.Resources.Requests.CPUMillis = 4000 },
 			want: "openwan:worker.resources.requests: one pod (4000m CPU, 1536 MiB) does not fit a c5.xlarge node (3770m CPU, 6507 MiB allocatable) of openwan:cluster.nodePools.workers"},
@@ -91,7 +120,7 @@ func TestCheckNodeFit(t *testing.T) {
 		{name: "smallest type decides", change: func(c *config.Config) {
 			c.Cluster.NodePools.Workers.InstanceTypes = []string{"c5.2xlarge", "c5.large"}
 		}, // 10 pods at 1 a c5.large (1780m allocatable, 900m each).
-			want: "openwan:cluster.nodePools.workers.size.max: 5 nodes cannot hold openwan:worker.replicas.max 10 pods (1 per c5.large node at 900m CPU, 1536 MiB each, plus add-ons); need 10",
+			want: "openwan:cluster.nodePools.workers.size.max: 5 nodes cannot hold openwan:worker.replicas.max 10 pods (1 per c5.large node at 900m CPU, 1536 MiB, 8 GiB each, plus add-ons); need 10",
 			fix:  func(c *config.Config) { c.Cluster.NodePools.Workers.Size.Max = 10 }},
 		{name: "eks off", change: func(c *config.Config) { c.Cluster.Enabled = false; c.Cluster.NodePools.API.Size.Max = 1 }},
 		{name: "existing cluster", change: func(c *config.Config) { c.Cluster.Existing.Enabled = true; c.Cluster.NodePools.API.Size.Max = 1 }},
@@ -120,7 +149,8 @@ func TestCheckNodeFit(t *testing.T) {
 func TestNodeFitCountsKEDA(t *testing.T) {
 	c := configtest.Prod(t)
 	c.Cluster.KEDA.Enabled = false // prod runs KEDA: start from the pool that fits exactly without it
-	pool := instance(t, c.Cluster.NodePools.API.InstanceTypes[0])
+	_, pool, err := PoolNode("cluster.nodePools.api", c.Cluster.NodePools.API, c.Capacity.NodeImageStoreGiB)
+	require.NoError(t, err)
 	nodes, ok := NodesNeeded(pool, c.API.Replicas.Max, c.API.Resources.Requests, AddOns(c))
 	require.True(t, ok)
 	c.Cluster.NodePools.API.Size.Max = nodes // prod: 7 nodes of API pods and 1 for the add-ons

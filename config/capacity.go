@@ -16,6 +16,10 @@ type Capacity struct {
 	Worker WorkerCapacity `json:"worker"`
 	// Database is the database every fleet shares.
 	Database Database `json:"database"`
+	// NodeImageStoreGiB is the part of a node's root disk its container images take (GiB,
+	// 1..1000): the EKS add-ons', the DaemonSets' and the app's. The default holds them with room
+	// for a release's new images beside the old ones (the kubelet collects unused images at 85 %).
+	NodeImageStoreGiB int `json:"nodeImageStoreGiB"`
 	// ColdStartSeconds is the guide's cold-start target: a new pod or instance serves within it
 	// (s, 10..600). The pods' startup probe allows exactly this long, and the simulator boots an
 	// EC2 instance in it.
@@ -84,6 +88,7 @@ func defaultCapacity() Capacity {
 		},
 		Worker:   WorkerCapacity{JobCPUMillis: 1000, JobMemoryMiB: 1536},
 		Database: Database{ReservedConnections: 20},
+		NodeImageStoreGiB: 10,
 		// "Target: < 60 seconds from launch to healthy" (the guide's cold start test).
 		ColdStartSeconds: 60,
 		Prices: map[string]float64{
@@ -120,6 +125,7 @@ func (c Capacity) validate(p *problems, key string) {
 	}
 	p.between(key+".database.reservedConnections", c.Database.ReservedConnections, 0, 262_143)
 	p.between(key+".coldStartSeconds", c.ColdStartSeconds, 10, 600)
+	p.between(key+".nodeImageStoreGiB", c.NodeImageStoreGiB, 1, 1000)
 	p.between(key+".spotDiscountPercent", c.SpotDiscountPercent, 0, 99)
 	p.between(key+".reservedDiscountPercent", c.ReservedDiscountPercent, 0, 99)
 	p.between(key+".hoursPerMonth", c.HoursPerMonth, 672, 744)

@@ -112,8 +112,9 @@ func defaultAPI() Service {
 		SelectPolicy: "Max",
 	}
 	s.Resources = Resources{
-		Requests: Quantity{CPUMillis: 500, MemoryMiB: 1024},
-		Limits:   Quantity{CPUMillis: 1000, MemoryMiB: 1024},
+		// 1 GiB of /tmp for uploads in flight (streamed on to S3), 1 GiB more for logs.
+		Requests: Quantity{CPUMillis: 500, MemoryMiB: 1024, EphemeralGiB: 1},
+		Limits:   Quantity{CPUMillis: 1000, MemoryMiB: 1024, EphemeralGiB: 2},
 	}
 	s.TerminationGracePeriodSeconds = 60
 	return s
@@ -131,8 +132,10 @@ func defaultWorker() Service {
 	// One transcoding job: FFmpeg needs about one vCPU and 1-2 GB. 900m fits four pods on a
 	// c5.xlarge after system reservations, the guide's four jobs per instance.
 	s.Resources = Resources{
-		Requests: Quantity{CPUMillis: 900, MemoryMiB: 1536},
-		Limits:   Quantity{CPUMillis: 1000, MemoryMiB: 2048},
+		// One transcode in /tmp: the source and its output. An hour of broadcast 1080p at
+		// ~8 Mbit/s is 3.6 GB, and the rendition up to as much again: 8 GiB, 2 GiB more for logs.
+		Requests: Quantity{CPUMillis: 900, MemoryMiB: 1536, EphemeralGiB: 8},
+		Limits:   Quantity{CPUMillis: 1000, MemoryMiB: 2048, EphemeralGiB: 10},
 	}
 	s.TerminationGracePeriodSeconds = 1800
 	s.QueueScaling = QueueTrigger{MessagesPerReplica: 50, HostSecretKey: "RABBITMQ_URL", PollingSeconds: 15}

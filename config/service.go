@@ -98,10 +98,13 @@ type Resources struct {
 	Limits Quantity `json:"limits"`
 }
 
-// Quantity is an amount of CPU and memory.
+// Quantity is an amount of CPU, memory and, for the services, local disk.
 type Quantity struct {
 	// CPUMillis is CPU (millicores; 1000 is one vCPU).
 	CPUMillis int `json:"cpuMillis"`
 	// MemoryMiB is memory (MiB).
 	MemoryMiB int `json:"memoryMiB"`
+	// EphemeralGiB is local ephemeral storage (GiB): the container's logs and its /tmp scratch,
+	// whose size limit is the request. Services only (api, worker); 0 elsewhere.
+	EphemeralGiB int `json:"ephemeralGiB"`
 }

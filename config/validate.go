@@ -222,6 +222,12 @@ func (r Resources) validate(p *problems, key string) {
 	if r.Limits.MemoryMiB < r.Requests.MemoryMiB {
 		p.addf(key+".limits.memoryMiB", "%d is below the request %d", r.Limits.MemoryMiB, r.Requests.MemoryMiB)
 	}
+	// Without a request the scheduler packs pods onto a node whose disk their scratch then
+	// fills, and the kubelet evicts them.
+	p.between(key+".requests.ephemeralGiB", r.Requests.EphemeralGiB, 1, 1024)
+	if r.Limits.EphemeralGiB < r.Requests.EphemeralGiB {
+		p.addf(key+".limits.ephemeralGiB", "%d is below the request %d", r.Limits.EphemeralGiB, r.Requests.EphemeralGiB)
+	}
 }
 
 func (e EC2) validate(p *problems, key string) {

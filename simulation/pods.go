@@ -30,7 +30,7 @@ type podFleet struct {
 	starting []time.Duration // ready times of scheduled pods
 	pending  int             // pods waiting for a node
 
-	nodeType      capacity.InstanceType
+	node          capacity.Node
 	podsPerNode   int
 	addOns        config.Quantity
 	pool          config.NodePool
@@ -42,7 +42,7 @@ type podFleet struct {
 }
 
 func newPodFleet(cfg config.Config, name string, worker bool, svc config.Service, pool config.NodePool, addOns config.Quantity, opts Options) (*podFleet, error) {
-	_, t, err := capacity.Smallest("cluster.nodePools", pool.InstanceTypes)
+	_, node, err := capacity.PoolNode("cluster.nodePools", pool, cfg.Capacity.NodeImageStoreGiB)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func newPodFleet(cfg config.Config, name string, worker bool, svc config.Service
 		limitPercent: 100 * float64(svc.Resources.Limits.CPUMillis) / float64(svc.Resources.Requests.CPUMillis),
 		job:          cfg.Capacity.Worker,
 		desired:      svc.Replicas.Min, ready: svc.Replicas.Min,
-		nodeType: t, podsPerNode: capacity.PodsPerNode(t, svc.Resources.Requests), addOns: addOns, pool: pool,
+		node: node, podsPerNode: capacity.PodsPerNode(node, svc.Resources.Requests), addOns: addOns, pool: pool,
 		unneededSince: -1, scaleDownWait: time.Duration(cfg.Cluster.ClusterAutoscaler.ScaleDownUnneededSeconds) * time.Second,
 		nodePrice: price,
 	}
@@ -73,7 +73,7 @@ func newPodFleet(cfg config.Config, name string, worker bool, svc config.Service
 
 // nodesFor is the node count pods need, add-ons included, within the pool's bounds.
 func (f *podFleet) nodesFor(pods int) int {
-	n, ok := capacity.NodesNeeded(f.nodeType, pods, f.svc.Resources.Requests, f.addOns)
+	n, ok := capacity.NodesNeeded(f.node, pods, f.svc.Resources.Requests, f.addOns)
 	if !ok {
 		n = f.pool.Size.Max
 	}
@@ -82,7 +82,7 @@ func (f *podFleet) nodesFor(pods int) int {
 
 // room is how many pods the ready nodes hold, after the nodes the add-ons take.
 func (f *podFleet) room() int {
-	addOnNodes, _ := capacity.NodesNeeded(f.nodeType, 0, f.svc.Resources.Requests, f.addOns)
+	addOnNodes, _ := capacity.NodesNeeded(f.node, 0, f.svc.Resources.Requests, f.addOns)
 	return max(0, f.nodes-addOnNodes) * f.podsPerNode
 }
 

@@ -235,7 +235,7 @@ func serviceArgs(cfg config.Config, s config.Service, namespace pulumi.StringInp
 }
 
 func resources(q config.Quantity) kube.Resources {
-	return kube.Resources{CPUMillis: q.CPUMillis, MemoryMiB: q.MemoryMiB}
+	return kube.Resources{CPUMillis: q.CPUMillis, MemoryMiB: q.MemoryMiB, EphemeralGiB: q.EphemeralGiB}
 }
 
 // serviceEnv is the plain environment of a service, on Kubernetes and EC2 alike: the guide's

@@ -103,7 +103,8 @@ KUBECONFIG
   "annotations": {"kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0"},
   "labels": {"kubernetes.io/hostname": "kwok-node-$i", "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
     "topology.kubernetes.io/zone": "local-$i", "type": "kwok"}},
- "status": {"allocatable": {"cpu": "32", "memory": "64Gi", "pods": "110"}, "capacity": {"cpu": "32", "memory": "64Gi", "pods": "110"}}}
+ "status": {"allocatable": {"cpu": "32", "memory": "64Gi", "ephemeral-storage": "200Gi", "pods": "110"},
+  "capacity": {"cpu": "32", "memory": "64Gi", "ephemeral-storage": "200Gi", "pods": "110"}}}
 NODE
   done
   ready_nodes() {

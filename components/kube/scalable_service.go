@@ -114,6 +114,12 @@ func (a *ScalableServiceArgs) validate() error {
 	if a.Limits.MemoryMiB < a.Requests.MemoryMiB {
 		errs = append(errs, fmt.Errorf("Limits.MemoryMiB: %d is below Requests.MemoryMiB %d", a.Limits.MemoryMiB, a.Requests.MemoryMiB))
 	}
+	if a.Requests.EphemeralGiB < 1 {
+		errs = append(errs, fmt.Errorf("Requests.EphemeralGiB: %d is below 1: the /tmp scratch needs a size", a.Requests.EphemeralGiB))
+	}
+	if a.Limits.EphemeralGiB < a.Requests.EphemeralGiB {
+		errs = append(errs, fmt.Errorf("Limits.EphemeralGiB: %d is below Requests.EphemeralGiB %d", a.Limits.EphemeralGiB, a.Requests.EphemeralGiB))
+	}
 	if a.TerminationGracePeriodSeconds < 1 {
 		errs = append(errs, fmt.Errorf("TerminationGracePeriodSeconds: %d is below 1", a.TerminationGracePeriodSeconds))
 	}
@@ -296,6 +302,11 @@ func podSpec(args *ScalableServiceArgs, svc *ScalableService, labels pulumi.Stri
 		Containers: corev1.ContainerArray{&corev1.ContainerArgs{
 			Name:  pulumi.String(args.Component),
 			Image: pulumi.String(args.Image),
+			// Images are pinned by tag or digest, so a node that holds the image runs it as it is;
+			// a new node (spot nodes come and go) has none and pulls it once. Always would ask the
+			// registry on every pod start, adding to each scale-out and failing them all while the
+			// registry is unreachable.
+			ImagePullPolicy: pulumi.String("IfNotPresent"),
 			Ports: corev1.ContainerPortArray{&corev1.ContainerPortArgs{
 				Name: pulumi.String("http"), ContainerPort: pulumi.Int(args.Port),
 			}},
@@ -327,8 +338,9 @@ func podSpec(args *ScalableServiceArgs, svc *ScalableService, labels pulumi.Stri
 		}},
 		// Scratch for uploads in flight and FFmpeg's intermediates; media itself lives in S3.
 		Volumes: corev1.VolumeArray{&corev1.VolumeArgs{
-			Name:     pulumi.String(scratchVolume),
-			EmptyDir: &corev1.EmptyDirVolumeSourceArgs{SizeLimit: pulumi.String("2Gi")},
+			Name: pulumi.String(scratchVolume),
+			// The request's size: the scheduler reserved that much of the node's disk for it.
+			EmptyDir: &corev1.EmptyDirVolumeSourceArgs{SizeLimit: pulumi.Sprintf("%dGi", args.Requests.EphemeralGiB)},
 		}},
 	}
 }

@@ -19,7 +19,7 @@ func validServiceArgs() *ScalableServiceArgs {
 		ScaleUp: Behavior{StabilizationSeconds: 30, SelectPolicy: "Max", Policies: []Policy{{Type: "Pods", Value: 3, PeriodSeconds: 20}}},
 		ScaleDown: Behavior{StabilizationSeconds: 240, SelectPolicy: "Min",
 			Policies: []Policy{{Type: "Percent", Value: 20, PeriodSeconds: 90}, {Type: "Pods", Value: 2, PeriodSeconds: 90}}},
-		Requests: Resources{CPUMillis: 250, MemoryMiB: 256}, Limits: Resources{CPUMillis: 1000, MemoryMiB: 512},
+		Requests: Resources{CPUMillis: 250, MemoryMiB: 256, EphemeralGiB: 3}, Limits: Resources{CPUMillis: 1000, MemoryMiB: 512, EphemeralGiB: 4},
 		TerminationGracePeriodSeconds: 45, PreStopSleepSeconds: 10, StartupSeconds: 90,
 		Env:        map[string]string{"B": "2", "A": "1"},
 		SecretName: "openwan-secrets", ManageHPA: true,
@@ -32,8 +32,11 @@ func TestScalableServiceArgsRefusals(t *testing.T) {
 		{Name: "no secret", Change: func(a *ScalableServiceArgs) { a.SecretName = "" }, Fields: []string{"SecretName"}},
 		{Name: "max below min", Change: func(a *ScalableServiceArgs) { a.MaxReplicas = 2 }, Fields: []string{"MaxReplicas"}},
 		{Name: "no requests to measure against", Change: func(a *ScalableServiceArgs) { a.Requests = Resources{} },
-			Fields: []string{"Requests.CPUMillis", "Requests.MemoryMiB"}},
+			Fields: []string{"Requests.CPUMillis", "Requests.MemoryMiB", "Requests.EphemeralGiB"}},
 		{Name: "limit below request", Change: func(a *ScalableServiceArgs) { a.Limits.MemoryMiB = 128 }, Fields: []string{"Limits.MemoryMiB"}},
+		{Name: "scratch without a size", Change: func(a *ScalableServiceArgs) { a.Requests.EphemeralGiB, a.Limits.EphemeralGiB = 0, 0 },
+			Fields: []string{"Requests.EphemeralGiB"}},
+		{Name: "disk limit below request", Change: func(a *ScalableServiceArgs) { a.Limits.EphemeralGiB = 2 }, Fields: []string{"Limits.EphemeralGiB"}},
 		{Name: "sleep outlasting the grace period", Change: func(a *ScalableServiceArgs) { a.PreStopSleepSeconds = 45 }, Fields: []string{"PreStopSleepSeconds"}},
 		{Name: "startup not a whole number of probe periods", Change: func(a *ScalableServiceArgs) { a.StartupSeconds = 62 }, Fields: []string{"StartupSeconds"}},
 		{Name: "startup of one probe period", Change: func(a *ScalableServiceArgs) { a.StartupSeconds = 5 }, Fields: []string{"StartupSeconds"}},
@@ -137,4 +140,17 @@ func TestScratchEvictableNamesTheScratchVolume(t *testing.T) {
 	require.NoError(t, err)
 	_, err = d.Input("spec.template.metadata.annotations")
 	assert.Error(t, err, "no annotation: the scratch keeps the node")
+}
+
+// TestScratchIsSizedAndPullsOnce: the container requests and is limited to its ephemeral
+// storage, /tmp is capped at the request, and the image is pulled only by nodes without it.
+func TestScratchIsSizedAndPullsOnce(t *testing.T) {
+	args := validServiceArgs()
+	input := declareService(t, args)
+	const d = "kubernetes:apps/v1:Deployment"
+	assert.Equal(t, "3Gi", input(d, "openwan-api-deployment", "spec.template.spec.containers.0.resources.requests.ephemeral-storage"))
+	assert.Equal(t, "4Gi", input(d, "openwan-api-deployment", "spec.template.spec.containers.0.resources.limits.ephemeral-storage"))
+	assert.Equal(t, "3Gi", input(d, "openwan-api-deployment", "spec.template.spec.volumes.0.emptyDir.sizeLimit"),
+		"the scratch is capped at what the scheduler reserved")
+	assert.Equal(t, "IfNotPresent", input(d, "openwan-api-deployment", "spec.template.spec.containers.0.imagePullPolicy"))
 }

@@ -31,6 +31,8 @@ type Policy struct {
 type Resources struct {
 	// CPUMillis is CPU in millicores; MemoryMiB memory in MiB.
 	CPUMillis, MemoryMiB int
+	// EphemeralGiB is local ephemeral storage in GiB; 0 leaves it out.
+	EphemeralGiB int
 }
 
 // Toleration lets pods onto nodes with a matching NoSchedule taint.
@@ -108,10 +110,14 @@ func checkPercent(field string, percent int) []error {
 
 // quantities are the Kubernetes resource quantities of r.
 func quantities(r Resources) pulumi.StringMap {
-	return pulumi.StringMap{
+	q := pulumi.StringMap{
 		"cpu":    pulumi.Sprintf("%dm", r.CPUMillis),
 		"memory": pulumi.Sprintf("%dMi", r.MemoryMiB),
 	}
+	if r.EphemeralGiB > 0 {
+		q["ephemeral-storage"] = pulumi.Sprintf("%dGi", r.EphemeralGiB)
+	}
+	return q
 }
 
 // checkAutoscaler checks what an HPA and a ScaledObject share: the replica bounds, the CPU and
