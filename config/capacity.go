@@ -86,8 +86,8 @@ func defaultCapacity() Capacity {
 			ConcurrentRequests:    500,
 			PeakRequestsPerMinute: 2500,
 		},
-		Worker:   WorkerCapacity{JobCPUMillis: 1000, JobMemoryMiB: 1536},
-		Database: Database{ReservedConnections: 20},
+		Worker:            WorkerCapacity{JobCPUMillis: 1000, JobMemoryMiB: 1536},
+		Database:          Database{ReservedConnections: 20},
 		NodeImageStoreGiB: 10,
 		// "Target: < 60 seconds from launch to healthy" (the guide's cold start test).
 		ColdStartSeconds: 60,
