@@ -51,6 +51,11 @@ type ExistingCluster struct {
 	// Context is the kubeconfig context to use; empty means the current one. The kubeconfig is
 	// found as kubectl finds it: $KUBECONFIG, else ~/.kube/config.
 	Context string `json:"context"`
+	// APISourceCIDRs are the networks the API pods admit their port from (IPv4 CIDRs, at least
+	// one). Whatever fronts the API on a cluster this program did not make (an ingress
+	// controller, a port-forward) is not known to it: list its addresses to narrow the default.
+	// On EKS the load balancer's subnets are used instead.
+	APISourceCIDRs []string `json:"apiSourceCidrs"`
 }
 
 // EKS reports whether the stack creates its EKS cluster (the Kubernetes path on, and not onto

@@ -17,6 +17,7 @@ func Defaults() Config {
 			EndpointPublicAccess: true,
 			// Every log type EKS offers: the audit trail is worth its CloudWatch cost.
 			LogTypes: slices.Clone(controlPlaneLogTypes),
+			Existing: ExistingCluster{APISourceCIDRs: []string{"0.0.0.0/0"}},
 			NodePools: NodePools{
 				API: NodePool{
 					InstanceTypes: []string{"t3.medium"},

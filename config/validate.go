@@ -102,6 +102,14 @@ func (c Cluster) validate(p *problems, key string) {
 		p.atLeast(key+".keda.requests.memoryMiB", c.KEDA.Requests.MemoryMiB, 1)
 	}
 	if c.Existing.Enabled {
+		if len(c.Existing.APISourceCIDRs) == 0 {
+			p.addf(key+".existing.apiSourceCidrs", "must list at least one network, or the API admits no traffic")
+		}
+		for i, cidr := range c.Existing.APISourceCIDRs {
+			if prefix, err := netip.ParsePrefix(cidr); err != nil || !prefix.Addr().Is4() {
+				p.addf(fmt.Sprintf("%s.existing.apiSourceCidrs[%d]", key, i), "%q is not an IPv4 CIDR", cidr)
+			}
+		}
 		if c.ClusterAutoscaler.Enabled {
 			p.addf(key+".clusterAutoscaler.enabled", "cluster-autoscaler here is EKS's (node groups, IRSA); set it false with %s:%s.existing", Namespace, key)
 		}

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/openwan/openwan-infra/capacity"
@@ -60,15 +61,26 @@ func Deploy(ctx *pulumi.Context, cfg config.Config, plan capacity.Plan) (pulumi.
 type subnets struct {
 	vpcID           pulumi.StringOutput
 	public, private pulumi.StringArrayOutput
+	// publicCIDRs are the public subnets' blocks, where load balancers have their addresses.
+	publicCIDRs pulumi.StringArrayOutput
 }
 
 func deployNetwork(ctx *pulumi.Context, n config.Network, zones []network.Zone) (subnets, error) {
 	if !n.CreatesVPC() {
+		var cidrs pulumi.StringArray
+		for _, id := range n.PublicSubnetIDs {
+			cidrs = append(cidrs, ec2.LookupSubnetOutput(ctx, ec2.LookupSubnetOutputArgs{Id: pulumi.String(id)}).CidrBlock())
+		}
 		return subnets{
-			vpcID:   pulumi.String(n.VPCID).ToStringOutput(),
-			public:  pulumi.ToStringArray(n.PublicSubnetIDs).ToStringArrayOutput(),
-			private: pulumi.ToStringArray(n.PrivateSubnetIDs).ToStringArrayOutput(),
+			vpcID:       pulumi.String(n.VPCID).ToStringOutput(),
+			public:      pulumi.ToStringArray(n.PublicSubnetIDs).ToStringArrayOutput(),
+			private:     pulumi.ToStringArray(n.PrivateSubnetIDs).ToStringArrayOutput(),
+			publicCIDRs: cidrs.ToStringArrayOutput(),
 		}, nil
+	}
+	publicCIDRs, _, err := network.SubnetCIDRs(n.CIDR, len(zones))
+	if err != nil {
+		return subnets{}, err
 	}
 	vpc, err := network.NewVPC(ctx, "openwan", &network.VPCArgs{
 		CIDR: n.CIDR, Zones: zones, SingleNATGateway: n.SingleNATGateway,
@@ -76,5 +88,8 @@ func deployNetwork(ctx *pulumi.Context, n config.Network, zones []network.Zone) 
 	if err != nil {
 		return subnets{}, err
 	}
-	return subnets{vpcID: vpc.VPCID, public: vpc.PublicSubnetIDs, private: vpc.PrivateSubnetIDs}, nil
+	return subnets{
+		vpcID: vpc.VPCID, public: vpc.PublicSubnetIDs, private: vpc.PrivateSubnetIDs,
+		publicCIDRs: pulumi.ToStringArray(publicCIDRs).ToStringArrayOutput(),
+	}, nil
 }

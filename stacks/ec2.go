@@ -9,6 +9,7 @@ import (
 	"github.com/openwan/openwan-infra/capacity"
 	"github.com/openwan/openwan-infra/components/fleet"
 	"github.com/openwan/openwan-infra/config"
+	"github.com/openwan/openwan-infra/internal/apppolicy"
 )
 
 // deployFleets declares the EC2 path: the alerts topic, the API fleet behind its load balancer
@@ -24,7 +25,7 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs p
 	if err != nil {
 		return err
 	}
-	secretsPath := "/openwan/" + ctx.Stack() + "/"
+	secretsPath := apppolicy.SecretsPath(ctx.Stack())
 
 	lb, err := fleet.NewLoadBalancer(ctx, "openwan-api-lb", &fleet.LoadBalancerArgs{
 		VPCID: net.vpcID, PublicSubnetIDs: net.public,

@@ -13,6 +13,7 @@ import (
 	"github.com/openwan/openwan-infra/components/cluster"
 	"github.com/openwan/openwan-infra/components/kube"
 	"github.com/openwan/openwan-infra/config"
+	"github.com/openwan/openwan-infra/internal/apppolicy"
 )
 
 // Pool names: the node pool label values the services select.
@@ -81,7 +82,7 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outpu
 	if err != nil {
 		return err
 	}
-	return deployServices(ctx, cfg, keda, onCluster, outputs)
+	return deployServices(ctx, cfg, servicesTarget{opts: onCluster, keda: keda, eks: eks, apiSources: net.publicCIDRs}, outputs)
 }
 
 // deployMetricsServer installs metrics-server from its chart or as declared objects.
@@ -109,10 +110,24 @@ func deployKEDA(ctx *pulumi.Context, k config.KEDA, nodeSelector map[string]stri
 	}, opts...)
 }
 
-// deployServices declares the namespace and the API and worker services on whichever cluster
-// the options point at. A service with queue scaling gets a KEDA ScaledObject (which keda, the
-// release, must exist for) instead of a plain HPA.
-func deployServices(ctx *pulumi.Context, cfg config.Config, keda pulumi.Resource, opts []pulumi.ResourceOption, outputs pulumi.Map) error {
+// servicesTarget is the cluster the services go to.
+type servicesTarget struct {
+	// opts point at the cluster's provider.
+	opts []pulumi.ResourceOption
+	// keda is the KEDA release, nil without it.
+	keda pulumi.Resource
+	// eks is the cluster this stack made, nil on an existing cluster: with it each service gets
+	// an IRSA role of its own.
+	eks *cluster.Cluster
+	// apiSources are the networks the API admits its port from.
+	apiSources pulumi.StringArrayInput
+}
+
+// deployServices declares the namespace, the API and worker services and the namespace's
+// NetworkPolicies on the target cluster. A service with queue scaling gets a KEDA ScaledObject
+// (which the KEDA release must exist for) instead of a plain HPA.
+func deployServices(ctx *pulumi.Context, cfg config.Config, on servicesTarget, outputs pulumi.Map) error {
+	opts, keda := on.opts, on.keda
 	ns, err := corev1.NewNamespace(ctx, "openwan", &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name: pulumi.String(cfg.App.Namespace),
@@ -143,10 +158,24 @@ func deployServices(ctx *pulumi.Context, cfg config.Config, keda pulumi.Resource
 		{"openwan-api", cfg.API, apiPool, false, true, "apiHpa"},
 		{"openwan-worker", cfg.Worker, workerPool, cfg.Cluster.NodePools.Workers.Spot, true, "workerHpa"},
 	}
+	var apiLabels map[string]string
 	for _, s := range services {
 		args := serviceArgs(cfg, s.svc, ns.Metadata.Name().Elem())
 		args.Component = s.name[len("openwan-"):]
 		args.ScratchEvictable = s.evictable
+		if on.eks != nil {
+			// The ServiceAccount is named after the service; the role trusts exactly it.
+			role, err := cluster.NewPodRole(ctx, s.name+"-role", &cluster.PodRoleArgs{
+				OIDCIssuer: on.eks.OIDCIssuer, OIDCArn: on.eks.OIDCArn,
+				Namespace: cfg.App.Namespace, ServiceAccount: s.name,
+				Policy: apppolicy.Document(apppolicy.MediaBucketStatements(cfg.App.S3Bucket)...),
+				App:    args.Component,
+			})
+			if err != nil {
+				return err
+			}
+			args.RoleARN = role.Role.Arn
+		}
 		if cfg.Cluster.EKS() {
 			args.NodeSelector = map[string]string{cluster.PoolLabel: s.pool}
 			if s.spot {
@@ -158,6 +187,9 @@ func deployServices(ctx *pulumi.Context, cfg config.Config, keda pulumi.Resource
 		svc, err := kube.NewScalableService(ctx, s.name, args, opts...)
 		if err != nil {
 			return err
+		}
+		if s.name == "openwan-api" {
+			apiLabels = svc.PodLabels
 		}
 		if !queue.Enabled {
 			spec := svc.HPA.Spec
@@ -197,7 +229,13 @@ func deployServices(ctx *pulumi.Context, cfg config.Config, keda pulumi.Resource
 			"scaleUpStabilizationSeconds":   pulumi.Int(s.svc.ScaleUp.StabilizationSeconds),
 		}
 	}
-	return nil
+	_, err = kube.NewNetworkPolicies(ctx, "openwan", &kube.NetworkPoliciesArgs{
+		Namespace:      ns.Metadata.Name().Elem(),
+		APIPodLabels:   apiLabels,
+		APIPort:        cfg.API.Port,
+		APISourceCIDRs: on.apiSources,
+	}, opts...)
+	return err
 }
 
 // serviceArgs maps a service's config onto the component's args: the stateless endpoints of the

@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/openwan/openwan-infra/components/kube"
 )
 
 // Where the cluster-autoscaler chart is published, and the service account it runs as (the IRSA
@@ -110,24 +111,10 @@ func NewClusterAutoscaler(ctx *pulumi.Context, name string, args *ClusterAutosca
 	}
 	child := pulumi.Parent(ca)
 
-	trust := pulumi.All(args.OIDCIssuer, args.OIDCArn).ApplyT(func(v []any) (string, error) {
-		issuer := strings.TrimPrefix(v[0].(string), "https://")
-		doc, err := json.Marshal(map[string]any{
-			"Version": "2012-10-17",
-			"Statement": []map[string]any{{
-				"Effect":    "Allow",
-				"Action":    "sts:AssumeRoleWithWebIdentity",
-				"Principal": map[string]string{"Federated": v[1].(string)},
-				"Condition": map[string]any{"StringEquals": map[string]string{
-					issuer + ":sub": "system:serviceaccount:" + clusterAutoscalerNamespace + ":" + clusterAutoscalerAccount,
-					issuer + ":aud": "sts.amazonaws.com",
-				}},
-			}},
-		})
-		return string(doc), err
-	}).(pulumi.StringOutput)
 	var err error
-	ca.Role, err = iam.NewRole(ctx, name+"-irsa", &iam.RoleArgs{AssumeRolePolicy: trust}, child)
+	ca.Role, err = iam.NewRole(ctx, name+"-irsa", &iam.RoleArgs{
+		AssumeRolePolicy: irsaTrust(args.OIDCIssuer, args.OIDCArn, clusterAutoscalerNamespace, clusterAutoscalerAccount),
+	}, child)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +160,7 @@ func NewClusterAutoscaler(ctx *pulumi.Context, name string, args *ClusterAutosca
 			"image":         pulumi.Map{"tag": pulumi.String(args.ImageTag)},
 			"rbac": pulumi.Map{"serviceAccount": pulumi.Map{
 				"name":        pulumi.String(clusterAutoscalerAccount),
-				"annotations": pulumi.StringMap{"eks.amazonaws.com/role-arn": ca.Role.Arn},
+				"annotations": pulumi.StringMap{kube.RoleARNAnnotation: ca.Role.Arn},
 			}},
 			"extraArgs": pulumi.Map{
 				"balance-similar-node-groups": pulumi.Bool(true),

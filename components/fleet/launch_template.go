@@ -10,6 +10,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/openwan/openwan-infra/internal/apppolicy"
 )
 
 // LaunchTemplate is what every instance of a fleet boots from: the launch template and the
@@ -136,6 +138,7 @@ func NewLaunchTemplate(ctx *pulumi.Context, name string, args *LaunchTemplateArg
 
 	lt.Role, err = iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
 		AssumeRolePolicy: pulumi.String(assume),
+		Tags:             pulumi.StringMap{apppolicy.RoleTag: pulumi.String(args.FleetTag)},
 		ManagedPolicyArns: pulumi.StringArray{
 			pulumi.String("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"),
 			pulumi.String("arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"),
@@ -210,21 +213,10 @@ func NewLaunchTemplate(ctx *pulumi.Context, name string, args *LaunchTemplateArg
 }
 
 func instancePolicy(args *LaunchTemplateArgs) map[string]any {
-	statements := []map[string]any{
-		{
-			"Effect":   "Allow",
-			"Action":   []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"},
-			"Resource": "arn:aws:s3:::" + args.BucketName + "/*",
-		},
-		{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::" + args.BucketName},
-		// Completing the termination hook is the group's to grant, on its own ARN only (Group).
-	}
+	// Completing the termination hook is the group's to grant, on its own ARN only (Group).
+	statements := apppolicy.MediaBucketStatements(args.BucketName)
 	if args.SecretsPath != "" {
-		statements = append(statements, map[string]any{
-			"Effect":   "Allow",
-			"Action":   []string{"ssm:GetParametersByPath", "ssm:GetParameters"},
-			"Resource": "arn:aws:ssm:*:*:parameter" + args.SecretsPath + "*",
-		})
+		statements = append(statements, apppolicy.ReadSecretsStatement(args.SecretsPath))
 	}
-	return map[string]any{"Version": "2012-10-17", "Statement": statements}
+	return apppolicy.Document(statements...)
 }

@@ -32,6 +32,8 @@ type ScalableService struct {
 	HPA *autoscalingv2.HorizontalPodAutoscaler
 	// PDB lets a node drain take one pod at a time.
 	PDB *policyv1.PodDisruptionBudget
+	// PodLabels are the labels of its pods, which its Service, PDB and NetworkPolicies select.
+	PodLabels map[string]string
 }
 
 // ScalableServiceArgs describe a ScalableService. Every number is required unless it says
@@ -70,6 +72,9 @@ type ScalableServiceArgs struct {
 	Env map[string]string
 	// SecretName is an existing Secret whose keys become environment variables.
 	SecretName string
+	// RoleARN is the IAM role the pods' ServiceAccount is annotated with (IRSA on EKS); nil
+	// leaves the pods without AWS credentials of their own.
+	RoleARN pulumi.StringInput
 	// ScratchEvictable lets cluster-autoscaler evict the pods although they hold the /tmp emptyDir,
 	// which otherwise keeps it from ever removing their node. Set it when the scratch holds
 	// nothing that the pod's graceful termination does not finish or hand back.
@@ -152,11 +157,12 @@ func NewScalableService(ctx *pulumi.Context, name string, args *ScalableServiceA
 		return nil, err
 	}
 	child := pulumi.Parent(svc)
-	labels := pulumi.StringMap{
-		"app.kubernetes.io/name":      pulumi.String(name),
-		"app.kubernetes.io/component": pulumi.String(args.Component),
-		"app.kubernetes.io/part-of":   pulumi.String("openwan"),
+	svc.PodLabels = map[string]string{
+		"app.kubernetes.io/name":      name,
+		"app.kubernetes.io/component": args.Component,
+		"app.kubernetes.io/part-of":   "openwan",
 	}
+	labels := pulumi.ToStringMap(svc.PodLabels)
 	selector := &metav1.LabelSelectorArgs{MatchLabels: labels}
 	// Physical names, unlike elsewhere: operators and the guide's runbooks address these objects
 	// by name (`kubectl describe hpa openwan-api-hpa -n openwan`), and a namespace holds one stack.
@@ -165,8 +171,12 @@ func NewScalableService(ctx *pulumi.Context, name string, args *ScalableServiceA
 	}
 
 	var err error
+	saMeta := meta(name)
+	if args.RoleARN != nil {
+		saMeta.Annotations = pulumi.StringMap{RoleARNAnnotation: args.RoleARN}
+	}
 	svc.ServiceAccount, err = corev1.NewServiceAccount(ctx, name+"-sa", &corev1.ServiceAccountArgs{
-		Metadata:                     meta(name),
+		Metadata:                     saMeta,
 		AutomountServiceAccountToken: pulumi.Bool(false),
 	}, child)
 	if err != nil {
@@ -235,6 +245,10 @@ func NewScalableService(ctx *pulumi.Context, name string, args *ScalableServiceA
 	}
 	return svc, nil
 }
+
+// RoleARNAnnotation is the ServiceAccount annotation through which EKS hands the pods the
+// credentials of an IAM role (IRSA): its webhook projects a token the AWS SDKs exchange.
+const RoleARNAnnotation = "eks.amazonaws.com/role-arn"
 
 // scratchVolume is the pods' emptyDir, mounted at /tmp.
 const scratchVolume = "tmp"

@@ -8,6 +8,7 @@ func All() []Rule {
 		alarmHasAction, groupMetricsEnabled, alarmPerGroup,
 		imdsv2Required, encryptedVolumes, snsTopicEncrypted, noPublicIP, noOpenIngress,
 		eksEndpointRestricted, eksSecretsEncryption, eksLogging, containersNonRoot,
+		namespaceDefaultDeny, appRoleLeastPrivilege,
 		spotDiversity, maxHourlyCost,
 	}
 }

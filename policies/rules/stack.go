@@ -27,6 +27,9 @@ const (
 	typeEKSCluster    = "aws:eks/cluster:Cluster"
 	typeManagedNodes  = "eks:index:ManagedNodeGroup"
 	typeNodeGroup     = "aws:eks/nodeGroup:NodeGroup"
+	typeNetworkPolicy = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+	typeRole          = "aws:iam/role:Role"
+	typeRolePolicy    = "aws:iam/rolePolicy:RolePolicy"
 )
 
 // Stack is every resource of one stack, indexed for the cross-resource rules.
