@@ -1,0 +1,39 @@
+package cluster
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+
+	"github.com/openwan/openwan-infra/components/internal/componenttest"
+)
+
+func validPodRoleArgs() *PodRoleArgs {
+	return &PodRoleArgs{
+		OIDCIssuer: pulumi.String("https://oidc.eks.us-east-1.amazonaws.com/id/TEST"),
+		OIDCArn:    pulumi.String("arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/TEST"),
+		Namespace:  "openwan", ServiceAccount: "openwan-api",
+		Policy: map[string]any{"Version": "2012-10-17", "Statement": []any{}},
+		App:    "api",
+	}
+}
+
+func TestPodRoleArgsRefusals(t *testing.T) {
+	componenttest.Refusals(t, validPodRoleArgs, (*PodRoleArgs).validate, []componenttest.Refusal[PodRoleArgs]{
+		{Name: "no service account", Change: func(a *PodRoleArgs) { a.ServiceAccount = "" }, Fields: []string{"ServiceAccount"}},
+		{Name: "no policy", Change: func(a *PodRoleArgs) { a.Policy = nil }, Fields: []string{"Policy"}},
+		{Name: "no OIDC", Change: func(a *PodRoleArgs) { a.OIDCIssuer, a.OIDCArn = nil, nil }, Fields: []string{"OIDCIssuer", "OIDCArn"}},
+	})
+}
+
+func TestPodRoleTrustsOneServiceAccount(t *testing.T) {
+	p := componenttest.Declare(t, NewPodRole, "api-role", validPodRoleArgs())
+	trust := componenttest.Input(t, p, "aws:iam/role:Role", "api-role", "assumeRolePolicy")
+	assert.JSONEq(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRoleWithWebIdentity",
+		"Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/TEST"},
+		"Condition":{"StringEquals":{"oidc.eks.us-east-1.amazonaws.com/id/TEST:sub":"system:serviceaccount:openwan:openwan-api",
+		"oidc.eks.us-east-1.amazonaws.com/id/TEST:aud":"sts.amazonaws.com"}}}]}`, trust.(string))
+	assert.JSONEq(t, `{"Version":"2012-10-17","Statement":[]}`, componenttest.Input(t, p, "aws:iam/rolePolicy:RolePolicy", "api-role", "policy").(string))
+	assert.Equal(t, map[string]any{"openwan.io/app-role": "api"}, componenttest.Input(t, p, "aws:iam/role:Role", "api-role", "tags"))
+}
