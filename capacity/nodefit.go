@@ -134,7 +134,7 @@ func CheckNodeFit(c config.Config) error {
 }
 
 // AddOns are the requests of what runs on the API pool besides the API pods: CoreDNS,
-// metrics-server, and cluster-autoscaler and KEDA where enabled.
+// metrics-server, and cluster-autoscaler, KEDA and the load balancer controller where enabled.
 func AddOns(c config.Config) config.Quantity {
 	addOns := config.Quantity{
 		CPUMillis: coreDNSCPUMillis + c.Cluster.MetricsServer.Replicas*c.Cluster.MetricsServer.Requests.CPUMillis,
@@ -147,6 +147,10 @@ func AddOns(c config.Config) config.Quantity {
 	if c.Cluster.KEDA.Enabled {
 		addOns.CPUMillis += kedaPods * c.Cluster.KEDA.Requests.CPUMillis
 		addOns.MemoryMiB += kedaPods * c.Cluster.KEDA.Requests.MemoryMiB
+	}
+	if in := c.Cluster.Ingress; in.Enabled {
+		addOns.CPUMillis += in.Controller.Replicas * in.Controller.Requests.CPUMillis
+		addOns.MemoryMiB += in.Controller.Replicas * in.Controller.Requests.MemoryMiB
 	}
 	return addOns
 }

@@ -29,8 +29,37 @@ type Cluster struct {
 	ClusterAutoscaler ClusterAutoscaler `json:"clusterAutoscaler"`
 	// Addons are the EKS managed add-ons' versions.
 	Addons Addons `json:"addons"`
+	// Ingress is the API's way in from the internet: the AWS Load Balancer Controller and an
+	// Ingress it turns into an Application Load Balancer.
+	Ingress Ingress `json:"ingress"`
 	// KEDA is the KEDA release that scales the workers on queue depth.
 	KEDA KEDA `json:"keda"`
+}
+
+// Ingress configures the API's Application Load Balancer on EKS.
+type Ingress struct {
+	// Enabled installs the AWS Load Balancer Controller and the API's Ingress.
+	Enabled bool `json:"enabled"`
+	// CertificateARN is an ACM certificate for the API's host name: with it the ALB serves
+	// HTTPS on 443 and redirects HTTP to it; without, it serves HTTP on 80 only.
+	CertificateARN string `json:"certificateArn"`
+	// DeregistrationDelaySeconds is how long the ALB lets a stopping pod's requests finish (s,
+	// 0..3600); it must end before openwan:api.preStopSleepSeconds, while the pod still serves.
+	DeregistrationDelaySeconds int `json:"deregistrationDelaySeconds"`
+	// Controller is the AWS Load Balancer Controller release.
+	Controller LoadBalancerController `json:"controller"`
+}
+
+// LoadBalancerController configures the AWS Load Balancer Controller's Helm release.
+type LoadBalancerController struct {
+	// ChartVersion pins the eks/aws-load-balancer-controller chart.
+	ChartVersion string `json:"chartVersion"`
+	// ImageTag is the controller's image, "v2.MM.P"; keep it at the chart's app version.
+	ImageTag string `json:"imageTag"`
+	// Replicas of the controller (pods, 1..10): one leads, the others take over.
+	Replicas int `json:"replicas"`
+	// Requests of one controller pod.
+	Requests Quantity `json:"requests"`
 }
 
 // KEDA configures the KEDA Helm release (operator, metrics API server, admission webhooks).

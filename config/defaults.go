@@ -48,6 +48,19 @@ func Defaults() Config {
 				ScaleDownUnneededSeconds: 600,
 				Requests:                 Quantity{CPUMillis: 100, MemoryMiB: 600},
 			},
+			Ingress: Ingress{
+				Enabled: true,
+				// Below the API's 15 s preStop sleep: the ALB is done with a pod before it stops.
+				DeregistrationDelaySeconds: 10,
+				Controller: LoadBalancerController{
+					// The last 2.x: its chart keeps its webhook certificate (keepTLSSecret), so an
+					// `up` without changes shows none.
+					ChartVersion: "1.17.1",
+					ImageTag:     "v2.17.1",
+					Replicas:     2,
+					Requests:     Quantity{CPUMillis: 100, MemoryMiB: 128},
+				},
+			},
 			KEDA: KEDA{
 				ChartVersion: "2.18.0",
 				Requests:     Quantity{CPUMillis: 100, MemoryMiB: 128},

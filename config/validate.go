@@ -57,6 +57,11 @@ func (c Config) Validate() error {
 			p.addf("worker.queueScaling.enabled", "needs KEDA: set openwan:cluster.keda.enabled true")
 		}
 	}
+	// The ALB must be done with a stopping pod while the pod still serves, in its preStop sleep.
+	if in := c.Cluster.Ingress; c.Cluster.EKS() && in.Enabled && in.DeregistrationDelaySeconds >= c.API.PreStopSleepSeconds {
+		p.addf("cluster.ingress.deregistrationDelaySeconds", "%d is not below %s:api.preStopSleepSeconds %d: the ALB would still send requests to a pod that has begun to stop",
+			in.DeregistrationDelaySeconds, Namespace, c.API.PreStopSleepSeconds)
+	}
 	return errors.Join(p.errs...)
 }
 
@@ -143,6 +148,18 @@ func (c Cluster) validate(p *problems, key string) {
 	}
 	c.NodePools.API.validate(p, key+".nodePools.api")
 	c.NodePools.Workers.validate(p, key+".nodePools.workers")
+	if c.Ingress.Enabled {
+		p.between(key+".ingress.deregistrationDelaySeconds", c.Ingress.DeregistrationDelaySeconds, 0, 3600)
+		if c.Ingress.CertificateARN != "" && !strings.HasPrefix(c.Ingress.CertificateARN, "arn:aws") {
+			p.addf(key+".ingress.certificateArn", "%q is not an ACM certificate ARN", c.Ingress.CertificateARN)
+		}
+		ctl := c.Ingress.Controller
+		p.required(key+".ingress.controller.chartVersion", ctl.ChartVersion)
+		p.required(key+".ingress.controller.imageTag", ctl.ImageTag)
+		p.between(key+".ingress.controller.replicas", ctl.Replicas, 1, 10)
+		p.atLeast(key+".ingress.controller.requests.cpuMillis", ctl.Requests.CPUMillis, 1)
+		p.atLeast(key+".ingress.controller.requests.memoryMiB", ctl.Requests.MemoryMiB, 1)
+	}
 	if c.ClusterAutoscaler.Enabled {
 		p.between(key+".clusterAutoscaler.scaleDownUnneededSeconds", c.ClusterAutoscaler.ScaleDownUnneededSeconds, 60, 3600)
 	}

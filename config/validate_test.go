@@ -43,6 +43,13 @@ func TestValidateReportsEachProblemWithItsKey(t *testing.T) {
 	}{
 		{"max below min", func(c *Config) { c.API.Replicas.Max = 1 },
 			"openwan:api.replicas.max: 1 is below min 2"},
+		{"ALB draining past the preStop sleep", func(c *Config) { c.Cluster.Ingress.DeregistrationDelaySeconds = 15 },
+			"openwan:cluster.ingress.deregistrationDelaySeconds: 15 is not below openwan:api.preStopSleepSeconds 15: the ALB would still send requests to a pod that has begun to stop"},
+		{"worker scratch without a size", func(c *Config) { c.Worker.Resources.Requests.EphemeralGiB = 0 },
+			"openwan:worker.resources.requests.ephemeralGiB: 0 is outside [1, 1024]"},
+		{"existing cluster's API open to nothing", func(c *Config) {
+			c.Cluster.Existing.Enabled, c.Cluster.ClusterAutoscaler.Enabled, c.Cluster.Existing.APISourceCIDRs = true, false, nil
+		}, "openwan:cluster.existing.apiSourceCidrs: must list at least one network, or the API admits no traffic"},
 		{"replicas below one", func(c *Config) { c.Worker.Replicas.Min = 0 },
 			"openwan:worker.replicas.min: 0 is outside [1, 1000]"},
 		{"cpu target zero", func(c *Config) { c.API.Targets.CPUPercent = 0 },

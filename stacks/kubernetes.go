@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -82,7 +83,57 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outpu
 	if err != nil {
 		return err
 	}
-	return deployServices(ctx, cfg, servicesTarget{opts: onCluster, keda: keda, eks: eks, apiSources: net.publicCIDRs}, outputs)
+	target := servicesTarget{opts: onCluster, keda: keda, eks: eks, apiSources: net.publicCIDRs}
+	var lbc *cluster.LoadBalancerController
+	if cc.Ingress.Enabled {
+		ctl := cc.Ingress.Controller
+		lbc, err = cluster.NewLoadBalancerController(ctx, "aws-load-balancer-controller", &cluster.LoadBalancerControllerArgs{
+			ClusterName: eks.Name, OIDCIssuer: eks.OIDCIssuer, OIDCArn: eks.OIDCArn,
+			Region: cfg.App.Region, VPCID: net.vpcID,
+			ChartVersion: ctl.ChartVersion, ImageTag: ctl.ImageTag, Replicas: ctl.Replicas,
+			Requests: resources(ctl.Requests), NodeSelector: onAPIPool,
+		}, onCluster...)
+		if err != nil {
+			return err
+		}
+		target.readinessGates = lbc.Release
+	}
+	if err := deployServices(ctx, cfg, target, outputs); err != nil {
+		return err
+	}
+	if lbc == nil {
+		return nil
+	}
+	return deployIngress(ctx, cfg, eks, lbc, onCluster, outputs)
+}
+
+// deployIngress declares the API's Ingress and finds the ALB the controller makes for it, for
+// the stack's outputs and the alarms on it.
+func deployIngress(ctx *pulumi.Context, cfg config.Config, eks *cluster.Cluster, lbc *cluster.LoadBalancerController,
+	onCluster []pulumi.ResourceOption, outputs pulumi.Map) error {
+	in := cfg.Cluster.Ingress
+	ingress, err := kube.NewIngress(ctx, "openwan-api", &kube.IngressArgs{
+		Namespace: cfg.App.Namespace, Name: "openwan-api", ClassName: cluster.ALBIngressClass,
+		ServiceName: "openwan-api", ServicePort: kube.ServicePort,
+		HealthCheckPath:            cfg.API.ReadinessPath,
+		DeregistrationDelaySeconds: in.DeregistrationDelaySeconds,
+		CertificateARN:             in.CertificateARN,
+	}, append(onCluster, pulumi.DependsOn([]pulumi.Resource{lbc.Release}))...)
+	if err != nil {
+		return err
+	}
+	// The controller tags the ALB with the cluster and the Ingress; the lookup runs once the
+	// Ingress has its address, that is once the ALB exists (unknown in a first preview).
+	alb := lb.LookupLoadBalancerOutput(ctx, lb.LookupLoadBalancerOutputArgs{
+		Tags: pulumi.StringMap{kube.ALBClusterTag: eks.Name, kube.ALBStackTag: pulumi.String(ingress.StackTag)},
+	}, pulumi.DependsOn([]pulumi.Resource{ingress.Ingress}))
+	scheme := "http"
+	if in.CertificateARN != "" {
+		scheme = "https"
+	}
+	outputs["eksApiUrl"] = pulumi.Sprintf("%s://%s", scheme, alb.DnsName())
+	outputs["eksApiLoadBalancerArnSuffix"] = alb.ArnSuffix()
+	return nil
 }
 
 // deployMetricsServer installs metrics-server from its chart or as declared objects.
@@ -121,6 +172,10 @@ type servicesTarget struct {
 	eks *cluster.Cluster
 	// apiSources are the networks the API admits its port from.
 	apiSources pulumi.StringArrayInput
+	// readinessGates is the load balancer controller whose webhook gives the pods a readiness
+	// gate per target group, so a rollout waits until the ALB sends to the new pods; nil
+	// without an ALB. The namespace waits for it: the webhook must see the first pods.
+	readinessGates pulumi.Resource
 }
 
 // deployServices declares the namespace, the API and worker services and the namespace's
@@ -128,13 +183,16 @@ type servicesTarget struct {
 // (which the KEDA release must exist for) instead of a plain HPA.
 func deployServices(ctx *pulumi.Context, cfg config.Config, on servicesTarget, outputs pulumi.Map) error {
 	opts, keda := on.opts, on.keda
+	// Pods that break the restricted profile (root, privilege escalation) are refused.
+	labels := pulumi.StringMap{"pod-security.kubernetes.io/enforce": pulumi.String("restricted")}
+	nsOpts := opts
+	if on.readinessGates != nil {
+		labels["elbv2.k8s.aws/pod-readiness-gate-inject"] = pulumi.String("enabled")
+		nsOpts = append(slices.Clone(opts), pulumi.DependsOn([]pulumi.Resource{on.readinessGates}))
+	}
 	ns, err := corev1.NewNamespace(ctx, "openwan", &corev1.NamespaceArgs{
-		Metadata: &metav1.ObjectMetaArgs{
-			Name: pulumi.String(cfg.App.Namespace),
-			// Pods that break the restricted profile (root, privilege escalation) are refused.
-			Labels: pulumi.StringMap{"pod-security.kubernetes.io/enforce": pulumi.String("restricted")},
-		},
-	}, opts...)
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(cfg.App.Namespace), Labels: labels},
+	}, nsOpts...)
 	if err != nil {
 		return err
 	}

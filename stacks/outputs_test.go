@@ -20,6 +20,10 @@ func TestOutputs(t *testing.T) {
 	// The guide's API HPA bounds, 2 to 20 replicas: the specification.
 	assertJSON(t, 2, output(t, p, "apiHpa.minReplicas"), "apiHpa.minReplicas: the guide's 2")
 	assertJSON(t, 20, output(t, p, "apiHpa.maxReplicas"), "apiHpa.maxReplicas: the guide's 20")
+	// The ALB the load balancer controller made for the API's Ingress, as the mocks' lookup
+	// by its tags answers.
+	assert.Equal(t, "http://k8s-openwan-openwanap-0123456789.us-east-1.elb.amazonaws.com", p.Outputs["eksApiUrl"], "eksApiUrl: no certificate, HTTP")
+	assert.Equal(t, "app/k8s-openwan-openwanap/0123456789abcdef", p.Outputs["eksApiLoadBalancerArnSuffix"], "for the alarms on the EKS ALB")
 }
 
 // connectionsAtMaxima is what every fleet of a stack with both paths opens at its maximum: each

@@ -40,7 +40,7 @@ func (a *KEDAArgs) validate() error {
 	if a.ChartVersion == "" {
 		errs = append(errs, errors.New("ChartVersion: must not be empty"))
 	}
-	errs = append(errs, a.Requests.validate("Requests")...)
+	errs = append(errs, a.Requests.Validate("Requests")...)
 	return errors.Join(errs...)
 }
 
@@ -55,7 +55,7 @@ func NewKEDA(ctx *pulumi.Context, name string, args *KEDAArgs, opts ...pulumi.Re
 	if err := ctx.RegisterComponentResource("openwan:k8s:KEDA", name, k, opts...); err != nil {
 		return nil, err
 	}
-	requests := pulumi.Map{"requests": quantities(args.Requests)}
+	requests := pulumi.Map{"requests": Quantities(args.Requests)}
 	var err error
 	k.Release, err = helmv3.NewRelease(ctx, name+"-release", &helmv3.ReleaseArgs{
 		Chart:           pulumi.String("keda"),

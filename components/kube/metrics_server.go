@@ -48,7 +48,7 @@ func (a *MetricsServerArgs) validate() error {
 	if a.Replicas < 1 {
 		errs = append(errs, fmt.Errorf("Replicas: %d is below 1", a.Replicas))
 	}
-	errs = append(errs, a.Requests.validate("Requests")...)
+	errs = append(errs, a.Requests.Validate("Requests")...)
 	if a.Manifests && a.Image == "" {
 		errs = append(errs, errors.New("Image: must not be empty with Manifests"))
 	}
@@ -80,7 +80,7 @@ func NewMetricsServer(ctx *pulumi.Context, name string, args *MetricsServerArgs,
 			"enabled":      pulumi.Bool(args.Replicas > 1),
 			"minAvailable": pulumi.Int(1),
 		},
-		"resources":    pulumi.Map{"requests": quantities(args.Requests)},
+		"resources":    pulumi.Map{"requests": Quantities(args.Requests)},
 		"nodeSelector": pulumi.ToStringMap(args.NodeSelector),
 		"affinity": pulumi.Map{"podAntiAffinity": pulumi.Map{
 			"preferredDuringSchedulingIgnoredDuringExecution": pulumi.Array{pulumi.Map{

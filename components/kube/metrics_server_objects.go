@@ -111,7 +111,7 @@ func declareMetricsServer(ctx *pulumi.Context, name string, args *MetricsServerA
 							"--kubelet-use-node-status-port", "--metric-resolution=15s",
 						}),
 						Ports:     corev1.ContainerPortArray{&corev1.ContainerPortArgs{Name: pulumi.String("https"), ContainerPort: pulumi.Int(10250)}},
-						Resources: &corev1.ResourceRequirementsArgs{Requests: quantities(args.Requests)},
+						Resources: &corev1.ResourceRequirementsArgs{Requests: Quantities(args.Requests)},
 						ReadinessProbe: &corev1.ProbeArgs{
 							HttpGet:       &corev1.HTTPGetActionArgs{Path: pulumi.String("/readyz"), Port: pulumi.String("https"), Scheme: pulumi.String("HTTPS")},
 							PeriodSeconds: pulumi.Int(10),

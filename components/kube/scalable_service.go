@@ -112,7 +112,7 @@ func (a *ScalableServiceArgs) validate() error {
 		errs = append(errs, fmt.Errorf("Port: %d is outside [1, 65535]", a.Port))
 	}
 	errs = append(errs, checkAutoscaler(a.MinReplicas, a.MaxReplicas, a.CPUPercent, a.MemoryPercent, a.ScaleUp, a.ScaleDown)...)
-	errs = append(errs, a.Requests.validate("Requests")...)
+	errs = append(errs, a.Requests.Validate("Requests")...)
 	if a.Limits.CPUMillis < a.Requests.CPUMillis {
 		errs = append(errs, fmt.Errorf("Limits.CPUMillis: %d is below Requests.CPUMillis %d", a.Limits.CPUMillis, a.Requests.CPUMillis))
 	}
@@ -211,7 +211,7 @@ func NewScalableService(ctx *pulumi.Context, name string, args *ScalableServiceA
 			Type:     pulumi.String("ClusterIP"),
 			Selector: labels,
 			Ports: corev1.ServicePortArray{&corev1.ServicePortArgs{
-				Name: pulumi.String("http"), Port: pulumi.Int(80), TargetPort: pulumi.String("http"),
+				Name: pulumi.String("http"), Port: pulumi.Int(ServicePort), TargetPort: pulumi.String("http"),
 			}},
 		},
 	}, child)
@@ -245,6 +245,9 @@ func NewScalableService(ctx *pulumi.Context, name string, args *ScalableServiceA
 	}
 	return svc, nil
 }
+
+// ServicePort is the port of every service's ClusterIP Service, forwarding to the container's.
+const ServicePort = 80
 
 // RoleARNAnnotation is the ServiceAccount annotation through which EKS hands the pods the
 // credentials of an IAM role (IRSA): its webhook projects a token the AWS SDKs exchange.
@@ -329,8 +332,8 @@ func podSpec(args *ScalableServiceArgs, svc *ScalableService, labels pulumi.Stri
 				SecretRef: &corev1.SecretEnvSourceArgs{Name: pulumi.String(args.SecretName)},
 			}},
 			Resources: &corev1.ResourceRequirementsArgs{
-				Requests: quantities(args.Requests),
-				Limits:   quantities(args.Limits),
+				Requests: Quantities(args.Requests),
+				Limits:   Quantities(args.Limits),
 			},
 			StartupProbe:   startup,
 			ReadinessProbe: probe(args.ReadinessPath, 5, 3),

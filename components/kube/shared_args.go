@@ -75,9 +75,9 @@ func (b Behavior) validate(field string) []error {
 	return errs
 }
 
-// validate checks that both quantities are set: utilization is measured against requests, and a
+// Validate checks that CPU and memory are set, naming them under field: utilization is measured against requests, and a
 // pod without them is the first evicted.
-func (r Resources) validate(field string) []error {
+func (r Resources) Validate(field string) []error {
 	var errs []error
 	if r.CPUMillis < 1 {
 		errs = append(errs, fmt.Errorf("%s.CPUMillis: %d is below 1", field, r.CPUMillis))
@@ -108,8 +108,8 @@ func checkPercent(field string, percent int) []error {
 	return nil
 }
 
-// quantities are the Kubernetes resource quantities of r.
-func quantities(r Resources) pulumi.StringMap {
+// Quantities are the Kubernetes resource quantities of r (cpu, memory, and ephemeral-storage when set).
+func Quantities(r Resources) pulumi.StringMap {
 	q := pulumi.StringMap{
 		"cpu":    pulumi.Sprintf("%dm", r.CPUMillis),
 		"memory": pulumi.Sprintf("%dMi", r.MemoryMiB),

@@ -95,6 +95,13 @@ func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 	switch args.Token {
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":
 		return availabilityZones(args.Args), nil
+	case "aws:lb/getLoadBalancer:getLoadBalancer":
+		// The ALB the load balancer controller made for an Ingress, found by its tags.
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"arn":       "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/k8s-openwan-openwanap/0123456789abcdef",
+			"arnSuffix": "app/k8s-openwan-openwanap/0123456789abcdef",
+			"dnsName":   "k8s-openwan-openwanap-0123456789.us-east-1.elb.amazonaws.com",
+		}), nil
 	case "aws:ec2/getSubnet:getSubnet":
 		// A given subnet's block: a /24 of 10.99.0.0/16 picked by its id, the same on every run.
 		id, sum := args.Args["id"].StringValue(), 0
