@@ -22,6 +22,9 @@ const (
 	coreDNSMemoryMiB = 2 * 70
 	// kedaPods are KEDA's operator, metrics API server and admission webhooks.
 	kedaPods = 3
+	// externalSecretsPods are the External Secrets Operator's controller, webhook and cert
+	// controller.
+	externalSecretsPods = 3
 	// kubeReservedEphemeralGiB is the EKS AMI kubelet's kube-reserved ephemeral-storage, and
 	// evictionNodefsPercent its hard eviction threshold nodefs.available<10% (the kubelet's
 	// default): disk no pod can request.
@@ -134,7 +137,8 @@ func CheckNodeFit(c config.Config) error {
 }
 
 // AddOns are the requests of what runs on the API pool besides the API pods: CoreDNS,
-// metrics-server, and cluster-autoscaler, KEDA and the load balancer controller where enabled.
+// metrics-server, and cluster-autoscaler, KEDA, the External Secrets Operator and the load
+// balancer controller where enabled.
 func AddOns(c config.Config) config.Quantity {
 	addOns := config.Quantity{
 		CPUMillis: coreDNSCPUMillis + c.Cluster.MetricsServer.Replicas*c.Cluster.MetricsServer.Requests.CPUMillis,
@@ -147,6 +151,10 @@ func AddOns(c config.Config) config.Quantity {
 	if c.Cluster.KEDA.Enabled {
 		addOns.CPUMillis += kedaPods * c.Cluster.KEDA.Requests.CPUMillis
 		addOns.MemoryMiB += kedaPods * c.Cluster.KEDA.Requests.MemoryMiB
+	}
+	if es := c.Cluster.ExternalSecrets; es.Enabled {
+		addOns.CPUMillis += externalSecretsPods * es.Requests.CPUMillis
+		addOns.MemoryMiB += externalSecretsPods * es.Requests.MemoryMiB
 	}
 	if in := c.Cluster.Ingress; in.Enabled {
 		addOns.CPUMillis += in.Controller.Replicas * in.Controller.Requests.CPUMillis

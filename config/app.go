@@ -6,9 +6,10 @@ package config
 type App struct {
 	// Namespace the services are deployed to.
 	Namespace string `json:"namespace"`
-	// SecretName is an existing Kubernetes Secret in Namespace holding DATABASE_URL, REDIS_PASSWORD
-	// and RABBITMQ_URL (created by the team's secret manager, never by this program, so no
-	// credential is ever in stack config or state).
+	// SecretName is the Kubernetes Secret in Namespace holding DATABASE_URL, REDIS_PASSWORD and
+	// RABBITMQ_URL. On EKS the External Secrets Operator makes it from the SSM parameters under
+	// /openwan/<stack>/ (openwan:cluster.externalSecrets); elsewhere it must exist. No
+	// credential is ever in stack config or state.
 	SecretName string `json:"secretName"`
 	// RedisAddress is host:port of Redis (sessions, cache). Required.
 	RedisAddress string `json:"redisAddress"`

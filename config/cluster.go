@@ -29,11 +29,28 @@ type Cluster struct {
 	ClusterAutoscaler ClusterAutoscaler `json:"clusterAutoscaler"`
 	// Addons are the EKS managed add-ons' versions.
 	Addons Addons `json:"addons"`
+	// ExternalSecrets materialises openwan:app.secretName from SSM Parameter Store on EKS.
+	ExternalSecrets ExternalSecrets `json:"externalSecrets"`
 	// Ingress is the API's way in from the internet: the AWS Load Balancer Controller and an
 	// Ingress it turns into an Application Load Balancer.
 	Ingress Ingress `json:"ingress"`
 	// KEDA is the KEDA release that scales the workers on queue depth.
 	KEDA KEDA `json:"keda"`
+}
+
+// ExternalSecrets configures the External Secrets Operator, which makes the app's Secret from
+// the SSM SecureString parameters under /openwan/<stack>/ (the ones the EC2 instances read).
+type ExternalSecrets struct {
+	// Enabled installs the operator and the app's ExternalSecret (EKS only). Off, the Secret
+	// must already exist in the namespace (an existing cluster's own secret management).
+	Enabled bool `json:"enabled"`
+	// ChartVersion pins the external-secrets chart.
+	ChartVersion string `json:"chartVersion"`
+	// RefreshInterval is how often the parameters are read again, a duration like "1h" (a
+	// rotated credential reaches the Secret within it; pods read it at their next start).
+	RefreshInterval string `json:"refreshInterval"`
+	// Requests of each of the operator's three pods (controller, webhook, cert controller).
+	Requests Quantity `json:"requests"`
 }
 
 // Ingress configures the API's Application Load Balancer on EKS.

@@ -48,6 +48,12 @@ func Defaults() Config {
 				ScaleDownUnneededSeconds: 600,
 				Requests:                 Quantity{CPUMillis: 100, MemoryMiB: 600},
 			},
+			ExternalSecrets: ExternalSecrets{
+				Enabled:         true,
+				ChartVersion:    "2.9.0",
+				RefreshInterval: "1h",
+				Requests:        Quantity{CPUMillis: 50, MemoryMiB: 64},
+			},
 			Ingress: Ingress{
 				Enabled: true,
 				// Below the API's 15 s preStop sleep: the ALB is done with a pod before it stops.

@@ -118,6 +118,9 @@ func (c Cluster) validate(p *problems, key string) {
 		if c.ClusterAutoscaler.Enabled {
 			p.addf(key+".clusterAutoscaler.enabled", "cluster-autoscaler here is EKS's (node groups, IRSA); set it false with %s:%s.existing", Namespace, key)
 		}
+		if c.ExternalSecrets.Enabled {
+			p.addf(key+".externalSecrets.enabled", "reads SSM with an EKS IRSA role; set it false with %s:%s.existing, whose Secret %s:app.secretName must exist", Namespace, key, Namespace)
+		}
 		return
 	}
 	if !clusterVersionPattern.MatchString(c.Version) {
@@ -148,6 +151,14 @@ func (c Cluster) validate(p *problems, key string) {
 	}
 	c.NodePools.API.validate(p, key+".nodePools.api")
 	c.NodePools.Workers.validate(p, key+".nodePools.workers")
+	if es := c.ExternalSecrets; es.Enabled {
+		p.required(key+".externalSecrets.chartVersion", es.ChartVersion)
+		if d, err := time.ParseDuration(es.RefreshInterval); err != nil || d < time.Minute {
+			p.addf(key+".externalSecrets.refreshInterval", "%q is not a duration of a minute or more, like \"1h\"", es.RefreshInterval)
+		}
+		p.atLeast(key+".externalSecrets.requests.cpuMillis", es.Requests.CPUMillis, 1)
+		p.atLeast(key+".externalSecrets.requests.memoryMiB", es.Requests.MemoryMiB, 1)
+	}
 	if c.Ingress.Enabled {
 		p.between(key+".ingress.deregistrationDelaySeconds", c.Ingress.DeregistrationDelaySeconds, 0, 3600)
 		if c.Ingress.CertificateARN != "" && !strings.HasPrefix(c.Ingress.CertificateARN, "arn:aws") {

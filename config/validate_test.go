@@ -49,7 +49,12 @@ func TestValidateReportsEachProblemWithItsKey(t *testing.T) {
 			"openwan:worker.resources.requests.ephemeralGiB: 0 is outside [1, 1024]"},
 		{"existing cluster's API open to nothing", func(c *Config) {
 			c.Cluster.Existing.Enabled, c.Cluster.ClusterAutoscaler.Enabled, c.Cluster.Existing.APISourceCIDRs = true, false, nil
+			c.Cluster.ExternalSecrets.Enabled = false
 		}, "openwan:cluster.existing.apiSourceCidrs: must list at least one network, or the API admits no traffic"},
+		{"external secrets on an existing cluster", func(c *Config) { c.Cluster.Existing.Enabled, c.Cluster.ClusterAutoscaler.Enabled = true, false },
+			"openwan:cluster.externalSecrets.enabled: reads SSM with an EKS IRSA role; set it false with openwan:cluster.existing, whose Secret openwan:app.secretName must exist"},
+		{"secrets read every second", func(c *Config) { c.Cluster.ExternalSecrets.RefreshInterval = "1s" },
+			`openwan:cluster.externalSecrets.refreshInterval: "1s" is not a duration of a minute or more, like "1h"`},
 		{"replicas below one", func(c *Config) { c.Worker.Replicas.Min = 0 },
 			"openwan:worker.replicas.min: 0 is outside [1, 1000]"},
 		{"cpu target zero", func(c *Config) { c.API.Targets.CPUPercent = 0 },
@@ -82,7 +87,7 @@ func TestValidateReportsEachProblemWithItsKey(t *testing.T) {
 			c.Worker.QueueScaling.Enabled = true
 			c.Worker.QueueScaling.MessagesPerReplica = 0
 		}, "openwan:worker.queueScaling.messagesPerReplica: 0 is outside [1, 100000]"},
-		{"cluster-autoscaler on an existing cluster", func(c *Config) { c.Cluster.Existing.Enabled = true },
+		{"cluster-autoscaler on an existing cluster", func(c *Config) { c.Cluster.Existing.Enabled, c.Cluster.ExternalSecrets.Enabled = true, false },
 			"openwan:cluster.clusterAutoscaler.enabled: cluster-autoscaler here is EKS's (node groups, IRSA); set it false with openwan:cluster.existing"},
 		{"metrics-server from nowhere", func(c *Config) { c.Cluster.MetricsServer.Source = "git" },
 			`openwan:cluster.metricsServer.source: "git" is not "chart" or "manifests"`},

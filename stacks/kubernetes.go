@@ -83,7 +83,16 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outpu
 	if err != nil {
 		return err
 	}
-	target := servicesTarget{opts: onCluster, keda: keda, eks: eks, apiSources: net.publicCIDRs}
+	target := servicesTarget{opts: onCluster, keda: keda, eks: eks, apiSources: net.publicCIDRs, needs: nodes}
+	if es := cc.ExternalSecrets; es.Enabled {
+		operator, err := cluster.NewExternalSecretsOperator(ctx, "external-secrets", &cluster.ExternalSecretsOperatorArgs{
+			ChartVersion: es.ChartVersion, Requests: resources(es.Requests), NodeSelector: onAPIPool,
+		}, onCluster...)
+		if err != nil {
+			return err
+		}
+		target.secretsOperator = operator.Release
+	}
 	var lbc *cluster.LoadBalancerController
 	if cc.Ingress.Enabled {
 		ctl := cc.Ingress.Controller
@@ -172,6 +181,11 @@ type servicesTarget struct {
 	eks *cluster.Cluster
 	// apiSources are the networks the API admits its port from.
 	apiSources pulumi.StringArrayInput
+	// needs are what the pods need before they start: the nodes they run on.
+	needs []pulumi.Resource
+	// secretsOperator is the External Secrets Operator's release: with it the app's Secret is
+	// made from SSM before the pods that load it; nil where the Secret already exists.
+	secretsOperator pulumi.Resource
 	// readinessGates is the load balancer controller whose webhook gives the pods a readiness
 	// gate per target group, so a rollout waits until the ALB sends to the new pods; nil
 	// without an ALB. The namespace waits for it: the webhook must see the first pods.
@@ -205,6 +219,15 @@ func deployServices(ctx *pulumi.Context, cfg config.Config, on servicesTarget, o
 	//     its scratch is that job's intermediates, worthless once the job ends. Keeping workers
 	//     unevictable would pin a spot node for as long as any worker runs on it, so the worker
 	//     pool would shrink only when the HPA removes pods, never by consolidation.
+	needs := slices.Clone(on.needs)
+	if on.secretsOperator != nil {
+		secret, err := deployAppSecret(ctx, cfg, on, ns.Metadata.Name().Elem())
+		if err != nil {
+			return err
+		}
+		// The Deployments load the Secret (not optional): they wait for what makes it.
+		needs = append(needs, secret.ExternalSecret)
+	}
 	services := []struct {
 		name      string
 		svc       config.Service
@@ -221,6 +244,7 @@ func deployServices(ctx *pulumi.Context, cfg config.Config, on servicesTarget, o
 		args := serviceArgs(cfg, s.svc, ns.Metadata.Name().Elem())
 		args.Component = s.name[len("openwan-"):]
 		args.ScratchEvictable = s.evictable
+		args.Needs = needs
 		if on.eks != nil {
 			// The ServiceAccount is named after the service; the role trusts exactly it.
 			role, err := cluster.NewPodRole(ctx, s.name+"-role", &cluster.PodRoleArgs{
@@ -294,6 +318,28 @@ func deployServices(ctx *pulumi.Context, cfg config.Config, on servicesTarget, o
 		APISourceCIDRs: on.apiSources,
 	}, opts...)
 	return err
+}
+
+// deployAppSecret makes openwan:app.secretName from the stack's SSM parameters, the ones the EC2
+// instances read at boot: a reader ServiceAccount with an IRSA role limited to that path, and
+// the operator's SecretStore and ExternalSecret.
+func deployAppSecret(ctx *pulumi.Context, cfg config.Config, on servicesTarget, namespace pulumi.StringInput) (*kube.AppSecret, error) {
+	path := apppolicy.SecretsPath(ctx.Stack())
+	const reader = "openwan-secrets-reader"
+	role, err := cluster.NewPodRole(ctx, reader+"-role", &cluster.PodRoleArgs{
+		OIDCIssuer: on.eks.OIDCIssuer, OIDCArn: on.eks.OIDCArn,
+		Namespace: cfg.App.Namespace, ServiceAccount: reader,
+		Policy: apppolicy.Document(apppolicy.ReadSecretsStatement(path)),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return kube.NewAppSecret(ctx, cfg.App.SecretName, &kube.AppSecretArgs{
+		Namespace: namespace, SecretName: cfg.App.SecretName,
+		Reader: reader, RoleARN: role.Role.Arn,
+		Region: cfg.App.Region, ParametersPath: path, Keys: apppolicy.SecretKeys,
+		RefreshInterval: cfg.Cluster.ExternalSecrets.RefreshInterval,
+	}, append(slices.Clone(on.opts), pulumi.DependsOn([]pulumi.Resource{on.secretsOperator}))...)
 }
 
 // serviceArgs maps a service's config onto the component's args: the stateless endpoints of the

@@ -38,6 +38,8 @@ type Resource struct {
 	Inputs map[string]any `json:"inputs"`
 	// IgnoreChanges are the input paths the resource's options tell the engine to ignore.
 	IgnoreChanges []string `json:"ignoreChanges,omitempty"`
+	// Dependencies are the URNs of every resource it waits for: its dependsOn and its inputs'.
+	Dependencies []string `json:"dependencies,omitempty"`
 	// PropertyDependencies map an input to the URNs of the resources its value came from: how a
 	// policy finds the group a scaling policy acts on before any name is known.
 	PropertyDependencies map[string][]string `json:"propertyDependencies,omitempty"`

@@ -57,6 +57,7 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	if rpc := args.RegisterRPC; rpc != nil {
 		rec.Parent = rpc.GetParent()
 		rec.IgnoreChanges = rpc.GetIgnoreChanges()
+		rec.Dependencies = rpc.GetDependencies()
 		for key, deps := range rpc.GetPropertyDependencies() {
 			if urns := deps.GetUrns(); len(urns) > 0 {
 				if rec.PropertyDependencies == nil {
