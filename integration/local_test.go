@@ -262,6 +262,19 @@ func checkDeployed(t *testing.T, want config.Config) {
 		pdb := get(t, "/apis/policy/v1/namespaces/"+ns+"/poddisruptionbudgets/"+name)
 		assert.Equal(t, float64(1), at(pdb, "spec.maxUnavailable"), "PDB %s lets one pod go at a time: %v", name, at(pdb, "spec"))
 		assert.NotNil(t, get(t, "/api/v1/namespaces/"+ns+"/services/"+name), "Service %s", name)
+		d := get(t, "/apis/apps/v1/namespaces/"+ns+"/deployments/"+name)
+		res := svc.Resources
+		assert.Equal(t, fmt.Sprintf("%dGi", res.Requests.EphemeralGiB), at(d, "spec.template.spec.containers.0.resources.requests.ephemeral-storage"), "%s's scratch request", name)
+		assert.Equal(t, fmt.Sprintf("%dGi", res.Limits.EphemeralGiB), at(d, "spec.template.spec.containers.0.resources.limits.ephemeral-storage"), "%s's disk limit", name)
+		assert.Equal(t, fmt.Sprintf("%dGi", res.Requests.EphemeralGiB), at(d, "spec.template.spec.volumes.0.emptyDir.sizeLimit"), "%s's /tmp", name)
+	}
+	deny := get(t, "/apis/networking.k8s.io/v1/namespaces/"+ns+"/networkpolicies/default-deny-ingress")
+	require.NotNil(t, deny, "the namespace's default-deny NetworkPolicy")
+	assert.Equal(t, []any{"Ingress"}, at(deny, "spec.policyTypes"))
+	api := get(t, "/apis/networking.k8s.io/v1/namespaces/"+ns+"/networkpolicies/openwan-api-ingress")
+	require.NotNil(t, api, "the API's NetworkPolicy")
+	for i, cidr := range want.Cluster.Existing.APISourceCIDRs {
+		assert.Equal(t, cidr, at(api, fmt.Sprintf("spec.ingress.0.from.%d.ipBlock.cidr", i)), "the API admits openwan:cluster.existing.apiSourceCidrs")
 	}
 	assert.NotNil(t, get(t, "/apis/apps/v1/namespaces/kube-system/deployments/metrics-server"), "metrics-server Deployment in kube-system")
 }

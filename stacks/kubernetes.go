@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 
@@ -52,12 +51,8 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outpu
 	outputs["clusterName"] = eks.Name
 	outputs["kubeconfig"] = pulumi.ToSecret(eks.Kubeconfig)
 
-	// Everything on the cluster goes through its provider and waits for nodes to run on.
-	nodes := []pulumi.Resource{}
-	for _, pool := range slices.Sorted(maps.Keys(eks.NodePools)) {
-		nodes = append(nodes, eks.NodePools[pool].Group)
-	}
-	onCluster := []pulumi.ResourceOption{pulumi.Provider(eks.Provider), pulumi.DependsOn(nodes)}
+	// Everything on the cluster goes through its provider, which waits for the nodes.
+	onCluster := []pulumi.ResourceOption{pulumi.Provider(eks.Provider)}
 	onAPIPool := map[string]string{cluster.PoolLabel: apiPool}
 
 	if err := deployMetricsServer(ctx, cc.MetricsServer, onAPIPool, onCluster); err != nil {
@@ -83,7 +78,7 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outpu
 	if err != nil {
 		return err
 	}
-	target := servicesTarget{opts: onCluster, keda: keda, eks: eks, apiSources: net.publicCIDRs, needs: nodes}
+	target := servicesTarget{opts: onCluster, keda: keda, eks: eks, apiSources: net.publicCIDRs}
 	if es := cc.ExternalSecrets; es.Enabled {
 		operator, err := cluster.NewExternalSecretsOperator(ctx, "external-secrets", &cluster.ExternalSecretsOperatorArgs{
 			ChartVersion: es.ChartVersion, Requests: resources(es.Requests), NodeSelector: onAPIPool,
@@ -181,8 +176,6 @@ type servicesTarget struct {
 	eks *cluster.Cluster
 	// apiSources are the networks the API admits its port from.
 	apiSources pulumi.StringArrayInput
-	// needs are what the pods need before they start: the nodes they run on.
-	needs []pulumi.Resource
 	// secretsOperator is the External Secrets Operator's release: with it the app's Secret is
 	// made from SSM before the pods that load it; nil where the Secret already exists.
 	secretsOperator pulumi.Resource
@@ -219,7 +212,7 @@ func deployServices(ctx *pulumi.Context, cfg config.Config, on servicesTarget, o
 	//     its scratch is that job's intermediates, worthless once the job ends. Keeping workers
 	//     unevictable would pin a spot node for as long as any worker runs on it, so the worker
 	//     pool would shrink only when the HPA removes pods, never by consolidation.
-	needs := slices.Clone(on.needs)
+	var needs []pulumi.Resource
 	if on.secretsOperator != nil {
 		secret, err := deployAppSecret(ctx, cfg, on, ns.Metadata.Name().Elem())
 		if err != nil {

@@ -159,3 +159,16 @@ func TestAddonsPinTheirVersions(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(text), &cni))
 	assert.Equal(t, "true", cni["enableNetworkPolicy"], "NetworkPolicies are enforced, not only accepted")
 }
+
+// TestProviderWaitsForTheNodes: every object deployed through the cluster's provider waits for
+// the node groups, since a component's dependsOn never reaches the Helm releases inside it.
+func TestProviderWaitsForTheNodes(t *testing.T) {
+	p := componenttest.Declare(t, NewCluster, "openwan", validClusterArgs())
+	provider, err := p.Get("pulumi:providers:kubernetes", "openwan-k8s")
+	require.NoError(t, err)
+	for _, pool := range []string{"openwan-api", "openwan-workers"} {
+		group, err := p.Get(nodeGroupType, pool)
+		require.NoError(t, err)
+		assert.Contains(t, provider.Dependencies, group.URN, "the provider waits for node group %s", pool)
+	}
+}

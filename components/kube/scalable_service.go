@@ -75,9 +75,9 @@ type ScalableServiceArgs struct {
 	// RoleARN is the IAM role the pods' ServiceAccount is annotated with (IRSA on EKS); nil
 	// leaves the pods without AWS credentials of their own.
 	RoleARN pulumi.StringInput
-	// Needs are what the pods need before they can start (the resource that makes their Secret,
-	// the nodes they run on): the Deployment waits for them. A component's own dependsOn does
-	// not reach its children, so it is passed here.
+	// Needs are what the pods need before they can start (the resource that makes their
+	// Secret): the Deployment waits for them. A component's own dependsOn does not reach its
+	// children, so it is passed here.
 	Needs []pulumi.Resource
 	// ScratchEvictable lets cluster-autoscaler evict the pods although they hold the /tmp emptyDir,
 	// which otherwise keeps it from ever removing their node. Set it when the scratch holds
