@@ -40,10 +40,14 @@ type stepper interface {
 // under opts, in steps of opts.Step.
 func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 	if len(trace.Points) == 0 || trace.Points[0].At != 0 {
-		return nil, errors.New("simulate: the trace needs points, the first at 0")
+		return nil, errors.New("the trace needs points, the first at 0")
 	}
 	if opts.Step <= 0 || SyncPeriod%opts.Step != 0 || time.Minute%opts.Step != 0 || opts.RecordEvery%opts.Step != 0 {
-		return nil, fmt.Errorf("simulate: step %v must divide 15 s and the record interval %v", opts.Step, opts.RecordEvery)
+		return nil, fmt.Errorf("step %v must divide 15 s and the record interval %v", opts.Step, opts.RecordEvery)
+	}
+	if !cfg.Cluster.EKS() && !cfg.EC2.Enabled {
+		return nil, errors.New("the stack has no fleet to model: the EC2 path is off and the Kubernetes path " +
+			"runs on an existing cluster (openwan:cluster.existing), whose nodes and their scaling are not this stack's")
 	}
 	if opts.InstanceBoot == 0 {
 		opts.InstanceBoot = time.Duration(cfg.Capacity.ColdStartSeconds) * time.Second

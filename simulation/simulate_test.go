@@ -226,3 +226,13 @@ func BenchmarkMonth(b *testing.B) {
 	}
 	b.ReportMetric(float64(steps)/b.Elapsed().Seconds(), "fleet-steps/s")
 }
+
+// TestNothingToModelIsAnError: a stack with no fleet the simulator models (the local stack:
+// an existing cluster, no EC2) is refused with a reason, not a panic further on.
+func TestNothingToModelIsAnError(t *testing.T) {
+	cfg := configtest.Stack(t, "local")
+	trace, ok := Builtin("spike")
+	require.True(t, ok)
+	_, err := Simulate(cfg, trace, Defaults())
+	assert.ErrorContains(t, err, "the stack has no fleet to model")
+}

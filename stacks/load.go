@@ -4,7 +4,6 @@ package stacks
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/openwan/openwan-infra/capacity"
 	"github.com/openwan/openwan-infra/config"
+	"github.com/openwan/openwan-infra/internal/stackconfig"
 )
 
 // Load reads the stack's config, keys being every full key it holds ("openwan:api",
@@ -43,16 +43,7 @@ func Load(ctx *pulumi.Context, keys []string) (config.Config, capacity.Plan, err
 		return config.Config{}, capacity.Plan{}, fmt.Errorf("the program was told the config keys [%s] but the stack holds %s too: run it with all of the stack's keys (stacks.Main reads them from %s)",
 			strings.Join(keys, " "), strings.Join(missed, ", "), pulumi.EnvConfig)
 	}
-	keysErr := config.CheckKeys(keys)
-	cfg, err := config.Parse(raw)
-	var plan capacity.Plan
-	if err == nil && keysErr == nil {
-		plan, err = capacity.Check(cfg)
-	}
-	if keysErr != nil || err != nil {
-		return config.Config{}, capacity.Plan{}, fmt.Errorf("invalid stack config:\n%w", errors.Join(keysErr, err))
-	}
-	return cfg, plan, nil
+	return stackconfig.Load(keys, raw)
 }
 
 // Build is the whole program for a stack whose config holds keys (every full key): Load then

@@ -22,7 +22,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/openwan/openwan-infra/config"
+	"github.com/openwan/openwan-infra/internal/stackconfig"
 	"github.com/openwan/openwan-infra/simulation"
 )
 
@@ -58,7 +58,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func simulate(dir, stack, traceArg, out string, interruptions []simulation.Interruption, stdout io.Writer) error {
-	cfg, err := config.FromStackFile(dir, stack)
+	// The same checks as `pulumi up` and synth: a stack they refuse is refused here too.
+	cfg, _, err := stackconfig.FromFile(dir, stack)
 	if err != nil {
 		return err
 	}

@@ -2,8 +2,13 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,6 +61,9 @@ func TestSimulateRejects(t *testing.T) {
 		{"no trace", []string{"--stack", "prod"}, 2, "--stack and --trace are required"},
 		{"unknown trace", []string{"--stack", "prod", "--dir", root, "--trace", "no-such-trace"}, 1, `trace "no-such-trace" is neither a built-in`},
 		{"unknown stack", []string{"--stack", "nope", "--dir", root, "--trace", "spike"}, 1, "Pulumi.nope.yaml"},
+		{"a stack with nothing to model", []string{"--stack", "local", "--dir", root, "--trace", "spike"}, 1, "the stack has no fleet to model"},
+		{"a stack the program refuses", []string{"--stack", "big", "--dir", bigStack(t), "--trace", "spike"}, 1,
+			"invalid stack config:\nopenwan:cluster.nodePools.api.size.max: 4 nodes cannot hold openwan:api.replicas.max 30 pods"},
 		{"interruption of a fleet without spot", []string{"--stack", "prod", "--trace", "spike", "--interrupt", "ec2-api@5m:1"}, 2, `"ec2-api@5m:1" is not FLEET@OFFSET:COUNT`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -81,4 +89,32 @@ func TestParseInterruptions(t *testing.T) {
 		_, err := parseInterruptions(bad)
 		assert.ErrorContains(t, err, "is not FLEET@OFFSET:COUNT", "parseInterruptions(%q)", bad)
 	}
+}
+
+// bigStack is a directory holding Pulumi.big.yaml: dev with an API maximum its node pool cannot
+// hold. The program (stacks.Load) refuses it; the simulator must too, with the same message.
+func bigStack(t *testing.T) string {
+	t.Helper()
+	raw := configtest.Raw(t, "dev")
+	var api map[string]any
+	require.NoError(t, json.Unmarshal([]byte(raw["openwan:api"]), &api))
+	api["replicas"] = map[string]any{"min": 2, "max": 30}
+	var text strings.Builder
+	text.WriteString("config:\n")
+	for _, key := range slices.Sorted(maps.Keys(raw)) {
+		value := raw[key]
+		if key == "openwan:api" {
+			b, err := json.Marshal(api)
+			require.NoError(t, err)
+			value = string(b)
+		} else if !strings.HasPrefix(value, "{") && !strings.HasPrefix(value, "[") {
+			b, err := json.Marshal(value) // a scalar: JSON quoting is YAML quoting
+			require.NoError(t, err)
+			value = string(b)
+		}
+		fmt.Fprintf(&text, "  %s: %s\n", key, value) // JSON is YAML's flow style
+	}
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.big.yaml"), []byte(text.String()), 0o644))
+	return dir
 }

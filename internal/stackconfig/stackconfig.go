@@ -1,0 +1,55 @@
+// Package stackconfig is the one front door to a stack's config: everything `pulumi up` does
+// with it before it declares anything. The program (stacks.Load), the offline plan and the
+// simulator all come through here, so a stack one of them refuses, all refuse, with the same
+// message.
+//
+// It is pure: config and capacity only.
+package stackconfig
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/openwan/openwan-infra/capacity"
+	"github.com/openwan/openwan-infra/config"
+)
+
+// Load checks a stack whose config holds keys (every full key, "openwan:api", "aws:region")
+// and whose `openwan` sections have the raw values in sections (keyed "api"): it refuses a key
+// of the namespace that names no section, decodes every section over the guide's defaults,
+// validates the whole, then checks the capacity plan (node fit, API throughput at the peak, the
+// database connection budget, prices). Every problem is reported at once.
+func Load(keys []string, sections map[string]string) (config.Config, capacity.Plan, error) {
+	keysErr := config.CheckKeys(keys)
+	cfg, err := config.Parse(sections)
+	var plan capacity.Plan
+	if err == nil && keysErr == nil {
+		plan, err = capacity.Check(cfg)
+	}
+	if keysErr != nil || err != nil {
+		return config.Config{}, capacity.Plan{}, fmt.Errorf("invalid stack config:\n%w", errors.Join(keysErr, err))
+	}
+	return cfg, plan, nil
+}
+
+// FromFile is Load of Pulumi.<stack>.yaml in dir.
+func FromFile(dir, stack string) (config.Config, capacity.Plan, error) {
+	raw, err := config.ReadStackFile(dir, stack)
+	if err != nil {
+		return config.Config{}, capacity.Plan{}, err
+	}
+	sections := map[string]string{}
+	for key, value := range raw {
+		if section, ok := strings.CutPrefix(key, config.Namespace+":"); ok {
+			sections[section] = value
+		}
+	}
+	cfg, plan, err := Load(slices.Sorted(maps.Keys(raw)), sections)
+	if err != nil {
+		return config.Config{}, capacity.Plan{}, fmt.Errorf("stack %s: %w", stack, err)
+	}
+	return cfg, plan, nil
+}
