@@ -2,9 +2,12 @@ package config
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -15,6 +18,9 @@ import (
 func ReadStackFile(dir, stack string) (map[string]string, error) {
 	path := filepath.Join(dir, "Pulumi."+stack+".yaml")
 	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("stack %s: no %s; the stacks in %s are: %s", stack, filepath.Base(path), dir, strings.Join(StackNames(dir), ", "))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("stack %s: %w", stack, err)
 	}
@@ -59,4 +65,15 @@ func FromStackFile(dir, stack string) (Config, error) {
 		return Config{}, fmt.Errorf("stack %s: %w", stack, err)
 	}
 	return cfg, nil
+}
+
+// StackNames are the stacks whose Pulumi.<stack>.yaml is in dir, sorted.
+func StackNames(dir string) []string {
+	matches, _ := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml")) // the pattern is valid
+	var names []string
+	for _, m := range matches {
+		names = append(names, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(m), "Pulumi."), ".yaml"))
+	}
+	slices.Sort(names)
+	return names
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 
 	"github.com/openwan/openwan-infra/config"
+	"github.com/openwan/openwan-infra/internal/cli"
 	"github.com/openwan/openwan-infra/internal/localstack"
 )
 
@@ -28,18 +29,32 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// command is localstack's help and argument checks.
+var command = cli.Command{
+	Name:     "localstack",
+	Synopsis: "--cache DIR --kubeconfig FILE [--dir DIR] up|preview|destroy",
+	Summary: "localstack runs the local stack (Pulumi.local.yaml) with the real Pulumi engine onto the test\n" +
+		"environment's cluster and, after up, prints the HPAs the cluster holds. testenv/local.sh builds\n" +
+		"and starts what it needs and calls it. State is kept under DIR/local-state of --cache.",
+	Args: []string{"up", "preview", "destroy"},
+	Examples: []string{
+		"testenv/local.sh up                     # builds the environment, starts it, runs this",
+		"localstack --cache ~/.cache/openwan-testenv --kubeconfig /tmp/kubeconfig preview",
+	},
+	ExitCodes: []string{"0  done", "1  an engine, config or cluster error, on stderr", "2  bad flags or arguments"},
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("localstack", flag.ContinueOnError)
-	flags.SetOutput(stderr)
 	cache := flags.String("cache", "", "testenv/build.sh's cache directory (required)")
 	kubeconfig := flags.String("kubeconfig", "", "the cluster's kubeconfig (required)")
 	dir := flags.String("dir", ".", "directory holding Pulumi.local.yaml")
-	if err := flags.Parse(args); err != nil {
-		return 2
+	// Every argument is checked before anything touches the disk.
+	if code, ok := command.Parse(flags, args, stdout, stderr); !ok {
+		return code
 	}
-	if *cache == "" || *kubeconfig == "" || flags.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: localstack --cache DIR --kubeconfig FILE up|preview|destroy")
-		return 2
+	if *cache == "" || *kubeconfig == "" {
+		return command.UsageError(stderr, "--cache and --kubeconfig are required")
 	}
 	if err := do(context.Background(), flags.Arg(0), *cache, *kubeconfig, *dir, stdout); err != nil {
 		fmt.Fprintf(stderr, "localstack: %v\n", err)

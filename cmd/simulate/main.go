@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openwan/openwan-infra/internal/cli"
 	"github.com/openwan/openwan-infra/internal/stackconfig"
 	"github.com/openwan/openwan-infra/simulation"
 )
@@ -30,20 +31,38 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// command is simulate's help and argument checks.
+var command = cli.Command{
+	Name:     "simulate",
+	Synopsis: "--stack NAME --trace TRACE [--dir DIR] [--out DIR] [--interrupt FLEET@OFFSET:COUNT,...]",
+	Summary: "simulate replays a load trace through a stack's autoscalers before anything is deployed: the\n" +
+		"HPAs and cluster-autoscaler on EKS, the Auto Scaling policies on EC2. It prints a summary per\n" +
+		"fleet and writes a plot (SVG, PNG) and the series (CSV). It loads the stack as `pulumi up`\n" +
+		"does: a stack the program refuses is refused here too.",
+	Examples: []string{
+		"simulate --stack prod --trace business-week          # a week of office-hours load",
+		"simulate --stack prod --trace spike --interrupt ec2-worker@20m:2   # a 5x spike and two spot interruptions",
+		"simulate --stack dev --trace my-trace.csv            # seconds,requests_per_minute,queue_depth",
+	},
+	ExitCodes: []string{
+		"0  the summary is on stdout, the files written",
+		"1  a config, trace or output error (or nothing in the stack to model), on stderr",
+		"2  bad flags or arguments",
+	},
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("simulate", flag.ContinueOnError)
-	flags.SetOutput(stderr)
 	stack := flags.String("stack", "", "stack whose Pulumi.<stack>.yaml to simulate (required)")
 	traceArg := flags.String("trace", "", "built-in trace ("+strings.Join(simulation.BuiltinNames(), ", ")+") or a CSV file (required)")
 	dir := flags.String("dir", ".", "directory holding the Pulumi.<stack>.yaml files")
 	out := flags.String("out", "simulation-out", "directory the plot and the series are written to")
 	interrupt := flags.String("interrupt", "", "spot interruptions to replay, FLEET@OFFSET:COUNT[,...], e.g. ec2-worker@20m:2")
-	if err := flags.Parse(args); err != nil {
-		return 2
+	if code, ok := command.Parse(flags, args, stdout, stderr); !ok {
+		return code
 	}
 	if *stack == "" || *traceArg == "" {
-		fmt.Fprintln(stderr, "simulate: --stack and --trace are required")
-		return 2
+		return command.UsageError(stderr, "--stack and --trace are required")
 	}
 	interruptions, err := parseInterruptions(*interrupt)
 	if err != nil {

@@ -60,7 +60,8 @@ func TestSimulateRejects(t *testing.T) {
 	}{
 		{"no trace", []string{"--stack", "prod"}, 2, "--stack and --trace are required"},
 		{"unknown trace", []string{"--stack", "prod", "--dir", root, "--trace", "no-such-trace"}, 1, `trace "no-such-trace" is neither a built-in`},
-		{"unknown stack", []string{"--stack", "nope", "--dir", root, "--trace", "spike"}, 1, "Pulumi.nope.yaml"},
+		{"unknown stack", []string{"--stack", "nope", "--dir", root, "--trace", "spike"}, 1, "stack nope: no Pulumi.nope.yaml; the stacks in " + root + " are: dev, local, prod"},
+		{"a stray argument", []string{"--stack", "prod", "--trace", "spike", "extra"}, 2, `unexpected argument "extra"`},
 		{"a stack with nothing to model", []string{"--stack", "local", "--dir", root, "--trace", "spike"}, 1, "the stack has no fleet to model"},
 		{"a stack the program refuses", []string{"--stack", "big", "--dir", bigStack(t), "--trace", "spike"}, 1,
 			"invalid stack config:\nopenwan:cluster.nodePools.api.size.max: 4 nodes cannot hold openwan:api.replicas.max 30 pods"},
@@ -117,4 +118,13 @@ func bigStack(t *testing.T) string {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.big.yaml"), []byte(text.String()), 0o644))
 	return dir
+}
+
+func TestSimulateHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, 0, run([]string{"--help"}, &stdout, &stderr))
+	for _, part := range []string{"usage: simulate --stack NAME --trace TRACE", "examples:", "exit status:"} {
+		assert.Contains(t, stdout.String(), part)
+	}
+	assert.Empty(t, stderr.String())
 }

@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/openwan/openwan-infra/internal/cli"
 	"github.com/openwan/openwan-infra/internal/plan"
 	"github.com/openwan/openwan-infra/policies/rules"
 	"github.com/openwan/openwan-infra/stacks"
@@ -29,24 +30,42 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// command is synth's help and argument checks.
+var command = cli.Command{
+	Name:     "synth",
+	Synopsis: "--stack NAME [--dir DIR] [--preview] [--check [--policy-config FILE]]",
+	Summary: "synth is the offline plan of a stack: it runs the Pulumi program on recording mocks (no cloud, no\n" +
+		"credentials) with the config of Pulumi.NAME.yaml and prints every declared resource and the\n" +
+		"stack outputs as JSON. With --check it also evaluates the policy rules, as the policy pack does\n" +
+		"on a real preview.",
+	Examples: []string{
+		"synth --stack prod                      # the plan of prod",
+		"synth --stack dev --check               # and its policy verdict; exit 3 on a mandatory violation",
+		"synth --stack prod --check --policy-config policy.json   # with other rule levels and thresholds",
+	},
+	ExitCodes: []string{
+		"0  the plan is on stdout",
+		"1  a config or program error, on stderr; nothing on stdout",
+		"2  bad flags or arguments",
+		"3  a mandatory policy rule failed (with --check); the plan is still printed",
+	},
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("synth", flag.ContinueOnError)
-	flags.SetOutput(stderr)
 	stack := flags.String("stack", "", "stack whose Pulumi.<stack>.yaml to plan (required)")
 	dir := flags.String("dir", ".", "directory holding the Pulumi.<stack>.yaml files")
 	preview := flags.Bool("preview", false, "run as a preview: provider-computed values are unknown")
 	check := flags.Bool("check", false, "evaluate the policy rules on the plan; exit 3 if a mandatory one fails")
 	policyConfig := flags.String("policy-config", "", "policy config JSON overriding rule levels and thresholds (with --check)")
-	if err := flags.Parse(args); err != nil {
-		return 2
+	if code, ok := command.Parse(flags, args, stdout, stderr); !ok {
+		return code
 	}
 	if *stack == "" {
-		fmt.Fprintln(stderr, "synth: --stack is required")
-		return 2
+		return command.UsageError(stderr, "--stack is required")
 	}
 	if *policyConfig != "" && !*check {
-		fmt.Fprintln(stderr, "synth: --policy-config needs --check")
-		return 2
+		return command.UsageError(stderr, "--policy-config needs --check")
 	}
 	out, err := synth(*dir, *stack, *preview, *check, *policyConfig)
 	if err != nil {

@@ -194,3 +194,21 @@ func TestSynthCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestSynthUsage: help exits 0 on stdout; a stray argument and an unknown stack are refused with
+// what to do instead.
+func TestSynthUsage(t *testing.T) {
+	root := configtest.Root(t)
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, run([]string{"--help"}, &stdout, &stderr))
+	for _, part := range []string{"usage: synth --stack NAME", "examples:", "exit status:", "3  a mandatory policy rule failed"} {
+		assert.Contains(t, stdout.String(), part)
+	}
+	stdout.Reset()
+	assert.Equal(t, 2, run([]string{"--stack", "prod", "--dir", root, "extra"}, &stdout, &stderr), "a stray argument is an error, not ignored")
+	assert.Contains(t, stderr.String(), `synth: unexpected argument "extra"`)
+	assert.Empty(t, stdout.String())
+	stderr.Reset()
+	assert.Equal(t, 1, run([]string{"--stack", "nope", "--dir", root}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "stack nope: no Pulumi.nope.yaml; the stacks in "+root+" are: dev, local, prod")
+}
