@@ -1,9 +1,19 @@
 package config
 
+// Environments are the values of openwan:app.environment.
+func Environments() []string { return []string{"production", "staging", "development"} }
+
+// Production is the environment in which every policy rule that can be mandatory is.
+const Production = "production"
+
 // App holds what the API and the workers share. The guide's services are stateless: sessions and
 // caches live in Redis, media in S3, jobs in RabbitMQ, so all of it is configuration here and
 // nothing is kept on local disk.
 type App struct {
+	// Environment is what the stack is: "production", "staging" or "development". The policy
+	// rules that are advisory elsewhere are mandatory in production; a stack is production
+	// unless it says otherwise, whatever its name.
+	Environment string `json:"environment"`
 	// Namespace the services are deployed to.
 	Namespace string `json:"namespace"`
 	// SecretName is the Kubernetes Secret in Namespace holding DATABASE_URL, REDIS_PASSWORD and

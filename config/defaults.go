@@ -73,6 +73,7 @@ func Defaults() Config {
 			},
 		},
 		App: App{
+			Environment: Production,
 			Namespace:  "openwan",
 			SecretName: "openwan-app",
 			QueueName:  "transcode",

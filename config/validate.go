@@ -193,6 +193,9 @@ func (n NodePool) validate(p *problems, key string) {
 }
 
 func (a App) validate(p *problems, key string) {
+	if !slices.Contains(Environments(), a.Environment) {
+		p.addf(key+".environment", "%q is not one of %v", a.Environment, Environments())
+	}
 	p.required(key+".namespace", a.Namespace)
 	p.required(key+".secretName", a.SecretName)
 	p.required(key+".redisAddress", a.RedisAddress)

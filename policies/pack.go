@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 
+	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/internal/model"
 	"github.com/openwan/openwan-infra/internal/plain"
 	"github.com/openwan/openwan-infra/policies/rules"
@@ -23,25 +24,35 @@ const (
 )
 
 // NewPack builds the pack for the stack ctx describes. Levels are fixed here, per stack (a rule
-// with StrictStacks is mandatory there), with `openwan-policy:<rule>` entries of the stack's
+// StrictInProduction is mandatory in a stack whose openwan:app.environment is production), with `openwan-policy:<rule>` entries of the stack's
 // config on top; the engine then applies the pack's policy config. Resource rules read their
 // thresholds from the policy config; stack rules from the stack's config, because policyx
 // v3.274.1 does not pass them theirs (pulumi/pulumi#24657).
 func NewPack(ctx *pulumi.Context) (policyx.PolicyPack, error) {
 	stack := ctx.Stack()
+	environment := rules.EnvironmentOf(appConfig(ctx))
 	stackCfg, err := rules.FromStackConfig(stackConfig(ctx))
 	if err != nil {
 		return nil, err
 	}
 	policies := make([]policyx.Policy, 0, len(rules.All()))
 	for _, rule := range rules.All() {
-		policy, err := policyFor(rule, stack, stackCfg)
+		policy, err := policyFor(rule, stack, environment, stackCfg)
 		if err != nil {
 			return nil, err
 		}
 		policies = append(policies, policy)
 	}
 	return policyx.NewPolicyPack(PackName, semver.MustParse(PackVersion), policyx.EnforcementLevelAdvisory, policies)
+}
+
+// appConfig is the stack's openwan:app, where it says which environment it is.
+func appConfig(ctx *pulumi.Context) map[string]string {
+	key := config.Namespace + ":app"
+	if v, ok := ctx.GetConfig(key); ok {
+		return map[string]string{key: v}
+	}
+	return nil
 }
 
 // stackConfig is the stack's config as full keys to raw values.
@@ -56,8 +67,8 @@ func stackConfig(ctx *pulumi.Context) map[string]string {
 	return out
 }
 
-func policyFor(rule rules.Rule, stack string, stackCfg rules.Config) (policyx.Policy, error) {
-	level := enforcement(stackCfg.Level(rule, stack))
+func policyFor(rule rules.Rule, stack, environment string, stackCfg rules.Config) (policyx.Policy, error) {
+	level := enforcement(stackCfg.Level(rule, environment))
 	schema, err := configSchema(rule)
 	if err != nil {
 		return nil, err

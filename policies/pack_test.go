@@ -162,8 +162,10 @@ func TestPackLevelsPerStack(t *testing.T) {
 		config map[string]string
 		want   pulumirpc.EnforcementLevel
 	}{
-		{"prod is one of min-capacity's strict stacks", "prod", nil, pulumirpc.EnforcementLevel_MANDATORY},
-		{"dev keeps the rule's advisory level", "dev", nil, pulumirpc.EnforcementLevel_ADVISORY},
+		{"a stack that declares nothing is production", "prod", nil, pulumirpc.EnforcementLevel_MANDATORY},
+		{"a development stack keeps the rule's advisory level", "dev", map[string]string{"openwan:app": `{"environment": "development"}`}, pulumirpc.EnforcementLevel_ADVISORY},
+		{"a copy of prod under another name is still production", "production", map[string]string{"openwan:app": `{"environment": "production"}`}, pulumirpc.EnforcementLevel_MANDATORY},
+		{"a stack named prod that says development is development", "prod", map[string]string{"openwan:app": `{"environment": "development"}`}, pulumirpc.EnforcementLevel_ADVISORY},
 		{"the stack's config wins over strictness", "prod", map[string]string{"openwan-policy:min-capacity": "disabled"}, pulumirpc.EnforcementLevel_DISABLED},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openwan/openwan-infra/config/configtest"
+	"github.com/openwan/openwan-infra/internal/plan"
 	"github.com/openwan/openwan-infra/policies/rules"
 )
 
@@ -27,4 +28,29 @@ func TestStacksPassEveryMandatoryPolicy(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestStrictnessFollowsTheDeclaredEnvironment: a copy of prod under another name, with a
+// single-replica API, fails min-capacity as a mandatory rule because it says it is production;
+// the same stack declaring development gets the rule's advisory level.
+func TestStrictnessFollowsTheDeclaredEnvironment(t *testing.T) {
+	raw := withConfig(t, configtest.Raw(t, "prod"), "openwan:api", "replicas.min", 1)
+	levelOf := func(p *plan.Plan) rules.Level {
+		t.Helper()
+		violations, err := p.Check(rules.Config{})
+		require.NoError(t, err)
+		for _, v := range violations {
+			if v.Rule == "min-capacity" {
+				return v.Level
+			}
+		}
+		require.Fail(t, "min-capacity must flag the single-replica API")
+		return ""
+	}
+	p := runRaw(t, "production", raw, false)
+	assert.Equal(t, "production", p.Environment)
+	assert.Equal(t, rules.Mandatory, levelOf(p), "a copy of prod named production is strict: it says it is production")
+
+	p = runRaw(t, "prod", withConfig(t, raw, "openwan:app", "environment", "development"), false)
+	assert.Equal(t, rules.Advisory, levelOf(p), "a stack named prod that says development is not")
 }

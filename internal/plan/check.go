@@ -9,14 +9,14 @@ import (
 )
 
 // Check evaluates the policy rules on what the run declared, as the policy pack does on a
-// preview. Component resources are included, and so are the children pulumi-eks creates inside
+// preview, at the levels of the stack's environment. Component resources are included, and so are the children pulumi-eks creates inside
 // its cluster component, which the mocks never see but the pack does (internal/pulumieks).
 func (p *Plan) Check(cfg rules.Config) ([]rules.Violation, error) {
 	resources, err := p.WithRemoteChildren()
 	if err != nil {
 		return nil, err
 	}
-	return rules.Evaluate(p.Stack, resources, cfg)
+	return rules.Evaluate(p.Stack, p.Environment, resources, cfg)
 }
 
 // WithRemoteChildren returns the declared resources followed by the children of each remote

@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
 	"github.com/openwan/openwan-infra/internal/model"
+	"github.com/openwan/openwan-infra/policies/rules"
 )
 
 // Project is the Pulumi project name of Pulumi.yaml.
@@ -19,10 +20,12 @@ const Project = "openwan"
 
 // Plan is what one run of the program declared.
 type Plan struct {
-	Project   string           `json:"project"`
-	Stack     string           `json:"stack"`
-	Resources []model.Resource `json:"resources"`
-	Outputs   map[string]any   `json:"outputs"`
+	Project string `json:"project"`
+	Stack   string `json:"stack"`
+	// Environment is the stack's openwan:app.environment, which sets the rules' levels.
+	Environment string           `json:"environment"`
+	Resources   []model.Resource `json:"resources"`
+	Outputs     map[string]any   `json:"outputs"`
 }
 
 // Program is a Pulumi program that also hands back its stack outputs.
@@ -56,7 +59,7 @@ func Run(stack string, config map[string]string, program Program, opts Options) 
 	resources := slices.Clone(rec.resources)
 	rec.mu.Unlock()
 	sort.Slice(resources, func(i, j int) bool { return resources[i].URN < resources[j].URN })
-	p := &Plan{Project: Project, Stack: stack, Resources: resources, Outputs: outputs}
+	p := &Plan{Project: Project, Stack: stack, Environment: rules.EnvironmentOf(config), Resources: resources, Outputs: outputs}
 	if programErr != nil {
 		// The program's own error, without the engine's "1 error occurred" wrapping.
 		return p, programErr

@@ -84,7 +84,7 @@ func TestClusterChildrenOfOurArguments(t *testing.T) {
 func TestPackVerdictOnPulumiEKSChildren(t *testing.T) {
 	cluster := prodCluster()
 	resources := append([]model.Resource{cluster}, children(t, cluster)...)
-	violations, err := rules.Evaluate("prod", resources, rules.Config{})
+	violations, err := rules.Evaluate("prod", "production", resources, rules.Config{})
 	require.NoError(t, err)
 	for _, v := range violations {
 		assert.NotEqual(t, rules.Mandatory, v.Level, "%s on %s: %s", v.Rule, v.URN, v.Message)
@@ -104,7 +104,7 @@ func TestPackVerdictOnPulumiEKSChildren(t *testing.T) {
 	openCluster.Name, openCluster.URN = "open-eks", "urn:pulumi:prod::openwan::openwan:eks:Cluster$eks:index:Cluster::open-eks"
 	delete(openCluster.Inputs, "publicAccessCidrs")
 	open = append(open, children(t, openCluster)...)
-	violations, err = rules.Evaluate("prod", open, rules.Config{})
+	violations, err = rules.Evaluate("prod", "production", open, rules.Config{})
 	require.NoError(t, err)
 	flagged := map[string][]string{}
 	for _, v := range violations {

@@ -44,11 +44,11 @@ func boundsOf(r model.Resource) (bounds, bool) {
 }
 
 var minCapacity = Rule{
-	Name:         "min-capacity",
-	Description:  "Every HPA, ScaledObject, Auto Scaling Group, scheduled action and node group keeps at least `minimum` replicas.",
-	Why:          "One replica is a single point of failure: a node drain, a spot interruption or a bad deploy takes the service down.",
-	Level:        Advisory,
-	StrictStacks: []string{"prod"},
+	Name:               "min-capacity",
+	Description:        "Every HPA, ScaledObject, Auto Scaling Group, scheduled action and node group keeps at least `minimum` replicas.",
+	Why:                "One replica is a single point of failure: a node drain, a spot interruption or a bad deploy takes the service down.",
+	Level:              Advisory,
+	StrictInProduction: true,
 	Params: map[string]Param{
 		"minimum": {Description: "lowest allowed minimum (replicas or instances)", Default: 2.0},
 	},

@@ -70,21 +70,29 @@ func TestMinCapacity(t *testing.T) {
 	})
 }
 
-func TestMinCapacityIsMandatoryOnlyInProd(t *testing.T) {
+func TestMinCapacityIsMandatoryOnlyInProduction(t *testing.T) {
 	r := ruleNamed(t, "min-capacity")
 	for _, tc := range []struct {
-		stack string
-		want  Level
-		why   string
+		environment string
+		want        Level
+		why         string
 	}{
-		{"prod", Mandatory, "prod is one of the rule's StrictStacks"},
-		{"dev", Advisory, "outside its StrictStacks the rule keeps its own level"},
-		{"staging", Advisory, "outside its StrictStacks the rule keeps its own level"},
+		{"production", Mandatory, "the rule is strict in production"},
+		{"development", Advisory, "elsewhere the rule keeps its own level"},
+		{"staging", Advisory, "elsewhere the rule keeps its own level"},
 	} {
-		assert.Equal(t, tc.want, (Config{}).Level(r, tc.stack), "min-capacity in %s with no config: %s", tc.stack, tc.why)
+		assert.Equal(t, tc.want, (Config{}).Level(r, tc.environment), "min-capacity in %s with no config: %s", tc.environment, tc.why)
 	}
-	assert.Equal(t, Advisory, (Config{"min-capacity": {Level: Advisory}}).Level(r, "prod"),
-		"a level configured for the rule wins over its StrictStacks")
+	assert.Equal(t, Advisory, (Config{"min-capacity": {Level: Advisory}}).Level(r, "production"),
+		"a level configured for the rule wins over production's strictness")
+}
+
+// TestEnvironmentOf: a stack is what it declares, production when it declares nothing; its
+// name plays no part.
+func TestEnvironmentOf(t *testing.T) {
+	assert.Equal(t, "production", EnvironmentOf(nil), "no openwan:app: the default")
+	assert.Equal(t, "production", EnvironmentOf(map[string]string{"openwan:app": `{"s3Bucket": "b"}`}), "no environment: the default")
+	assert.Equal(t, "development", EnvironmentOf(map[string]string{"openwan:app": `{"environment": "development"}`}))
 }
 
 func TestMaxNotBelowMin(t *testing.T) {

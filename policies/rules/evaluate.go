@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/internal/model"
 )
 
@@ -120,28 +121,28 @@ func (c Config) Params(rule Rule) (Params, error) {
 	return p, errors.Join(errs...)
 }
 
-// Level is the level rule runs at in stack: the rule's own entry, else "all", else the rule's
-// default for the stack.
-func (c Config) Level(rule Rule, stack string) Level {
+// Level is the level rule runs at in a stack of the environment: the rule's own entry, else
+// "all", else the rule's default for the environment.
+func (c Config) Level(rule Rule, environment string) Level {
 	if l := c[rule.Name].Level; l != "" {
 		return l
 	}
 	if l := c["all"].Level; l != "" {
 		return l
 	}
-	return rule.LevelFor(stack)
+	return rule.LevelFor(environment)
 }
 
-// Evaluate runs every enabled rule over the resources of stack and returns the violations in
-// rule order, then resource order.
-func Evaluate(stack string, resources []model.Resource, cfg Config) ([]Violation, error) {
+// Evaluate runs every enabled rule over the resources of stack, whose openwan:app.environment is
+// environment, and returns the violations in rule order, then resource order.
+func Evaluate(stack, environment string, resources []model.Resource, cfg Config) ([]Violation, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
 	s := NewStack(stack, resources)
 	var out []Violation
 	for _, rule := range All() {
-		level := cfg.Level(rule, stack)
+		level := cfg.Level(rule, environment)
 		if level == Disabled {
 			continue
 		}
@@ -246,4 +247,20 @@ func (c Config) Over(over Config) Config {
 		out[name] = merged
 	}
 	return out
+}
+
+// EnvironmentOf is the environment a stack declares in openwan:app.environment, given its config
+// as full keys to raw values; the default (production) when it declares none. A value that is
+// not valid is the config validation's to report; here it is taken as it is.
+func EnvironmentOf(raw map[string]string) string {
+	var app struct {
+		Environment string `json:"environment"`
+	}
+	if text, ok := raw[config.Namespace+":app"]; ok {
+		_ = json.Unmarshal([]byte(text), &app) // a malformed section is refused by config.Parse
+	}
+	if app.Environment == "" {
+		return config.Defaults().App.Environment
+	}
+	return app.Environment
 }

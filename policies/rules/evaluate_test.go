@@ -27,7 +27,7 @@ func TestParseConfig(t *testing.T) {
 		{"imdsv2-required", Advisory, `it has no entry, so "all" sets it`},
 		{"max-hourly-cost", Mandatory, `its object's enforcementLevel wins over "all"`},
 	} {
-		assert.Equal(t, tc.want, cfg.Level(ruleNamed(t, tc.rule), "prod"), "%s level in prod: %s", tc.rule, tc.why)
+		assert.Equal(t, tc.want, cfg.Level(ruleNamed(t, tc.rule), "production"), "%s level in production: %s", tc.rule, tc.why)
 	}
 	p, err := cfg.Params(ruleNamed(t, "max-hourly-cost"))
 	require.NoError(t, err, "max-hourly-cost's configured thresholds must resolve")
@@ -66,22 +66,22 @@ func TestEvaluateLevelsAndOrder(t *testing.T) {
 		return out
 	}
 	for _, tc := range []struct {
-		name  string
-		stack string
-		cfg   Config
+		name        string
+		environment string
+		cfg         Config
 		want  []string
 		fail  bool
 	}{
-		{"prod makes min-capacity mandatory", "prod", nil, []string{"min-capacity:mandatory", "imdsv2-required:mandatory"}, true},
-		{"dev keeps it advisory", "dev", nil, []string{"min-capacity:advisory", "imdsv2-required:mandatory"}, true},
-		{"a disabled rule does not run", "dev", Config{"imdsv2-required": {Level: Disabled}}, []string{"min-capacity:advisory"}, false},
-		{"all=advisory overrides prod's strictness", "prod", Config{"all": {Level: Advisory}}, []string{"min-capacity:advisory", "imdsv2-required:advisory"}, false},
+		{"production makes min-capacity mandatory", "production", nil, []string{"min-capacity:mandatory", "imdsv2-required:mandatory"}, true},
+		{"development keeps it advisory", "development", nil, []string{"min-capacity:advisory", "imdsv2-required:mandatory"}, true},
+		{"a disabled rule does not run", "development", Config{"imdsv2-required": {Level: Disabled}}, []string{"min-capacity:advisory"}, false},
+		{"all=advisory overrides production's strictness", "production", Config{"all": {Level: Advisory}}, []string{"min-capacity:advisory", "imdsv2-required:advisory"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			vs, err := Evaluate(tc.stack, resources, tc.cfg)
-			require.NoError(t, err, "Evaluate(%s, %v) with a valid config", tc.stack, tc.cfg)
-			assert.Equal(t, tc.want, levels(vs), "Evaluate(%s, %v): rule:level of each violation, in All()'s order", tc.stack, tc.cfg)
-			assert.Equal(t, tc.fail, Failed(vs), "Failed(Evaluate(%s, %v)) is whether any violation is mandatory", tc.stack, tc.cfg)
+			vs, err := Evaluate("any-name", tc.environment, resources, tc.cfg)
+			require.NoError(t, err, "Evaluate(%s, %v) with a valid config", tc.environment, tc.cfg)
+			assert.Equal(t, tc.want, levels(vs), "Evaluate(%s, %v): rule:level of each violation, in All()'s order", tc.environment, tc.cfg)
+			assert.Equal(t, tc.fail, Failed(vs), "Failed(Evaluate(%s, %v)) is whether any violation is mandatory", tc.environment, tc.cfg)
 			for _, v := range vs {
 				assert.Equal(t, faulty[v.Rule], v.URN, "%s's violation names the resource at fault", v.Rule)
 			}
@@ -150,8 +150,8 @@ func TestDocsListEveryRule(t *testing.T) {
 		if r.CheckStack != nil {
 			scope = "stack"
 		}
-		if len(r.StrictStacks) > 0 {
-			level = "mandatory in " + strings.Join(r.StrictStacks, ", ") + ", else advisory"
+		if r.StrictInProduction {
+			level = "mandatory in production, else advisory"
 		}
 		if row := fmt.Sprintf("| `%s` | %s | %s | %s |", r.Name, scope, level, r.Description); !strings.Contains(string(readme), row) {
 			t.Errorf("docs/policies.md has no row starting %q", row)

@@ -5,9 +5,9 @@ package rules
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
+	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/internal/model"
 )
 
@@ -53,8 +53,9 @@ type Rule struct {
 	Why string
 	// Level is the default enforcement level.
 	Level Level
-	// StrictStacks are stacks where an Advisory rule is Mandatory instead, e.g. "prod".
-	StrictStacks []string
+	// StrictInProduction makes an Advisory rule Mandatory in stacks whose openwan:app.environment
+	// is production.
+	StrictInProduction bool
 	// Params are the rule's thresholds with their defaults.
 	Params map[string]Param
 	// Check returns the problems of one resource (nil when it complies or is of another type).
@@ -71,9 +72,9 @@ type Finding struct {
 	Message string
 }
 
-// LevelFor is the rule's default level in a stack.
-func (r Rule) LevelFor(stack string) Level {
-	if r.Level == Advisory && slices.Contains(r.StrictStacks, stack) {
+// LevelFor is the rule's default level in a stack of the environment (openwan:app.environment).
+func (r Rule) LevelFor(environment string) Level {
+	if r.Level == Advisory && r.StrictInProduction && environment == config.Production {
 		return Mandatory
 	}
 	return r.Level
