@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -20,6 +21,9 @@ import (
 // inputs plus the outputs a provider would add (ids, ARNs, a kubeconfig).
 type recorder struct {
 	project, stack string
+	// dryRun answers as a preview does for a resource to create: its inputs as they are, and
+	// every value only the provider computes (the id, ARNs, endpoints, a kubeconfig) unknown.
+	dryRun bool
 
 	mu        sync.Mutex
 	resources []model.Resource
@@ -53,7 +57,17 @@ func availabilityZones(args resource.PropertyMap) resource.PropertyMap {
 }
 
 func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	rec := model.Resource{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: plain.Inputs(args.Inputs)}
+	inputs := args.Inputs
+	if rpc := args.RegisterRPC; rpc != nil {
+		// The SDK's mock monitor drops unknown inputs; a preview sends them, so read them from
+		// the request itself: a rule must see "unknown", not "unset".
+		all, err := plugin.UnmarshalProperties(rpc.GetObject(), plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true})
+		if err != nil {
+			return "", nil, fmt.Errorf("plan mocks: %s %s: inputs: %w", args.TypeToken, args.Name, err)
+		}
+		inputs = all
+	}
+	rec := model.Resource{Type: args.TypeToken, Name: args.Name, Custom: args.Custom, Inputs: plain.Inputs(inputs)}
 	if rpc := args.RegisterRPC; rpc != nil {
 		rec.Parent = rpc.GetParent()
 		rec.IgnoreChanges = rpc.GetIgnoreChanges()
@@ -72,6 +86,10 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	r.resources = append(r.resources, rec)
 	r.mu.Unlock()
 
+	if r.dryRun {
+		// An empty id and no output beyond the inputs: the SDK resolves both as unknown.
+		return "", inputs.Copy(), nil
+	}
 	id := args.Name + "-id"
 	state := args.Inputs.Copy()
 	if strings.HasPrefix(args.TypeToken, "aws:") {

@@ -41,7 +41,7 @@ type Options struct {
 // the recording mocks and returns every declared resource, sorted by URN, and the outputs. On an
 // error the plan still lists what was declared before it, so callers can check that nothing was.
 func Run(stack string, config map[string]string, program Program, opts Options) (*Plan, error) {
-	rec := &recorder{project: Project, stack: stack}
+	rec := &recorder{project: Project, stack: stack, dryRun: opts.DryRun}
 	var outputs map[string]any
 	var programErr error
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
