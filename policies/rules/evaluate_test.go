@@ -69,8 +69,8 @@ func TestEvaluateLevelsAndOrder(t *testing.T) {
 		name        string
 		environment string
 		cfg         Config
-		want  []string
-		fail  bool
+		want        []string
+		fail        bool
 	}{
 		{"production makes min-capacity mandatory", "production", nil, []string{"min-capacity:mandatory", "imdsv2-required:mandatory"}, true},
 		{"development keeps it advisory", "development", nil, []string{"min-capacity:advisory", "imdsv2-required:mandatory"}, true},
