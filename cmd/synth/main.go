@@ -1,16 +1,18 @@
 // Command synth is the offline plan: it runs the program on the recording mocks with the config
-// of Pulumi.<stack>.yaml and prints every declared resource and the stack outputs as JSON.
+// of Pulumi.<stack>.yaml and prints a summary of it (as a preview: values only a deploy makes are
+// "(known after deploy)"), or with --json every declared resource and the stack outputs.
 //
-//	go run ./cmd/synth --stack prod [--dir .] [--preview] [--check [--policy-config file.json]]
+//	go run ./cmd/synth --stack prod [--dir .] [--json [--preview]] [--check [--policy-config file.json]]
 //
-// With --check it also evaluates the policy rules (policies/rules) on the plan, as the policy
-// pack does on a real preview: thresholds and levels from the stack's openwan-policy:* config,
-// overlaid by --policy-config (the pack's policy config format). Violations go to stderr, one
-// per line, and under "violations" in the JSON.
+// The policy rules (policies/rules) judge the plan as the policy pack does on a real preview:
+// thresholds and levels from the stack's openwan-policy:* config, overlaid by --policy-config
+// (the pack's policy config format). The summary ends with their verdict; with --check a
+// mandatory violation exits 3, and each violation is a line on stderr and, with --json, an entry
+// under "violations".
 //
-// Exit status: 0 with the plan on stdout; 1 on a config or program error, with the message on
-// stderr and nothing on stdout; 2 on bad flags; 3 when a mandatory rule fails (the plan is
-// still printed).
+// Exit status: 0 with the summary or the plan on stdout; 1 on a config or program error, with
+// the message on stderr and nothing on stdout; 2 on bad flags; 3 when --check finds a mandatory
+// violation (the output is still printed).
 package main
 
 import (
@@ -33,18 +35,20 @@ func main() {
 // command is synth's help and argument checks.
 var command = cli.Command{
 	Name:     "synth",
-	Synopsis: "--stack NAME [--dir DIR] [--preview] [--check [--policy-config FILE]]",
+	Synopsis: "--stack NAME [--dir DIR] [--json [--preview]] [--check [--policy-config FILE]]",
 	Summary: "synth is the offline plan of a stack: it runs the Pulumi program on recording mocks (no cloud, no\n" +
-		"credentials) with the config of Pulumi.NAME.yaml and prints every declared resource and the\n" +
-		"stack outputs as JSON. With --check it also evaluates the policy rules, as the policy pack does\n" +
-		"on a real preview.",
+		"credentials) with the config of Pulumi.NAME.yaml, as a preview, and prints a summary: the resources\n" +
+		"by component, the fleets with their bounds and monthly cost, the outputs (\"(known after deploy)\"\n" +
+		"where only a deploy makes them) and the policy rules' verdict. --json prints every declared\n" +
+		"resource with its inputs, and the outputs. --check makes a mandatory violation exit 3.",
 	Examples: []string{
-		"synth --stack prod                      # the plan of prod",
+		"synth --stack prod                      # the summary of prod's plan",
+		"synth --stack prod --json > plan.json   # the whole plan, as an up would declare it",
 		"synth --stack dev --check               # and its policy verdict; exit 3 on a mandatory violation",
 		"synth --stack prod --check --policy-config policy.json   # with other rule levels and thresholds",
 	},
 	ExitCodes: []string{
-		"0  the plan is on stdout",
+		"0  the summary (or with --json the plan) is on stdout",
 		"1  a config or program error, on stderr; nothing on stdout",
 		"2  bad flags or arguments",
 		"3  a mandatory policy rule failed (with --check); the plan is still printed",
@@ -55,9 +59,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("synth", flag.ContinueOnError)
 	stack := flags.String("stack", "", "stack whose Pulumi.<stack>.yaml to plan (required)")
 	dir := flags.String("dir", ".", "directory holding the Pulumi.<stack>.yaml files")
-	preview := flags.Bool("preview", false, "run as a preview: provider-computed values are unknown")
+	preview := flags.Bool("preview", false, "with --json: run as a preview, provider-computed values unknown (the summary always is)")
 	check := flags.Bool("check", false, "evaluate the policy rules on the plan; exit 3 if a mandatory one fails")
 	policyConfig := flags.String("policy-config", "", "policy config JSON overriding rule levels and thresholds (with --check)")
+	asJSON := flags.Bool("json", false, "print the plan as JSON (every resource with its inputs, the outputs) instead of the summary")
 	if code, ok := command.Parse(flags, args, stdout, stderr); !ok {
 		return code
 	}
@@ -67,23 +72,38 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *policyConfig != "" && !*check {
 		return command.UsageError(stderr, "--policy-config needs --check")
 	}
-	out, err := synth(*dir, *stack, *preview, *check, *policyConfig)
+	if *preview && !*asJSON {
+		return command.UsageError(stderr, "--preview is for --json: the summary is always a preview's")
+	}
+	// The summary is what a preview shows: values only a deploy makes print as such. The
+	// document is an up's unless --preview asks otherwise.
+	out, err := synth(*dir, *stack, *preview || !*asJSON, *policyConfig)
 	if err != nil {
 		fmt.Fprintf(stderr, "synth: %v\n", err)
 		return 1
 	}
 	for _, v := range out.Violations {
+		if !*check {
+			break // the summary shows them; stderr lists them for --check runs
+		}
 		fmt.Fprintf(stderr, "%s [%s] %s: %s\n", v.Rule, v.Level, v.URN, v.Message)
 	}
-	text, err := json.MarshalIndent(out, "", "  ")
-	if err == nil {
-		_, err = stdout.Write(append(text, '\n'))
+	if *asJSON {
+		if !*check {
+			out.Violations = nil // the document carries violations only when asked to check
+		}
+		var text []byte
+		if text, err = json.MarshalIndent(out, "", "  "); err == nil {
+			_, err = stdout.Write(append(text, '\n'))
+		}
+	} else {
+		err = writeSummary(stdout, out.Plan, out.Violations)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "synth: %v\n", err)
 		return 1
 	}
-	if rules.Failed(out.Violations) {
+	if *check && rules.Failed(out.Violations) {
 		fmt.Fprintf(stderr, "synth: mandatory policy violations in stack %s\n", *stack)
 		return 3
 	}
@@ -96,31 +116,28 @@ type result struct {
 	Violations []rules.Violation `json:"violations,omitzero"`
 }
 
-func synth(dir, stack string, preview, check bool, policyConfigFile string) (*result, error) {
+func synth(dir, stack string, preview bool, policyConfigFile string) (*result, error) {
 	cfg, err := plan.StackConfig(dir, stack)
 	if err != nil {
 		return nil, err
 	}
 	// Read before the program runs: a bad policy config is a usage error, not a finding.
-	var policy rules.Config
-	if check {
-		if policy, err = policyConfig(cfg, policyConfigFile); err != nil {
-			return nil, err
-		}
+	policy, err := policyConfig(cfg, policyConfigFile)
+	if err != nil {
+		return nil, err
 	}
 	// The program refuses the stack's unknown openwan:* keys itself, as under `pulumi up`.
 	p, err := plan.RunStack(stack, cfg, stacks.Build, plan.Options{DryRun: preview})
 	if err != nil {
 		return nil, err
 	}
+	// The verdict is part of the summary; --check makes it the exit status.
 	out := &result{Plan: p}
-	if check {
-		if out.Violations, err = p.Check(policy); err != nil {
-			return nil, err
-		}
-		if out.Violations == nil {
-			out.Violations = []rules.Violation{}
-		}
+	if out.Violations, err = p.Check(policy); err != nil {
+		return nil, err
+	}
+	if out.Violations == nil {
+		out.Violations = []rules.Violation{}
 	}
 	return out, nil
 }

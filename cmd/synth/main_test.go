@@ -14,12 +14,13 @@ import (
 
 	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/config/configtest"
+	"github.com/openwan/openwan-infra/policies/rules"
 )
 
 func TestSynthPrintsThePlan(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"--stack", "prod", "--dir", configtest.Root(t)}, &stdout, &stderr)
-	require.Equal(t, 0, code, "run(--stack prod) succeeds; stderr: %s", stderr.String())
+	code := run([]string{"--stack", "prod", "--dir", configtest.Root(t), "--json"}, &stdout, &stderr)
+	require.Equal(t, 0, code, "run(--stack prod --json) succeeds; stderr: %s", stderr.String())
 	var plan struct {
 		Project   string           `json:"project"`
 		Stack     string           `json:"stack"`
@@ -173,7 +174,8 @@ func TestSynthCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			require.Equal(t, tt.code, run(tt.args, &stdout, &stderr), "exit code of run(%q); stderr: %s", tt.args, stderr.String())
+			args := append([]string{"--json"}, tt.args...) // the violations are read from the document
+			require.Equal(t, tt.code, run(args, &stdout, &stderr), "exit code of run(%q); stderr: %s", args, stderr.String())
 			require.Contains(t, stderr.String(), tt.stderr, "run(%q) reports on stderr", tt.args)
 			if tt.violations == nil {
 				assert.Zero(t, stdout.Len(), "run(%q) prints no plan on a usage or config error", tt.args)
@@ -211,4 +213,28 @@ func TestSynthUsage(t *testing.T) {
 	stderr.Reset()
 	assert.Equal(t, 1, run([]string{"--stack", "nope", "--dir", root}, &stdout, &stderr))
 	assert.Contains(t, stderr.String(), "stack nope: no Pulumi.nope.yaml; the stacks in "+root+" are: dev, local, prod")
+}
+
+// TestSynthSummarizesByDefault pins the summary's shape for prod: the count, the resources by
+// component, the fleets with their cost, the HPAs, the outputs with what only a deploy knows,
+// and the verdict of every rule.
+func TestSynthSummarizesByDefault(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", configtest.Root(t)}, &stdout, &stderr), "stderr: %s", stderr.String())
+	out := stdout.String()
+	assert.Regexp(t, `^stack prod \(environment production\): \d+ resources, \d+ of them components\n`, out)
+	for _, want := range []string{
+		"resources by component",
+		"openwan:k8s:ScalableService openwan-api ",
+		"Deployment 1, HorizontalPodAutoscaler 1, PodDisruptionBudget 1, Service 1, ServiceAccount 1",
+		"openwan:cluster.nodePools.workers  c5.xlarge",
+		"apiHpa     replicas 2-20, CPU 70 %, memory 80 %, scale-down stabilization 300 s",
+		"monthly cost  USD ",
+		"vpcId                        (known after deploy)",
+		"kubeconfig                   (secret)",
+		fmt.Sprintf("policy: %d rules, 0 violations (0 mandatory)", len(rules.All())),
+	} {
+		assert.Contains(t, out, want)
+	}
+	assert.False(t, json.Valid(stdout.Bytes()), "the summary is for people; --json is the document")
 }

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/openwan/openwan-infra/internal/model"
+	"github.com/openwan/openwan-infra/internal/plan"
+	"github.com/openwan/openwan-infra/policies/rules"
+)
+
+// writeSummary prints what a reader of `pulumi preview` looks for first: the resources by
+// component, the fleets with their bounds and cost, the outputs, and the policy verdict.
+func writeSummary(w io.Writer, p *plan.Plan, violations []rules.Violation) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	components := 0
+	for _, r := range p.Resources {
+		if !r.Custom {
+			components++
+		}
+	}
+	fmt.Fprintf(tw, "stack %s (environment %s): %d resources, %d of them components\n\n", p.Stack, p.Environment, len(p.Resources), components)
+
+	fmt.Fprintln(tw, "resources by component\tcount\ttypes")
+	for _, g := range groups(p.Resources) {
+		fmt.Fprintf(tw, "  %s\t%d\t%s\n", g.name, g.count, g.types)
+	}
+
+	if fleets := fleetRows(p.Outputs); len(fleets) > 0 {
+		fmt.Fprintln(tw, "\nfleets\tinstance\tmin / baseline / max\tUSD per month, min / baseline / max")
+		for _, f := range fleets {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", f[0], f[1], f[2], f[3])
+		}
+	}
+	for _, name := range []string{"apiHpa", "workerHpa"} {
+		if hpa, ok := p.Outputs[name].(map[string]any); ok {
+			fmt.Fprintf(tw, "\n%s\treplicas %s-%s, CPU %s %%, memory %s %%, scale-down stabilization %s s", name,
+				show(hpa["minReplicas"]), show(hpa["maxReplicas"]), show(hpa["cpuPercent"]), show(hpa["memoryPercent"]),
+				show(hpa["scaleDownStabilizationSeconds"]))
+		}
+	}
+	if cost, ok := lookup(p.Outputs, "monthlyCostUSD.monthlyUSD"); ok {
+		fmt.Fprintf(tw, "\n\nmonthly cost\tUSD %s / %s / %s (min / baseline / max)", show(at(cost, "min.total")), show(at(cost, "baseline.total")), show(at(cost, "max.total")))
+	}
+
+	fmt.Fprintln(tw, "\n\noutputs")
+	for _, k := range slices.Sorted(maps.Keys(p.Outputs)) {
+		switch v := p.Outputs[k].(type) {
+		case map[string]any, []any:
+			fmt.Fprintf(tw, "  %s\t(an object: synth --json shows it)\n", k)
+		default:
+			fmt.Fprintf(tw, "  %s\t%s\n", k, show(v))
+		}
+	}
+	mandatory := 0
+	for _, v := range violations {
+		if v.Level == rules.Mandatory {
+			mandatory++
+		}
+	}
+	fmt.Fprintf(tw, "\npolicy: %d rules, %d violations (%d mandatory)\n", len(rules.All()), len(violations), mandatory)
+	for _, v := range violations {
+		fmt.Fprintf(tw, "  %s [%s]\t%s\n", v.Rule, v.Level, v.Message)
+	}
+	return tw.Flush()
+}
+
+// show prints a value the way a preview reader expects: unknowns and secrets by what they are.
+func show(v any) string {
+	switch v {
+	case nil:
+		return "-"
+	case model.Unknown:
+		return "(known after deploy)"
+	case model.Secret:
+		return "(secret)"
+	}
+	return fmt.Sprint(v)
+}
+
+type group struct {
+	name  string
+	count int
+	types string
+}
+
+// groups counts the custom resources under each component (the stack's own at the top), by
+// type, the largest count first.
+func groups(resources []model.Resource) []group {
+	names := map[string]string{}
+	for _, r := range resources {
+		if !r.Custom {
+			names[r.URN] = r.Type + " " + r.Name
+		}
+	}
+	byGroup := map[string]map[string]int{}
+	for _, r := range resources {
+		if !r.Custom {
+			continue
+		}
+		g, ok := names[r.Parent]
+		if !ok {
+			g = "(the stack)"
+		}
+		if byGroup[g] == nil {
+			byGroup[g] = map[string]int{}
+		}
+		byGroup[g][shortType(r.Type)]++
+	}
+	var out []group
+	for _, g := range slices.Sorted(maps.Keys(byGroup)) {
+		counts := byGroup[g]
+		types := slices.SortedFunc(maps.Keys(counts), func(a, b string) int {
+			if counts[a] != counts[b] {
+				return counts[b] - counts[a]
+			}
+			return strings.Compare(a, b)
+		})
+		total := 0
+		parts := make([]string, len(types))
+		for i, t := range types {
+			parts[i] = fmt.Sprintf("%s %d", t, counts[t])
+			total += counts[t]
+		}
+		out = append(out, group{g, total, strings.Join(parts, ", ")})
+	}
+	return out
+}
+
+// shortType is a type token's last part: "aws:ec2/subnet:Subnet" is "Subnet", and a
+// provider "pulumi:providers:kubernetes" is "Provider(kubernetes)".
+func shortType(t string) string {
+	if p, ok := strings.CutPrefix(t, "pulumi:providers:"); ok {
+		return "Provider(" + p + ")"
+	}
+	return t[strings.LastIndex(t, ":")+1:]
+}
+
+// fleetRows are the cost output's fleets: name, instance type, instance counts, monthly cost.
+func fleetRows(outputs map[string]any) [][4]string {
+	fleets, _ := lookupList(outputs, "monthlyCostUSD.fleets")
+	var out [][4]string
+	for _, f := range fleets {
+		out = append(out, [4]string{
+			show(at(f, "fleet")), show(at(f, "instanceType")),
+			fmt.Sprintf("%s / %s / %s", show(at(f, "instances.min")), show(at(f, "instances.baseline")), show(at(f, "instances.max"))),
+			fmt.Sprintf("%s / %s / %s", show(at(f, "monthlyUSD.min.total")), show(at(f, "monthlyUSD.baseline.total")), show(at(f, "monthlyUSD.max.total"))),
+		})
+	}
+	return out
+}
+
+func at(v any, path string) any {
+	out, err := model.Lookup(v, path)
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
+func lookup(v any, path string) (any, bool) {
+	out, err := model.Lookup(v, path)
+	return out, err == nil
+}
+
+func lookupList(v any, path string) ([]any, bool) {
+	out, ok := lookup(v, path)
+	list, isList := out.([]any)
+	return list, ok && isList
+}
