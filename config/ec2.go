@@ -99,6 +99,9 @@ type ScheduledAction struct {
 	Max *int `json:"max,omitempty"`
 	// Desired is the group's desired capacity from then on (instances, within Min and Max).
 	Desired int `json:"desired"`
+	// Enabled false drops the action, a default one included, as null does; unlike null it can
+	// be set with `pulumi config set --path 'openwan:ec2.api.schedules.<name>.enabled' false`.
+	Enabled *bool `json:"enabled,omitempty"`
 }
 
 // Bounds are the group bounds the action sets: its own Min and Max where it has them, else those

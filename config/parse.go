@@ -67,10 +67,11 @@ func Parse(raw map[string]string) (Config, error) {
 	return cfg, nil
 }
 
-// dropNullSchedules removes the actions a stack set to null, its way to drop a default action.
+// dropNullSchedules removes the actions a stack set to null or enabled: false, its ways to drop
+// a default action.
 func dropNullSchedules(m map[string]*ScheduledAction) {
 	for name, a := range m {
-		if a == nil {
+		if a == nil || (a.Enabled != nil && !*a.Enabled) {
 			delete(m, name)
 		}
 	}

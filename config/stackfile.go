@@ -32,6 +32,7 @@ func ReadStackFile(dir, stack string) (map[string]string, error) {
 	}
 	out := make(map[string]string, len(file.Config))
 	for k, v := range file.Config {
+		v = opaqueSecrets(v)
 		switch v := v.(type) {
 		case string:
 			out[k] = v
@@ -76,4 +77,27 @@ func StackNames(dir string) []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// SecretPlaceholder stands for a value `pulumi config set --secret` encrypted into the stack
+// file: the offline tools never decrypt one, they read it as this string.
+const SecretPlaceholder = "[secret]"
+
+// opaqueSecrets replaces each encrypted value of a stack file ({secure: v1:...}, at the top or
+// under a --path) by SecretPlaceholder.
+func opaqueSecrets(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		if _, ok := v["secure"]; ok && len(v) == 1 {
+			return SecretPlaceholder
+		}
+		for k, e := range v {
+			v[k] = opaqueSecrets(e)
+		}
+	case []any:
+		for i, e := range v {
+			v[i] = opaqueSecrets(e)
+		}
+	}
+	return v
 }

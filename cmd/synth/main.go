@@ -24,6 +24,7 @@ import (
 
 	"github.com/openwan/openwan-infra/internal/cli"
 	"github.com/openwan/openwan-infra/internal/plan"
+	"github.com/openwan/openwan-infra/internal/stackconfig"
 	"github.com/openwan/openwan-infra/policies/rules"
 	"github.com/openwan/openwan-infra/stacks"
 )
@@ -35,7 +36,7 @@ func main() {
 // command is synth's help and argument checks.
 var command = cli.Command{
 	Name:     "synth",
-	Synopsis: "--stack NAME [--dir DIR] [--json [--preview]] [--check [--policy-config FILE]]",
+	Synopsis: "--stack NAME [--dir DIR] [--json [--preview]] [--check [--policy-config FILE]] | --stack NAME --show-config",
 	Summary: "synth is the offline plan of a stack: it runs the Pulumi program on recording mocks (no cloud, no\n" +
 		"credentials) with the config of Pulumi.NAME.yaml, as a preview, and prints a summary: the resources\n" +
 		"by component, the fleets with their bounds and monthly cost, the outputs (\"(known after deploy)\"\n" +
@@ -44,6 +45,7 @@ var command = cli.Command{
 	Examples: []string{
 		"synth --stack prod                      # the summary of prod's plan",
 		"synth --stack prod --json > plan.json   # the whole plan, as an up would declare it",
+		"synth --stack dev --show-config          # the config dev deploys with, defaults included",
 		"synth --stack dev --check               # and its policy verdict; exit 3 on a mandatory violation",
 		"synth --stack prod --check --policy-config policy.json   # with other rule levels and thresholds",
 	},
@@ -62,6 +64,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	preview := flags.Bool("preview", false, "with --json: run as a preview, provider-computed values unknown (the summary always is)")
 	check := flags.Bool("check", false, "evaluate the policy rules on the plan; exit 3 if a mandatory one fails")
 	policyConfig := flags.String("policy-config", "", "policy config JSON overriding rule levels and thresholds (with --check)")
+	showConfig := flags.Bool("show-config", false, "print the stack's effective config (the defaults with the stack's values over them) as JSON, and stop")
 	asJSON := flags.Bool("json", false, "print the plan as JSON (every resource with its inputs, the outputs) instead of the summary")
 	if code, ok := command.Parse(flags, args, stdout, stderr); !ok {
 		return code
@@ -71,6 +74,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if *policyConfig != "" && !*check {
 		return command.UsageError(stderr, "--policy-config needs --check")
+	}
+	if *showConfig {
+		return printConfig(*dir, *stack, stdout, stderr)
 	}
 	if *preview && !*asJSON {
 		return command.UsageError(stderr, "--preview is for --json: the summary is always a preview's")
@@ -106,6 +112,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *check && rules.Failed(out.Violations) {
 		fmt.Fprintf(stderr, "synth: mandatory policy violations in stack %s\n", *stack)
 		return 3
+	}
+	return 0
+}
+
+// printConfig prints the config the program would deploy the stack with, after the checks
+// `pulumi up` runs before it declares anything.
+func printConfig(dir, stack string, stdout, stderr io.Writer) int {
+	cfg, _, err := stackconfig.FromFile(dir, stack)
+	if err != nil {
+		fmt.Fprintf(stderr, "synth: %v\n", err)
+		return 1
+	}
+	text, err := json.MarshalIndent(cfg, "", "  ")
+	if err == nil {
+		_, err = stdout.Write(append(text, '\n'))
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "synth: %v\n", err)
+		return 1
 	}
 	return 0
 }

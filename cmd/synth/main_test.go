@@ -238,3 +238,14 @@ func TestSynthSummarizesByDefault(t *testing.T) {
 	}
 	assert.False(t, json.Valid(stdout.Bytes()), "the summary is for people; --json is the document")
 }
+
+// TestSynthShowsTheEffectiveConfig: --show-config prints the defaults with the stack's values over
+// them, the values the program deploys with.
+func TestSynthShowsTheEffectiveConfig(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, run([]string{"--stack", "dev", "--dir", configtest.Root(t), "--show-config"}, &stdout, &stderr), "stderr: %s", stderr.String())
+	var shown config.Config
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &shown), "the config as JSON")
+	assert.Equal(t, configtest.Stack(t, "dev"), shown, "exactly the config dev deploys with")
+	assert.Equal(t, config.Defaults().Capacity.HoursPerMonth, shown.Capacity.HoursPerMonth, "defaults dev does not set are shown too")
+}
