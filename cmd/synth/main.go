@@ -36,7 +36,7 @@ func main() {
 // command is synth's help and argument checks.
 var command = cli.Command{
 	Name:     "synth",
-	Synopsis: "--stack NAME [--dir DIR] [--json [--preview]] [--check [--policy-config FILE]] | --stack NAME --show-config",
+	Synopsis: "--stack NAME [--dir DIR] [--json [--preview] | --diff BASE.json] [--check [--policy-config FILE]] | --stack NAME --show-config",
 	Summary: "synth is the offline plan of a stack: it runs the Pulumi program on recording mocks (no cloud, no\n" +
 		"credentials) with the config of Pulumi.NAME.yaml, as a preview, and prints a summary: the resources\n" +
 		"by component, the fleets with their bounds and monthly cost, the outputs (\"(known after deploy)\"\n" +
@@ -46,6 +46,7 @@ var command = cli.Command{
 		"synth --stack prod                      # the summary of prod's plan",
 		"synth --stack prod --json > plan.json   # the whole plan, as an up would declare it",
 		"synth --stack dev --show-config          # the config dev deploys with, defaults included",
+		"synth --stack prod --diff main.json      # what this change does to the plan of main (synth --json)",
 		"synth --stack dev --check               # and its policy verdict; exit 3 on a mandatory violation",
 		"synth --stack prod --check --policy-config policy.json   # with other rule levels and thresholds",
 	},
@@ -64,6 +65,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	preview := flags.Bool("preview", false, "with --json: run as a preview, provider-computed values unknown (the summary always is)")
 	check := flags.Bool("check", false, "evaluate the policy rules on the plan; exit 3 if a mandatory one fails")
 	policyConfig := flags.String("policy-config", "", "policy config JSON overriding rule levels and thresholds (with --check)")
+	diff := flags.String("diff", "", "print what would change from the plan in this file (an earlier synth --json of the stack) instead of the summary")
 	showConfig := flags.Bool("show-config", false, "print the stack's effective config (the defaults with the stack's values over them) as JSON, and stop")
 	asJSON := flags.Bool("json", false, "print the plan as JSON (every resource with its inputs, the outputs) instead of the summary")
 	if code, ok := command.Parse(flags, args, stdout, stderr); !ok {
@@ -78,12 +80,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *showConfig {
 		return printConfig(*dir, *stack, stdout, stderr)
 	}
+	if *diff != "" && (*asJSON || *preview) {
+		return command.UsageError(stderr, "--diff prints a diff, not --json or --preview")
+	}
 	if *preview && !*asJSON {
 		return command.UsageError(stderr, "--preview is for --json: the summary is always a preview's")
 	}
 	// The summary is what a preview shows: values only a deploy makes print as such. The
 	// document is an up's unless --preview asks otherwise.
-	out, err := synth(*dir, *stack, *preview || !*asJSON, *policyConfig)
+	var base *plan.Plan
+	if *diff != "" {
+		var err error
+		if base, err = readPlan(*diff); err != nil {
+			fmt.Fprintf(stderr, "synth: --diff: %v\n", err)
+			return 1
+		}
+	}
+	// A diff compares like with like: the base is an up's plan, so is this one.
+	out, err := synth(*dir, *stack, (*preview || !*asJSON) && base == nil, *policyConfig)
 	if err != nil {
 		fmt.Fprintf(stderr, "synth: %v\n", err)
 		return 1
@@ -94,7 +108,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "%s [%s] %s: %s\n", v.Rule, v.Level, v.URN, v.Message)
 	}
-	if *asJSON {
+	switch {
+	case base != nil:
+		err = writeDiff(stdout, base, out.Plan)
+	case *asJSON:
 		if !*check {
 			out.Violations = nil // the document carries violations only when asked to check
 		}
@@ -102,7 +119,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if text, err = json.MarshalIndent(out, "", "  "); err == nil {
 			_, err = stdout.Write(append(text, '\n'))
 		}
-	} else {
+	default:
 		err = writeSummary(stdout, out.Plan, out.Violations)
 	}
 	if err != nil {

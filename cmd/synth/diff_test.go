@@ -1,0 +1,59 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openwan/openwan-infra/config/configtest"
+	"github.com/openwan/openwan-infra/internal/model"
+	"github.com/openwan/openwan-infra/internal/plan"
+)
+
+// TestSynthDiffAgainstAnEarlierPlan: the plan of main, then a change of prod's API maximum, as a
+// pull request would make it: the diff names the resource and the field with both values.
+func TestSynthDiffAgainstAnEarlierPlan(t *testing.T) {
+	root := configtest.Root(t)
+	var base, stderr bytes.Buffer
+	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", root, "--json"}, &base, &stderr), "stderr: %s", stderr.String())
+	baseFile := filepath.Join(t.TempDir(), "base.json")
+	require.NoError(t, os.WriteFile(baseFile, base.Bytes(), 0o644))
+
+	var out bytes.Buffer
+	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", root, "--diff", baseFile}, &out, &stderr), "stderr: %s", stderr.String())
+	assert.Equal(t, "stack prod: no resource changes\n", out.String(), "the same stack, no change")
+
+	out.Reset()
+	changed := prodWith(t, "openwan:api", "    replicas: {min: 2, max: 21}\n")
+	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", changed, "--diff", baseFile}, &out, &stderr), "stderr: %s", stderr.String())
+	assert.Equal(t, "stack prod: ~ HorizontalPodAutoscaler openwan-api-hpa: spec.maxReplicas 20 -> 21\n", out.String())
+}
+
+func TestWriteDiff(t *testing.T) {
+	res := func(name string, inputs map[string]any) model.Resource {
+		return model.Resource{URN: "urn:" + name, Type: "aws:autoscaling/group:Group", Name: name, Custom: true, Inputs: inputs}
+	}
+	cost := func(baseline, max float64) map[string]any {
+		return map[string]any{"monthlyCostUSD": map[string]any{
+			"fleets":     []any{map[string]any{"fleet": "openwan:ec2.api", "monthlyUSD": map[string]any{"baseline": map[string]any{"total": baseline}, "max": map[string]any{"total": max}}}},
+			"monthlyUSD": map[string]any{"baseline": map[string]any{"total": baseline}, "max": map[string]any{"total": max}},
+		}}
+	}
+	base := &plan.Plan{Stack: "s", Resources: []model.Resource{
+		res("kept", map[string]any{"maxSize": 10.0, "tags": []any{"a"}}), res("gone", nil),
+	}, Outputs: cost(100, 300)}
+	head := &plan.Plan{Stack: "s", Resources: []model.Resource{
+		res("kept", map[string]any{"maxSize": 12.0, "tags": []any{"a", "b"}, "minSize": 2.0}), res("new", nil),
+	}, Outputs: cost(100, 360)}
+	var out bytes.Buffer
+	require.NoError(t, writeDiff(&out, base, head))
+	assert.Equal(t, "stack s: ~ Group kept: maxSize 10 -> 12; minSize (none) -> 2; tags [\"a\"] -> [\"a\",\"b\"]\n"+
+		"+ Group new\n"+
+		"- Group gone\n"+
+		"$ openwan:ec2.api: USD per month baseline 100 -> 100, max 300 -> 360\n"+
+		"$ the stack: USD per month baseline 100 -> 100, max 300 -> 360\n", out.String())
+}
