@@ -189,7 +189,7 @@ func TestCSVRoundTrip(t *testing.T) {
 
 func TestReadCSVRejects(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
-		{"no header", "time,rpm\n0,1\n", `want a header "seconds,requests_per_minute,queue_depth"`},
+		{"no header", "time,rpm\n0,1\n", `the header is "time,rpm"; want "seconds,requests_per_minute,queue_depth"`},
 		{"first row late", "seconds,requests_per_minute,queue_depth\n60,1,0\n", "line 2: the first row must be at 0 seconds"},
 		{"time going back", "seconds,requests_per_minute,queue_depth\n0,1,0\n0,2,0\n", "line 3: 0 s is not after the previous row"},
 		{"negative load", "seconds,requests_per_minute,queue_depth\n0,-5,0\n", `line 2: requests_per_minute "-5" is not a number >= 0`},

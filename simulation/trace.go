@@ -167,8 +167,14 @@ func ReadCSV(name string, r io.Reader) (Trace, error) {
 	if err != nil {
 		return Trace{}, fmt.Errorf("trace %s: %w", name, err)
 	}
-	if len(rows) < 2 || strings.Join(rows[0], ",") != strings.Join(csvHeader, ",") {
-		return Trace{}, fmt.Errorf("trace %s: want a header %q and at least one row", name, strings.Join(csvHeader, ","))
+	if len(rows) == 0 {
+		return Trace{}, fmt.Errorf("trace %s: empty; want the header %q and at least one row", name, strings.Join(csvHeader, ","))
+	}
+	if found := strings.Join(rows[0], ","); found != strings.Join(csvHeader, ",") {
+		return Trace{}, fmt.Errorf("trace %s: the header is %q; want %q", name, found, strings.Join(csvHeader, ","))
+	}
+	if len(rows) < 2 {
+		return Trace{}, fmt.Errorf("trace %s: a header and no row; want at least one row", name)
 	}
 	t := Trace{Name: name, Start: monday}
 	for i, row := range rows[1:] {

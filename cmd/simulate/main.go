@@ -43,9 +43,11 @@ var command = cli.Command{
 		"simulate --stack prod --trace business-week          # a week of office-hours load",
 		"simulate --stack prod --trace spike --interrupt ec2-worker@20m:2   # a 5x spike and two spot interruptions",
 		"simulate --stack dev --trace my-trace.csv            # seconds,requests_per_minute,queue_depth",
+		"simulate --stack prod --trace load-test --fail-on all  # a CI check: exit 3 if a fleet misses a target",
 	},
 	ExitCodes: []string{
 		"0  the summary is on stdout, the files written",
+		"3  a fleet missed a target that --fail-on names (after the summary and the files)",
 		"1  a config, trace or output error (or nothing in the stack to model), on stderr",
 		"2  bad flags or arguments",
 	},
@@ -57,6 +59,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	traceArg := flags.String("trace", "", "built-in trace ("+strings.Join(simulation.BuiltinNames(), ", ")+") or a CSV file (required)")
 	dir := flags.String("dir", ".", "directory holding the Pulumi.<stack>.yaml files")
 	out := flags.String("out", "simulation-out", "directory the plot and the series are written to")
+	failOn := flags.String("fail-on", "", "checks whose miss exits 3, comma-separated, of "+strings.Join(simulation.Checks(), ", ")+" or all")
 	interrupt := flags.String("interrupt", "", "spot interruptions to replay, FLEET@OFFSET:COUNT[,...], e.g. ec2-worker@20m:2")
 	if code, ok := command.Parse(flags, args, stdout, stderr); !ok {
 		return code
@@ -66,49 +69,75 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	interruptions, err := parseInterruptions(*interrupt)
 	if err != nil {
-		fmt.Fprintf(stderr, "simulate: --interrupt: %v\n", err)
-		return 2
+		return command.UsageError(stderr, "--interrupt: "+err.Error())
 	}
-	if err := simulate(*dir, *stack, *traceArg, *out, interruptions, stdout); err != nil {
+	checks, err := parseFailOn(*failOn)
+	if err != nil {
+		return command.UsageError(stderr, "--fail-on: "+err.Error())
+	}
+	res, err := simulate(*dir, *stack, *traceArg, *out, interruptions, stdout)
+	if err != nil {
 		fmt.Fprintf(stderr, "simulate: %v\n", err)
 		return 1
+	}
+	if misses := failed(res, checks); len(misses) > 0 {
+		fmt.Fprintf(stderr, "simulate: the guide's targets missed: %s\n", strings.Join(misses, ", "))
+		return 3
 	}
 	return 0
 }
 
-func simulate(dir, stack, traceArg, out string, interruptions []simulation.Interruption, stdout io.Writer) error {
+// parseFailOn reads "overload,capacity" or "all".
+func parseFailOn(arg string) ([]string, error) {
+	if arg == "" {
+		return nil, nil
+	}
+	if arg == "all" {
+		return simulation.Checks(), nil
+	}
+	var out []string
+	for _, c := range strings.Split(arg, ",") {
+		if !slices.Contains(simulation.Checks(), c) {
+			return nil, fmt.Errorf("%q is not one of %s or all", c, strings.Join(simulation.Checks(), ", "))
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func simulate(dir, stack, traceArg, out string, interruptions []simulation.Interruption, stdout io.Writer) (*simulation.Result, error) {
 	// The same checks as `pulumi up` and synth: a stack they refuse is refused here too.
 	cfg, _, err := stackconfig.FromFile(dir, stack)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	trace, err := loadTrace(traceArg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	opts := simulation.Defaults()
 	opts.Interruptions = interruptions
 	res, err := simulation.Simulate(cfg, trace, opts)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := printSummary(stdout, stack, res); err != nil {
-		return err
+	if err := printSummary(stdout, stack, cfg, res); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
+		return nil, err
 	}
 	base := filepath.Join(out, stack+"-"+trace.Name)
 	if err := writeSeries(base+".csv", res); err != nil {
-		return err
+		return nil, err
 	}
 	for _, ext := range []string{".svg", ".png"} {
 		if err := writePlot(base+ext, stack, res); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	_, err = fmt.Fprintf(stdout, "\nwrote %s.svg, %s.png, %s.csv\n", base, base, base)
-	return err
+	return res, err
 }
 
 // loadTrace is a built-in trace by name, else a CSV file.

@@ -128,3 +128,34 @@ func TestSimulateHelp(t *testing.T) {
 	}
 	assert.Empty(t, stderr.String())
 }
+
+// TestSimulateVerdictAndFailOn: each fleet gets a verdict against the guide's targets, the
+// columns are explained, and --fail-on turns a missed target into exit 3.
+func TestSimulateVerdictAndFailOn(t *testing.T) {
+	root := configtest.Root(t)
+	var stdout, stderr bytes.Buffer
+	args := []string{"--stack", "prod", "--dir", root, "--trace", "spike", "--out", t.TempDir()}
+	require.Equal(t, 0, run(args, &stdout, &stderr), "without --fail-on a miss is reported, not failed; stderr: %s", stderr.String())
+	out := stdout.String()
+	assert.Contains(t, out, "verdict against the guide's targets")
+	assert.Regexp(t, `eks-api +overload: overloaded [0-9.]+ min; capacity: capacity after \S+ > 5m0s`, out,
+		"prod's EKS API is slower than the guide after a 5x spike (issue: headroom)")
+	assert.Contains(t, out, `"never" when the fleet was not back by its end`, "the columns are explained")
+	assert.Contains(t, out, "111 % of its request while busy is expected", "the worker above its request is explained where it is shown")
+
+	stdout.Reset()
+	stderr.Reset()
+	assert.Equal(t, 3, run(append(args, "--fail-on", "capacity"), &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "the guide's targets missed: eks-api: capacity")
+	stderr.Reset()
+	assert.Equal(t, 2, run(append(args, "--fail-on", "speed"), &stdout, &stderr))
+	assert.Contains(t, stderr.String(), `"speed" is not one of overload, capacity, flapping or all`)
+}
+
+func TestSimulateNamesTheHeaderItFound(t *testing.T) {
+	trace := filepath.Join(t.TempDir(), "t.csv")
+	require.NoError(t, os.WriteFile(trace, []byte("time,rpm\n0,500\n"), 0o644))
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, 1, run([]string{"--stack", "prod", "--dir", configtest.Root(t), "--trace", trace, "--out", t.TempDir()}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), `the header is "time,rpm"; want "seconds,requests_per_minute,queue_depth"`)
+}

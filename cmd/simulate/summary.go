@@ -6,17 +6,20 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/simulation"
 )
 
 // printSummary prints one row per fleet.
-func printSummary(w io.Writer, stack string, r *simulation.Result) error {
+func printSummary(w io.Writer, stack string, cfg config.Config, r *simulation.Result) error {
 	fmt.Fprintf(w, "stack %s, trace %s, %v in %d steps of 15 s\n\n", stack, r.Trace, r.Duration, r.Steps)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "fleet\tpeak CPU %\tsteady CPU %\ttarget %\tmin > target\tmin overloaded\tscale events\treversals\ttime to capacity\treplica-h\tcost USD\t")
+	defer func() { printNotes(w, cfg, r) }()
 	for _, f := range r.Fleets {
 		ttc := "-"
 		switch {
@@ -28,7 +31,55 @@ func printSummary(w io.Writer, stack string, r *simulation.Result) error {
 		fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%.0f\t%.1f\t%.1f\t%d\t%d\t%s\t%.1f\t%.2f\t\n", f.Name, f.PeakCPU, f.SteadyCPU, f.CPUTarget,
 			f.AboveTargetMinutes, f.OverloadMinutes, f.ScaleEvents, f.Reversals, ttc, f.ReplicaHours, f.CostUSD)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nverdict against the guide's targets (overload: none; capacity: within "+simulation.MaxTimeToCapacity.String()+" of a load step; flapping: no reversal)")
+	for _, f := range r.Fleets {
+		v := f.Verdict()
+		if len(v) == 0 {
+			fmt.Fprintf(w, "  %-10s  ok\n", f.Name)
+			continue
+		}
+		var misses []string
+		for _, c := range simulation.Checks() {
+			if m, ok := v[c]; ok {
+				misses = append(misses, c+": "+m)
+			}
+		}
+		fmt.Fprintf(w, "  %-10s  %s\n", f.Name, strings.Join(misses, "; "))
+	}
+	return nil
+}
+
+// printNotes explains the table's columns under it, and a worker above 100 % of its request.
+func printNotes(w io.Writer, cfg config.Config, r *simulation.Result) {
+	fmt.Fprintf(w, "\ncolumns: min > target: minutes CPU was above the target; min overloaded: minutes the ready replicas could not\n"+
+		"  serve the load even at full CPU (workers: held more jobs than the queue target per replica); time to capacity:\n"+
+		"  the longest time from a load step (+50 %% within a minute) back to the target, \"-\" when the trace has no\n"+
+		"  step, \"never\" when the fleet was not back by its end; replica-h: pod- or instance-hours; cost USD: the\n"+
+		"  fleet's instances (EKS: its node pool's nodes) over the trace's %v.\n", r.Duration)
+	job, request := cfg.Capacity.Worker.JobCPUMillis, cfg.Worker.Resources.Requests.CPUMillis
+	if cfg.Cluster.EKS() && job > request {
+		fmt.Fprintf(w, "  eks-worker: a busy worker pod runs one job of %dm (openwan:capacity.worker.jobCpuMillis) on a request of\n"+
+			"  %dm (openwan:worker.resources.requests.cpuMillis, so that the guide's four pods fit a node), up to its\n"+
+			"  %dm limit: %d %% of its request while busy is expected, not an overload.\n",
+			job, request, cfg.Worker.Resources.Limits.CPUMillis, 100*job/request)
+	}
+}
+
+// failed is the checks of failOn a fleet's verdict misses, as "fleet: check".
+func failed(r *simulation.Result, failOn []string) []string {
+	var out []string
+	for _, f := range r.Fleets {
+		v := f.Verdict()
+		for _, c := range failOn {
+			if _, ok := v[c]; ok {
+				out = append(out, f.Name+": "+c)
+			}
+		}
+	}
+	return out
 }
 
 // writeSeries writes every fleet's samples: one row per fleet and sample time.
