@@ -25,6 +25,7 @@ type groupFleet struct {
 	opts   Options
 
 	minSize, maxSize, desired int
+	fired                     string // the scheduled action of the current minute, for the record
 	inService                 int
 	launching                 []time.Duration // InService times
 
@@ -47,6 +48,7 @@ type groupFleet struct {
 }
 
 type scheduled struct {
+	name                  string
 	cron                  config.Cron
 	min, max, desiredSize int
 }
@@ -75,7 +77,7 @@ func newGroupFleet(cfg config.Config, name string, f config.Fleet, instanceType 
 			return nil, err
 		}
 		b := a.Bounds(f.Size)
-		g.schedules = append(g.schedules, scheduled{c, b.Min, b.Max, a.Desired})
+		g.schedules = append(g.schedules, scheduled{key, c, b.Min, b.Max, a.Desired})
 	}
 	return g, nil
 }
@@ -124,8 +126,11 @@ func (g *groupFleet) step(now time.Duration, p Point) sample {
 	}
 	paid := g.inService + len(g.launching)
 	od := g.onDemand(paid)
+	event := g.fired
+	g.fired = ""
 	return sample{
 		load: load, desired: g.desired, ready: g.inService, paid: paid, cpu: cpu, mem: mem,
+		minSize: g.minSize, maxSize: g.maxSize, event: event,
 		overloaded: overloaded, atTarget: atTarget,
 		costPerHour: od*g.price + (float64(paid)-od)*g.price*(1-g.spotDiscount),
 	}
@@ -137,6 +142,7 @@ func (g *groupFleet) minute(now time.Duration, cpu, mem, perInstance float64) {
 	for _, s := range g.schedules {
 		if s.cron.Matches(wall) {
 			g.minSize, g.maxSize, g.desired = s.min, s.max, s.desiredSize
+			g.fired = s.name
 		}
 	}
 	count := func(n *int, breaching bool) int {

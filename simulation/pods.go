@@ -150,6 +150,7 @@ func (f *podFleet) step(now time.Duration, p Point) sample {
 	}
 	return sample{
 		load: load, desired: f.desired, ready: f.ready, paid: f.ready + len(f.starting),
+		minSize: f.hpa.Min, maxSize: f.hpa.Max,
 		cpu: cpu, mem: mem, overloaded: overloaded, atTarget: atTarget,
 		costPerHour: float64(f.nodes+len(f.nodesStarting)) * f.nodePrice,
 	}

@@ -11,8 +11,10 @@ import (
 
 // Result is a simulation of every fleet a stack deploys over one trace.
 type Result struct {
-	// Trace is the trace's name; Duration its length.
+	// Trace is the trace's name; Duration its length; Start the wall-clock time it starts at
+	// (a Monday 00:00 for the built-in traces), for a weekday axis.
 	Trace    string
+	Start    time.Time
 	Duration time.Duration
 	// Steps is the number of time steps simulated (per fleet).
 	Steps int
@@ -112,6 +114,7 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 			for _, f := range fleets {
 				if f.name == in.Fleet {
 					f.s.interrupt(in.Count)
+					f.t.event(now, fmt.Sprintf("%d interrupted", in.Count))
 				}
 			}
 			next++
@@ -122,7 +125,7 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 		}
 		steps++
 	}
-	res := &Result{Trace: trace.Name, Duration: end, Steps: steps}
+	res := &Result{Trace: trace.Name, Start: trace.Start, Duration: end, Steps: steps}
 	for _, f := range fleets {
 		res.Fleets = append(res.Fleets, f.t.result())
 	}

@@ -15,6 +15,19 @@ type Series struct {
 	// CPU and Memory are the average utilization of the ready replicas (percent of request,
 	// or of the instance).
 	CPU, Memory []float64
+	// Min and Max are the autoscaler's bounds (scheduled actions move a group's).
+	Min, Max []float64
+	// CostUSD is the fleet's cost so far (USD, cumulative from the start).
+	CostUSD []float64
+}
+
+// Event is something that happened to a fleet at a moment: a scheduled action, a spot
+// interruption.
+type Event struct {
+	// At is its time from the trace's start.
+	At time.Duration
+	// Label says what it was.
+	Label string
 }
 
 // FleetResult is what one fleet did over a trace.
@@ -43,6 +56,8 @@ type FleetResult struct {
 	ReplicaHours float64
 	// CostUSD is what the fleet's instances (EKS: its node pool's nodes) cost over the trace.
 	CostUSD float64
+	// Events are its scheduled actions and interruptions, in time order.
+	Events []Event
 }
 
 // tracker accumulates a FleetResult step by step.
@@ -68,6 +83,8 @@ func newTracker(name string, cpuTarget, memTarget float64, opts Options, end tim
 type sample struct {
 	load                 float64
 	desired, ready, paid int
+	minSize, maxSize     int
+	event                string // a scheduled action that fired in this step
 	cpu, mem             float64
 	overloaded           bool
 	atTarget             bool
@@ -90,6 +107,9 @@ func (t *tracker) observe(now time.Duration, s sample) {
 	}
 	r.ReplicaHours += float64(s.paid) * hours
 	r.CostUSD += s.costPerHour * hours
+	if s.event != "" {
+		t.event(now, s.event)
+	}
 
 	if s.desired != t.lastDes {
 		dir := 1
@@ -126,7 +146,15 @@ func (t *tracker) observe(now time.Duration, s sample) {
 		se.Ready = append(se.Ready, float64(s.ready))
 		se.CPU = append(se.CPU, s.cpu)
 		se.Memory = append(se.Memory, s.mem)
+		se.Min = append(se.Min, float64(s.minSize))
+		se.Max = append(se.Max, float64(s.maxSize))
+		se.CostUSD = append(se.CostUSD, r.CostUSD)
 	}
+}
+
+// event records something that happened to the fleet.
+func (t *tracker) event(now time.Duration, label string) {
+	t.res.Events = append(t.res.Events, Event{At: now, Label: label})
 }
 
 func (t *tracker) result() FleetResult {

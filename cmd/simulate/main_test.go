@@ -159,3 +159,18 @@ func TestSimulateNamesTheHeaderItFound(t *testing.T) {
 	assert.Equal(t, 1, run([]string{"--stack", "prod", "--dir", configtest.Root(t), "--trace", trace, "--out", t.TempDir()}, &stdout, &stderr))
 	assert.Contains(t, stderr.String(), `the header is "time,rpm"; want "seconds,requests_per_minute,queue_depth"`)
 }
+
+// TestPlotMarksBoundsEventsAndTime: the replicas panel draws the bounds, a spot interruption is
+// marked and labelled, the time axis is the clock, and every fleet has a cost panel.
+func TestPlotMarksBoundsEventsAndTime(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", configtest.Root(t), "--trace", "spike", "--out", out,
+		"--interrupt", "ec2-worker@20m:2"}, &stdout, &stderr), "stderr: %s", stderr.String())
+	svg, err := os.ReadFile(filepath.Join(out, "prod-spike.svg"))
+	require.NoError(t, err)
+	text := string(svg)
+	for _, want := range []string{">max<", ">min<", ">desired<", ">ready<", "2 interrupted", ">00:15<", "time of day", "ec2-worker: cost so far", "USD in all"} {
+		assert.Contains(t, text, want, "the plot holds %q", want)
+	}
+}
