@@ -249,3 +249,15 @@ func TestSynthShowsTheEffectiveConfig(t *testing.T) {
 	assert.Equal(t, configtest.Stack(t, "dev"), shown, "exactly the config dev deploys with")
 	assert.Equal(t, config.Defaults().Capacity.HoursPerMonth, shown.Capacity.HoursPerMonth, "defaults dev does not set are shown too")
 }
+
+// TestSynthReadsAValueSetWithSecretAndPath: `pulumi config set --secret --path
+// openwan:app.redisAddress ...` writes {secure: ...} under the object; synth plans the stack
+// with an opaque placeholder, never the ciphertext.
+func TestSynthReadsAValueSetWithSecretAndPath(t *testing.T) {
+	dir := stackReplacing(t, "prod", "    redisAddress: openwan-prod.abc123.ng.0001.use1.cache.amazonaws.com:6379\n",
+		"    redisAddress:\n      secure: v1:q0oD2f3iXW1HkJm0:bm90IHJlYWxseSBhIHNlY3JldA==\n")
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", dir, "--json"}, &stdout, &stderr), "stderr: %s", stderr.String())
+	assert.Contains(t, stdout.String(), `"value": "[secret]"`, "the pods' REDIS_ADDR is the placeholder")
+	assert.NotContains(t, stdout.String(), "bm90IHJlYWxseSBhIHNlY3JldA", "the ciphertext never reaches the plan")
+}
