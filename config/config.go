@@ -55,7 +55,8 @@ type Network struct {
 	AvailabilityZones int `json:"availabilityZones"`
 	// ExcludeZoneIDs are zone IDs (e.g. "use1-az3") a created VPC never uses. Zone IDs name the
 	// same physical zone in every account, unlike zone names. The default lists the zones where
-	// EKS cannot create a control plane.
+	// EKS cannot create a control plane, which a stack on the EKS path never uses even when its
+	// own list leaves them out.
 	ExcludeZoneIDs []string `json:"excludeZoneIds"`
 	// SingleNATGateway puts one NAT gateway in the first zone instead of one per zone: cheaper,
 	// but a zone outage cuts the others' egress.

@@ -43,6 +43,10 @@ var eksReleases = map[string]EKSRelease{
 // networking requirements", EKS user guide): the default of openwan:network.excludeZoneIds.
 var eksUnsupportedZoneIDs = []string{"use1-az3", "usw1-az2", "cac1-az3"}
 
+// EKSUnsupportedZoneIDs returns the zones where EKS cannot create a control plane. A stack on
+// the EKS path never uses them, whatever its openwan:network.excludeZoneIds says.
+func EKSUnsupportedZoneIDs() []string { return slices.Clone(eksUnsupportedZoneIDs) }
+
 // followRelease fills the versions a stack left empty from the table's entry for its cluster
 // version; without an entry they stay empty and validation names them.
 func (c *Cluster) followRelease() {

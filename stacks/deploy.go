@@ -23,8 +23,16 @@ func Deploy(ctx *pulumi.Context, cfg config.Config, plan capacity.Plan) (pulumi.
 	// The zones are asked for before anything is declared: too few refuses the stack whole.
 	var zones []network.Zone
 	if n := cfg.Network; (cfg.Cluster.EKS() || cfg.EC2.Enabled) && n.CreatesVPC() {
+		exclude := slices.Clone(n.ExcludeZoneIDs)
+		if cfg.Cluster.EKS() {
+			for _, id := range config.EKSUnsupportedZoneIDs() {
+				if !slices.Contains(exclude, id) {
+					exclude = append(exclude, id)
+				}
+			}
+		}
 		var err error
-		if zones, err = network.SelectZones(ctx, n.ExcludeZoneIDs, n.AvailabilityZones); err != nil {
+		if zones, err = network.SelectZones(ctx, exclude, n.AvailabilityZones); err != nil {
 			return nil, fmt.Errorf("%s:network.availabilityZones %d with %s:network.excludeZoneIds %v: %w",
 				config.Namespace, n.AvailabilityZones, config.Namespace, n.ExcludeZoneIDs, err)
 		}

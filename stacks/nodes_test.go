@@ -121,3 +121,12 @@ func TestZonesAreChosenByID(t *testing.T) {
 	assert.ErrorContains(t, err, "openwan:network.availabilityZones 4 with openwan:network.excludeZoneIds [use1-az3 use1-az1 use1-az2]")
 	assert.ErrorContains(t, err, "4 zones requested, but the region has 3 available")
 }
+
+// TestEKSNeverUsesItsUnsupportedZones: a stack's own excludeZoneIds cannot readmit a zone where
+// EKS cannot run a control plane. The mocked region has six zones; leaving out use1-az6 by
+// config leaves five, but use1-az3 is EKS's, so four: a stack asking for five is refused.
+func TestEKSNeverUsesItsUnsupportedZones(t *testing.T) {
+	raw := withConfig(t, configtest.Raw(t, "prod"), "openwan:network", "availabilityZones", 5)
+	raw = withConfig(t, raw, "openwan:network", "excludeZoneIds", []string{"use1-az6"})
+	assert.ErrorContains(t, refuse(t, raw), "5 zones requested, but the region has 4 available outside the excluded zone IDs [use1-az6 use1-az3 usw1-az2 cac1-az3]")
+}

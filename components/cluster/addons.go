@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -47,6 +49,15 @@ func (v AddonVersions) list() []addonVersion {
 		{AddonCoreDNS, "CoreDNS", v.CoreDNS, ""},
 		{AddonKubeProxy, "KubeProxy", v.KubeProxy, ""},
 	}
+}
+
+// addonResources are the add-ons as resources, in name order.
+func addonResources(addons map[string]*awseks.Addon) []pulumi.Resource {
+	var out []pulumi.Resource
+	for _, name := range slices.Sorted(maps.Keys(addons)) {
+		out = append(out, addons[name])
+	}
+	return out
 }
 
 // newAddons declares the add-ons. EKS installs vpc-cni, coredns and kube-proxy itself on a new

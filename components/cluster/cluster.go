@@ -186,12 +186,13 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		return nil, fmt.Errorf("cluster %s: %w", name, err)
 	}
 
-	// Everything deployed through the provider waits for it, and it waits for the nodes: a
+	// Everything deployed through the provider waits for it, and it waits for the nodes and the
+	// add-ons (adopting the CNI with its policy agent rolls aws-node): a
 	// component's dependsOn does not reach its children (a Helm release inside one would start
 	// its atomic wait with no node to run on), a provider's reaches every object it deploys.
 	c.Provider, err = kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{
 		Kubeconfig: c.Kubeconfig,
-	}, child, pulumi.DependsOn(nodes))
+	}, child, pulumi.DependsOn(slices.Concat(nodes, addonResources(c.Addons))))
 	if err != nil {
 		return nil, err
 	}

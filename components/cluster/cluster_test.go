@@ -171,4 +171,9 @@ func TestProviderWaitsForTheNodes(t *testing.T) {
 		require.NoError(t, err)
 		assert.Contains(t, provider.Dependencies, group.URN, "the provider waits for node group %s", pool)
 	}
+	for _, addon := range []string{"openwan-vpc-cni", "openwan-coredns", "openwan-kube-proxy"} {
+		a, err := p.Get(addonType, addon)
+		require.NoError(t, err)
+		assert.Contains(t, provider.Dependencies, a.URN, "the provider waits for add-on %s", addon)
+	}
 }

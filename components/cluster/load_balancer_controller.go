@@ -134,6 +134,12 @@ func NewLoadBalancerController(ctx *pulumi.Context, name string, args *LoadBalan
 		// The chart renders a new webhook certificate on every run unless it keeps the one it
 		// made: without this every `up` would show the release changed.
 		"keepTLSSecret": pulumi.Bool(true),
+		// Its Service webhook intercepts every Service of the cluster and refuses them while the
+		// controller is not ready: the charts installed beside it (metrics-server, KEDA, the
+		// External Secrets Operator) would fail their atomic installs on the first `up`
+		// (kubernetes-sigs/aws-load-balancer-controller#4140). It only defaults Services of type
+		// LoadBalancer to the NLB; this program makes none.
+		"enableServiceMutatorWebhook": pulumi.Bool(false),
 	}
 	if args.Replicas > 1 {
 		values["podDisruptionBudget"] = pulumi.Map{"maxUnavailable": pulumi.Int(1)}

@@ -117,7 +117,13 @@ func NewAppSecret(ctx *pulumi.Context, name string, args *AppSecretArgs, opts ..
 	s.ExternalSecret, err = apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String(externalSecretsAPI),
 		Kind:       pulumi.String("ExternalSecret"),
-		Metadata:   &metav1.ObjectMetaArgs{Name: pulumi.String(args.SecretName), Namespace: args.Namespace},
+		Metadata: &metav1.ObjectMetaArgs{
+			Name: pulumi.String(args.SecretName), Namespace: args.Namespace,
+			// A custom resource is done when the API server takes it; this one only when the
+			// operator has made the Secret, so the Deployments that wait for it start with it, and
+			// a wrong path or policy fails here, naming the ExternalSecret, not as a pod timeout.
+			Annotations: pulumi.StringMap{"pulumi.com/waitFor": pulumi.String("condition=Ready")},
+		},
 		OtherFields: kubernetes.UntypedArgs{"spec": pulumi.Map{
 			"refreshInterval": pulumi.String(args.RefreshInterval),
 			"secretStoreRef":  pulumi.Map{"name": s.Store.Metadata.Name(), "kind": pulumi.String("SecretStore")},

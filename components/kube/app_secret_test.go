@@ -33,6 +33,8 @@ func TestAppSecretReadsEachKeyFromItsParameter(t *testing.T) {
 		map[string]any{"secretKey": "B", "remoteRef": map[string]any{"key": "/openwan/test/B"}},
 	}, componenttest.Input(t, p, es, "openwan-app", "spec.data"))
 	assert.Equal(t, "Owner", componenttest.Input(t, p, es, "openwan-app", "spec.target.creationPolicy"), "the Secret goes with its ExternalSecret")
+	assert.Equal(t, map[string]any{"pulumi.com/waitFor": "condition=Ready"}, componenttest.Input(t, p, es, "openwan-app", "metadata.annotations"),
+		"done only once the operator has made the Secret")
 	assert.Equal(t, "openwan-app-ssm", componenttest.Input(t, p, es, "openwan-app", "spec.secretStoreRef.name"))
 	assert.Equal(t, "openwan-secrets-reader", componenttest.Input(t, p, store, "openwan-app-store", "spec.provider.aws.auth.jwt.serviceAccountRef.name"),
 		"the store reads as the reader, whose role trusts it alone")

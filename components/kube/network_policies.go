@@ -86,12 +86,16 @@ func NewNetworkPolicies(ctx *pulumi.Context, name string, args *NetworkPoliciesA
 	if err != nil {
 		return nil, err
 	}
-	sources := args.APISourceCIDRs.ToStringArrayOutput().ApplyT(func(cidrs []string) []networkingv1.NetworkPolicyPeer {
+	sources := args.APISourceCIDRs.ToStringArrayOutput().ApplyT(func(cidrs []string) ([]networkingv1.NetworkPolicyPeer, error) {
+		// An empty `from` admits everyone: refuse it rather than open the port.
+		if len(cidrs) == 0 {
+			return nil, fmt.Errorf("network policies %s: APISourceCIDRs: empty, which would admit the API port from anywhere", name)
+		}
 		peers := make([]networkingv1.NetworkPolicyPeer, len(cidrs))
 		for i, c := range cidrs {
 			peers[i] = networkingv1.NetworkPolicyPeer{IpBlock: &networkingv1.IPBlock{Cidr: c}}
 		}
-		return peers
+		return peers, nil
 	}).(networkingv1.NetworkPolicyPeerArrayOutput)
 	np.API, err = networkingv1.NewNetworkPolicy(ctx, name+"-api", &networkingv1.NetworkPolicyArgs{
 		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("openwan-api-ingress"), Namespace: args.Namespace},

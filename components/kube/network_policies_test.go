@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/openwan/openwan-infra/components/internal/componenttest"
+	"github.com/openwan/openwan-infra/internal/plan"
 )
 
 func validNetworkPoliciesArgs() *NetworkPoliciesArgs {
@@ -22,6 +23,18 @@ func TestNetworkPoliciesArgsRefusals(t *testing.T) {
 		{Name: "no port", Change: func(a *NetworkPoliciesArgs) { a.APIPort = 0 }, Fields: []string{"APIPort"}},
 		{Name: "no sources", Change: func(a *NetworkPoliciesArgs) { a.APISourceCIDRs = nil }, Fields: []string{"APISourceCIDRs"}},
 	})
+}
+
+func TestNetworkPoliciesRefuseNoSources(t *testing.T) {
+	args := validNetworkPoliciesArgs()
+	args.APISourceCIDRs = pulumi.ToStringArray(nil)
+	// The list is known only when the program runs (it may come from a lookup), so the refusal
+	// fails the run rather than the args' validation.
+	_, err := plan.Run(componenttest.Stack, nil, func(ctx *pulumi.Context) (pulumi.Map, error) {
+		_, err := NewNetworkPolicies(ctx, "openwan", args)
+		return pulumi.Map{}, err
+	}, plan.Options{})
+	assert.ErrorContains(t, err, "APISourceCIDRs: empty, which would admit the API port from anywhere")
 }
 
 func TestNetworkPoliciesDenyAllButTheAPIPort(t *testing.T) {

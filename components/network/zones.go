@@ -23,6 +23,9 @@ func SelectZones(ctx *pulumi.Context, exclude []string, count int) ([]Zone, erro
 	azs, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
 		State:          pulumi.StringRef("available"),
 		ExcludeZoneIds: exclude,
+		// Availability Zones only: Local and Wavelength Zones an account opted into are listed
+		// too, sort first by name, and host neither EKS nor NAT gateways.
+		Filters: []aws.GetAvailabilityZonesFilter{{Name: "opt-in-status", Values: []string{"opt-in-not-required"}}},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("availability zones: %w", err)
