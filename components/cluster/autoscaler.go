@@ -65,14 +65,7 @@ func (a *ClusterAutoscalerArgs) validate() error {
 		return errors.New("args are required")
 	}
 	var errs []error
-	for _, in := range []struct {
-		field string
-		value pulumi.StringInput
-	}{{"ClusterName", a.ClusterName}, {"OIDCIssuer", a.OIDCIssuer}, {"OIDCArn", a.OIDCArn}} {
-		if in.value == nil {
-			errs = append(errs, fmt.Errorf("%s: must be set", in.field))
-		}
-	}
+	errs = append(errs, unset(field{"ClusterName", a.ClusterName}, field{"OIDCIssuer", a.OIDCIssuer}, field{"OIDCArn", a.OIDCArn})...)
 	if a.Region == "" {
 		errs = append(errs, errors.New("Region: must not be empty"))
 	}

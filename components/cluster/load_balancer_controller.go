@@ -67,14 +67,8 @@ func (a *LoadBalancerControllerArgs) validate() error {
 		return errors.New("args are required")
 	}
 	var errs []error
-	for _, in := range []struct {
-		field string
-		value pulumi.StringInput
-	}{{"ClusterName", a.ClusterName}, {"OIDCIssuer", a.OIDCIssuer}, {"OIDCArn", a.OIDCArn}, {"VPCID", a.VPCID}} {
-		if in.value == nil {
-			errs = append(errs, fmt.Errorf("%s: must be set", in.field))
-		}
-	}
+	errs = append(errs, unset(field{"ClusterName", a.ClusterName}, field{"OIDCIssuer", a.OIDCIssuer},
+		field{"OIDCArn", a.OIDCArn}, field{"VPCID", a.VPCID})...)
 	if a.Region == "" {
 		errs = append(errs, errors.New("Region: must not be empty: the controller cannot read it from instance metadata"))
 	}

@@ -38,13 +38,7 @@ func (a *PodRoleArgs) validate() error {
 	if a == nil {
 		return errors.New("args are required")
 	}
-	var errs []error
-	if a.OIDCIssuer == nil {
-		errs = append(errs, errors.New("OIDCIssuer: must be set"))
-	}
-	if a.OIDCArn == nil {
-		errs = append(errs, errors.New("OIDCArn: must be set"))
-	}
+	errs := unset(field{"OIDCIssuer", a.OIDCIssuer}, field{"OIDCArn", a.OIDCArn})
 	if a.Namespace == "" {
 		errs = append(errs, errors.New("Namespace: must not be empty"))
 	}
