@@ -197,9 +197,3 @@ func mebibytes(q config.Quantity) string { return fmt.Sprintf("%dMi", q.MemoryMi
 // hundredths rounds to two decimals, as the cost outputs round dollars to the cent and the
 // instance counts of a weekly average.
 func hundredths(x float64) float64 { return math.Round(x*100) / 100 }
-
-// dependenciesOf is every resource r waits for, by URN.
-func dependenciesOf(t *testing.T, r model.Resource) []string {
-	t.Helper()
-	return r.Dependencies
-}

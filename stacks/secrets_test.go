@@ -67,7 +67,7 @@ func TestAppSecretComesFromSSM(t *testing.T) {
 			es1 := mustGet(t, p, externalSecretType, cfg.App.SecretName)
 			for _, d := range []string{"openwan-api-deployment", "openwan-worker-deployment"} {
 				dep := mustGet(t, p, deploymentType, d)
-				assert.Contains(t, dependenciesOf(t, dep), es1.URN, "%s waits for the Secret it loads", d)
+				assert.Contains(t, dep.Dependencies, es1.URN, "%s waits for the Secret it loads", d)
 			}
 		})
 	}

@@ -103,7 +103,8 @@ func NewAppSecret(ctx *pulumi.Context, name string, args *AppSecretArgs, opts ..
 			"service": pulumi.String("ParameterStore"),
 			"region":  pulumi.String(args.Region),
 			// The operator asks for this account's token and trades it for the role's
-			// credentials: the role trusts the reader, never the operator's own account.
+			// credentials: the role trusts the reader, never the operator's own account
+			// (external-secrets docs/provider/aws-access.md, "EKS Service Account credentials").
 			"auth": pulumi.Map{"jwt": pulumi.Map{"serviceAccountRef": pulumi.Map{"name": s.ServiceAccount.Metadata.Name()}}},
 		}}}},
 	}, child)
@@ -122,6 +123,7 @@ func NewAppSecret(ctx *pulumi.Context, name string, args *AppSecretArgs, opts ..
 			// A custom resource is done when the API server takes it; this one only when the
 			// operator has made the Secret, so the Deployments that wait for it start with it, and
 			// a wrong path or policy fails here, naming the ExternalSecret, not as a pod timeout.
+			// (pulumi-kubernetes' pulumi.com/waitFor annotation, v4.18 and later; go.mod pins v4.)
 			Annotations: pulumi.StringMap{"pulumi.com/waitFor": pulumi.String("condition=Ready")},
 		},
 		OtherFields: kubernetes.UntypedArgs{"spec": pulumi.Map{

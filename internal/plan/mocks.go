@@ -59,8 +59,9 @@ func availabilityZones(args resource.PropertyMap) resource.PropertyMap {
 func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	inputs := args.Inputs
 	if rpc := args.RegisterRPC; rpc != nil {
-		// The SDK's mock monitor drops unknown inputs; a preview sends them, so read them from
-		// the request itself: a rule must see "unknown", not "unset".
+		// The SDK's mock monitor drops unknown inputs (sdk/go/pulumi/mocks.go unmarshals them
+		// without KeepUnknowns); a preview sends them, so read them from the request itself: a
+		// rule must see "unknown", not "unset".
 		all, err := plugin.UnmarshalProperties(rpc.GetObject(), plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true})
 		if err != nil {
 			return "", nil, fmt.Errorf("plan mocks: %s %s: inputs: %w", args.TypeToken, args.Name, err)
