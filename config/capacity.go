@@ -65,6 +65,11 @@ type WorkerCapacity struct {
 	JobCPUMillis int `json:"jobCpuMillis"`
 	// JobMemoryMiB is the memory one job uses (MiB), within the guide's 1-2 GB.
 	JobMemoryMiB int `json:"jobMemoryMiB"`
+	// JobMinutes is how long one job runs (minutes, 1..1440): the simulator's job duration, and
+	// the time a stopping worker must be allowed to finish its job in. The default is an
+	// ingest's proxy rendition of a typical five-minute clip at about real-time speed on the
+	// one CPU the guide gives a job; the workers' 30-minute grace bounds the longest.
+	JobMinutes int `json:"jobMinutes"`
 }
 
 // Database is the database the API and the workers share.
@@ -86,7 +91,7 @@ func defaultCapacity() Capacity {
 			ConcurrentRequests:    500,
 			PeakRequestsPerMinute: 2500,
 		},
-		Worker:            WorkerCapacity{JobCPUMillis: 1000, JobMemoryMiB: 1536},
+		Worker:            WorkerCapacity{JobCPUMillis: 1000, JobMemoryMiB: 1536, JobMinutes: 5},
 		Database:          Database{ReservedConnections: 20},
 		NodeImageStoreGiB: 10,
 		// "Target: < 60 seconds from launch to healthy" (the guide's cold start test).
@@ -118,6 +123,7 @@ func (c Capacity) validate(p *problems, key string) {
 	p.between(key+".api.peakRequestsPerMinute", c.API.PeakRequestsPerMinute, 1, 100_000_000)
 	p.between(key+".worker.jobCpuMillis", c.Worker.JobCPUMillis, 1, 64_000)
 	p.between(key+".worker.jobMemoryMiB", c.Worker.JobMemoryMiB, 1, 512_000)
+	p.between(key+".worker.jobMinutes", c.Worker.JobMinutes, 1, 1440)
 	if c.Database.MaxConnections == 0 {
 		p.addf(key+".database.maxConnections", "required: the database's max_connections, which every fleet's pool must fit under")
 	} else {

@@ -145,6 +145,11 @@ func defaultWorker() Service {
 	s := defaultService()
 	s.Replicas = Range{Min: 2, Max: 10}
 	s.Targets = Targets{CPUPercent: 75, MemoryPercent: 85}
+	// A job starting or finishing moves a worker's CPU by a whole pod (idle or ~111 %): a
+	// minute of steady recommendations before adding a pod keeps single jobs from moving the
+	// pool up and down (the simulator's noisy trace reverses five times without it); a job waits
+	// at most that minute longer.
+	s.ScaleUp.StabilizationSeconds = 60
 	s.ScaleDown = Behavior{
 		StabilizationSeconds: 600,
 		Policies:             []ScalingPolicy{{Type: "Pods", Value: 1, PeriodSeconds: 120}},

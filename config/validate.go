@@ -57,6 +57,17 @@ func (c Config) Validate() error {
 			p.addf("worker.queueScaling.enabled", "needs KEDA: set openwan:cluster.keda.enabled true")
 		}
 	}
+	// A stopping worker finishes its job: the job must fit the time it is given to stop.
+	if job := c.Capacity.Worker.JobMinutes * 60; job > 0 {
+		if c.Cluster.Enabled && job > c.Worker.TerminationGracePeriodSeconds {
+			p.addf("capacity.worker.jobMinutes", "%d minutes outlast %s:worker.terminationGracePeriodSeconds %d: a worker stopped by a scale-in would be killed mid-job",
+				c.Capacity.Worker.JobMinutes, Namespace, c.Worker.TerminationGracePeriodSeconds)
+		}
+		if c.EC2.Enabled && job > c.EC2.Worker.TerminationHookSeconds {
+			p.addf("capacity.worker.jobMinutes", "%d minutes outlast %s:ec2.worker.terminationHookSeconds %d: an instance scaled in would be terminated mid-job",
+				c.Capacity.Worker.JobMinutes, Namespace, c.EC2.Worker.TerminationHookSeconds)
+		}
+	}
 	// The ALB must be done with a stopping pod while the pod still serves, in its preStop sleep.
 	if in := c.Cluster.Ingress; c.Cluster.EKS() && in.Enabled && in.DeregistrationDelaySeconds >= c.API.PreStopSleepSeconds {
 		p.addf("cluster.ingress.deregistrationDelaySeconds", "%d is not below %s:api.preStopSleepSeconds %d: the ALB would still send requests to a pod that has begun to stop",

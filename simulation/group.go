@@ -34,8 +34,9 @@ type groupFleet struct {
 
 	perInstanceRPM float64 // API: requests/minute at 100 % CPU
 	requests       config.RequestScaling
-	queue          config.QueueScaling
-	jobs           int // worker: jobs per instance
+	scaling        config.QueueScaling // worker: the backlog-per-instance policy
+	jobsPer        int                 // worker: jobs per instance
+	queue          *jobQueue           // worker: the job queue
 	job            config.WorkerCapacity
 	instance       capacity.InstanceType
 
@@ -82,14 +83,15 @@ func newGroupFleet(cfg config.Config, name string, f config.Fleet, instanceType 
 	return g, nil
 }
 
-// utilization is the in-service instances' average CPU and memory (percent).
-func (g *groupFleet) utilization(p Point) (cpu, mem float64) {
+// utilization is the in-service instances' average CPU and memory (percent): requests for the
+// API, running jobs for the workers.
+func (g *groupFleet) utilization(p Point, running float64) (cpu, mem float64) {
 	if g.inService == 0 {
 		return 0, 0
 	}
 	n := float64(g.inService)
 	if g.worker {
-		busy := math.Min(p.QueueDepth, n*float64(g.jobs))
+		busy := math.Min(running, n*float64(g.jobsPer))
 		cpu = busy * float64(g.job.JobCPUMillis) / (n * float64(g.instance.VCPU*1000)) * 100
 		mem = busy * float64(g.job.JobMemoryMiB) / (n * float64(g.instance.MemoryMiB)) * 100
 		return math.Min(cpu, 100), mem
@@ -103,12 +105,16 @@ func (g *groupFleet) step(now time.Duration, p Point) sample {
 		g.inService++
 		g.launching = g.launching[1:]
 	}
-	cpu, mem := g.utilization(p)
+	var waiting, running float64
+	if g.worker {
+		waiting, running = g.queue.observe(now, g.opts.Step, p, g.inService*g.jobsPer)
+	}
+	cpu, mem := g.utilization(p, running)
 	perInstance := 0.0
 	if g.inService > 0 {
 		perInstance = p.RequestsPerMinute / float64(g.inService)
 		if g.worker {
-			perInstance = p.QueueDepth / float64(g.inService)
+			perInstance = waiting / float64(g.inService)
 		}
 	}
 	if now%time.Minute == 0 {
@@ -118,8 +124,8 @@ func (g *groupFleet) step(now time.Duration, p Point) sample {
 
 	load, overloaded, atTarget := p.RequestsPerMinute, false, cpu <= float64(g.fleet.Targets.CPUPercent)
 	if g.worker {
-		load = p.QueueDepth
-		overloaded = g.inService == 0 || perInstance > float64(g.queue.ScaleOutPerInstance)
+		load = waiting
+		overloaded = g.inService == 0 || perInstance > float64(g.scaling.ScaleOutPerInstance)
 		atTarget = !overloaded
 	} else {
 		overloaded = p.RequestsPerMinute > float64(g.inService)*g.perInstanceRPM
@@ -165,8 +171,8 @@ func (g *groupFleet) minute(now time.Duration, cpu, mem, perInstance float64) {
 	track(&g.memHigh, mem, float64(g.fleet.Targets.MemoryPercent))
 	low := cpu < float64(g.fleet.ScaleIn.CPUBelowPercent) && mem < float64(g.fleet.ScaleIn.MemoryBelowPercent)
 	if g.worker {
-		track(&g.backlogHigh, perInstance, float64(g.queue.ScaleOutPerInstance))
-		low = low && perInstance < float64(g.queue.ScaleInPerInstance)
+		track(&g.backlogHigh, perInstance, float64(g.scaling.ScaleOutPerInstance))
+		low = low && perInstance < float64(g.scaling.ScaleInPerInstance)
 	} else {
 		// Step scaling on requests per target: two breaching minutes, then the step of the
 		// breach adds a share of the group, at most once per instance warm-up.
@@ -208,5 +214,11 @@ func (g *groupFleet) converge(now time.Duration) {
 
 // interrupt reclaims count instances; the group launches replacements.
 func (g *groupFleet) interrupt(count int) {
-	g.inService -= min(count, g.inService)
+	count = min(count, g.inService)
+	g.inService -= count
+	if g.queue != nil {
+		g.queue.lose(count * g.jobsPer)
+	}
 }
+
+func (g *groupFleet) jobs() *jobQueue { return g.queue }

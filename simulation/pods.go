@@ -24,6 +24,8 @@ type podFleet struct {
 	// limitPercent is the CPU limit as a percent of the request: the most a pod can use.
 	limitPercent float64
 	job          config.WorkerCapacity
+	// queue is the workers' job queue (nil for the API).
+	queue *jobQueue
 
 	desired  int
 	ready    int
@@ -86,14 +88,18 @@ func (f *podFleet) room() int {
 	return max(0, f.nodes-addOnNodes) * f.podsPerNode
 }
 
-// utilization is the ready pods' average CPU and memory (percent of request) under a load.
-func (f *podFleet) utilization(p Point) (cpu, mem float64) {
+// slots is how many jobs the ready worker pods run at once.
+func (f *podFleet) slots() int { return f.ready * max(1, f.svc.Concurrency) }
+
+// utilization is the ready pods' average CPU and memory (percent of request) under a load:
+// requests for the API, running jobs for the workers.
+func (f *podFleet) utilization(p Point, running float64) (cpu, mem float64) {
 	if f.ready == 0 {
 		return 0, 0
 	}
 	n := float64(f.ready)
 	if f.worker {
-		busy := math.Min(p.QueueDepth, n*float64(max(1, f.svc.Concurrency)))
+		busy := math.Min(running, float64(f.slots()))
 		cpu = busy * float64(f.job.JobCPUMillis) / (n * float64(f.svc.Resources.Requests.CPUMillis)) * 100
 		mem = busy * float64(f.job.JobMemoryMiB) / (n * float64(f.svc.Resources.Requests.MemoryMiB)) * 100
 		return math.Min(cpu, f.limitPercent), mem
@@ -119,7 +125,11 @@ func (f *podFleet) step(now time.Duration, p Point) sample {
 	}
 	f.autoscaleNodes(now)
 
-	cpu, mem := f.utilization(p)
+	var waiting, running float64
+	if f.worker {
+		waiting, running = f.queue.observe(now, f.opts.Step, p, f.slots())
+	}
+	cpu, mem := f.utilization(p, running)
 	metrics := []MetricSample{
 		{Average: cpu, Target: float64(f.svc.Targets.CPUPercent)},
 		{Average: mem, Target: float64(f.svc.Targets.MemoryPercent)},
@@ -127,7 +137,9 @@ func (f *podFleet) step(now time.Duration, p Point) sample {
 	current := f.desired
 	if f.queueTarget > 0 {
 		// An external AverageValue metric divides by the Deployment's replicas, ready or not.
-		metrics = append(metrics, MetricSample{Average: p.QueueDepth / float64(current), Target: f.queueTarget, AllPods: true})
+		// KEDA's RabbitMQ trigger over AMQP counts the messages ready for delivery: the jobs
+		// waiting, not those a worker holds unacknowledged.
+		metrics = append(metrics, MetricSample{Average: waiting / float64(current), Target: f.queueTarget, AllPods: true})
 	}
 	if now%SyncPeriod == 0 {
 		f.resize(f.hpa.Sync(now, current, f.ready, metrics))
@@ -135,10 +147,10 @@ func (f *podFleet) step(now time.Duration, p Point) sample {
 
 	load, atTarget, overloaded := p.RequestsPerMinute, cpu <= float64(f.svc.Targets.CPUPercent), false
 	if f.worker {
-		load = p.QueueDepth
+		load = waiting
 		perReplica := math.Inf(1)
 		if f.ready > 0 {
-			perReplica = p.QueueDepth / float64(f.ready)
+			perReplica = waiting / float64(f.ready)
 		}
 		target := f.queueTarget
 		if target == 0 {
@@ -204,4 +216,9 @@ func (f *podFleet) interrupt(count int) {
 	lost := min(f.ready, count*f.podsPerNode)
 	f.ready -= lost
 	f.pending += lost
+	if f.queue != nil {
+		f.queue.lose(lost * max(1, f.svc.Concurrency))
+	}
 }
+
+func (f *podFleet) jobs() *jobQueue { return f.queue }

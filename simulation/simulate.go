@@ -36,6 +36,8 @@ func (r *Result) Fleet(name string) (FleetResult, bool) {
 type stepper interface {
 	step(now time.Duration, p Point) sample
 	interrupt(count int)
+	// jobs is a worker fleet's job queue, nil for an API fleet.
+	jobs() *jobQueue
 }
 
 // Simulate replays trace through the fleets of cfg (the validated config the program deploys)
@@ -61,6 +63,7 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 	}
 	var fleets []running
 	end := trace.Duration()
+	jobDuration := time.Duration(cfg.Capacity.Worker.JobMinutes) * time.Minute
 	add := func(name string, s stepper, cpu, mem int, desired int) {
 		fleets = append(fleets, running{name, s, newTracker(name, float64(cpu), float64(mem), opts, end, desired)})
 	}
@@ -74,6 +77,7 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+		worker.queue = newJobQueue(jobDuration, trace.MeasuredDepth)
 		add("eks-worker", worker, cfg.Worker.Targets.CPUPercent, cfg.Worker.Targets.MemoryPercent, worker.desired)
 	}
 	if cfg.EC2.Enabled {
@@ -93,8 +97,9 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		worker.worker, worker.queue = true, e.Worker.Queue
-		if worker.jobs, err = capacity.WorkerInstanceJobs(cfg); err != nil {
+		worker.worker, worker.scaling = true, e.Worker.Queue
+		worker.queue = newJobQueue(jobDuration, trace.MeasuredDepth)
+		if worker.jobsPer, err = capacity.WorkerInstanceJobs(cfg); err != nil {
 			return nil, err
 		}
 		base, pct := e.Worker.OnDemandBase, float64(e.Worker.OnDemandPercentAboveBase)/100
@@ -127,7 +132,12 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 	}
 	res := &Result{Trace: trace.Name, Start: trace.Start, Duration: end, Steps: steps}
 	for _, f := range fleets {
-		res.Fleets = append(res.Fleets, f.t.result())
+		r := f.t.result()
+		if q := f.s.jobs(); q != nil && !q.measured {
+			drain, wait, arrived := q.stats(end)
+			r.Queue = &QueueResult{Jobs: arrived, JobDuration: jobDuration, DrainTime: drain, OldestWait: wait}
+		}
+		res.Fleets = append(res.Fleets, r)
 	}
 	return res, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openwan/openwan-infra/capacity"
 	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/config/configtest"
 )
@@ -78,7 +79,8 @@ func TestProdReachesCapacityForTheSpike(t *testing.T) {
 }
 
 // TestProdDoesNotFlap: a flat load with +-20 % noise every 15 s moves no fleet back and forth.
-// Scale-down stabilization is what prevents it: without it the test fails.
+// Scale-down stabilization is what prevents it for the API, and the workers' minute of scale-up
+// stabilization for them: without either the test fails.
 func TestProdDoesNotFlap(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -87,6 +89,7 @@ func TestProdDoesNotFlap(t *testing.T) {
 	}{
 		{"prod", func(*config.Config) {}, false},
 		{"no scale-down stabilization", func(c *config.Config) { c.API.ScaleDown.StabilizationSeconds = 0 }, true},
+		{"no worker scale-up stabilization", func(c *config.Config) { c.Worker.ScaleUp.StabilizationSeconds = 0 }, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := configtest.Prod(t)
@@ -166,16 +169,54 @@ func TestSpotInterruptionIsReplaced(t *testing.T) {
 	assert.Equal(t, before, after, "the two replacements are in service within the boot time")
 }
 
-// TestQueueBurstScalesWorkersToTheirMaximum: 1000 jobs drive KEDA's queue trigger and the
-// worker group's backlog tracking to their maxima.
-func TestQueueBurstScalesWorkersToTheirMaximum(t *testing.T) {
+// TestQueueBurstDrains: BurstJobs queued at once drive KEDA's queue trigger and the worker
+// group's backlog tracking to their maxima, and drain in the time the fleets' maximum
+// concurrency allows. At most C jobs of duration D run at once, so N jobs take at least N x D / C;
+// the quiet arrivals λ keep running beside them, which stretches that by 1 / (1 - λ D / C); on
+// top come the scale-out (a node, a pod start, a few syncs) and the last job's own duration.
+func TestQueueBurstDrains(t *testing.T) {
 	cfg := configtest.Prod(t)
+	jobs, err := capacity.WorkerInstanceJobs(cfg)
+	require.NoError(t, err)
+	d := time.Duration(cfg.Capacity.Worker.JobMinutes) * time.Minute
+	opts := Defaults()
 	r := simulate(t, cfg, "queue-burst")
-	for name, max := range map[string]int{"eks-worker": cfg.Worker.Replicas.Max, "ec2-worker": cfg.EC2.Worker.Size.Max} {
+	for name, tc := range map[string]struct{ max, concurrency int }{
+		"eks-worker": {cfg.Worker.Replicas.Max, cfg.Worker.Replicas.Max * max(1, cfg.Worker.Concurrency)},
+		"ec2-worker": {cfg.EC2.Worker.Size.Max, cfg.EC2.Worker.Size.Max * jobs},
+	} {
 		f := fleet(t, r, name)
 		require.NotEmpty(t, f.Series.Desired, "%s recorded its desired count", name)
-		assert.Equal(t, float64(max), slices.Max(f.Series.Desired), "%s peaks at its maximum during the burst", name)
+		assert.Equal(t, float64(tc.max), slices.Max(f.Series.Desired), "%s peaks at its maximum during the burst", name)
+		require.NotNil(t, f.Queue, "%s simulated its queue", name)
+		c := float64(tc.concurrency)
+		least := time.Duration(float64(BurstJobs) * float64(d) / c)
+		stretch := 1 / (1 - quietJobsPerMinute*d.Minutes()/c)
+		most := time.Duration(float64(least)*stretch) + opts.NodeProvision + opts.PodStart + 4*SyncPeriod + 3*time.Minute + d
+		assert.GreaterOrEqual(t, f.Queue.DrainTime, least, "%s cannot drain %d jobs faster than %d at a time", name, BurstJobs, tc.concurrency)
+		assert.LessOrEqual(t, f.Queue.DrainTime, most, "%s drains %d jobs at its maximum concurrency of %d", name, BurstJobs, tc.concurrency)
+		assert.Less(t, f.Queue.OldestWait, f.Queue.DrainTime, "%s: no job waited longer than the backlog lasted", name)
 	}
+}
+
+// TestJobQueue: jobs start in order on free slots, finish after their duration, and a job on
+// reclaimed capacity goes back to the head of the queue with its original arrival.
+func TestJobQueue(t *testing.T) {
+	q := newJobQueue(10*time.Minute, false)
+	q.step(0, time.Minute, 3, 2) // three arrive, two slots
+	assert.Len(t, q.running, 2, "two start at once")
+	assert.Len(t, q.waiting, 1, "one waits")
+	q.step(time.Minute, time.Minute, 0, 2)
+	assert.Len(t, q.waiting, 1, "no slot frees before the running jobs finish")
+	q.lose(1) // the instance of the second job is reclaimed
+	assert.Equal(t, []time.Duration{0, 0}, q.waiting, "the lost job is back first, with its arrival at 0")
+	q.step(2*time.Minute, time.Minute, 0, 2)
+	assert.Len(t, q.running, 2, "the lost job restarts on the freed slot")
+	q.step(12*time.Minute, time.Minute, 0, 2)
+	drain, wait, arrived := q.stats(13 * time.Minute)
+	assert.Equal(t, 3, arrived, "three jobs arrived")
+	assert.Equal(t, 12*time.Minute, wait, "the third job waited until the lost one, restarted at 2 min, freed its slot at 12 min")
+	assert.Equal(t, 22*time.Minute, drain, "the backlog began at 0 and its last job, started at 12 min, finishes at 22")
 }
 
 func TestCSVRoundTrip(t *testing.T) {
@@ -187,12 +228,33 @@ func TestCSVRoundTrip(t *testing.T) {
 	assert.Equal(t, in.Points, out.Points, "ReadCSV reads back what WriteCSV wrote")
 }
 
+// TestCSVMeasuredDepth: a trace of a measured queue depth (the format before arrivals) still
+// reads, round-trips, and drives the workers from its depth: no job is queued or drained.
+func TestCSVMeasuredDepth(t *testing.T) {
+	in := "seconds,requests_per_minute,queue_depth\n0,500,5\n600,500,400\n1800,500,5\n"
+	trace, err := ReadCSV("measured", strings.NewReader(in))
+	require.NoError(t, err)
+	assert.True(t, trace.MeasuredDepth, "the queue_depth header marks a measured depth")
+	assert.Equal(t, 400.0, trace.Points[1].QueueDepth, "the third column is the depth")
+	assert.Zero(t, trace.Points[1].JobsPerMinute, "and no arrival")
+	var buf bytes.Buffer
+	require.NoError(t, WriteCSV(&buf, trace))
+	assert.Equal(t, in, buf.String(), "WriteCSV writes a measured trace back in its own format")
+
+	r, err := Simulate(configtest.Prod(t), trace, Defaults())
+	require.NoError(t, err)
+	f := fleet(t, r, "ec2-worker")
+	assert.Nil(t, f.Queue, "a measured depth has no simulated queue")
+	assert.Equal(t, 400.0, slices.Max(f.Series.Load), "the workers read the measured depth as their load")
+}
+
 func TestReadCSVRejects(t *testing.T) {
 	for _, tc := range []struct{ name, in, want string }{
-		{"no header", "time,rpm\n0,1\n", `the header is "time,rpm"; want "seconds,requests_per_minute,queue_depth"`},
-		{"first row late", "seconds,requests_per_minute,queue_depth\n60,1,0\n", "line 2: the first row must be at 0 seconds"},
+		{"no header", "time,rpm\n0,1\n", `the header is "time,rpm"; want "seconds,requests_per_minute,jobs_per_minute" or "seconds,requests_per_minute,queue_depth"`},
+		{"first row late", "seconds,requests_per_minute,jobs_per_minute\n60,1,0\n", "line 2: the first row must be at 0 seconds"},
 		{"time going back", "seconds,requests_per_minute,queue_depth\n0,1,0\n0,2,0\n", "line 3: 0 s is not after the previous row"},
-		{"negative load", "seconds,requests_per_minute,queue_depth\n0,-5,0\n", `line 2: requests_per_minute "-5" is not a number >= 0`},
+		{"negative load", "seconds,requests_per_minute,jobs_per_minute\n0,-5,0\n", `line 2: requests_per_minute "-5" is not a number >= 0`},
+		{"negative depth", "seconds,requests_per_minute,queue_depth\n0,5,-1\n", `line 2: queue_depth "-1" is not a number >= 0`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ReadCSV("mine", strings.NewReader(tc.in))

@@ -58,6 +58,23 @@ type FleetResult struct {
 	CostUSD float64
 	// Events are its scheduled actions and interruptions, in time order.
 	Events []Event
+	// Queue is a worker fleet's job queue over the trace; nil for an API fleet, or when the
+	// trace gives a measured depth instead of arrivals.
+	Queue *QueueResult
+}
+
+// QueueResult is what a worker fleet did with the jobs of a trace.
+type QueueResult struct {
+	// Jobs is how many jobs arrived.
+	Jobs int
+	// JobDuration is how long each ran (openwan:capacity.worker.jobMinutes).
+	JobDuration time.Duration
+	// DrainTime is the longest backlog: from the first job of it that had to wait to the
+	// finish of its last one; -1 when the trace ended with jobs still waiting.
+	DrainTime time.Duration
+	// OldestWait is the longest a job waited to start (a job still waiting at the end counts
+	// its wait so far).
+	OldestWait time.Duration
 }
 
 // tracker accumulates a FleetResult step by step.

@@ -155,7 +155,9 @@ func TestProdWorkersScaleOnTheQueue(t *testing.T) {
 			{scaledObjectType, so, "spec.maxReplicaCount", 10},
 			{scaledObjectType, so, "spec.advanced.horizontalPodAutoscalerConfig.name", "openwan-worker-hpa"},
 			{scaledObjectType, so, "spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds", 600},
-			{scaledObjectType, so, "spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleUp.stabilizationWindowSeconds", 0},
+			// Not the guide's (it gives the workers none): a minute so single jobs do not flap
+			// the pool (config/defaults.go, simulation's TestProdDoesNotFlap).
+			{scaledObjectType, so, "spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleUp.stabilizationWindowSeconds", 60},
 			{scaledObjectType, so, "spec.triggers.0.type", "cpu"},
 			{scaledObjectType, so, "spec.triggers.0.metadata.value", "75"},
 			{scaledObjectType, so, "spec.triggers.1.type", "memory"},

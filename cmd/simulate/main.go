@@ -6,7 +6,9 @@
 //	go run ./cmd/simulate --stack prod --trace spike --interrupt ec2-worker@20m:2
 //
 // --trace is a built-in scenario (load-test, business-week, spike, noisy, queue-burst) or a CSV
-// file with the header "seconds,requests_per_minute,queue_depth". Exit 0 on success, 1 on a
+// file with the header "seconds,requests_per_minute,jobs_per_minute" (jobs arriving; the
+// simulator queues and runs them) or "seconds,requests_per_minute,queue_depth" (a measured
+// depth, read as it is). Exit 0 on success, 1 on a
 // config, trace or output error, 2 on bad flags.
 package main
 
@@ -42,7 +44,7 @@ var command = cli.Command{
 	Examples: []string{
 		"simulate --stack prod --trace business-week          # a week of office-hours load",
 		"simulate --stack prod --trace spike --interrupt ec2-worker@20m:2   # a 5x spike and two spot interruptions",
-		"simulate --stack dev --trace my-trace.csv            # seconds,requests_per_minute,queue_depth",
+		"simulate --stack dev --trace my-trace.csv            # seconds,requests_per_minute,jobs_per_minute",
 		"simulate --stack prod --trace load-test --fail-on all  # a CI check: exit 3 if a fleet misses a target",
 	},
 	ExitCodes: []string{

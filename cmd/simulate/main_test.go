@@ -157,7 +157,7 @@ func TestSimulateNamesTheHeaderItFound(t *testing.T) {
 	require.NoError(t, os.WriteFile(trace, []byte("time,rpm\n0,500\n"), 0o644))
 	var stdout, stderr bytes.Buffer
 	assert.Equal(t, 1, run([]string{"--stack", "prod", "--dir", configtest.Root(t), "--trace", trace, "--out", t.TempDir()}, &stdout, &stderr))
-	assert.Contains(t, stderr.String(), `the header is "time,rpm"; want "seconds,requests_per_minute,queue_depth"`)
+	assert.Contains(t, stderr.String(), `the header is "time,rpm"; want "seconds,requests_per_minute,jobs_per_minute" or "seconds,requests_per_minute,queue_depth"`)
 }
 
 // TestPlotMarksBoundsEventsAndTime: the replicas panel draws the bounds, a spot interruption is

@@ -34,6 +34,9 @@ func printSummary(w io.Writer, stack string, cfg config.Config, r *simulation.Re
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if err := printQueues(w, r); err != nil {
+		return err
+	}
 	fmt.Fprintln(w, "\nverdict against the guide's targets (overload: none; capacity: within "+simulation.MaxTimeToCapacity.String()+" of a load step; flapping: no reversal)")
 	for _, f := range r.Fleets {
 		v := f.Verdict()
@@ -52,13 +55,42 @@ func printSummary(w io.Writer, stack string, cfg config.Config, r *simulation.Re
 	return nil
 }
 
+// printQueues prints one row per worker fleet whose queue was simulated: the time a backlog took
+// to drain and the longest a job waited.
+func printQueues(w io.Writer, r *simulation.Result) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	rows := 0
+	for _, f := range r.Fleets {
+		q := f.Queue
+		if q == nil {
+			continue
+		}
+		if rows == 0 {
+			fmt.Fprintln(w)
+			fmt.Fprintln(tw, "queue\tjobs\tjob min\tdrain time\toldest wait\t")
+		}
+		rows++
+		drain := "-"
+		switch {
+		case q.DrainTime < 0:
+			drain = "not drained"
+		case q.DrainTime > 0:
+			drain = q.DrainTime.Round(time.Second).String()
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%s\t%s\t\n", f.Name, q.Jobs, q.JobDuration.Minutes(), drain, q.OldestWait.Round(time.Second))
+	}
+	return tw.Flush()
+}
+
 // printNotes explains the table's columns under it, and a worker above 100 % of its request.
 func printNotes(w io.Writer, cfg config.Config, r *simulation.Result) {
 	fmt.Fprintf(w, "\ncolumns: min > target: minutes CPU was above the target; min overloaded: minutes the ready replicas could not\n"+
 		"  serve the load even at full CPU (workers: held more jobs than the queue target per replica); time to capacity:\n"+
 		"  the longest time from a load step (+50 %% within a minute) back to the target, \"-\" when the trace has no\n"+
 		"  step, \"never\" when the fleet was not back by its end; replica-h: pod- or instance-hours; cost USD: the\n"+
-		"  fleet's instances (EKS: its node pool's nodes) over the trace's %v.\n", r.Duration)
+		"  fleet's instances (EKS: its node pool's nodes) over the trace's %v. drain time: the longest backlog, from\n"+
+		"  the first job that had to wait to the finish of its last job (\"-\": no job waited); oldest wait: the longest\n"+
+		"  a job waited to start.\n", r.Duration)
 	job, request := cfg.Capacity.Worker.JobCPUMillis, cfg.Worker.Resources.Requests.CPUMillis
 	if cfg.Cluster.EKS() && job > request {
 		fmt.Fprintf(w, "  eks-worker: a busy worker pod runs one job of %dm (openwan:capacity.worker.jobCpuMillis) on a request of\n"+
