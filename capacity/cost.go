@@ -68,6 +68,20 @@ type StackCost struct {
 	// ReservedSavingsUSD is what reserving every fleet's on-demand minimum would save a month
 	// at openwan:capacity.reservedDiscountPercent.
 	ReservedSavingsUSD float64 `json:"reservedSavingsUSD"`
+	// Headroom is the node pools' spare room for placeholder pods; nil without any (or off EKS).
+	Headroom *HeadroomCost `json:"headroom,omitempty"`
+}
+
+// HeadroomCost is what the node pools' headroom (openwan:cluster.headroom) adds to the baseline:
+// the nodes its placeholders keep beyond those the pools hold anyway.
+type HeadroomCost struct {
+	// APIPods and WorkerPods are the placeholders per pool (pods).
+	APIPods    int `json:"apiPods"`
+	WorkerPods int `json:"workerPods"`
+	// Nodes is how many more nodes the pools keep at rest for them (nodes).
+	Nodes int `json:"nodes"`
+	// MonthlyUSD is those nodes' cost a month (USD), part of MonthlyUSD.Baseline and Min.
+	MonthlyUSD float64 `json:"monthlyUSD"`
 }
 
 // fleet is what pricing needs to know of one fleet.
@@ -81,21 +95,43 @@ type fleet struct {
 func allOnDemand(n float64) float64 { return n }
 func allSpot(float64) float64       { return 0 }
 
-func poolFleet(key string, p config.NodePool) fleet {
+// poolFleet prices a node pool: at rest it holds at least resting nodes (its service's minimum,
+// the headroom, the add-ons), at its desired count if that is more.
+func poolFleet(key string, p config.NodePool, resting int) fleet {
 	f := fleet{key: key, typeKey: key + ".instanceTypes[0]", instanceType: p.InstanceTypes[0], onDemand: allOnDemand,
-		instances: Levels[float64]{float64(p.Size.Min), float64(p.Desired), float64(p.Size.Max)}}
+		instances: Levels[float64]{float64(max(p.Size.Min, resting)), float64(max(p.Desired, resting)), float64(p.Size.Max)}}
 	if p.Spot {
 		f.onDemand = allSpot
 	}
 	return f
 }
 
+// eksPools are the two node pools with the given headroom (API pods, worker pods).
+func eksPools(cfg config.Config, apiHeadroom, workerHeadroom int) ([]fleet, error) {
+	pools := cfg.Cluster.NodePools
+	api, err := RestingNodes(pools.API, cfg.API, apiHeadroom, AddOns(cfg), cfg.Capacity.NodeImageStoreGiB)
+	if err != nil {
+		return nil, err
+	}
+	worker, err := RestingNodes(pools.Workers, cfg.Worker, workerHeadroom, config.Quantity{}, cfg.Capacity.NodeImageStoreGiB)
+	if err != nil {
+		return nil, err
+	}
+	return []fleet{
+		poolFleet("openwan:cluster.nodePools.api", pools.API, api),
+		poolFleet("openwan:cluster.nodePools.workers", pools.Workers, worker),
+	}, nil
+}
+
 func fleets(cfg config.Config) ([]fleet, error) {
 	var out []fleet
 	if cfg.Cluster.EKS() {
-		out = append(out,
-			poolFleet("openwan:cluster.nodePools.api", cfg.Cluster.NodePools.API),
-			poolFleet("openwan:cluster.nodePools.workers", cfg.Cluster.NodePools.Workers))
+		h := cfg.Cluster.Headroom
+		pools, err := eksPools(cfg, h.APIPods, h.WorkerPods)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pools...)
 	}
 	if cfg.EC2.Enabled {
 		api, err := GroupLevels(cfg.EC2.API.Fleet, cfg.EC2.TimeZone)
@@ -203,7 +239,40 @@ func Cost(cfg config.Config) (StackCost, error) {
 	}
 	out.MonthlyUSD = Levels[Split]{out.MonthlyUSD.Min.rounded(), out.MonthlyUSD.Baseline.rounded(), out.MonthlyUSD.Max.rounded()}
 	out.ReservedSavingsUSD = cents(out.ReservedSavingsUSD)
+	if h := cfg.Cluster.Headroom; cfg.Cluster.EKS() && h.APIPods+h.WorkerPods > 0 && len(errs) == 0 {
+		hc, err := headroomCost(cfg)
+		if err != nil {
+			return out, err
+		}
+		out.Headroom = &hc
+	}
 	return out, errors.Join(errs...)
+}
+
+// headroomCost is the baseline of the node pools with the headroom less without it.
+func headroomCost(cfg config.Config) (HeadroomCost, error) {
+	h := cfg.Cluster.Headroom
+	with, err := eksPools(cfg, h.APIPods, h.WorkerPods)
+	if err != nil {
+		return HeadroomCost{}, err
+	}
+	without, err := eksPools(cfg, 0, 0)
+	if err != nil {
+		return HeadroomCost{}, err
+	}
+	out := HeadroomCost{APIPods: h.APIPods, WorkerPods: h.WorkerPods}
+	usd := 0.0
+	for i, f := range with {
+		extra := f.instances.Baseline - without[i].instances.Baseline
+		price := cfg.Capacity.Prices[f.instanceType]
+		if f.onDemand(1) == 0 {
+			price *= 1 - float64(cfg.Capacity.SpotDiscountPercent)/100
+		}
+		out.Nodes += int(extra)
+		usd += Monthly(extra, price, cfg.Capacity.HoursPerMonth)
+	}
+	out.MonthlyUSD = cents(usd)
+	return out, nil
 }
 
 func cents(usd float64) float64 { return math.Round(usd*100) / 100 }

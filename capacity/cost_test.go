@@ -89,8 +89,16 @@ func TestCostOfProdByFleet(t *testing.T) {
 	require.Empty(t, c.EC2.Worker.Schedules, "prod's worker group has no schedules: its baseline is its desired count")
 
 	pools, ec2 := c.Cluster.NodePools, c.EC2
+	// The API pool rests on the nodes that hold the HPA's minimum, the headroom's placeholders
+	// and the add-ons (prod: 2 + 8 pods at 3 per t3.medium, 4 nodes, and 1 for the add-ons).
+	_, node, err := PoolNode("api", pools.API, c.Capacity.NodeImageStoreGiB)
+	require.NoError(t, err)
+	perNode := PodsPerNode(node, c.API.Resources.Requests)
+	addOnNodes, _ := NodesNeeded(node, 0, c.API.Resources.Requests, AddOns(c))
+	apiResting := float64((c.API.Replicas.Min+c.Cluster.Headroom.APIPods+perNode-1)/perNode + addOnNodes)
+	require.Greater(t, apiResting, float64(pools.API.Desired), "precondition: prod's headroom keeps more API nodes than the desired count")
 	want := map[string]Levels[float64]{
-		"openwan:cluster.nodePools.api":     {Min: float64(pools.API.Size.Min), Baseline: float64(pools.API.Desired), Max: float64(pools.API.Size.Max)},
+		"openwan:cluster.nodePools.api":     {Min: apiResting, Baseline: apiResting, Max: float64(pools.API.Size.Max)},
 		"openwan:cluster.nodePools.workers": {Min: float64(pools.Workers.Size.Min), Baseline: float64(pools.Workers.Desired), Max: float64(pools.Workers.Size.Max)},
 		"openwan:ec2.api":                   {Min: float64(ec2.API.Size.Min), Baseline: apiBaseline, Max: float64(ec2.API.Size.Max)},
 		"openwan:ec2.worker":                {Min: float64(ec2.Worker.Size.Min), Baseline: float64(ec2.Worker.Desired), Max: float64(ec2.Worker.Size.Max)},
@@ -113,10 +121,29 @@ func TestCostOfProdByFleet(t *testing.T) {
 	assert.Equal(t, Split{OnDemand: cents(groupOnDemand), Spot: cents(groupSpot), Total: cents(groupOnDemand + groupSpot)},
 		fleetCost(t, got, "openwan:ec2.worker").MonthlyUSD.Baseline, "the EC2 workers' baseline: the on-demand base and the rest on spot")
 
-	poolAPI := Monthly(float64(pools.API.Desired), prices[pools.API.InstanceTypes[0]], hours)
+	poolAPI := Monthly(apiResting, prices[pools.API.InstanceTypes[0]], hours)
 	groupAPI := Monthly(apiBaseline, prices[ec2.API.InstanceType], hours)
 	assert.Equal(t, cents(poolAPI+poolWorkers+groupAPI+groupOnDemand+groupSpot), got.MonthlyUSD.Baseline.Total,
-		"prod's baseline total is its four fleets' (prod: $500.05)")
+		"prod's baseline total is its four fleets' (prod: $560.79)")
+
+	// The headroom's share: the API nodes it keeps beyond the desired count.
+	require.NotNil(t, got.Headroom, "prod keeps headroom")
+	extra := apiResting - float64(pools.API.Desired)
+	assert.Equal(t, HeadroomCost{APIPods: c.Cluster.Headroom.APIPods, Nodes: int(extra),
+		MonthlyUSD: cents(Monthly(extra, prices[pools.API.InstanceTypes[0]], hours))}, *got.Headroom,
+		"the headroom costs its extra nodes (prod: 2 t3.medium, $60.74)")
+}
+
+// TestHeadroomCostsNothingWhenOff: without placeholders the pools rest at their desired counts
+// and the cost has no headroom share.
+func TestHeadroomCostsNothingWhenOff(t *testing.T) {
+	c := configtest.Prod(t)
+	c.Cluster.Headroom.APIPods = 0
+	got, err := Cost(c)
+	require.NoError(t, err)
+	assert.Nil(t, got.Headroom, "no headroom, no share")
+	assert.Equal(t, float64(c.Cluster.NodePools.API.Desired), fleetCost(t, got, "openwan:cluster.nodePools.api").Instances.Baseline,
+		"the API pool rests at its desired count")
 }
 
 func TestGroupLevels(t *testing.T) {

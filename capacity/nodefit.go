@@ -130,10 +130,47 @@ func CheckNodeFit(c config.Config) error {
 		return nil // an existing cluster's nodes are not ours to size
 	}
 	addOns := AddOns(c)
+	h := c.Cluster.Headroom
 	return errors.Join(
 		fit("cluster.nodePools.api", c.Cluster.NodePools.API, "api", c.API, addOns, c.Capacity.NodeImageStoreGiB),
 		fit("cluster.nodePools.workers", c.Cluster.NodePools.Workers, "worker", c.Worker, config.Quantity{}, c.Capacity.NodeImageStoreGiB),
+		fitHeadroom("cluster.nodePools.api", c.Cluster.NodePools.API, "api", c.API, "apiPods", h.APIPods, addOns, c.Capacity.NodeImageStoreGiB),
+		fitHeadroom("cluster.nodePools.workers", c.Cluster.NodePools.Workers, "worker", c.Worker, "workerPods", h.WorkerPods, config.Quantity{}, c.Capacity.NodeImageStoreGiB),
 	)
+}
+
+// RestingNodes is the node count a pool holds with its service at the HPA's minimum, the
+// headroom's placeholders (each requesting what one pod does) and the add-ons, within the pool's
+// bounds: the nodes it keeps when nothing happens.
+func RestingNodes(pool config.NodePool, svc config.Service, headroomPods int, addOns config.Quantity, imageStoreGiB int) (int, error) {
+	_, node, err := PoolNode("cluster.nodePools", pool, imageStoreGiB)
+	if err != nil {
+		return 0, err
+	}
+	n, ok := NodesNeeded(node, svc.Replicas.Min+headroomPods, svc.Resources.Requests, addOns)
+	if !ok {
+		n = pool.Size.Max
+	}
+	return min(max(n, pool.Size.Min), pool.Size.Max), nil
+}
+
+// fitHeadroom refuses a headroom the pool cannot hold beside the HPA's minimum: its placeholders
+// would never all run. Nearer the HPA's maximum the app's pods take the room back, as they
+// should.
+func fitHeadroom(poolKey string, pool config.NodePool, serviceKey string, svc config.Service, headroomKey string, pods int, addOns config.Quantity, imageStoreGiB int) error {
+	if pods == 0 {
+		return nil
+	}
+	name, node, err := PoolNode(poolKey, pool, imageStoreGiB)
+	if err != nil {
+		return err
+	}
+	nodes, ok := NodesNeeded(node, svc.Replicas.Min+pods, svc.Resources.Requests, addOns)
+	if ok && nodes > pool.Size.Max {
+		return fmt.Errorf("openwan:cluster.headroom.%s: %d placeholder pods beside openwan:%s.replicas.min %d need %d %s nodes (%d per node, plus add-ons); openwan:%s.size.max is %d",
+			headroomKey, pods, serviceKey, svc.Replicas.Min, nodes, name, PodsPerNode(node, svc.Resources.Requests), poolKey, pool.Size.Max)
+	}
+	return nil
 }
 
 // AddOns are the requests of what runs on the API pool besides the API pods: CoreDNS,

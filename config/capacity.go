@@ -20,6 +20,11 @@ type Capacity struct {
 	// 1..1000): the EKS add-ons', the DaemonSets' and the app's. The default holds them with room
 	// for a release's new images beside the old ones (the kubelet collects unused images at 85 %).
 	NodeImageStoreGiB int `json:"nodeImageStoreGiB"`
+	// TimeToCapacitySeconds is the guide's "aggressive scale-out" as a bound: after a step in
+	// load every fleet is back at its target within it (s, 60..3600). The default is the five
+	// minutes of the guide's scale-out trigger ("CPU > 70 % for 5 minutes"): capacity later than
+	// the alarm is late. The simulator judges each fleet against it.
+	TimeToCapacitySeconds int `json:"timeToCapacitySeconds"`
 	// ColdStartSeconds is the guide's cold-start target: a new pod or instance serves within it
 	// (s, 10..600). The pods' startup probe allows exactly this long, and the simulator boots an
 	// EC2 instance in it.
@@ -95,7 +100,8 @@ func defaultCapacity() Capacity {
 		Database:          Database{ReservedConnections: 20},
 		NodeImageStoreGiB: 10,
 		// "Target: < 60 seconds from launch to healthy" (the guide's cold start test).
-		ColdStartSeconds: 60,
+		ColdStartSeconds:      60,
+		TimeToCapacitySeconds: 300,
 		Prices: map[string]float64{
 			"t3.medium":  0.0416,
 			"t3.large":   0.0832,
@@ -131,6 +137,7 @@ func (c Capacity) validate(p *problems, key string) {
 	}
 	p.between(key+".database.reservedConnections", c.Database.ReservedConnections, 0, 262_143)
 	p.between(key+".coldStartSeconds", c.ColdStartSeconds, 10, 600)
+	p.between(key+".timeToCapacitySeconds", c.TimeToCapacitySeconds, 60, 3600)
 	p.between(key+".nodeImageStoreGiB", c.NodeImageStoreGiB, 1, 1000)
 	p.between(key+".spotDiscountPercent", c.SpotDiscountPercent, 0, 99)
 	p.between(key+".reservedDiscountPercent", c.ReservedDiscountPercent, 0, 99)

@@ -36,6 +36,27 @@ type Cluster struct {
 	Ingress Ingress `json:"ingress"`
 	// KEDA is the KEDA release that scales the workers on queue depth.
 	KEDA KEDA `json:"keda"`
+	// Headroom is spare room on the node pools, held by placeholder pods that any app pod
+	// preempts (EKS only).
+	Headroom Headroom `json:"headroom"`
+}
+
+// Headroom is cluster-autoscaler's overprovisioning pattern: placeholder pods of the lowest
+// priority reserve room on each pool, a new app pod preempts one at once instead of waiting for
+// a node, and the evicted placeholder, pending, makes cluster-autoscaler add a node in the
+// background. Each placeholder requests what one pod of its pool's service requests.
+type Headroom struct {
+	// APIPods is the room kept on the API pool, in API pods (pods, 0..100; 0 keeps none). The
+	// default takes the 5x spike from the HPA's minimum (2 pods to the 10 that 2500
+	// requests/minute need at the target) onto nodes that are already there.
+	APIPods int `json:"apiPods"`
+	// WorkerPods is the room kept on the worker pool, in worker pods (pods, 0..100). None by
+	// default: a job waits in the queue anyway, a node's start is short against a job, and spot
+	// headroom is paid whether a job comes or not.
+	WorkerPods int `json:"workerPods"`
+	// PauseImage is the placeholders' image, pinned by tag or digest: the pause container does
+	// nothing and uses no CPU.
+	PauseImage string `json:"pauseImage"`
 }
 
 // ExternalSecrets configures the External Secrets Operator, which makes the app's Secret from

@@ -65,7 +65,7 @@ func TestReleaseRefusals(t *testing.T) {
 		}},
 		{"no autoscaler, no autoscaler versions needed", func(c *Cluster) {
 			c.Version = "1.40"
-			c.ClusterAutoscaler.Enabled = false
+			c.ClusterAutoscaler.Enabled, c.Headroom.APIPods = false, 0 // headroom needs the autoscaler
 			c.ClusterAutoscaler.ChartVersion, c.ClusterAutoscaler.ImageTag = "", ""
 			c.Addons = Addons{VPCCNI: "v1.21.0-eksbuild.1", CoreDNS: "v1.13.1-eksbuild.1", KubeProxy: "v1.40.0-eksbuild.1"}
 		}, nil},

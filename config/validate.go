@@ -182,9 +182,29 @@ func (c Cluster) validate(p *problems, key string) {
 		p.atLeast(key+".ingress.controller.requests.cpuMillis", ctl.Requests.CPUMillis, 1)
 		p.atLeast(key+".ingress.controller.requests.memoryMiB", ctl.Requests.MemoryMiB, 1)
 	}
+	p.between(key+".headroom.apiPods", c.Headroom.APIPods, 0, 100)
+	p.between(key+".headroom.workerPods", c.Headroom.WorkerPods, 0, 100)
+	if c.Headroom.APIPods+c.Headroom.WorkerPods > 0 {
+		if img := c.Headroom.PauseImage; !pinnedImage(img) {
+			p.addf(key+".headroom.pauseImage", "%q is not an image pinned by tag or digest, like \"registry.k8s.io/pause:3.10\"", img)
+		}
+		if !c.ClusterAutoscaler.Enabled {
+			p.addf(key+".headroom.apiPods", "keeps room that only cluster-autoscaler refills: set %s:%s.clusterAutoscaler.enabled true, or the headroom to 0", Namespace, key)
+		}
+	}
 	if c.ClusterAutoscaler.Enabled {
 		p.between(key+".clusterAutoscaler.scaleDownUnneededSeconds", c.ClusterAutoscaler.ScaleDownUnneededSeconds, 60, 3600)
 	}
+}
+
+// pinnedImage reports whether an image reference names a tag other than latest, or a digest.
+func pinnedImage(ref string) bool {
+	if _, digest, ok := strings.Cut(ref, "@"); ok {
+		return strings.HasPrefix(digest, "sha256:")
+	}
+	slash := strings.LastIndex(ref, "/")
+	colon := strings.LastIndex(ref, ":")
+	return colon > slash && colon < len(ref)-1 && ref[colon+1:] != "latest"
 }
 
 func (n NodePool) validate(p *problems, key string) {

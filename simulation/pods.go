@@ -27,6 +27,11 @@ type podFleet struct {
 	// queue is the workers' job queue (nil for the API).
 	queue *jobQueue
 
+	// headroom is the placeholder pods kept on the pool (openwan:cluster.headroom), each
+	// requesting what one pod does: any pod of the service preempts one at once, and
+	// cluster-autoscaler adds nodes for the evicted ones.
+	headroom int
+
 	desired  int
 	ready    int
 	starting []time.Duration // ready times of scheduled pods
@@ -43,7 +48,7 @@ type podFleet struct {
 	nodePrice     float64 // USD per node-hour, after the spot discount
 }
 
-func newPodFleet(cfg config.Config, name string, worker bool, svc config.Service, pool config.NodePool, addOns config.Quantity, opts Options) (*podFleet, error) {
+func newPodFleet(cfg config.Config, name string, worker bool, svc config.Service, pool config.NodePool, headroom int, addOns config.Quantity, opts Options) (*podFleet, error) {
 	_, node, err := capacity.PoolNode("cluster.nodePools", pool, cfg.Capacity.NodeImageStoreGiB)
 	if err != nil {
 		return nil, err
@@ -61,6 +66,7 @@ func newPodFleet(cfg config.Config, name string, worker bool, svc config.Service
 		perPodRPM:    perPod,
 		limitPercent: 100 * float64(svc.Resources.Limits.CPUMillis) / float64(svc.Resources.Requests.CPUMillis),
 		job:          cfg.Capacity.Worker,
+		headroom:     headroom,
 		desired:      svc.Replicas.Min, ready: svc.Replicas.Min,
 		node: node, podsPerNode: capacity.PodsPerNode(node, svc.Resources.Requests), addOns: addOns, pool: pool,
 		unneededSince: -1, scaleDownWait: time.Duration(cfg.Cluster.ClusterAutoscaler.ScaleDownUnneededSeconds) * time.Second,
@@ -69,7 +75,7 @@ func newPodFleet(cfg config.Config, name string, worker bool, svc config.Service
 	if svc.QueueScaling.Enabled {
 		f.queueTarget = float64(svc.QueueScaling.MessagesPerReplica)
 	}
-	f.nodes = max(pool.Desired, f.nodesFor(f.desired))
+	f.nodes = max(pool.Desired, f.nodesFor(f.desired+f.headroom))
 	return f, nil
 }
 
@@ -82,10 +88,22 @@ func (f *podFleet) nodesFor(pods int) int {
 	return min(max(n, f.pool.Size.Min), f.pool.Size.Max)
 }
 
-// room is how many pods the ready nodes hold, after the nodes the add-ons take.
-func (f *podFleet) room() int {
+// appNodes is the ready nodes the service's pods can use: those the add-ons leave.
+func (f *podFleet) appNodes() int {
 	addOnNodes, _ := capacity.NodesNeeded(f.node, 0, f.svc.Resources.Requests, f.addOns)
-	return max(0, f.nodes-addOnNodes) * f.podsPerNode
+	return max(0, f.nodes-addOnNodes)
+}
+
+// room is how many pods the ready nodes hold. Placeholders do not count against it: a pod of
+// the service preempts them.
+func (f *podFleet) room() int { return f.appNodes() * f.podsPerNode }
+
+// cpuCeiling is the most CPU a ready pod can report (percent of its request): its limit, or its
+// share of its node's CPU when the pods on a node together would use more than the node has.
+func (f *podFleet) cpuCeiling() float64 {
+	perNode := (f.ready + f.appNodes() - 1) / max(1, f.appNodes())
+	nodeShare := 100 * float64(f.node.Type.VCPU*1000) / float64(max(1, perNode)*f.svc.Resources.Requests.CPUMillis)
+	return math.Min(f.limitPercent, nodeShare)
 }
 
 // slots is how many jobs the ready worker pods run at once.
@@ -104,8 +122,13 @@ func (f *podFleet) utilization(p Point, running float64) (cpu, mem float64) {
 		mem = busy * float64(f.job.JobMemoryMiB) / (n * float64(f.svc.Resources.Requests.MemoryMiB)) * 100
 		return math.Min(cpu, f.limitPercent), mem
 	}
-	cpu = math.Min(p.RequestsPerMinute/(n*f.perPodRPM)*100, f.limitPercent)
-	return cpu, f.opts.MemoryIdlePercent + f.opts.MemoryPerCPU*cpu
+	cpu = math.Min(p.RequestsPerMinute/(n*f.perPodRPM)*100, f.cpuCeiling())
+	return cpu, math.Min(f.opts.MemoryIdlePercent+f.opts.MemoryPerCPU*cpu, f.memoryLimitPercent())
+}
+
+// memoryLimitPercent is the memory limit as a percent of the request: a pod never holds more.
+func (f *podFleet) memoryLimitPercent() float64 {
+	return 100 * float64(f.svc.Resources.Limits.MemoryMiB) / float64(f.svc.Resources.Requests.MemoryMiB)
 }
 
 func (f *podFleet) step(now time.Duration, p Point) sample {
@@ -118,11 +141,7 @@ func (f *podFleet) step(now time.Duration, p Point) sample {
 		f.ready++
 		f.starting = f.starting[1:]
 	}
-	// The scheduler places pending pods where there is room.
-	for f.pending > 0 && f.ready+len(f.starting) < f.room() {
-		f.pending--
-		f.starting = append(f.starting, now+f.opts.PodStart)
-	}
+	f.schedule(now)
 	f.autoscaleNodes(now)
 
 	var waiting, running float64
@@ -143,6 +162,7 @@ func (f *podFleet) step(now time.Duration, p Point) sample {
 	}
 	if now%SyncPeriod == 0 {
 		f.resize(f.hpa.Sync(now, current, f.ready, metrics))
+		f.schedule(now) // the scheduler binds new pods within the second, not the next step
 	}
 
 	load, atTarget, overloaded := p.RequestsPerMinute, cpu <= float64(f.svc.Targets.CPUPercent), false
@@ -158,13 +178,21 @@ func (f *podFleet) step(now time.Duration, p Point) sample {
 		}
 		overloaded, atTarget = perReplica > target, perReplica <= target
 	} else {
-		overloaded = p.RequestsPerMinute > float64(f.ready)*f.perPodRPM*f.limitPercent/100
+		overloaded = p.RequestsPerMinute > float64(f.ready)*f.perPodRPM*f.cpuCeiling()/100
 	}
 	return sample{
 		load: load, desired: f.desired, ready: f.ready, paid: f.ready + len(f.starting),
 		minSize: f.hpa.Min, maxSize: f.hpa.Max,
 		cpu: cpu, mem: mem, overloaded: overloaded, atTarget: atTarget,
 		costPerHour: float64(f.nodes+len(f.nodesStarting)) * f.nodePrice,
+	}
+}
+
+// schedule places pending pods where there is room.
+func (f *podFleet) schedule(now time.Duration) {
+	for f.pending > 0 && f.ready+len(f.starting) < f.room() {
+		f.pending--
+		f.starting = append(f.starting, now+f.opts.PodStart)
 	}
 }
 
@@ -186,12 +214,13 @@ func (f *podFleet) resize(n int) {
 	}
 }
 
-// autoscaleNodes is cluster-autoscaler: nodes for pending pods at once, an unneeded node
-// removed after the scale-down delay.
+// autoscaleNodes is cluster-autoscaler: nodes for pending pods (the service's, or placeholders
+// they evicted) at once, an unneeded node removed after the scale-down delay. Placeholders, at a
+// priority above its expendable cutoff, keep their nodes.
 func (f *podFleet) autoscaleNodes(now time.Duration) {
-	needed := f.nodesFor(f.desired)
+	needed := f.nodesFor(f.desired + f.headroom)
 	have := f.nodes + len(f.nodesStarting)
-	if f.pending > 0 && needed > have {
+	if f.desired+f.headroom > f.room() && needed > have {
 		for range needed - have {
 			f.nodesStarting = append(f.nodesStarting, now+f.opts.NodeProvision)
 		}

@@ -68,12 +68,12 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 		fleets = append(fleets, running{name, s, newTracker(name, float64(cpu), float64(mem), opts, end, desired)})
 	}
 	if cfg.Cluster.EKS() {
-		api, err := newPodFleet(cfg, "eks-api", false, cfg.API, cfg.Cluster.NodePools.API, capacity.AddOns(cfg), opts)
+		api, err := newPodFleet(cfg, "eks-api", false, cfg.API, cfg.Cluster.NodePools.API, cfg.Cluster.Headroom.APIPods, capacity.AddOns(cfg), opts)
 		if err != nil {
 			return nil, err
 		}
 		add("eks-api", api, cfg.API.Targets.CPUPercent, cfg.API.Targets.MemoryPercent, api.desired)
-		worker, err := newPodFleet(cfg, "eks-worker", true, cfg.Worker, cfg.Cluster.NodePools.Workers, config.Quantity{}, opts)
+		worker, err := newPodFleet(cfg, "eks-worker", true, cfg.Worker, cfg.Cluster.NodePools.Workers, cfg.Cluster.Headroom.WorkerPods, config.Quantity{}, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -133,6 +133,7 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 	res := &Result{Trace: trace.Name, Start: trace.Start, Duration: end, Steps: steps}
 	for _, f := range fleets {
 		r := f.t.result()
+		r.CapacityWithin = time.Duration(cfg.Capacity.TimeToCapacitySeconds) * time.Second
 		if q := f.s.jobs(); q != nil && !q.measured {
 			drain, wait, arrived := q.stats(end)
 			r.Queue = &QueueResult{Jobs: arrived, JobDuration: jobDuration, DrainTime: drain, OldestWait: wait}

@@ -52,6 +52,9 @@ type FleetResult struct {
 	// fleet was back at or under its target; MaxTimeToCapacity the longest, -1 if one never was.
 	TimeToCapacity    []time.Duration
 	MaxTimeToCapacity time.Duration
+	// CapacityWithin is the bound MaxTimeToCapacity is judged against
+	// (openwan:capacity.timeToCapacitySeconds).
+	CapacityWithin time.Duration
 	// ReplicaHours are pod- or instance-hours served or starting.
 	ReplicaHours float64
 	// CostUSD is what the fleet's instances (EKS: its node pool's nodes) cost over the trace.

@@ -9,8 +9,8 @@ import (
 const (
 	// CheckOverload: the ready replicas always served the load.
 	CheckOverload = "overload"
-	// CheckCapacity: after each load step the fleet was back at its target within
-	// MaxTimeToCapacity (the guide's "aggressive scale-out": within 5 minutes).
+	// CheckCapacity: after each load step the fleet was back at its target within the stack's
+	// openwan:capacity.timeToCapacitySeconds (the guide's "aggressive scale-out": 5 minutes).
 	CheckCapacity = "capacity"
 	// CheckFlapping: no scaling decision was undone within the flap window.
 	CheckFlapping = "flapping"
@@ -18,10 +18,6 @@ const (
 
 // Checks are every check, in the order a verdict lists them.
 func Checks() []string { return []string{CheckOverload, CheckCapacity, CheckFlapping} }
-
-// MaxTimeToCapacity is the guide's bound on reaching capacity after a load step: scale-out on
-// five minutes above the CPU target means capacity is late after five.
-const MaxTimeToCapacity = 5 * time.Minute
 
 // Verdict is what a fleet's run misses of the guide's targets, by check; empty when it meets all.
 func (f FleetResult) Verdict() map[string]string {
@@ -32,8 +28,8 @@ func (f FleetResult) Verdict() map[string]string {
 	switch {
 	case f.MaxTimeToCapacity < 0:
 		out[CheckCapacity] = "never back at its target after a load step"
-	case f.MaxTimeToCapacity > MaxTimeToCapacity:
-		out[CheckCapacity] = fmt.Sprintf("capacity after %v > %v", f.MaxTimeToCapacity.Round(time.Second), MaxTimeToCapacity)
+	case f.MaxTimeToCapacity > f.CapacityWithin:
+		out[CheckCapacity] = fmt.Sprintf("capacity after %v > %v", f.MaxTimeToCapacity.Round(time.Second), f.CapacityWithin)
 	}
 	if f.Reversals > 0 {
 		out[CheckFlapping] = fmt.Sprintf("%d reversals", f.Reversals)

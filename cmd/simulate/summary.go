@@ -37,7 +37,8 @@ func printSummary(w io.Writer, stack string, cfg config.Config, r *simulation.Re
 	if err := printQueues(w, r); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\nverdict against the guide's targets (overload: none; capacity: within "+simulation.MaxTimeToCapacity.String()+" of a load step; flapping: no reversal)")
+	within := time.Duration(cfg.Capacity.TimeToCapacitySeconds) * time.Second
+	fmt.Fprintf(w, "\nverdict against the guide's targets (overload: none; capacity: within %v of a load step, openwan:capacity.timeToCapacitySeconds; flapping: no reversal)\n", within)
 	for _, f := range r.Fleets {
 		v := f.Verdict()
 		if len(v) == 0 {
