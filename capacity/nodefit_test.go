@@ -161,3 +161,15 @@ func TestNodeFitCountsKEDA(t *testing.T) {
 	assert.ErrorContains(t, CheckNodeFit(c), fmt.Sprintf("openwan:cluster.nodePools.api.size.max: %d nodes cannot hold", nodes),
 		"with KEDA's three pods the API pool is refused")
 }
+
+// TestNodeFitCountsHeadroom: the placeholders must fit the pool beside the HPA's minimum, or
+// some of them would never run; the refusal names the headroom's key and the pool's size.
+func TestNodeFitCountsHeadroom(t *testing.T) {
+	c := configtest.Prod(t)
+	require.NoError(t, CheckNodeFit(c), "prod's headroom fits its API pool")
+	c.Cluster.Headroom.APIPods = 30
+	assert.EqualError(t, CheckNodeFit(c), "openwan:cluster.headroom.apiPods: 30 placeholder pods beside openwan:api.replicas.min 2 "+
+		"need 12 t3.medium nodes (3 per node, plus add-ons); openwan:cluster.nodePools.api.size.max is 10")
+	c.Cluster.Headroom.APIPods, c.Cluster.Headroom.WorkerPods = 0, 40
+	assert.ErrorContains(t, CheckNodeFit(c), "openwan:cluster.headroom.workerPods: 40 placeholder pods beside openwan:worker.replicas.min 2")
+}

@@ -221,6 +221,10 @@ func deployServices(ctx *pulumi.Context, cfg config.Config, on servicesTarget, o
 		// The Deployments load the Secret (not optional): they wait for what makes it.
 		needs = append(needs, secret.ExternalSecret)
 	}
+	headroom, err := deployHeadroom(ctx, cfg, ns.Metadata.Name().Elem(), opts)
+	if err != nil {
+		return err
+	}
 	services := []struct {
 		name      string
 		svc       config.Service
@@ -252,10 +256,12 @@ func deployServices(ctx *pulumi.Context, cfg config.Config, on servicesTarget, o
 			args.RoleARN = role.Role.Arn
 		}
 		if cfg.Cluster.EKS() {
-			args.NodeSelector = map[string]string{cluster.PoolLabel: s.pool}
-			if s.spot {
-				args.Tolerations = []kube.Toleration{{Key: cluster.SpotTaintKey, Value: "true"}}
-			}
+			args.NodeSelector, args.Tolerations = poolPlacement(s.pool, s.spot)
+		}
+		if headroom != nil {
+			// The pods name the app's class: it must exist before them.
+			args.PriorityClassName = kube.AppPriorityClass
+			args.Needs = append(slices.Clone(needs), headroom.AppClass)
 		}
 		queue := s.svc.QueueScaling
 		args.ManageHPA = !queue.Enabled // never two autoscalers on one Deployment
@@ -311,6 +317,35 @@ func deployServices(ctx *pulumi.Context, cfg config.Config, on servicesTarget, o
 		APISourceCIDRs: on.apiSources,
 	}, opts...)
 	return err
+}
+
+// poolPlacement is the node selector and tolerations of a pod bound to a node pool.
+func poolPlacement(pool string, spot bool) (map[string]string, []kube.Toleration) {
+	var tolerations []kube.Toleration
+	if spot {
+		tolerations = []kube.Toleration{{Key: cluster.SpotTaintKey, Value: "true"}}
+	}
+	return map[string]string{cluster.PoolLabel: pool}, tolerations
+}
+
+// deployHeadroom keeps openwan:cluster.headroom's room on the node pools of the EKS cluster
+// (nil elsewhere: an existing cluster's nodes are not this stack's to overprovision). Each
+// placeholder requests what one pod of its pool's service does.
+func deployHeadroom(ctx *pulumi.Context, cfg config.Config, namespace pulumi.StringInput, opts []pulumi.ResourceOption) (*kube.Headroom, error) {
+	if !cfg.Cluster.EKS() {
+		return nil, nil
+	}
+	h := cfg.Cluster.Headroom
+	apiSelector, apiTolerations := poolPlacement(apiPool, false)
+	workerSelector, workerTolerations := poolPlacement(workerPool, cfg.Cluster.NodePools.Workers.Spot)
+	return kube.NewHeadroom(ctx, "headroom", &kube.HeadroomArgs{
+		Namespace: namespace,
+		Image:     h.PauseImage,
+		Pools: []kube.HeadroomPool{
+			{Name: apiPool, Pods: h.APIPods, Requests: resources(cfg.API.Resources.Requests), NodeSelector: apiSelector, Tolerations: apiTolerations},
+			{Name: workerPool, Pods: h.WorkerPods, Requests: resources(cfg.Worker.Resources.Requests), NodeSelector: workerSelector, Tolerations: workerTolerations},
+		},
+	}, opts...)
 }
 
 // deployAppSecret makes openwan:app.secretName from the stack's SSM parameters, the ones the EC2

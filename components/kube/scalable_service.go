@@ -89,6 +89,17 @@ type ScalableServiceArgs struct {
 	// ManageHPA declares the HPA. False leaves the scaling to another autoscaler (a KEDA
 	// ScaledObject) so that never two own one Deployment.
 	ManageHPA bool
+	// PriorityClassName is the pods' PriorityClass (Headroom's AppPriorityClass, which must be
+	// among Needs); empty leaves the cluster's default.
+	PriorityClassName string
+}
+
+// priorityClass is the pod spec's priorityClassName: nil when none is named.
+func priorityClass(name string) pulumi.StringPtrInput {
+	if name == "" {
+		return nil
+	}
+	return pulumi.String(name)
 }
 
 // startupProbePeriodSeconds is how often the startup probe asks (s).
@@ -278,12 +289,6 @@ func podSpec(args *ScalableServiceArgs, svc *ScalableService, labels pulumi.Stri
 	for _, k := range slices.Sorted(maps.Keys(args.Env)) {
 		env = append(env, &corev1.EnvVarArgs{Name: pulumi.String(k), Value: pulumi.String(args.Env[k])})
 	}
-	tolerations := corev1.TolerationArray{}
-	for _, t := range args.Tolerations {
-		tolerations = append(tolerations, &corev1.TolerationArgs{
-			Key: pulumi.String(t.Key), Operator: pulumi.String("Equal"), Value: pulumi.String(t.Value), Effect: pulumi.String("NoSchedule"),
-		})
-	}
 	probe := func(path string, period, failures int) *corev1.ProbeArgs {
 		return &corev1.ProbeArgs{
 			HttpGet:          &corev1.HTTPGetActionArgs{Path: pulumi.String(path), Port: pulumi.String("http")},
@@ -309,7 +314,8 @@ func podSpec(args *ScalableServiceArgs, svc *ScalableService, labels pulumi.Stri
 		AutomountServiceAccountToken:  pulumi.Bool(false),
 		TerminationGracePeriodSeconds: pulumi.Int(args.TerminationGracePeriodSeconds),
 		NodeSelector:                  pulumi.ToStringMap(args.NodeSelector),
-		Tolerations:                   tolerations,
+		Tolerations:                   tolerationArgs(args.Tolerations),
+		PriorityClassName:             priorityClass(args.PriorityClassName),
 		TopologySpreadConstraints: corev1.TopologySpreadConstraintArray{
 			spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname"),
 		},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -39,6 +40,17 @@ type Resources struct {
 type Toleration struct {
 	// Key and Value are the taint's; Key must not be empty.
 	Key, Value string
+}
+
+// tolerationArgs are the pod spec's tolerations of ts.
+func tolerationArgs(ts []Toleration) corev1.TolerationArray {
+	out := corev1.TolerationArray{}
+	for _, t := range ts {
+		out = append(out, &corev1.TolerationArgs{
+			Key: pulumi.String(t.Key), Operator: pulumi.String("Equal"), Value: pulumi.String(t.Value), Effect: pulumi.String("NoSchedule"),
+		})
+	}
+	return out
 }
 
 // The Kubernetes API's own limits of an HPA's behavior: a bad value would be refused only once
