@@ -70,6 +70,19 @@ type StackCost struct {
 	ReservedSavingsUSD float64 `json:"reservedSavingsUSD"`
 	// Headroom is the node pools' spare room for placeholder pods; nil without any (or off EKS).
 	Headroom *HeadroomCost `json:"headroom,omitempty"`
+	// WarmPool is the EC2 API group's stopped instances; nil without a warm pool. Their
+	// volumes are on top of MonthlyUSD, which prices instance hours only.
+	WarmPool *WarmPoolCost `json:"warmPool,omitempty"`
+}
+
+// WarmPoolCost is what the EC2 API group's warm pool (openwan:ec2.api.warmPool) costs: stopped
+// instances pay for their volumes only.
+type WarmPoolCost struct {
+	// Instances is the pool's size; VolumeGiB their root volumes in all (GiB).
+	Instances int `json:"instances"`
+	VolumeGiB int `json:"volumeGiB"`
+	// MonthlyUSD is those volumes a month at openwan:capacity.volumeGiBMonthUSD (USD).
+	MonthlyUSD float64 `json:"monthlyUSD"`
 }
 
 // HeadroomCost is what the node pools' headroom (openwan:cluster.headroom) adds to the baseline:
@@ -245,6 +258,10 @@ func Cost(cfg config.Config) (StackCost, error) {
 			return out, err
 		}
 		out.Headroom = &hc
+	}
+	if w := cfg.EC2.API.WarmPool; cfg.EC2.Enabled && w.Size > 0 {
+		gib := w.Size * cfg.EC2.API.RootVolumeGiB
+		out.WarmPool = &WarmPoolCost{Instances: w.Size, VolumeGiB: gib, MonthlyUSD: cents(float64(gib) * c.VolumeGiBMonthUSD)}
 	}
 	return out, errors.Join(errs...)
 }

@@ -134,6 +134,25 @@ func TestCostOfProdByFleet(t *testing.T) {
 		"the headroom costs its extra nodes (prod: 2 t3.medium, $60.74)")
 }
 
+// TestWarmPoolCostsItsVolumes: prod's three stopped API instances pay for their 30 GiB root
+// volumes only (3 x 30 GiB x $0.08 = $7.20 a month).
+func TestWarmPoolCostsItsVolumes(t *testing.T) {
+	c := configtest.Prod(t)
+	got, err := Cost(c)
+	require.NoError(t, err)
+	w := c.EC2.API.WarmPool.Size
+	require.Equal(t, 3, w, "prod keeps the default warm pool of three")
+	require.NotNil(t, got.WarmPool)
+	gib := w * c.EC2.API.RootVolumeGiB
+	assert.Equal(t, WarmPoolCost{Instances: w, VolumeGiB: gib, MonthlyUSD: cents(float64(gib) * c.Capacity.VolumeGiBMonthUSD)}, *got.WarmPool)
+	assert.InDelta(t, 7.20, got.WarmPool.MonthlyUSD, 1e-9, "prod: $7.20 a month")
+
+	c.EC2.API.WarmPool.Size = 0
+	got, err = Cost(c)
+	require.NoError(t, err)
+	assert.Nil(t, got.WarmPool, "no pool, no volumes")
+}
+
 // TestHeadroomCostsNothingWhenOff: without placeholders the pools rest at their desired counts
 // and the cost has no headroom share.
 func TestHeadroomCostsNothingWhenOff(t *testing.T) {

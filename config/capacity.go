@@ -32,6 +32,9 @@ type Capacity struct {
 	// Prices are on-demand prices by instance type (USD per hour, (0, 1000]). The defaults are
 	// us-east-1 Linux prices, those of t3.medium and c5.xlarge as in the guide's cost estimate.
 	Prices map[string]float64 `json:"prices"`
+	// VolumeGiBMonthUSD is the price of the instances' gp3 root volumes (USD per GiB-month,
+	// (0, 10]): what a warm pool's stopped instances cost. The default is us-east-1's gp3 price.
+	VolumeGiBMonthUSD float64 `json:"volumeGiBMonthUSD"`
 	// SpotDiscountPercent is the saving of spot over on-demand capacity (percent, 0..99). The
 	// default is the guide's spot saving.
 	SpotDiscountPercent int `json:"spotDiscountPercent"`
@@ -115,6 +118,7 @@ func defaultCapacity() Capacity {
 			"c6a.xlarge": 0.153,
 			"c5.2xlarge": 0.34,
 		},
+		VolumeGiBMonthUSD:       0.08,
 		SpotDiscountPercent:     50,
 		ReservedDiscountPercent: 40,
 		HoursPerMonth:           730,
@@ -139,6 +143,9 @@ func (c Capacity) validate(p *problems, key string) {
 	p.between(key+".coldStartSeconds", c.ColdStartSeconds, 10, 600)
 	p.between(key+".timeToCapacitySeconds", c.TimeToCapacitySeconds, 60, 3600)
 	p.between(key+".nodeImageStoreGiB", c.NodeImageStoreGiB, 1, 1000)
+	if c.VolumeGiBMonthUSD <= 0 || c.VolumeGiBMonthUSD > 10 {
+		p.addf(key+".volumeGiBMonthUSD", "%v is outside (0, 10] USD per GiB-month", c.VolumeGiBMonthUSD)
+	}
 	p.between(key+".spotDiscountPercent", c.SpotDiscountPercent, 0, 99)
 	p.between(key+".reservedDiscountPercent", c.ReservedDiscountPercent, 0, 99)
 	p.between(key+".hoursPerMonth", c.HoursPerMonth, 672, 744)

@@ -221,6 +221,7 @@ func defaultEC2() EC2 {
 				ScaleInPerMinute:  200,
 				Steps:             []Step{{BreachPercent: 0, AddPercent: 10}, {BreachPercent: 10, AddPercent: 30}},
 			},
+			WarmPool: WarmPool{Size: 3},
 		},
 		Worker: WorkerFleet{
 			Fleet:         worker,

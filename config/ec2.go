@@ -134,6 +134,19 @@ type APIFleet struct {
 	DeregistrationDelaySeconds int `json:"deregistrationDelaySeconds"`
 	// Requests is the step scaling on ALB request count per target.
 	Requests RequestScaling `json:"requests"`
+	// WarmPool keeps stopped API instances that booted once beside the group.
+	WarmPool WarmPool `json:"warmPool"`
+}
+
+// WarmPool is an Auto Scaling warm pool: instances launched, prepared (user data run, image
+// pulled) and stopped, which a scale-out starts instead of booting new ones and a scale-in
+// returns to. Stopped, they cost their volumes only. The worker group has none: AWS takes no warm
+// pool on a group with a mixed instances policy or spot instances.
+type WarmPool struct {
+	// Size is how many stopped instances the pool keeps (instances, 0..size.max; 0: no pool).
+	// The default covers the business-hours schedule's step (from the night's 2 to 5 at 8:00)
+	// and a spike's first steps of 10-30 % of the group.
+	Size int `json:"size"`
 }
 
 // RequestScaling is step scaling on the load balancer's RequestCountPerTarget.

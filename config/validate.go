@@ -321,6 +321,7 @@ func (e EC2) validate(p *problems, key string) {
 	}
 	p.between(key+".api.deregistrationDelaySeconds", e.API.DeregistrationDelaySeconds, 0, 3600)
 	e.API.Requests.validate(p, key+".api.requests")
+	p.between(key+".api.warmPool.size", e.API.WarmPool.Size, 0, e.API.Size.Max)
 
 	e.Worker.Fleet.validate(p, key+".worker")
 	if len(e.Worker.InstanceTypes) < 2 {

@@ -59,8 +59,8 @@ func planObjects(t *testing.T, stack string) []kubeObject {
 // namespace labelled as the plan labels its own (Pod Security "restricted"), and each
 // Deployment's pod template as a Pod, which Pod Security admission judges. Custom resources
 // whose CRDs the test server lacks (KEDA's, the External Secrets Operator's) are reported as
-// skipped. The ServiceAccounts are created for real first: a Pod naming a missing account is
-// refused, and a dry-run account is never stored.
+// skipped. The ServiceAccounts and PriorityClasses are created for real first: a Pod naming a
+// missing account or class is refused, and a dry-run object is never stored.
 func TestPlannedObjectsPassTheAPIServer(t *testing.T) {
 	ctx := context.Background()
 	for _, stack := range []string{"prod", "dev"} {
@@ -101,8 +101,15 @@ func TestPlannedObjectsPassTheAPIServer(t *testing.T) {
 			}
 			var submitted, skipped []string
 			for _, o := range objects {
-				if o.kind == "ServiceAccount" {
+				switch o.kind {
+				case "ServiceAccount":
 					submit(o, false)
+				case "PriorityClass":
+					// Like an account, a class a Pod names must be stored: the Priority
+					// admission plugin refuses the Pod otherwise. Cluster-wide, so removed again.
+					submit(o, false)
+					name, _ := at(o.obj, "metadata.name").(string)
+					t.Cleanup(func() { _ = kube.Delete(ctx, localstack.APIPath(o.gv)+"/priorityclasses/"+name) })
 				}
 			}
 			for _, o := range objects {
@@ -113,7 +120,7 @@ func TestPlannedObjectsPassTheAPIServer(t *testing.T) {
 					skipped = append(skipped, o.gv+"/"+o.kind)
 					continue
 				}
-				if o.kind != "ServiceAccount" {
+				if o.kind != "ServiceAccount" && o.kind != "PriorityClass" {
 					submit(o, true)
 				}
 				submitted = append(submitted, o.kind)
@@ -126,7 +133,7 @@ func TestPlannedObjectsPassTheAPIServer(t *testing.T) {
 					submitted = append(submitted, "Pod")
 				}
 			}
-			for _, kind := range []string{"Deployment", "Pod", "Service", "ServiceAccount", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "Ingress"} {
+			for _, kind := range []string{"Deployment", "Pod", "Service", "ServiceAccount", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "Ingress", "PriorityClass"} {
 				assert.Contains(t, submitted, kind, "%s's plan holds a %s, and the server took it", stack, kind)
 			}
 			slices.Sort(submitted)

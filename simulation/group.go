@@ -29,6 +29,12 @@ type groupFleet struct {
 	inService                 int
 	launching                 []time.Duration // InService times
 
+	// The warm pool: stopped instances a launch starts (warm), those being prepared to refill
+	// it (InService-like ready times), its size, and what its volumes cost per hour (USD).
+	warm, warmSize    int
+	warming           []time.Duration
+	warmVolumePerHour float64
+
 	schedules []scheduled
 	clock     time.Time // wall clock of offset 0, in the group's time zone
 
@@ -71,6 +77,10 @@ func newGroupFleet(cfg config.Config, name string, f config.Fleet, instanceType 
 		price: cfg.Capacity.Prices[instanceType], spotDiscount: float64(cfg.Capacity.SpotDiscountPercent) / 100,
 		onDemand: func(n int) float64 { return float64(n) },
 	}
+	if name == "ec2-api" {
+		g.warmSize, g.warm = cfg.EC2.API.WarmPool.Size, cfg.EC2.API.WarmPool.Size
+		g.warmVolumePerHour = float64(f.RootVolumeGiB) * cfg.Capacity.VolumeGiBMonthUSD / float64(cfg.Capacity.HoursPerMonth)
+	}
 	for _, key := range slices.Sorted(maps.Keys(f.Schedules)) {
 		a := f.Schedules[key]
 		c, err := config.ParseCron(a.Recurrence)
@@ -105,6 +115,10 @@ func (g *groupFleet) step(now time.Duration, p Point) sample {
 		g.inService++
 		g.launching = g.launching[1:]
 	}
+	for len(g.warming) > 0 && g.warming[0] <= now {
+		g.warm++
+		g.warming = g.warming[1:]
+	}
 	var waiting, running float64
 	if g.worker {
 		waiting, running = g.queue.observe(now, g.opts.Step, p, g.inService*g.jobsPer)
@@ -138,7 +152,8 @@ func (g *groupFleet) step(now time.Duration, p Point) sample {
 		load: load, desired: g.desired, ready: g.inService, paid: paid, cpu: cpu, mem: mem,
 		minSize: g.minSize, maxSize: g.maxSize, event: event,
 		overloaded: overloaded, atTarget: atTarget,
-		costPerHour: od*g.price + (float64(paid)-od)*g.price*(1-g.spotDiscount),
+		costPerHour: od*g.price + (float64(paid)-od)*g.price*(1-g.spotDiscount) +
+			float64(g.warm+len(g.warming))*g.warmVolumePerHour,
 	}
 }
 
@@ -198,16 +213,28 @@ func (g *groupFleet) minute(now time.Duration, cpu, mem, perInstance float64) {
 	g.desired = min(max(g.desired, g.minSize), g.maxSize)
 }
 
-// converge launches or terminates instances towards the desired capacity.
+// converge launches or terminates instances towards the desired capacity. A launch starts a
+// warm-pool instance when there is one, and the pool prepares a replacement (a cold boot); a
+// terminated instance goes back to the pool while it is short (the reuse policy).
 func (g *groupFleet) converge(now time.Duration) {
 	for g.inService+len(g.launching) < g.desired {
-		g.launching = append(g.launching, now+g.opts.InstanceBoot)
+		boot := g.opts.InstanceBoot
+		if g.warm > 0 {
+			g.warm--
+			boot = g.opts.WarmStart
+			g.warming = append(g.warming, now+g.opts.InstanceBoot)
+		}
+		g.launching = append(g.launching, now+boot)
+		slices.Sort(g.launching)
 	}
 	for g.inService+len(g.launching) > g.desired {
 		if len(g.launching) > 0 {
 			g.launching = g.launching[:len(g.launching)-1]
 		} else {
 			g.inService--
+		}
+		if g.warm+len(g.warming) < g.warmSize {
+			g.warm++
 		}
 	}
 }

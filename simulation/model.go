@@ -18,6 +18,10 @@ type Options struct {
 	// serving: boot, user data, container start, first health check. Zero (the default) takes
 	// the stack's openwan:capacity.coldStartSeconds, the guide's cold-start target.
 	InstanceBoot time.Duration
+	// WarmStart is from an Auto Scaling Group starting a stopped warm-pool instance to it
+	// serving: the instance's start with its packages and image already on disk, the enabled
+	// services (Docker and the app's container) coming back by themselves. Default 30 s.
+	WarmStart time.Duration
 	// MemoryIdlePercent and MemoryPerCPU model an API process's memory (percent of its request
 	// or of the instance): idle plus a share of CPU. Defaults 35 and 0.5, which reproduce the
 	// guide's load test (65 % memory at 60 % CPU).
@@ -47,6 +51,7 @@ func Defaults() Options {
 		Step:              SyncPeriod,
 		PodStart:          30 * time.Second,
 		NodeProvision:     150 * time.Second,
+		WarmStart:         30 * time.Second,
 		MemoryIdlePercent: 35,
 		MemoryPerCPU:      0.5,
 		FlapWindow:        10 * time.Minute,

@@ -337,3 +337,29 @@ func TestNothingToModelIsAnError(t *testing.T) {
 	_, err := Simulate(cfg, trace, Defaults())
 	assert.ErrorContains(t, err, "the stack has no fleet to model")
 }
+
+// TestWarmPoolServesSooner: the business-hours schedule's step at 8:00 on Monday is served from
+// the warm pool within the warm start, and from cold boots only after the cold-start target.
+func TestWarmPoolServesSooner(t *testing.T) {
+	opts := Defaults()
+	opts.RecordEvery = SyncPeriod
+	require.Less(t, opts.WarmStart, 60*time.Second, "precondition: a warm start is quicker than prod's cold start")
+	step := 8*time.Hour + opts.WarmStart // Monday 8:00 and a warm start
+	for _, tc := range []struct {
+		name  string
+		warm  int
+		ready bool
+	}{{"warm pool", 3, true}, {"no warm pool", 0, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := configtest.Prod(t)
+			cfg.EC2.API.WarmPool.Size = tc.warm
+			up := cfg.EC2.API.Schedules["scale-up-business-hours"]
+			require.LessOrEqual(t, up.Desired-cfg.EC2.API.Size.Min, 3, "precondition: the step fits the pool of three")
+			r, err := Simulate(cfg, builtins["business-week"](), opts)
+			require.NoError(t, err)
+			f := fleet(t, r, "ec2-api")
+			ready := f.Series.Ready[int(step/opts.RecordEvery)]
+			assert.Equal(t, tc.ready, ready == float64(up.Desired), "in service at 8:00 + %v: %v of %d", opts.WarmStart, ready, up.Desired)
+		})
+	}
+}

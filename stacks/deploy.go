@@ -17,7 +17,7 @@ import (
 // its outputs, which it also returns (the offline plan prints them).
 func Deploy(ctx *pulumi.Context, cfg config.Config, plan capacity.Plan) (pulumi.Map, error) {
 	outputs := pulumi.Map{}
-	if err := exportPlan(plan, outputs); err != nil {
+	if err := exportPlan(cfg, plan, outputs); err != nil {
 		return nil, err
 	}
 	// The zones are asked for before anything is declared: too few refuses the stack whole.

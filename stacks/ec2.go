@@ -63,6 +63,7 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs p
 			Steps:             steps(e.API.Requests.Steps),
 		},
 		TimeZone: e.TimeZone, TopicARN: alerts.Topic.Arn, FleetTag: "api", InstanceRoleName: apiLT.Role.Name,
+		WarmPoolSize: e.API.WarmPool.Size,
 	}.with(e.API.Fleet))
 	if err != nil {
 		return err

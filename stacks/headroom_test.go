@@ -60,3 +60,41 @@ func TestHeadroomOnlyOnEKS(t *testing.T) {
 	_, err := mustGet(t, local, deploymentType, "openwan-api-deployment").Input("spec.template.spec.priorityClassName")
 	assert.Error(t, err, "the local API pods name no class")
 }
+
+// TestProdWarmPool pins the EC2 API group's warm pool in the prod plan: prod takes the default
+// of three stopped instances, which scale-ins refill. The worker group has none: AWS takes no
+// warm pool on a mixed instances group.
+func TestProdWarmPool(t *testing.T) {
+	cfg := configtest.Prod(t)
+	require.Equal(t, 3, cfg.EC2.API.WarmPool.Size, "prod keeps the default warm pool of three")
+	p := runStack(t, "prod", true)
+	runChecks(t, p, []check{
+		{groupType, "openwan-api-asg", "warmPool.poolState", "Stopped"},
+		{groupType, "openwan-api-asg", "warmPool.minSize", 3},
+		{groupType, "openwan-api-asg", "warmPool.maxGroupPreparedCapacity", 3},
+		{groupType, "openwan-api-asg", "warmPool.instanceReusePolicy.reuseOnScaleIn", true},
+	})
+	_, err := mustGet(t, p, groupType, "openwan-worker-asg").Input("warmPool")
+	assert.Error(t, err, "no warm pool on the spot group")
+}
+
+// TestOutputsShowWhatReadyCapacityCostsAndBuys: the headroom's and the warm pool's monthly
+// share sit in monthlyCostUSD, and readyCapacity says what they buy: the spike's time to
+// capacity with and without the headroom (the simulator's 45 s and 6m30s for prod), a launch's
+// time to serve warm and cold.
+func TestOutputsShowWhatReadyCapacityCostsAndBuys(t *testing.T) {
+	cfg := configtest.Prod(t)
+	p := runStack(t, "prod", true)
+	assert.Greater(t, outputNumber(t, p, "monthlyCostUSD.headroom.monthlyUSD"), 0.0, "the headroom's nodes cost")
+	assert.EqualValues(t, cfg.Cluster.Headroom.APIPods, outputNumber(t, p, "monthlyCostUSD.headroom.apiPods"))
+	assert.EqualValues(t, cfg.EC2.API.WarmPool.Size*cfg.EC2.API.RootVolumeGiB, outputNumber(t, p, "monthlyCostUSD.warmPool.volumeGiB"))
+	with, without := outputNumber(t, p, "readyCapacity.headroom.withSeconds"), outputNumber(t, p, "readyCapacity.headroom.withoutSeconds")
+	assert.Less(t, with, without, "the headroom buys time on the spike")
+	assert.LessOrEqual(t, with, float64(cfg.Capacity.TimeToCapacitySeconds), "within the guide's bound with it")
+	assert.EqualValues(t, cfg.Capacity.ColdStartSeconds, outputNumber(t, p, "readyCapacity.warmPool.withoutSeconds"), "cold: the cold-start target")
+	assert.Less(t, outputNumber(t, p, "readyCapacity.warmPool.withSeconds"), float64(cfg.Capacity.ColdStartSeconds), "warm: sooner")
+
+	local := runStack(t, "local", true)
+	_, ok := local.Outputs["readyCapacity"]
+	assert.False(t, ok, "a stack that keeps nothing ready has no readyCapacity")
+}

@@ -44,6 +44,8 @@ func TestGroupArgsRefusals(t *testing.T) {
 		{Name: "negative warmup", Change: func(a *GroupArgs) { a.WarmupSeconds = -1 }, Fields: []string{"WarmupSeconds"}},
 		{Name: "hook too short for AWS", Change: func(a *GroupArgs) { a.TerminationHookSeconds = 29 }, Fields: []string{"TerminationHookSeconds"}},
 		{Name: "refresh over 100 %", Change: func(a *GroupArgs) { a.MinHealthyPercent = 101 }, Fields: []string{"MinHealthyPercent"}},
+		{Name: "warm pool above the maximum", Change: func(a *GroupArgs) { a.WarmPoolSize = 7 }, Fields: []string{"WarmPoolSize"}},
+		{Name: "warm pool on a spot group", Change: func(a *GroupArgs) { a.Spot, a.WarmPoolSize = spotArgs(), 1 }, Fields: []string{"WarmPoolSize"}},
 		{Name: "one spot type", Change: func(a *GroupArgs) { a.Spot = spotArgs(); a.Spot.InstanceTypes = a.Spot.InstanceTypes[:1] }, Fields: []string{"Spot.InstanceTypes"}},
 		{Name: "unknown spot allocation strategy", Change: func(a *GroupArgs) { a.Spot = spotArgs(); a.Spot.AllocationStrategy = "cheapest" },
 			Fields: []string{"Spot.AllocationStrategy"}},
@@ -101,6 +103,24 @@ func TestGroupDeclares(t *testing.T) {
 	assert.Equal(t, args.TimeZone, componenttest.Input(t, p, scheduleType, "api-asg-night", "timeZone"), "schedules read in TimeZone")
 	assert.Equal(t, night.Recurrence, componenttest.Input(t, p, scheduleType, "api-asg-night", "recurrence"), "the schedule's recurrence")
 	assert.EqualValues(t, night.Max, componenttest.Input(t, p, scheduleType, "api-asg-night", "maxSize"), "the schedule's own bounds")
+}
+
+// TestGroupWarmPool: a pool of exactly WarmPoolSize stopped instances that scale-ins return to;
+// none without it.
+func TestGroupWarmPool(t *testing.T) {
+	args := validGroupArgs()
+	p := declareGroup(t, args)
+	r, err := p.Get(groupType, "api-asg")
+	require.NoError(t, err)
+	_, err = r.Input("warmPool")
+	assert.Error(t, err, "no warm pool at WarmPoolSize 0")
+
+	args.WarmPoolSize = 2
+	p = declareGroup(t, args)
+	assert.Equal(t, map[string]any{
+		"poolState": "Stopped", "minSize": 2.0, "maxGroupPreparedCapacity": 2.0,
+		"instanceReusePolicy": map[string]any{"reuseOnScaleIn": true},
+	}, componenttest.Input(t, p, groupType, "api-asg", "warmPool"), "min and prepared capacity equal: an absolute size")
 }
 
 // spotArgs are three interchangeable types above one on-demand instance.

@@ -20,11 +20,18 @@ import (
 // group's termination hook (TerminationHookName) holds the instance in Terminating:Wait for up to
 // TerminationHookSeconds. The drain service polls the instance metadata's
 // autoscaling/target-lifecycle-state (IMDSv2, from the host, so within the hop limit of 1) every
-// 5 s; when it reads Terminated it runs `docker stop` with the stop timeout
+// 5 s; once the instance has been InService, when it reads Terminated (or Warmed:*, a scale-in
+// back to a warm pool, which holds the instance for the same hook) it runs `docker stop` with the
+// stop timeout
 // (StopTimeoutSeconds): the app gets SIGTERM, stops taking jobs and finishes the one in flight,
 // and is killed only when the timeout runs out. Then the service completes the lifecycle action
 // with CONTINUE, and the group terminates the instance at once instead of at the end of the hook.
 // A scale-in, an instance refresh and a spot rebalance all go through this hook.
+//
+// A warm pool's instance runs this script at its first boot only, then stops; at each later
+// start the enabled services come back by themselves: Docker restarts the app's container
+// (--restart always, image on disk, environment in the container), and systemd the drain and
+// the CloudWatch agent.
 type UserData struct {
 	// Image is the container image to run.
 	Image string
@@ -131,7 +138,12 @@ imds() {
   token=$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token) &&
     curl -fsS -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
 }
-until [ "$(imds autoscaling/target-lifecycle-state)" = Terminated ]; do sleep 5; done
+state() { imds autoscaling/target-lifecycle-state; }
+# An instance launched into a warm pool boots once to be prepared, then stops: there is nothing
+# to drain until it serves.
+until [ "$(state)" = InService ]; do sleep 5; done
+# It leaves service when terminated, or, on a scale-in, when it goes back to the warm pool.
+until case "$(state)" in Terminated | Warmed:*) true ;; *) false ;; esac; do sleep 5; done
 docker stop --time %[1]d openwan
 instance=$(imds instance-id)
 region=$(imds placement/region)

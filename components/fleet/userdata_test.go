@@ -1,9 +1,14 @@
 package fleet
 
 import (
+	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -47,8 +52,7 @@ func TestUserDataStopsTheAppWithinTheHook(t *testing.T) {
 
 	// It learns of the termination from the instance metadata, with an IMDSv2 token.
 	assert.Contains(t, script, "X-aws-ec2-metadata-token-ttl-seconds", "IMDSv2: a session token first")
-	watch := lineWith(t, script, "autoscaling/target-lifecycle-state")
-	assert.Contains(t, watch, "= Terminated ]", "it waits for the target lifecycle state Terminated")
+	assert.Contains(t, script, "autoscaling/target-lifecycle-state", "it watches the target lifecycle state (TestDrainFollowsTheLifecycle runs it)")
 	// Then stops the app within the stop timeout, and only then completes the lifecycle action.
 	dockerStop := fmt.Sprintf("docker stop --time %d openwan", stop)
 	assert.Contains(t, script, dockerStop, "the app gets SIGTERM and the stop timeout to finish its job")
@@ -89,4 +93,78 @@ func lineWith(t *testing.T, script, s string) string {
 	}
 	require.Len(t, found, 1, "one line of the user data contains %q", s)
 	return found[0]
+}
+
+// drainScriptOf is the drain service's script as the user data installs it.
+func drainScriptOf(t *testing.T, u UserData) string {
+	t.Helper()
+	script, err := u.Script()
+	require.NoError(t, err)
+	const open = "cat > /usr/local/bin/openwan-drain <<'DRAIN'\n"
+	start := strings.Index(script, open)
+	require.GreaterOrEqual(t, start, 0, "the user data writes the drain script")
+	body := script[start+len(open):]
+	return body[:strings.Index(body, "DRAIN\n")]
+}
+
+// TestDrainFollowsTheLifecycle runs the drain script with bash against stand-ins for curl (the
+// instance metadata, answering the given target lifecycle states in turn), docker, aws and sleep,
+// and records what it does. An instance prepared for a warm pool is never drained while it
+// boots; one that served is drained when terminated or returned to the warm pool. (Before warm
+// pools the script drained on Terminated only: the scale-in case then times out, and a script
+// that drains on any Warmed:* state from boot fails the first case.)
+func TestDrainFollowsTheLifecycle(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	script := drainScriptOf(t, workerUserData())
+	for _, tc := range []struct {
+		name   string
+		states []string
+		drains bool
+	}{
+		{"launched into the warm pool", []string{"Warmed:Stopped"}, false},
+		{"terminated", []string{"InService", "InService", "Terminated"}, true},
+		{"scaled in to the warm pool", []string{"InService", "Warmed:Stopped"}, true},
+		{"still serving", []string{"InService"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			log := filepath.Join(dir, "log")
+			states := filepath.Join(dir, "states")
+			require.NoError(t, os.WriteFile(states, []byte(strings.Join(tc.states, "\n")+"\n"), 0o644))
+			stub := func(name, body string) {
+				require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/bash\n"+body), 0o755))
+			}
+			// The next state, the last one for ever once the list runs out.
+			stub("curl", `case "$*" in
+*api/token*) echo token ;;
+*target-lifecycle-state*) s=$(head -n1 "`+states+`"); [ "$(wc -l < "`+states+`")" -gt 1 ] && sed -i 1d "`+states+`"; echo "$s" ;;
+*instance-id*) echo i-0123 ;;
+*placement/region*) echo us-east-1 ;;
+*) echo openwan-worker-asg ;;
+esac
+`)
+			stub("docker", `echo "docker $*" >> "`+log+`"`)
+			stub("aws", `echo "aws $*" >> "`+log+`"`)
+			stub("sleep", "exit 0")
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, "bash", "-c", script)
+			cmd.Env = append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"))
+			err := cmd.Run()
+			got, _ := os.ReadFile(log)
+			if !tc.drains {
+				assert.Error(t, err, "the drain keeps waiting (killed at the timeout)")
+				assert.Empty(t, string(got), "nothing is stopped or completed")
+				return
+			}
+			require.NoError(t, err, "the drain finishes; it did: %s", got)
+			lines := strings.Split(strings.TrimSpace(string(got)), "\n")
+			require.Len(t, lines, 2, "it stops the app, then completes the lifecycle action")
+			assert.True(t, strings.HasPrefix(lines[0], "docker stop --time "), lines[0])
+			assert.Contains(t, lines[1], "autoscaling complete-lifecycle-action")
+			assert.Contains(t, lines[1], "--instance-id i-0123")
+		})
+	}
 }
