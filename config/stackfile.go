@@ -24,6 +24,21 @@ func ReadStackFile(dir, stack string) (map[string]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stack %s: %w", stack, err)
 	}
+	return parseStackFile(path, data)
+}
+
+// ReadStackPath is ReadStackFile of a stack file at any path (a stack file of another commit,
+// say).
+func ReadStackPath(path string) (map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("stack file: %w", err)
+	}
+	return parseStackFile(path, data)
+}
+
+// parseStackFile reads the `config:` of a stack file's contents.
+func parseStackFile(path string, data []byte) (map[string]string, error) {
 	var file struct {
 		Config map[string]any `yaml:"config"`
 	}

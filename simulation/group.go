@@ -128,7 +128,10 @@ func (g *groupFleet) step(now time.Duration, p Point) sample {
 	if g.inService > 0 {
 		perInstance = p.RequestsPerMinute / float64(g.inService)
 		if g.worker {
-			perInstance = waiting / float64(g.inService)
+			// Amazon MQ's MessageCount is ready and unacknowledged messages ("the total
+			// number of MessageReadyCount and MessageUnacknowledgedCount"): the jobs
+			// running count too.
+			perInstance = (waiting + running) / float64(g.inService)
 		}
 	}
 	if now%time.Minute == 0 {

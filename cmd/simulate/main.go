@@ -36,7 +36,7 @@ func main() {
 // command is simulate's help and argument checks.
 var command = cli.Command{
 	Name:     "simulate",
-	Synopsis: "--stack NAME --trace TRACE [--dir DIR] [--out DIR] [--interrupt FLEET@OFFSET:COUNT,...]",
+	Synopsis: "--stack NAME --trace TRACE [--dir DIR] [--out DIR] [--interrupt FLEET@OFFSET:COUNT,...] [--compare FILE]",
 	Summary: "simulate replays a load trace through a stack's autoscalers before anything is deployed: the\n" +
 		"HPAs and cluster-autoscaler on EKS, the Auto Scaling policies on EC2. It prints a summary per\n" +
 		"fleet and writes a plot (SVG, PNG) and the series (CSV). It loads the stack as `pulumi up`\n" +
@@ -46,6 +46,8 @@ var command = cli.Command{
 		"simulate --stack prod --trace spike --interrupt ec2-worker@20m:2   # a 5x spike and two spot interruptions",
 		"simulate --stack dev --trace my-trace.csv            # seconds,requests_per_minute,jobs_per_minute",
 		"simulate --stack prod --trace load-test --fail-on all  # a CI check: exit 3 if a fleet misses a target",
+		"git show main:Pulumi.prod.yaml > /tmp/before.yaml",
+		"simulate --stack prod --trace spike --compare /tmp/before.yaml   # before and after a change, one plot",
 	},
 	ExitCodes: []string{
 		"0  the summary is on stdout, the files written",
@@ -63,6 +65,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	out := flags.String("out", "simulation-out", "directory the plot and the series are written to")
 	failOn := flags.String("fail-on", "", "checks whose miss exits 3, comma-separated, of "+strings.Join(simulation.Checks(), ", ")+" or all")
 	interrupt := flags.String("interrupt", "", "spot interruptions to replay, FLEET@OFFSET:COUNT[,...], e.g. ec2-worker@20m:2")
+	compare := flags.String("compare", "", "a stack file to replay the same trace through (before a change), side by side with --stack")
 	if code, ok := command.Parse(flags, args, stdout, stderr); !ok {
 		return code
 	}
@@ -77,7 +80,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return command.UsageError(stderr, "--fail-on: "+err.Error())
 	}
-	res, err := simulate(*dir, *stack, *traceArg, *out, interruptions, stdout)
+	res, err := simulate(*dir, *stack, *traceArg, *out, *compare, interruptions, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "simulate: %v\n", err)
 		return 1
@@ -107,9 +110,9 @@ func parseFailOn(arg string) ([]string, error) {
 	return out, nil
 }
 
-func simulate(dir, stack, traceArg, out string, interruptions []simulation.Interruption, stdout io.Writer) (*simulation.Result, error) {
+func simulate(dir, stack, traceArg, out, compareFile string, interruptions []simulation.Interruption, stdout io.Writer) (*simulation.Result, error) {
 	// The same checks as `pulumi up` and synth: a stack they refuse is refused here too.
-	cfg, _, err := stackconfig.FromFile(dir, stack)
+	cfg, plan, err := stackconfig.FromFile(dir, stack)
 	if err != nil {
 		return nil, err
 	}
@@ -123,8 +126,27 @@ func simulate(dir, stack, traceArg, out string, interruptions []simulation.Inter
 	if err != nil {
 		return nil, err
 	}
+	var before *simulation.Result
+	if compareFile != "" {
+		beforeCfg, _, err := stackconfig.FromPath(compareFile)
+		if err != nil {
+			return nil, fmt.Errorf("--compare: %w", err)
+		}
+		if before, err = simulation.Simulate(beforeCfg, trace, opts); err != nil {
+			return nil, fmt.Errorf("--compare %s: %w", compareFile, err)
+		}
+	}
 	if err := printSummary(stdout, stack, cfg, res); err != nil {
 		return nil, err
+	}
+	if err := printReadyCapacity(stdout, cfg, plan, opts); err != nil {
+		return nil, err
+	}
+	beforeLabel := strings.TrimSuffix(filepath.Base(compareFile), filepath.Ext(compareFile))
+	if before != nil {
+		if err := printComparison(stdout, compared{beforeLabel, before}, compared{stack, res}); err != nil {
+			return nil, err
+		}
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, err
@@ -133,12 +155,20 @@ func simulate(dir, stack, traceArg, out string, interruptions []simulation.Inter
 	if err := writeSeries(base+".csv", res); err != nil {
 		return nil, err
 	}
+	written := []string{base + ".svg", base + ".png", base + ".csv"}
 	for _, ext := range []string{".svg", ".png"} {
 		if err := writePlot(base+ext, stack, res); err != nil {
 			return nil, err
 		}
+		if before != nil {
+			path := base + "-compare" + ext
+			if err := writeComparePlot(path, trace.Name, compared{beforeLabel, before}, compared{stack, res}); err != nil {
+				return nil, err
+			}
+			written = append(written, path)
+		}
 	}
-	_, err = fmt.Fprintf(stdout, "\nwrote %s.svg, %s.png, %s.csv\n", base, base, base)
+	_, err = fmt.Fprintf(stdout, "\nwrote %s\n", strings.Join(written, ", "))
 	return res, err
 }
 

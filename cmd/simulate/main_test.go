@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openwan/openwan-infra/config/configtest"
+	"github.com/openwan/openwan-infra/internal/stackconfig"
 	"github.com/openwan/openwan-infra/simulation"
 )
 
@@ -181,4 +183,48 @@ func TestPlotMarksBoundsEventsAndTime(t *testing.T) {
 	for _, want := range []string{">max<", ">min<", ">desired<", ">ready<", "2 interrupted", ">00:15<", "time of day", "ec2-worker: cost so far", "USD in all"} {
 		assert.Contains(t, text, want, "the plot holds %q", want)
 	}
+}
+
+// TestSimulateCompare replays the spike through prod and the prod of before issue 17, prints
+// both side by side, and draws them on one plot.
+func TestSimulateCompare(t *testing.T) {
+	root := configtest.Root(t)
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	args := []string{"--stack", "prod", "--dir", root, "--trace", "spike", "--out", out,
+		"--compare", filepath.Join(root, "docs", "examples", "prod-before.yaml")}
+	require.Equal(t, 0, run(args, &stdout, &stderr), "stderr: %s", stderr.String())
+	text := stdout.String()
+	assert.Contains(t, text, "compared: prod-before (before) and prod (after), the same trace")
+	row := regexp.MustCompile(`(?m)^ +eks-api +(\S+) -> (\S+) `).FindStringSubmatch(text)
+	require.NotNil(t, row, "an eks-api row with both times to capacity")
+	before, err := time.ParseDuration(row[1])
+	require.NoError(t, err)
+	after, err := time.ParseDuration(row[2])
+	require.NoError(t, err)
+	assert.Less(t, after, before, "prod reaches capacity sooner than before")
+	assert.Contains(t, text, "capacity kept ready, its monthly cost and what it buys:")
+	for _, ext := range []string{".svg", ".png"} {
+		assert.FileExists(t, filepath.Join(out, "prod-spike-compare"+ext), "both runs on one plot")
+	}
+
+	stderr.Reset()
+	assert.Equal(t, 1, run(append(args[:len(args)-1], filepath.Join(out, "missing.yaml")), &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "--compare: stack file: open ")
+}
+
+// TestCompareExampleIsProdBefore: the README's before file is Pulumi.prod.yaml but for what issue
+// 17 added, so the comparison shows those changes and nothing else.
+func TestCompareExampleIsProdBefore(t *testing.T) {
+	root := configtest.Root(t)
+	before, _, err := stackconfig.FromPath(filepath.Join(root, "docs", "examples", "prod-before.yaml"))
+	require.NoError(t, err)
+	prod := configtest.Prod(t)
+	assert.Zero(t, before.Cluster.Headroom.APIPods, "before: no headroom")
+	assert.Equal(t, 2*prod.API.Resources.Requests.CPUMillis, before.API.Resources.Limits.CPUMillis, "before: the CPU limit at twice the request")
+	assert.Zero(t, before.EC2.API.WarmPool.Size, "before: no warm pool")
+	before.Cluster.Headroom.APIPods = prod.Cluster.Headroom.APIPods
+	before.API.Resources.Limits.CPUMillis = prod.API.Resources.Limits.CPUMillis
+	before.EC2.API.WarmPool.Size = prod.EC2.API.WarmPool.Size
+	assert.Equal(t, prod, before, "otherwise the before file is prod")
 }

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/openwan/openwan-infra/capacity"
 	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/simulation"
 )
@@ -21,13 +22,7 @@ func printSummary(w io.Writer, stack string, cfg config.Config, r *simulation.Re
 	fmt.Fprintln(tw, "fleet\tpeak CPU %\tsteady CPU %\ttarget %\tmin > target\tmin overloaded\tscale events\treversals\ttime to capacity\treplica-h\tcost USD\t")
 	defer func() { printNotes(w, cfg, r) }()
 	for _, f := range r.Fleets {
-		ttc := "-"
-		switch {
-		case f.MaxTimeToCapacity < 0:
-			ttc = "never"
-		case len(f.TimeToCapacity) > 0:
-			ttc = f.MaxTimeToCapacity.Round(time.Second).String()
-		}
+		ttc := timeToCapacity(f)
 		fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%.0f\t%.1f\t%.1f\t%d\t%d\t%s\t%.1f\t%.2f\t\n", f.Name, f.PeakCPU, f.SteadyCPU, f.CPUTarget,
 			f.AboveTargetMinutes, f.OverloadMinutes, f.ScaleEvents, f.Reversals, ttc, f.ReplicaHours, f.CostUSD)
 	}
@@ -54,6 +49,38 @@ func printSummary(w io.Writer, stack string, cfg config.Config, r *simulation.Re
 		fmt.Fprintf(w, "  %-10s  %s\n", f.Name, strings.Join(misses, "; "))
 	}
 	return nil
+}
+
+// printReadyCapacity prints what the stack's headroom and warm pool cost a month, next to what
+// they buy on the built-in spike (whatever trace was replayed above).
+func printReadyCapacity(w io.Writer, cfg config.Config, plan capacity.Plan, opts simulation.Options) error {
+	h, wp := plan.Cost.Headroom, plan.Cost.WarmPool
+	if h == nil && wp == nil {
+		return nil
+	}
+	ready, err := simulation.ReadinessOf(cfg, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\ncapacity kept ready, its monthly cost and what it buys:")
+	if h != nil && ready.Headroom != nil {
+		fmt.Fprintf(w, "  headroom: %d API and %d worker placeholder pods, %d more nodes, %.2f USD a month; eks-api reaches\n"+
+			"    capacity after the 5x spike in %s, %s without it\n", h.APIPods, h.WorkerPods, h.Nodes, h.MonthlyUSD,
+			secondsText(ready.Headroom.WithSeconds), secondsText(ready.Headroom.WithoutSeconds))
+	}
+	if wp != nil && ready.WarmPool != nil {
+		fmt.Fprintf(w, "  warm pool: %d stopped ec2-api instances, %d GiB of volumes, %.2f USD a month; a launch serves in %s,\n"+
+			"    %s from a cold boot\n", wp.Instances, wp.VolumeGiB, wp.MonthlyUSD,
+			secondsText(ready.WarmPool.WithSeconds), secondsText(ready.WarmPool.WithoutSeconds))
+	}
+	return nil
+}
+
+func secondsText(s float64) string {
+	if s < 0 {
+		return "never"
+	}
+	return (time.Duration(s) * time.Second).String()
 }
 
 // printQueues prints one row per worker fleet whose queue was simulated: the time a backlog took

@@ -41,15 +41,33 @@ func FromFile(dir, stack string) (config.Config, capacity.Plan, error) {
 	if err != nil {
 		return config.Config{}, capacity.Plan{}, err
 	}
+	cfg, plan, err := fromRaw(raw)
+	if err != nil {
+		return config.Config{}, capacity.Plan{}, fmt.Errorf("stack %s: %w", stack, err)
+	}
+	return cfg, plan, nil
+}
+
+// FromPath is Load of the stack file at path.
+func FromPath(path string) (config.Config, capacity.Plan, error) {
+	raw, err := config.ReadStackPath(path)
+	if err != nil {
+		return config.Config{}, capacity.Plan{}, err
+	}
+	cfg, plan, err := fromRaw(raw)
+	if err != nil {
+		return config.Config{}, capacity.Plan{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return cfg, plan, nil
+}
+
+// fromRaw is Load of a stack file's config.
+func fromRaw(raw map[string]string) (config.Config, capacity.Plan, error) {
 	sections := map[string]string{}
 	for key, value := range raw {
 		if section, ok := strings.CutPrefix(key, config.Namespace+":"); ok {
 			sections[section] = value
 		}
 	}
-	cfg, plan, err := Load(slices.Sorted(maps.Keys(raw)), sections)
-	if err != nil {
-		return config.Config{}, capacity.Plan{}, fmt.Errorf("stack %s: %w", stack, err)
-	}
-	return cfg, plan, nil
+	return Load(slices.Sorted(maps.Keys(raw)), sections)
 }

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/openwan/openwan-infra/simulation"
+)
+
+// compared is one simulated stack of a comparison: its label and result.
+type compared struct {
+	label string
+	res   *simulation.Result
+}
+
+// printComparison prints, per fleet, the figures of both runs side by side: before (the
+// --compare file) and after (the stack).
+func printComparison(w io.Writer, before, after compared) error {
+	fmt.Fprintf(w, "\ncompared: %s (before) and %s (after), the same trace\n\n", before.label, after.label)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "fleet\ttime to capacity\tmin overloaded\treversals\tpeak CPU %\tdrain time\tcost USD\t")
+	for _, a := range after.res.Fleets {
+		b, ok := before.res.Fleet(a.Name)
+		if !ok {
+			fmt.Fprintf(tw, "%s\t(not in %s)\t\t\t\t\t\t\n", a.Name, before.label)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s -> %s\t%.1f -> %.1f\t%d -> %d\t%.0f -> %.0f\t%s -> %s\t%.2f -> %.2f\t\n", a.Name,
+			timeToCapacity(b), timeToCapacity(a), b.OverloadMinutes, a.OverloadMinutes, b.Reversals, a.Reversals,
+			b.PeakCPU, a.PeakCPU, drainTime(b.Queue), drainTime(a.Queue), b.CostUSD, a.CostUSD)
+	}
+	return tw.Flush()
+}
+
+// timeToCapacity is a fleet's longest time to capacity as the summary prints it.
+func timeToCapacity(f simulation.FleetResult) string {
+	switch {
+	case f.MaxTimeToCapacity < 0:
+		return "never"
+	case len(f.TimeToCapacity) > 0:
+		return f.MaxTimeToCapacity.Round(time.Second).String()
+	}
+	return "-"
+}
+
+// drainTime is a queue's drain time as the summary prints it.
+func drainTime(q *simulation.QueueResult) string {
+	switch {
+	case q == nil || q.DrainTime == 0:
+		return "-"
+	case q.DrainTime < 0:
+		return "not drained"
+	}
+	return q.DrainTime.Round(time.Second).String()
+}
+
+// writeComparePlot draws one row per fleet of the after run: its load, and its ready replicas,
+// CPU and cost in both runs, before dashed and after solid. The format follows path's extension.
+func writeComparePlot(path string, trace string, before, after compared) error {
+	var rows [][]*plot.Plot
+	for _, a := range after.res.Fleets {
+		b, ok := before.res.Fleet(a.Name)
+		if !ok {
+			continue
+		}
+		row, err := compareRow(a, b, before.label, after.label, after.res)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		return fmt.Errorf("plot %s: the two stacks share no fleet", path)
+	}
+	rows[0][1].Title.Text = fmt.Sprintf("%s -> %s / %s\n%s", before.label, after.label, trace, rows[0][1].Title.Text)
+	width, height := 20*vg.Inch, vg.Length(len(rows))*3*vg.Inch
+	var canvas vg.CanvasWriterTo
+	switch filepath.Ext(path) {
+	case ".svg":
+		canvas = vgsvg.New(width, height)
+	case ".png":
+		canvas = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(96))}
+	default:
+		return fmt.Errorf("plot %s: want .svg or .png", path)
+	}
+	tiles := draw.Tiles{Rows: len(rows), Cols: len(rows[0]), PadX: vg.Millimeter * 6, PadY: vg.Millimeter * 6,
+		PadTop: vg.Millimeter * 4, PadBottom: vg.Millimeter * 4, PadLeft: vg.Millimeter * 4, PadRight: vg.Millimeter * 4}
+	canvases := plot.Align(rows, tiles, draw.New(canvas))
+	for i := range rows {
+		for j := range rows[i] {
+			rows[i][j].Draw(canvases[i][j])
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := canvas.WriteTo(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// compareRow is one fleet's four panels with both runs.
+func compareRow(a, b simulation.FleetResult, beforeLabel, afterLabel string, r *simulation.Result) ([]*plot.Plot, error) {
+	axis := timeAxis{start: r.Start, span: r.Duration}
+	unit := "requests/minute"
+	if strings.HasSuffix(a.Name, "-worker") {
+		unit = "queued jobs"
+	}
+	at := a.Series.At
+	load, err := panel(a.Name+": load", unit, at, axis,
+		series{b.Series.Load, beforeLabel, grey, dashed}, series{a.Series.Load, afterLabel, blue, solid})
+	if err != nil {
+		return nil, err
+	}
+	replicas, err := panel(a.Name+": ready replicas", "count", at, axis,
+		series{b.Series.Ready, beforeLabel, orange, dashed}, series{a.Series.Ready, afterLabel, blue, solid})
+	if err != nil {
+		return nil, err
+	}
+	replicas.Y.Tick.Marker = integerTicks{}
+	cpu, err := panel(a.Name+": CPU", "percent of request", at, axis,
+		series{b.Series.CPU, beforeLabel, orange, dashed}, series{a.Series.CPU, afterLabel, blue, solid},
+		series{constant(len(at), a.CPUTarget), fmt.Sprintf("target %.0f %%", a.CPUTarget), red, dotted})
+	if err != nil {
+		return nil, err
+	}
+	cost, err := panel(a.Name+": cost so far", "USD", at, axis,
+		series{b.Series.CostUSD, fmt.Sprintf("%s %.2f USD", beforeLabel, b.CostUSD), orange, dashed},
+		series{a.Series.CostUSD, fmt.Sprintf("%s %.2f USD", afterLabel, a.CostUSD), blue, solid})
+	if err != nil {
+		return nil, err
+	}
+	return []*plot.Plot{load, replicas, cpu, cost}, nil
+}
