@@ -46,6 +46,21 @@ func writeSummary(w io.Writer, p *plan.Plan, violations []rules.Violation) error
 	if cost, ok := lookup(p.Outputs, "monthlyCostUSD.monthlyUSD"); ok {
 		fmt.Fprintf(tw, "\n\nmonthly cost\tUSD %s / %s / %s (min / baseline / max)", show(at(cost, "min.total")), show(at(cost, "baseline.total")), show(at(cost, "max.total")))
 	}
+	// The capacity kept ready: its share of the cost, next to the time it buys.
+	if h, ok := lookup(p.Outputs, "monthlyCostUSD.headroom"); ok {
+		fmt.Fprintf(tw, "\n  headroom\tUSD %s of the baseline: %s API and %s worker placeholder pods on %s more nodes", show(at(h, "monthlyUSD")),
+			show(at(h, "apiPods")), show(at(h, "workerPods")), show(at(h, "nodes")))
+		if r, ok := lookup(p.Outputs, "readyCapacity.headroom"); ok {
+			fmt.Fprintf(tw, "; the 5x spike at capacity in %s s, %s s without", show(at(r, "withSeconds")), show(at(r, "withoutSeconds")))
+		}
+	}
+	if w, ok := lookup(p.Outputs, "monthlyCostUSD.warmPool"); ok {
+		fmt.Fprintf(tw, "\n  warm pool\tUSD %s on top: %s stopped EC2 API instances, %s GiB of volumes", show(at(w, "monthlyUSD")),
+			show(at(w, "instances")), show(at(w, "volumeGiB")))
+		if r, ok := lookup(p.Outputs, "readyCapacity.warmPool"); ok {
+			fmt.Fprintf(tw, "; a launch serves in %s s, %s s cold", show(at(r, "withSeconds")), show(at(r, "withoutSeconds")))
+		}
+	}
 
 	fmt.Fprintln(tw, "\n\noutputs")
 	for _, k := range slices.Sorted(maps.Keys(p.Outputs)) {
