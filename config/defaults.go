@@ -83,7 +83,15 @@ func Defaults() Config {
 		API:      defaultAPI(),
 		Worker:   defaultWorker(),
 		EC2:      defaultEC2(),
-		Alerts:   Alerts{ErrorRatePercent: 1},
+		Alerts: Alerts{
+			// The guide's load-test targets: p50 < 100 ms, p95 < 500 ms, p99 < 1000 ms, errors < 1 %.
+			ErrorRatePercent: 1,
+			Latency:          Latency{P50Seconds: 0.1, P95Seconds: 0.5, P99Seconds: 1},
+			AtMaxMinutes:     15,
+			// A month at the baseline plus a fifth: a busy month within it, a runaway scale-out
+			// (the maximum costs about three times the baseline) over it.
+			Budget: Budget{Enabled: true, MarginPercent: 20},
+		},
 		Capacity: defaultCapacity(),
 	}
 }

@@ -220,4 +220,40 @@ type Alerts struct {
 	// ErrorRatePercent is the 5xx share of requests that pages (percent, (0, 100]). The default is
 	// the guide's error-rate target.
 	ErrorRatePercent float64 `json:"errorRatePercent"`
+	// Latency are the API's response-time targets; every API load balancer pages above its p95
+	// and p99 targets, and the dashboard draws all three.
+	Latency Latency `json:"latency"`
+	// AtMaxMinutes is how long a workload may sit at its HPA maximum before it pages (minutes,
+	// 5..120): the Kubernetes twin of a group's "max capacity reached". The default is long
+	// enough for a spike the HPA rides out, short enough to act before the next one.
+	AtMaxMinutes int `json:"atMaxMinutes"`
+	// Budget is the stack's monthly cost budget.
+	Budget Budget `json:"budget"`
 }
+
+// Latency are the guide's load-test targets of the API's response time (s, each in (0, 60],
+// p50 <= p95 <= p99).
+type Latency struct {
+	// P50Seconds is the median's target (s); drawn on the dashboard, no alarm: a median is an
+	// average experience, the tail is what pages.
+	P50Seconds float64 `json:"p50Seconds"`
+	// P95Seconds is the 95th percentile's target (s); above it pages.
+	P95Seconds float64 `json:"p95Seconds"`
+	// P99Seconds is the 99th percentile's target (s); above it pages.
+	P99Seconds float64 `json:"p99Seconds"`
+}
+
+// Budget is an AWS Budgets monthly cost budget on the resources tagged with the stack
+// (CostTagKey), derived from the capacity plan.
+type Budget struct {
+	// Enabled declares the budget.
+	Enabled bool `json:"enabled"`
+	// MarginPercent is what the budget allows above the plan's baseline (percent, 0..1000): the
+	// limit is the baseline monthly cost (with the warm pool's volumes) plus this share.
+	MarginPercent int `json:"marginPercent"`
+}
+
+// CostTagKey is the cost-allocation tag every resource of a stack carries, valued with the stack's
+// name: the budget filters on it. Activate it once per account in the Billing console's cost
+// allocation tags, or the budget sees nothing.
+const CostTagKey = "openwan-stack"

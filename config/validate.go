@@ -472,6 +472,23 @@ func (a Alerts) validate(p *problems, key string) {
 	if a.ErrorRatePercent <= 0 || a.ErrorRatePercent > 100 {
 		p.addf(key+".errorRatePercent", "%g is outside (0, 100]", a.ErrorRatePercent)
 	}
+	l := a.Latency
+	for _, t := range []struct {
+		name  string
+		value float64
+	}{{"p50Seconds", l.P50Seconds}, {"p95Seconds", l.P95Seconds}, {"p99Seconds", l.P99Seconds}} {
+		if t.value <= 0 || t.value > 60 {
+			p.addf(key+".latency."+t.name, "%g is outside (0, 60] s", t.value)
+		}
+	}
+	if l.P95Seconds < l.P50Seconds {
+		p.addf(key+".latency.p95Seconds", "%g is below %s:%s.latency.p50Seconds %g: a percentile cannot be faster than a lower one", l.P95Seconds, Namespace, key, l.P50Seconds)
+	}
+	if l.P99Seconds < l.P95Seconds {
+		p.addf(key+".latency.p99Seconds", "%g is below %s:%s.latency.p95Seconds %g: a percentile cannot be faster than a lower one", l.P99Seconds, Namespace, key, l.P95Seconds)
+	}
+	p.between(key+".atMaxMinutes", a.AtMaxMinutes, 5, 120)
+	p.between(key+".budget.marginPercent", a.Budget.MarginPercent, 0, 1000)
 }
 
 var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openwan/openwan-infra/components/network"
+	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/config/configtest"
 	"github.com/openwan/openwan-infra/internal/apppolicy"
 )
@@ -31,7 +32,8 @@ func TestPodsHaveRolesOfTheirOwn(t *testing.T) {
 				assert.Contains(t, trust, `"oidc.eks.us-east-1.amazonaws.com/id/MOCK:sub":"system:serviceaccount:`+cfg.App.Namespace+":"+svc+`"`,
 					"%s's role trusts its own ServiceAccount only", svc)
 				assert.Contains(t, trust, `"oidc.eks.us-east-1.amazonaws.com/id/MOCK:aud":"sts.amazonaws.com"`)
-				assert.Equal(t, map[string]any{apppolicy.RoleTag: svc[len("openwan-"):]}, role.Inputs["tags"], "an app role, held to least privilege")
+				assert.Equal(t, map[string]any{apppolicy.RoleTag: svc[len("openwan-"):], config.CostTagKey: stack}, role.Inputs["tags"],
+					"an app role, held to least privilege")
 				runChecks(t, p, []check{{rolePolicyType, svc + "-role", "policy", string(bucket)}})
 				annotations, err := mustGet(t, p, "kubernetes:core/v1:ServiceAccount", svc+"-sa").Input("metadata.annotations")
 				require.NoError(t, err)
@@ -39,7 +41,7 @@ func TestPodsHaveRolesOfTheirOwn(t *testing.T) {
 					"%s's pods get the role's credentials", svc)
 			}
 			for _, fleet := range []string{"api", "worker"} {
-				assert.Equal(t, map[string]any{apppolicy.RoleTag: fleet}, mustGet(t, p, roleType, "openwan-"+fleet+"-lt-role").Inputs["tags"],
+				assert.Equal(t, map[string]any{apppolicy.RoleTag: fleet, config.CostTagKey: stack}, mustGet(t, p, roleType, "openwan-"+fleet+"-lt-role").Inputs["tags"],
 					"the EC2 %s instances' role is an app role too", fleet)
 			}
 		})

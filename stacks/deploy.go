@@ -17,6 +17,9 @@ import (
 // its outputs, which it also returns (the offline plan prints them).
 func Deploy(ctx *pulumi.Context, cfg config.Config, plan capacity.Plan) (pulumi.Map, error) {
 	outputs := pulumi.Map{}
+	if err := tagForCost(ctx); err != nil {
+		return nil, err
+	}
 	if err := exportPlan(cfg, plan, outputs); err != nil {
 		return nil, err
 	}
