@@ -210,3 +210,19 @@ func TestGroupLevels(t *testing.T) {
 	_, err = GroupLevels(config.Defaults().EC2.API.Fleet, "Mars/Olympus")
 	assert.Error(t, err, "an unknown time zone cannot place the schedules")
 }
+
+// TestBudgetFollowsThePlan: prod's budget is its baseline month (fleets and warm pool) plus the
+// margin, and says that a month at the maximum would exceed it.
+func TestBudgetFollowsThePlan(t *testing.T) {
+	c := configtest.Prod(t)
+	cost, err := Cost(c)
+	require.NoError(t, err)
+	b := Budget(c.Alerts, cost)
+	baseline := cents(cost.MonthlyUSD.Baseline.Total + cost.WarmPool.MonthlyUSD)
+	assert.Equal(t, baseline, b.BaselineUSD, "the baseline and the warm pool's volumes (prod: $567.99)")
+	assert.Equal(t, cents(baseline*(1+float64(c.Alerts.Budget.MarginPercent)/100)), b.LimitUSD, "plus openwan:alerts.budget.marginPercent")
+	assert.InDelta(t, 681.59, b.LimitUSD, 1e-9, "prod: $567.99 + 20 %")
+	assert.True(t, b.MaxExceedsLimit, "prod at its maximum ($%.2f) would break the budget", b.MaxUSD)
+	c.Alerts.Budget.MarginPercent = 500
+	assert.False(t, Budget(c.Alerts, cost).MaxExceedsLimit, "a margin of 500 %% covers prod's maximum")
+}

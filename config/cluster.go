@@ -39,6 +39,19 @@ type Cluster struct {
 	// Headroom is spare room on the node pools, held by placeholder pods that any app pod
 	// preempts (EKS only).
 	Headroom Headroom `json:"headroom"`
+	// ContainerInsights sends the cluster's metrics to CloudWatch (EKS only): the dashboard's
+	// pod graphs and the at-maximum alarms read them.
+	ContainerInsights ContainerInsights `json:"containerInsights"`
+}
+
+// ContainerInsights configures the amazon-cloudwatch-observability EKS add-on.
+type ContainerInsights struct {
+	// Enabled installs the add-on.
+	Enabled bool `json:"enabled"`
+	// AddonVersion pins it ("vX.Y.Z-eksbuild.N"); empty takes the version EKS gives the
+	// cluster's Kubernetes version at creation (`aws eks describe-addon-versions --addon-name
+	// amazon-cloudwatch-observability --kubernetes-version 1.NN` lists them).
+	AddonVersion string `json:"addonVersion"`
 }
 
 // Headroom is cluster-autoscaler's overprovisioning pattern: placeholder pods of the lowest

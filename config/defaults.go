@@ -71,7 +71,8 @@ func Defaults() Config {
 				ChartVersion: "2.18.0",
 				Requests:     Quantity{CPUMillis: 100, MemoryMiB: 128},
 			},
-			Headroom: Headroom{APIPods: 8, PauseImage: "registry.k8s.io/pause:3.10"},
+			Headroom:          Headroom{APIPods: 8, PauseImage: "registry.k8s.io/pause:3.10"},
+			ContainerInsights: ContainerInsights{Enabled: true},
 		},
 		App: App{
 			Environment: Production,
@@ -80,9 +81,9 @@ func Defaults() Config {
 			QueueName:   "transcode",
 			Region:      "us-east-1",
 		},
-		API:      defaultAPI(),
-		Worker:   defaultWorker(),
-		EC2:      defaultEC2(),
+		API:    defaultAPI(),
+		Worker: defaultWorker(),
+		EC2:    defaultEC2(),
 		Alerts: Alerts{
 			// The guide's load-test targets: p50 < 100 ms, p95 < 500 ms, p99 < 1000 ms, errors < 1 %.
 			ErrorRatePercent: 1,

@@ -182,6 +182,9 @@ func (c Cluster) validate(p *problems, key string) {
 		p.atLeast(key+".ingress.controller.requests.cpuMillis", ctl.Requests.CPUMillis, 1)
 		p.atLeast(key+".ingress.controller.requests.memoryMiB", ctl.Requests.MemoryMiB, 1)
 	}
+	if v := c.ContainerInsights.AddonVersion; v != "" && !strings.HasPrefix(v, "v") {
+		p.addf(key+".containerInsights.addonVersion", "%q is not an add-on version like \"v4.4.0-eksbuild.1\"", v)
+	}
 	p.between(key+".headroom.apiPods", c.Headroom.APIPods, 0, 100)
 	p.between(key+".headroom.workerPods", c.Headroom.WorkerPods, 0, 100)
 	if c.Headroom.APIPods+c.Headroom.WorkerPods > 0 {

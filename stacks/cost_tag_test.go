@@ -18,6 +18,7 @@ var untaggable = []string{
 	"aws:autoscaling/lifecycleHook:LifecycleHook", "aws:autoscaling/notification:Notification",
 	"aws:autoscaling/policy:Policy", "aws:autoscaling/schedule:Schedule", "aws:iam/rolePolicy:RolePolicy",
 	"aws:ec2/securityGroupRule:SecurityGroupRule", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+	"aws:cloudwatch/dashboard:Dashboard",
 }
 
 // TestEveryResourceCarriesTheCostTag: each AWS resource of every shipped stack that takes tags

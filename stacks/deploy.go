@@ -51,15 +51,25 @@ func Deploy(ctx *pulumi.Context, cfg config.Config, plan capacity.Plan) (pulumi.
 			return nil, err
 		}
 		outputs["vpcId"] = net.vpcID
+		alerts, err := deployAlerts(ctx, cfg, outputs)
+		if err != nil {
+			return nil, err
+		}
+		var watched watchedResources
 		if cfg.Cluster.EKS() {
-			if err := deployKubernetes(ctx, cfg, net, outputs); err != nil {
+			if watched.eks, err = deployKubernetes(ctx, cfg, net, alerts, outputs); err != nil {
 				return nil, err
 			}
 		}
 		if cfg.EC2.Enabled {
-			if err := deployFleets(ctx, cfg, net, outputs); err != nil {
+			fleets, err := deployFleets(ctx, cfg, net, alerts, outputs)
+			if err != nil {
 				return nil, err
 			}
+			watched.ec2 = &fleets
+		}
+		if err := deployMonitoring(ctx, cfg, plan, alerts, watched, outputs); err != nil {
+			return nil, err
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(outputs)) {

@@ -3,28 +3,20 @@ package stacks
 import (
 	"strconv"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/openwan/openwan-infra/capacity"
 	"github.com/openwan/openwan-infra/components/fleet"
+	"github.com/openwan/openwan-infra/components/monitoring"
 	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/internal/apppolicy"
 )
 
-// deployFleets declares the EC2 path: the alerts topic, the API fleet behind its load balancer
-// and the spot worker fleet, each with its alarms.
-func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs pulumi.Map) error {
+// deployFleets declares the EC2 path: the API fleet behind its load balancer and the spot worker
+// fleet, each with its alarms, and the load balancer's SLO alarms.
+func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, alerts *fleet.Alerts, outputs pulumi.Map) (ec2Fleets, error) {
 	e := cfg.EC2
-	// The alerts key's policy names the account (its root, its Auto Scaling service-linked role).
-	caller, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{})
-	if err != nil {
-		return err
-	}
-	alerts, err := fleet.NewAlerts(ctx, "openwan-alerts", &fleet.AlertsArgs{Emails: cfg.Alerts.Emails, AccountID: caller.AccountId})
-	if err != nil {
-		return err
-	}
+	var none ec2Fleets
 	secretsPath := apppolicy.SecretsPath(ctx.Stack())
 
 	lb, err := fleet.NewLoadBalancer(ctx, "openwan-api-lb", &fleet.LoadBalancerArgs{
@@ -33,7 +25,7 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs p
 		DeregistrationDelaySeconds: e.API.DeregistrationDelaySeconds,
 	})
 	if err != nil {
-		return err
+		return none, err
 	}
 	// On the host network the app listens where the load balancer's target group sends traffic.
 	apiEnv := serviceEnv(cfg.App, cfg.API)
@@ -50,7 +42,7 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs p
 		BucketName: cfg.App.S3Bucket, SecretsPath: secretsPath, FleetTag: "api",
 	})
 	if err != nil {
-		return err
+		return none, err
 	}
 	api, err := fleet.NewGroup(ctx, "openwan-api-asg", groupArgs{
 		SubnetIDs:        net.private,
@@ -66,14 +58,13 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs p
 		WarmPoolSize: e.API.WarmPool.Size,
 	}.with(e.API.Fleet))
 	if err != nil {
-		return err
+		return none, err
 	}
 	if _, err := fleet.NewGroupAlarms(ctx, "openwan-api-alarms", &fleet.GroupAlarmsArgs{
 		GroupName: api.Name, Max: e.API.Size.Max, TopicARN: alerts.Topic.Arn,
 		TargetGroupSuffix: lb.TargetGroup.ArnSuffix, LoadBalancerSuffix: lb.LoadBalancer.ArnSuffix,
-		ErrorRatePercent: cfg.Alerts.ErrorRatePercent,
 	}); err != nil {
-		return err
+		return none, err
 	}
 
 	w := e.Worker
@@ -81,7 +72,7 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs p
 	// a pod runs openwan:worker.concurrency.
 	jobs, err := capacity.WorkerInstanceJobs(cfg)
 	if err != nil {
-		return err
+		return none, err
 	}
 	workerEnv := serviceEnv(cfg.App, cfg.Worker)
 	workerEnv["WORKER_CONCURRENCY"] = strconv.Itoa(jobs)
@@ -97,7 +88,7 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs p
 		BucketName: cfg.App.S3Bucket, SecretsPath: secretsPath, FleetTag: "worker",
 	})
 	if err != nil {
-		return err
+		return none, err
 	}
 	worker, err := fleet.NewGroup(ctx, "openwan-worker-asg", groupArgs{
 		SubnetIDs:        net.private,
@@ -113,19 +104,32 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, outputs p
 		TimeZone: e.TimeZone, TopicARN: alerts.Topic.Arn, FleetTag: "worker", InstanceRoleName: workerLT.Role.Name,
 	}.with(w.Fleet))
 	if err != nil {
-		return err
+		return none, err
 	}
 	if _, err := fleet.NewGroupAlarms(ctx, "openwan-worker-alarms", &fleet.GroupAlarmsArgs{
 		GroupName: worker.Name, Max: w.Size.Max, TopicARN: alerts.Topic.Arn,
 	}); err != nil {
-		return err
+		return none, err
 	}
 
 	outputs["apiUrl"] = pulumi.Sprintf("http://%s", lb.LoadBalancer.DnsName)
 	outputs["apiAsgName"] = api.Name
 	outputs["workerAsgName"] = worker.Name
-	outputs["alertsTopicArn"] = alerts.Topic.Arn
-	return nil
+	if _, err := monitoring.NewSLOAlarms(ctx, "openwan-api-slo", &monitoring.SLOAlarmsArgs{
+		LoadBalancerSuffix: lb.LoadBalancer.ArnSuffix, What: "EC2 API",
+		P95Seconds: cfg.Alerts.Latency.P95Seconds, P99Seconds: cfg.Alerts.Latency.P99Seconds,
+		ErrorRatePercent: cfg.Alerts.ErrorRatePercent, TopicARN: alerts.Topic.Arn,
+		FirstCommand: fleet.ScalingActivitiesCommand + "; " + fleet.TargetHealthCommand,
+	}); err != nil {
+		return none, err
+	}
+	return ec2Fleets{apiGroup: api.Name, workerGroup: worker.Name, loadBalancer: lb.LoadBalancer.ArnSuffix, targetGroup: lb.TargetGroup.ArnSuffix}, nil
+}
+
+// ec2Fleets are the names the dashboard selects the EC2 path's metrics by.
+type ec2Fleets struct {
+	apiGroup, workerGroup     pulumi.StringOutput
+	loadBalancer, targetGroup pulumi.StringOutput
 }
 
 // groupArgs are the fleet-specific args; with fills in what every fleet's config shares.

@@ -241,8 +241,13 @@ func TestEveryAlarmNotifiesAndGuideAlarmsMatch(t *testing.T) {
 	apiOnly := []string{
 		"openwan-api-asg-requests-high",        // steps the group out above 1000 requests/minute per instance
 		"openwan-api-alarms-unhealthy-targets", // pages when targets fail the health check
-		"openwan-api-alarms-error-rate",        // pages when the 5xx share passes openwan:alerts.errorRatePercent
 	}
+	// Both API load balancers (the EC2 path's and the EKS ingress's) page on the guide's targets
+	// (monitoring_test.go pins them), and each EKS workload at its HPA maximum:
+	for _, lb := range []string{"openwan-api-slo", "openwan-eks-api-slo"} {
+		apiOnly = append(apiOnly, lb+"-p95", lb+"-p99", lb+"-error-rate")
+	}
+	apiOnly = append(apiOnly, "openwan-at-max-openwan-api", "openwan-at-max-openwan-worker")
 	var want []string
 	for _, g := range groups {
 		for _, suffix := range perGroup {
@@ -259,7 +264,7 @@ func TestEveryAlarmNotifiesAndGuideAlarmsMatch(t *testing.T) {
 		actions, _ := a.Inputs["alarmActions"].([]any)
 		assert.NotEmpty(t, actions, "alarm %s must have an action", a.Name)
 	}
-	assert.ElementsMatch(t, want, names, "prod's alarms: %d per group x %d groups + %d of the API group alone",
+	assert.ElementsMatch(t, want, names, "prod's alarms: %d per group x %d groups + %d of the API and the workloads",
 		len(perGroup), len(groups), len(apiOnly))
 	assert.Len(t, alarms, len(perGroup)*len(groups)+len(apiOnly), "prod's alarm count")
 
@@ -274,9 +279,9 @@ func TestEveryAlarmNotifiesAndGuideAlarmsMatch(t *testing.T) {
 		{alarmType, "openwan-api-alarms-terminating", "metricName", "GroupTerminatingInstances"},
 		{alarmType, "openwan-api-alarms-terminating", "period", 60},
 		{alarmType, "openwan-api-alarms-terminating", "evaluationPeriods", 2},
-		{alarmType, "openwan-api-alarms-error-rate", "threshold", cfg.Alerts.ErrorRatePercent},
+		{alarmType, "openwan-api-slo-error-rate", "threshold", cfg.Alerts.ErrorRatePercent},
 		// 5xx responses are not reported in a minute without any: 0 %, not no rate.
-		{alarmType, "openwan-api-alarms-error-rate", "metricQueries.2.expression", "100 * FILL(errors, 0) / requests"},
+		{alarmType, "openwan-api-slo-error-rate", "metricQueries.2.expression", "100 * FILL(errors, 0) / requests"},
 	})
 	// The guide's own example: a maximum of 10, threshold 9.
 	runChecks(t, p, []check{{alarmType, "openwan-api-alarms-max-capacity", "threshold", 9}})

@@ -11,7 +11,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/openwan/openwan-infra/components/cluster"
+	"github.com/openwan/openwan-infra/components/fleet"
 	"github.com/openwan/openwan-infra/components/kube"
+	"github.com/openwan/openwan-infra/components/monitoring"
 	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/internal/apppolicy"
 )
@@ -22,7 +24,7 @@ const (
 	workerPool = "workers"
 )
 
-func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outputs pulumi.Map) error {
+func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, alerts *fleet.Alerts, outputs pulumi.Map) (*eksWatched, error) {
 	cc := cfg.Cluster
 	pool := func(p config.NodePool) cluster.NodePoolArgs {
 		return cluster.NodePoolArgs{
@@ -46,7 +48,7 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outpu
 		},
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	outputs["clusterName"] = eks.Name
 	outputs["kubeconfig"] = pulumi.ToSecret(eks.Kubeconfig)
@@ -56,7 +58,7 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outpu
 	onAPIPool := map[string]string{cluster.PoolLabel: apiPool}
 
 	if err := deployMetricsServer(ctx, cc.MetricsServer, onAPIPool, onCluster); err != nil {
-		return err
+		return nil, err
 	}
 	if cc.ClusterAutoscaler.Enabled {
 		if _, err := cluster.NewClusterAutoscaler(ctx, "cluster-autoscaler", &cluster.ClusterAutoscalerArgs{
@@ -71,12 +73,12 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outpu
 			RequestMemoryMiB:              cc.ClusterAutoscaler.Requests.MemoryMiB,
 			NodeSelector:                  onAPIPool,
 		}, onCluster...); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	keda, err := deployKEDA(ctx, cc.KEDA, onAPIPool, onCluster)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	target := servicesTarget{opts: onCluster, keda: keda, eks: eks, apiSources: net.publicCIDRs}
 	if es := cc.ExternalSecrets; es.Enabled {
@@ -84,7 +86,7 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outpu
 			ChartVersion: es.ChartVersion, Requests: resources(es.Requests), NodeSelector: onAPIPool,
 		}, onCluster...)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		target.secretsOperator = operator.Release
 	}
@@ -98,23 +100,58 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, outpu
 			Requests: resources(ctl.Requests), NodeSelector: onAPIPool,
 		}, onCluster...)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		target.readinessGates = lbc.Release
 	}
 	if err := deployServices(ctx, cfg, target, outputs); err != nil {
-		return err
+		return nil, err
 	}
+	if err := deployContainerInsights(ctx, cfg, eks, alerts); err != nil {
+		return nil, err
+	}
+	watched := &eksWatched{clusterName: eks.Name}
 	if lbc == nil {
+		return watched, nil
+	}
+	watched.loadBalancer, err = deployIngress(ctx, cfg, eks, lbc, alerts, onCluster, outputs)
+	return watched, err
+}
+
+// deployContainerInsights sends the cluster's metrics to CloudWatch and pages when a workload
+// has sat at its HPA maximum for openwan:alerts.atMaxMinutes.
+func deployContainerInsights(ctx *pulumi.Context, cfg config.Config, eks *cluster.Cluster, alerts *fleet.Alerts) error {
+	ci := cfg.Cluster.ContainerInsights
+	if !ci.Enabled {
 		return nil
 	}
-	return deployIngress(ctx, cfg, eks, lbc, onCluster, outputs)
+	if _, err := cluster.NewContainerInsights(ctx, "container-insights", &cluster.ContainerInsightsArgs{
+		Cluster: eks, AddonVersion: ci.AddonVersion,
+	}); err != nil {
+		return err
+	}
+	_, err := monitoring.NewAtMaxAlarms(ctx, "openwan-at-max", &monitoring.AtMaxAlarmsArgs{
+		ClusterName: eks.Name, Namespace: cfg.App.Namespace,
+		Workloads: []monitoring.Workload{
+			{Name: "openwan-api", MaxReplicas: cfg.API.Replicas.Max},
+			{Name: "openwan-worker", MaxReplicas: cfg.Worker.Replicas.Max},
+		},
+		Minutes: cfg.Alerts.AtMaxMinutes, TopicARN: alerts.Topic.Arn,
+	})
+	return err
+}
+
+// eksWatched are the names the dashboard selects the EKS path's metrics by.
+type eksWatched struct {
+	clusterName pulumi.StringOutput
+	// loadBalancer is the API's ALB's ARN suffix; nil without an ingress.
+	loadBalancer pulumi.StringOutput
 }
 
 // deployIngress declares the API's Ingress and finds the ALB the controller makes for it, for
 // the stack's outputs and the alarms on it.
 func deployIngress(ctx *pulumi.Context, cfg config.Config, eks *cluster.Cluster, lbc *cluster.LoadBalancerController,
-	onCluster []pulumi.ResourceOption, outputs pulumi.Map) error {
+	alerts *fleet.Alerts, onCluster []pulumi.ResourceOption, outputs pulumi.Map) (pulumi.StringOutput, error) {
 	in := cfg.Cluster.Ingress
 	ingress, err := kube.NewIngress(ctx, "openwan-api", &kube.IngressArgs{
 		Namespace: cfg.App.Namespace, Name: "openwan-api", ClassName: cluster.ALBIngressClass,
@@ -124,7 +161,7 @@ func deployIngress(ctx *pulumi.Context, cfg config.Config, eks *cluster.Cluster,
 		CertificateARN:             in.CertificateARN,
 	}, append(onCluster, pulumi.DependsOn([]pulumi.Resource{lbc.Release}))...)
 	if err != nil {
-		return err
+		return pulumi.StringOutput{}, err
 	}
 	// The controller tags the ALB with the cluster and the Ingress; the lookup runs once the
 	// Ingress has its address, that is once the ALB exists (unknown in a first preview).
@@ -137,7 +174,15 @@ func deployIngress(ctx *pulumi.Context, cfg config.Config, eks *cluster.Cluster,
 	}
 	outputs["eksApiUrl"] = pulumi.Sprintf("%s://%s", scheme, alb.DnsName())
 	outputs["eksApiLoadBalancerArnSuffix"] = alb.ArnSuffix()
-	return nil
+	if _, err := monitoring.NewSLOAlarms(ctx, "openwan-eks-api-slo", &monitoring.SLOAlarmsArgs{
+		LoadBalancerSuffix: alb.ArnSuffix(), What: "EKS API",
+		P95Seconds: cfg.Alerts.Latency.P95Seconds, P99Seconds: cfg.Alerts.Latency.P99Seconds,
+		ErrorRatePercent: cfg.Alerts.ErrorRatePercent, TopicARN: alerts.Topic.Arn,
+		FirstCommand: fmt.Sprintf("kubectl describe hpa -n %s; kubectl get pods -n %s -o wide", cfg.App.Namespace, cfg.App.Namespace),
+	}); err != nil {
+		return pulumi.StringOutput{}, err
+	}
+	return alb.ArnSuffix(), nil
 }
 
 // deployMetricsServer installs metrics-server from its chart or as declared objects.

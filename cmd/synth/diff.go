@@ -80,7 +80,19 @@ func byURN(rs []model.Resource) map[string]model.Resource {
 }
 
 // changedFields lists "path old -> new" for each leaf of the inputs that differs, in path order.
+// A JSON document held in a string (a dashboard's body, a policy) is compared as the document, so
+// the line names the leaf that moved rather than the whole text.
 func changedFields(old, new any, path string) []string {
+	if os, ok := old.(string); ok {
+		if ns, ok := new.(string); ok && os != ns {
+			var od, nd any
+			if json.Unmarshal([]byte(os), &od) == nil && json.Unmarshal([]byte(ns), &nd) == nil {
+				if _, isMap := od.(map[string]any); isMap {
+					return changedFields(od, nd, path)
+				}
+			}
+		}
+	}
 	om, oIsMap := old.(map[string]any)
 	nm, nIsMap := new.(map[string]any)
 	if oIsMap && nIsMap {

@@ -27,8 +27,12 @@ type PodRoleArgs struct {
 	OIDCIssuer, OIDCArn pulumi.StringInput
 	// Namespace and ServiceAccount name the only identity that may assume the role.
 	Namespace, ServiceAccount string
-	// Policy is the role's inline policy document (required: a role without one is useless).
+	// Policy is the role's inline policy document (required unless ManagedPolicyARNs are given:
+	// a role without either is useless).
 	Policy map[string]any
+	// ManagedPolicyARNs are AWS managed policies attached to the role, for an AWS agent whose
+	// permissions AWS maintains (the CloudWatch agent's CloudWatchAgentServerPolicy).
+	ManagedPolicyARNs []string
 	// App marks the role as the app's own (tag apppolicy.RoleTag=App), held to least privilege
 	// by the policy pack; empty for a controller's role.
 	App string
@@ -45,8 +49,8 @@ func (a *PodRoleArgs) validate() error {
 	if a.ServiceAccount == "" {
 		errs = append(errs, errors.New("ServiceAccount: must not be empty"))
 	}
-	if len(a.Policy) == 0 {
-		errs = append(errs, errors.New("Policy: must not be empty"))
+	if len(a.Policy) == 0 && len(a.ManagedPolicyARNs) == 0 {
+		errs = append(errs, errors.New("Policy: must not be empty without ManagedPolicyARNs"))
 	}
 	return errors.Join(errs...)
 }
@@ -77,8 +81,17 @@ func NewPodRole(ctx *pulumi.Context, name string, args *PodRoleArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
-	if _, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{Role: r.Role.Name, Policy: pulumi.String(policy)}, child); err != nil {
-		return nil, err
+	if len(args.Policy) > 0 {
+		if _, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{Role: r.Role.Name, Policy: pulumi.String(policy)}, child); err != nil {
+			return nil, err
+		}
+	}
+	for i, arn := range args.ManagedPolicyARNs {
+		if _, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-managed-%d", name, i), &iam.RolePolicyAttachmentArgs{
+			Role: r.Role.Name, PolicyArn: pulumi.String(arn),
+		}, child); err != nil {
+			return nil, err
+		}
 	}
 	if err := ctx.RegisterResourceOutputs(r, pulumi.Map{"roleArn": r.Role.Arn}); err != nil {
 		return nil, err

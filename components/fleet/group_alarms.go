@@ -23,11 +23,9 @@ type GroupAlarmsArgs struct {
 	Max int
 	// TopicARN is notified on alarm and on recovery.
 	TopicARN pulumi.StringInput
-	// TargetGroupSuffix and LoadBalancerSuffix add the load balancer alarms; set both or neither.
+	// TargetGroupSuffix and LoadBalancerSuffix add the unhealthy-targets alarm; set both or
+	// neither. (The load balancer's SLO alarms are monitoring.SLOAlarms.)
 	TargetGroupSuffix, LoadBalancerSuffix pulumi.StringInput
-	// ErrorRatePercent is the target 5xx share of requests that pages (percent, in (0, 100]);
-	// read only with the load balancer alarms.
-	ErrorRatePercent float64
 }
 
 func (a *GroupAlarmsArgs) validate() error {
@@ -51,9 +49,6 @@ func (a *GroupAlarmsArgs) validate() error {
 	case a.TargetGroupSuffix == nil && a.LoadBalancerSuffix != nil:
 		errs = append(errs, errors.New("TargetGroupSuffix: must be set with LoadBalancerSuffix"))
 	}
-	if a.watchesLoadBalancer() && (a.ErrorRatePercent <= 0 || a.ErrorRatePercent > 100) {
-		errs = append(errs, fmt.Errorf("ErrorRatePercent: %g is outside (0, 100]", a.ErrorRatePercent))
-	}
 	return errors.Join(errs...)
 }
 
@@ -63,8 +58,8 @@ func (a *GroupAlarmsArgs) watchesLoadBalancer() bool {
 
 // NewGroupAlarms declares, as the guide has them, "at max capacity" (GroupDesiredCapacity above
 // max - 1 over 300 s) and "instances terminating" (GroupTerminatingInstances above 0 for two
-// 60 s periods); with a load balancer also unhealthy targets (any, three minutes) and the
-// target 5xx rate (above ErrorRatePercent for five minutes).
+// 60 s periods); with a load balancer also unhealthy targets (any, three minutes). Each
+// description says what it means and the guide's first command.
 func NewGroupAlarms(ctx *pulumi.Context, name string, args *GroupAlarmsArgs, opts ...pulumi.ResourceOption) (*GroupAlarms, error) {
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("group alarms %s: %w", name, err)
@@ -78,13 +73,14 @@ func NewGroupAlarms(ctx *pulumi.Context, name string, args *GroupAlarmsArgs, opt
 	group := pulumi.StringMap{"AutoScalingGroupName": args.GroupName}
 	alarms := map[string]*cloudwatch.MetricAlarmArgs{
 		"max-capacity": {
-			AlarmDescription: pulumi.Sprintf("The group reached its maximum of %d instances", args.Max),
-			Namespace:        pulumi.String("AWS/AutoScaling"), MetricName: pulumi.String("GroupDesiredCapacity"),
+			AlarmDescription: pulumi.Sprintf("The group reached its maximum of %d instances: more load would go unserved. First: %s",
+				args.Max, ScalingActivitiesCommand),
+			Namespace: pulumi.String("AWS/AutoScaling"), MetricName: pulumi.String("GroupDesiredCapacity"),
 			Dimensions: group, Statistic: pulumi.String("Maximum"), Period: pulumi.Int(300), EvaluationPeriods: pulumi.Int(1),
 			Threshold: pulumi.Float64(float64(args.Max - 1)), ComparisonOperator: pulumi.String("GreaterThanThreshold"),
 		},
 		"terminating": {
-			AlarmDescription: pulumi.String("Instances are terminating: a scale-in, a refresh or failing health checks"),
+			AlarmDescription: pulumi.String("Instances are terminating: a scale-in, a refresh or failing health checks. First: " + ScalingActivitiesCommand),
 			Namespace:        pulumi.String("AWS/AutoScaling"), MetricName: pulumi.String("GroupTerminatingInstances"),
 			Dimensions: group, Statistic: pulumi.String("Maximum"), Period: pulumi.Int(60), EvaluationPeriods: pulumi.Int(2),
 			Threshold: pulumi.Float64(0), ComparisonOperator: pulumi.String("GreaterThanThreshold"),
@@ -93,31 +89,10 @@ func NewGroupAlarms(ctx *pulumi.Context, name string, args *GroupAlarmsArgs, opt
 	if args.watchesLoadBalancer() {
 		lbDims := pulumi.StringMap{"TargetGroup": args.TargetGroupSuffix, "LoadBalancer": args.LoadBalancerSuffix}
 		alarms["unhealthy-targets"] = &cloudwatch.MetricAlarmArgs{
-			AlarmDescription: pulumi.String("Targets fail the load balancer's health check"),
+			AlarmDescription: pulumi.String("Targets fail the load balancer's health check. First: " + TargetHealthCommand),
 			Namespace:        pulumi.String("AWS/ApplicationELB"), MetricName: pulumi.String("UnHealthyHostCount"),
 			Dimensions: lbDims, Statistic: pulumi.String("Maximum"), Period: pulumi.Int(60), EvaluationPeriods: pulumi.Int(3),
 			Threshold: pulumi.Float64(0), ComparisonOperator: pulumi.String("GreaterThanThreshold"),
-		}
-		sum := func(id, metric string) *cloudwatch.MetricAlarmMetricQueryArgs {
-			return &cloudwatch.MetricAlarmMetricQueryArgs{
-				Id: pulumi.String(id), ReturnData: pulumi.Bool(false),
-				Metric: &cloudwatch.MetricAlarmMetricQueryMetricArgs{
-					Namespace: pulumi.String("AWS/ApplicationELB"), MetricName: pulumi.String(metric),
-					Stat: pulumi.String("Sum"), Period: pulumi.Int(60), Dimensions: lbDims,
-				},
-			}
-		}
-		alarms["error-rate"] = &cloudwatch.MetricAlarmArgs{
-			AlarmDescription: pulumi.Sprintf("Target 5xx responses above %g %% of requests", args.ErrorRatePercent),
-			MetricQueries: cloudwatch.MetricAlarmMetricQueryArray{
-				sum("errors", "HTTPCode_Target_5XX_Count"), sum("requests", "RequestCount"),
-				&cloudwatch.MetricAlarmMetricQueryArgs{
-					Id: pulumi.String("rate"), Expression: pulumi.String(ErrorRateExpression),
-					Label: pulumi.String("5xx percent"), ReturnData: pulumi.Bool(true),
-				},
-			},
-			EvaluationPeriods: pulumi.Int(5), Threshold: pulumi.Float64(args.ErrorRatePercent),
-			ComparisonOperator: pulumi.String("GreaterThanThreshold"),
 		}
 	}
 	for _, key := range slices.Sorted(maps.Keys(alarms)) {
@@ -134,9 +109,10 @@ func NewGroupAlarms(ctx *pulumi.Context, name string, args *GroupAlarmsArgs, opt
 	return a, nil
 }
 
-// ErrorRateExpression is the metric math of the target 5xx share of requests (percent). The load
-// balancer reports HTTPCode_Target_5XX_Count only for minutes with 5xx responses: unfilled, a
-// minute of requests without an error would have no rate rather than 0 % (the alarm would count
-// it as not breaching only through treatMissingData, and the graph would show nothing). Requests
-// stay unfilled: a minute without any has no rate to speak of (0 / 0), and is not breaching.
-const ErrorRateExpression = "100 * FILL(errors, 0) / requests"
+// ScalingActivitiesCommand and TargetHealthCommand are the guide's first commands for a
+// group's alarms, quoted in their descriptions (the group's and the target group's names are in
+// the alarm's dimensions).
+const (
+	ScalingActivitiesCommand = "aws autoscaling describe-scaling-activities --auto-scaling-group-name <AutoScalingGroupName>"
+	TargetHealthCommand      = "aws elbv2 describe-target-health --target-group-arn <the target group>"
+)

@@ -186,7 +186,8 @@ func (g *Group) declareScaling(ctx *pulumi.Context, name string, args *GroupArgs
 	}
 	queries, expression := scaleInQueries(args, groupDim)
 	_, err = cloudwatch.NewMetricAlarm(ctx, name+"-scale-in", &cloudwatch.MetricAlarmArgs{
-		AlarmDescription: pulumi.Sprintf("Every signal of %s low for %d minutes: remove one instance", name, args.ScaleIn.Minutes),
+		AlarmDescription: pulumi.Sprintf("Every signal of %s low for %d minutes: remove one instance (a scaling trigger, not a page). To see it act: %s",
+			name, args.ScaleIn.Minutes, ScalingActivitiesCommand),
 		MetricQueries: append(queries, &cloudwatch.MetricAlarmMetricQueryArgs{
 			Id: pulumi.String("low"), Expression: pulumi.String(expression), ReturnData: pulumi.Bool(true),
 			Label: pulumi.String("all signals low"),
@@ -273,7 +274,7 @@ func (g *Group) declareRequestSteps(ctx *pulumi.Context, name string, args *Grou
 		return err
 	}
 	_, err = cloudwatch.NewMetricAlarm(ctx, name+"-requests-high", &cloudwatch.MetricAlarmArgs{
-		AlarmDescription:   pulumi.Sprintf("More than %d requests/minute per instance", r.AbovePerMinute),
+		AlarmDescription:   pulumi.Sprintf("More than %d requests/minute per instance: add instances by the steps (a scaling trigger, not a page). To see it act: %s", r.AbovePerMinute, ScalingActivitiesCommand),
 		Namespace:          pulumi.String("AWS/ApplicationELB"),
 		MetricName:         pulumi.String("RequestCountPerTarget"),
 		Dimensions:         pulumi.StringMap{"TargetGroup": r.TargetGroupSuffix},
