@@ -37,3 +37,14 @@ func TestPodRoleTrustsOneServiceAccount(t *testing.T) {
 	assert.JSONEq(t, `{"Version":"2012-10-17","Statement":[]}`, componenttest.Input(t, p, "aws:iam/rolePolicy:RolePolicy", "api-role", "policy").(string))
 	assert.Equal(t, map[string]any{"openwan.io/app-role": "api"}, componenttest.Input(t, p, "aws:iam/role:Role", "api-role", "tags"))
 }
+
+// TestPodRoleWithManagedPolicyOnly: an AWS agent's role carries AWS's managed policy, attached,
+// and no inline policy.
+func TestPodRoleWithManagedPolicyOnly(t *testing.T) {
+	args := validPodRoleArgs()
+	args.Policy, args.ManagedPolicyARNs = nil, []string{"arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"}
+	p := componenttest.Declare(t, NewPodRole, "agent-role", args)
+	assert.Equal(t, "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
+		componenttest.Input(t, p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "agent-role-managed-0", "policyArn"))
+	assert.Empty(t, componenttest.Names(p, "aws:iam/rolePolicy:RolePolicy"), "no inline policy")
+}

@@ -5,7 +5,7 @@ func All() []Rule {
 	return []Rule{
 		minCapacity, maxNotBelowMin, autoscalerOwnsReplicas, disruptionBudget, gracefulShutdown,
 		utilizationTargetRange, stabilizationOrder, scaledRequests, groupIgnoresDesired,
-		alarmHasAction, groupMetricsEnabled, alarmPerGroup,
+		alarmHasAction, groupMetricsEnabled, alarmPerGroup, apiLoadBalancerSLO,
 		imdsv2Required, encryptedVolumes, snsTopicEncrypted, noPublicIP, noOpenIngress,
 		eksEndpointRestricted, eksSecretsEncryption, eksLogging, containersNonRoot,
 		namespaceDefaultDeny, appRoleLeastPrivilege,

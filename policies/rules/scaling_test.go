@@ -107,3 +107,24 @@ func TestAlarmPerGroup(t *testing.T) {
 			want: []string{"Group worker-asg: no CloudWatch alarm reads its metrics; declare its GroupAlarms (max capacity, terminating instances)"}},
 	})
 }
+
+func TestAPILoadBalancerSLO(t *testing.T) {
+	lb := res(typeLoadBalancer, "api-lb", `{"loadBalancerType": "application"}`)
+	internal := res(typeLoadBalancer, "private-lb", `{"internal": true}`)
+	p95 := dependsOn(res(typeAlarm, "p95", `{"metricName": "TargetResponseTime", "extendedStatistic": "p95", "alarmActions": ["[unknown]"]}`), "dimensions", lb)
+	p99 := dependsOn(res(typeAlarm, "p99", `{"metricName": "TargetResponseTime", "extendedStatistic": "p99", "alarmActions": ["arn"]}`), "dimensions", lb)
+	errs := dependsOn(res(typeAlarm, "errors", `{"alarmActions": "[unknown]", "metricQueries": [
+		{"id": "errors", "metric": {"metricName": "HTTPCode_Target_5XX_Count"}}, {"id": "rate", "expression": "100 * errors / requests"}]}`), "metricQueries", lb)
+	silent := dependsOn(res(typeAlarm, "p99", `{"metricName": "TargetResponseTime", "extendedStatistic": "p99"}`), "dimensions", lb)
+	elsewhere := res(typeAlarm, "p99", `{"metricName": "TargetResponseTime", "extendedStatistic": "p99", "alarmActions": ["arn"]}`)
+	runRuleCases(t, "api-load-balancer-slo", []ruleCase{
+		{name: "all three, with actions", resources: []model.Resource{lb, p95, p99, errs}},
+		{name: "an internal load balancer serves no users", resources: []model.Resource{internal}},
+		{name: "none", resources: []model.Resource{lb},
+			want: []string{"LoadBalancer api-lb: no alarm with actions on its p95 response time, p99 response time, 5xx share; declare its monitoring.SLOAlarms (openwan:alerts.latency, errorRatePercent)"}},
+		{name: "p99 without actions", resources: []model.Resource{lb, p95, silent, errs},
+			want: []string{"LoadBalancer api-lb: no alarm with actions on its p99 response time; declare its monitoring.SLOAlarms (openwan:alerts.latency, errorRatePercent)"}},
+		{name: "p99 on another load balancer", resources: []model.Resource{lb, p95, elsewhere, errs},
+			want: []string{"LoadBalancer api-lb: no alarm with actions on its p99 response time; declare its monitoring.SLOAlarms (openwan:alerts.latency, errorRatePercent)"}},
+	})
+}
