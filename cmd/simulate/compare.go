@@ -3,17 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/openwan/openwan-infra/simulation"
 )
@@ -84,33 +78,7 @@ func writeComparePlot(path string, trace string, before, after compared) error {
 		return fmt.Errorf("plot %s: the two stacks share no fleet", path)
 	}
 	rows[0][1].Title.Text = fmt.Sprintf("%s -> %s / %s\n%s", before.label, after.label, trace, rows[0][1].Title.Text)
-	width, height := 20*vg.Inch, vg.Length(len(rows))*3*vg.Inch
-	var canvas vg.CanvasWriterTo
-	switch filepath.Ext(path) {
-	case ".svg":
-		canvas = vgsvg.New(width, height)
-	case ".png":
-		canvas = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(96))}
-	default:
-		return fmt.Errorf("plot %s: want .svg or .png", path)
-	}
-	tiles := draw.Tiles{Rows: len(rows), Cols: len(rows[0]), PadX: vg.Millimeter * 6, PadY: vg.Millimeter * 6,
-		PadTop: vg.Millimeter * 4, PadBottom: vg.Millimeter * 4, PadLeft: vg.Millimeter * 4, PadRight: vg.Millimeter * 4}
-	canvases := plot.Align(rows, tiles, draw.New(canvas))
-	for i := range rows {
-		for j := range rows[i] {
-			rows[i][j].Draw(canvases[i][j])
-		}
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := canvas.WriteTo(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return drawRows(path, rows)
 }
 
 // compareRow is one fleet's four panels with both runs.

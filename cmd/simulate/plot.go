@@ -47,6 +47,11 @@ func writePlot(path, stack string, r *simulation.Result) error {
 	}
 	rows[0][1].Title.Text = fmt.Sprintf("%s / %s\n%s", stack, r.Trace, rows[0][1].Title.Text)
 
+	return drawRows(path, rows)
+}
+
+// drawRows draws rows of panels, one row a fleet, into path (.svg or .png).
+func drawRows(path string, rows [][]*plot.Plot) error {
 	width, height := 20*vg.Inch, vg.Length(len(rows))*3*vg.Inch
 	var canvas vg.CanvasWriterTo
 	switch filepath.Ext(path) {
@@ -57,10 +62,9 @@ func writePlot(path, stack string, r *simulation.Result) error {
 	default:
 		return fmt.Errorf("plot %s: want .svg or .png", path)
 	}
-	dc := draw.New(canvas)
 	tiles := draw.Tiles{Rows: len(rows), Cols: len(rows[0]), PadX: vg.Millimeter * 6, PadY: vg.Millimeter * 6,
 		PadTop: vg.Millimeter * 4, PadBottom: vg.Millimeter * 4, PadLeft: vg.Millimeter * 4, PadRight: vg.Millimeter * 4}
-	canvases := plot.Align(rows, tiles, dc)
+	canvases := plot.Align(rows, tiles, draw.New(canvas))
 	for i := range rows {
 		for j := range rows[i] {
 			rows[i][j].Draw(canvases[i][j])
