@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openwan/openwan-infra/components/network"
+	"github.com/openwan/openwan-infra/components/kube"
 	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/config/configtest"
 	"github.com/openwan/openwan-infra/internal/apppolicy"
@@ -37,7 +38,8 @@ func TestPodsHaveRolesOfTheirOwn(t *testing.T) {
 				runChecks(t, p, []check{{rolePolicyType, svc + "-role", "policy", string(bucket)}})
 				annotations, err := mustGet(t, p, "kubernetes:core/v1:ServiceAccount", svc+"-sa").Input("metadata.annotations")
 				require.NoError(t, err)
-				assert.Equal(t, map[string]any{"eks.amazonaws.com/role-arn": "arn:aws:mock:us-east-1:123456789012:" + svc + "-role"}, annotations,
+				assert.Equal(t, map[string]any{"eks.amazonaws.com/role-arn": "arn:aws:mock:us-east-1:123456789012:" + svc + "-role",
+					kube.PatchForceAnnotation: "true"}, annotations,
 					"%s's pods get the role's credentials", svc)
 			}
 			for _, fleet := range []string{"api", "worker"} {

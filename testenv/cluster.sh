@@ -93,9 +93,13 @@ KUBECONFIG
     --bind-address 127.0.0.1 --secure-port 0 --horizontal-pod-autoscaler-sync-period 15s
   start_bg kube-scheduler "$bin/kube-scheduler" --kubeconfig "$run/kubeconfig" --leader-elect=false \
     --bind-address 127.0.0.1 --secure-port 0
+  # Node leases: the heartbeat stage renews a node's status only every ten minutes and counts on
+  # its Lease for liveness. Without them (kwok's default of 0 s) the node lifecycle controller
+  # finds every node silent after its grace period, about 50 s, marks it NotReady and its pods
+  # unready: a suite longer than that failed on pods that were fine.
   start_bg kwok "$bin/kwok" --kubeconfig "$run/kubeconfig" --manage-all-nodes=false \
     --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake --node-ip 10.0.0.1 \
-    --config "$bin/kwok-stages.yaml"
+    --node-lease-duration-seconds 40 --config "$bin/kwok-stages.yaml"
 
   for i in 1 2 3; do
     curl -skf -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$server/api/v1/nodes" -d @- > /dev/null <<NODE

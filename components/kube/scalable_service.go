@@ -36,6 +36,11 @@ type ScalableService struct {
 	PodLabels map[string]string
 }
 
+// PatchForceAnnotation makes the Kubernetes provider apply an object with force, taking its
+// declared fields back from other field managers (pulumi-kubernetes's server-side apply guide,
+// "Handle field conflicts on existing resources").
+const PatchForceAnnotation = "pulumi.com/patchForce"
+
 // ScalableServiceArgs describe a ScalableService. Every number is required unless it says
 // otherwise; there are no hidden defaults, the stack config holds them.
 type ScalableServiceArgs struct {
@@ -181,14 +186,21 @@ func NewScalableService(ctx *pulumi.Context, name string, args *ScalableServiceA
 	selector := &metav1.LabelSelectorArgs{MatchLabels: labels}
 	// Physical names, unlike elsewhere: operators and the guide's runbooks address these objects
 	// by name (`kubectl describe hpa openwan-api-hpa -n openwan`), and a namespace holds one stack.
+	//
+	// Every object is applied with force: it takes back the fields the program declares from any
+	// other field manager, as after a `kubectl edit` of the HPA's minimum. Without it the next
+	// preview and up fail on the server-side apply conflict instead of restoring the config
+	// (integration TestFaults/drift). Fields the program does not declare, the Deployment's
+	// replica count among them, stay whoever's they are.
 	meta := func(physical string) *metav1.ObjectMetaArgs {
-		return &metav1.ObjectMetaArgs{Name: pulumi.String(physical), Namespace: args.Namespace, Labels: labels}
+		return &metav1.ObjectMetaArgs{Name: pulumi.String(physical), Namespace: args.Namespace, Labels: labels,
+			Annotations: pulumi.StringMap{PatchForceAnnotation: pulumi.String("true")}}
 	}
 
 	var err error
 	saMeta := meta(name)
 	if args.RoleARN != nil {
-		saMeta.Annotations = pulumi.StringMap{RoleARNAnnotation: args.RoleARN}
+		saMeta.Annotations = pulumi.StringMap{RoleARNAnnotation: args.RoleARN, PatchForceAnnotation: pulumi.String("true")}
 	}
 	svc.ServiceAccount, err = corev1.NewServiceAccount(ctx, name+"-sa", &corev1.ServiceAccountArgs{
 		Metadata:                     saMeta,

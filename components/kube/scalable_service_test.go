@@ -154,3 +154,18 @@ func TestScratchIsSizedAndPullsOnce(t *testing.T) {
 		"the scratch is capped at what the scheduler reserved")
 	assert.Equal(t, "IfNotPresent", input(d, "openwan-api-deployment", "spec.template.spec.containers.0.imagePullPolicy"))
 }
+
+// TestScalableServiceTakesItsFieldsBack: every object is applied with force, so an `up` after a
+// hand edit restores the config rather than failing on the field conflict.
+func TestScalableServiceTakesItsFieldsBack(t *testing.T) {
+	args := validServiceArgs()
+	args.ManageHPA = true
+	p := componenttest.Declare(t, NewScalableService, "api", args)
+	for _, r := range []struct{ typ, name string }{
+		{deploymentType, "api-deployment"}, {"kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "api-hpa"},
+		{"kubernetes:policy/v1:PodDisruptionBudget", "api-pdb"}, {"kubernetes:core/v1:Service", "api-service"},
+	} {
+		annotations := componenttest.Input(t, p, r.typ, r.name, "metadata.annotations").(map[string]any)
+		assert.Equal(t, "true", annotations[PatchForceAnnotation], "%s is applied with force", r.name)
+	}
+}

@@ -171,3 +171,28 @@ func (k *Kube) Delete(ctx context.Context, path string) error {
 	}
 	return nil
 }
+
+// Patch applies a JSON merge patch to the object at path, as `kubectl patch --type merge` does
+// (the behind-Pulumi's-back edits of the fault tests).
+func (k *Kube) Patch(ctx context.Context, path string, patch map[string]any) error {
+	body, err := json.Marshal(patch)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPatch, k.server+path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+k.token)
+	req.Header.Set("Content-Type", "application/merge-patch+json")
+	resp, err := k.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("PATCH %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		reply, _ := io.ReadAll(resp.Body)
+		return fmt.Errorf("PATCH %s: %s: %s", path, resp.Status, reply)
+	}
+	return nil
+}
