@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/openwan/openwan-infra/components/network"
 	"github.com/openwan/openwan-infra/components/kube"
+	"github.com/openwan/openwan-infra/components/network"
 	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/config/configtest"
 	"github.com/openwan/openwan-infra/internal/apppolicy"
