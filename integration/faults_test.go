@@ -5,7 +5,9 @@ package integration
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,14 +22,16 @@ import (
 	"github.com/openwan/openwan-infra/config"
 )
 
-// TestFaults deploys the local stack once and puts it through what its users meet at 3 a.m.
-// Each scenario logs its figures (time to converge, the re-preview's changes); the README's
+// TestFaults deploys the local stack once and puts it through what its users meet at 3 a.m.:
+// drift behind Pulumi's back and a node lost with an API pod on it. Each scenario logs its
+// figures (time to converge, the lowest ready count, the re-preview's changes); the README's
 // reliability section quotes them.
 func TestFaults(t *testing.T) {
 	ctx := context.Background()
 	want, err := config.FromStackFile("..", "local")
 	require.NoError(t, err)
 	ns := want.App.Namespace
+	floor := want.API.Replicas.Min - 1 // the PDB's maxUnavailable of 1
 	stack := newStack(t, "faults", nil)
 	// The local stack's tests deploy the same namespace and cluster objects after this one:
 	// they start only once the destroy has removed them.
@@ -77,6 +81,48 @@ func TestFaults(t *testing.T) {
 		assert.Empty(t, after, "after the up, a refreshed preview changes nothing")
 		t.Logf("figures: drift restored in %v; re-preview changes %d", time.Since(start).Round(time.Second), len(after))
 	})
+
+	// A lost node: the Node object of one API pod disappears (a reclaimed instance). The
+	// EndpointSlice controller drops the pod at once, the pod garbage collector deletes it, the
+	// ReplicaSet recreates it on another node, and the Service keeps the PDB's floor of ready
+	// endpoints meanwhile. The protection is the topology spread (one API pod per node): with
+	// both pods on the lost node, the lowest count is 0 and the floor assertion fails.
+	t.Run("lost node", func(t *testing.T) {
+		waitAvailable(t, ns, "openwan-api", want.API.Replicas.Min)
+		pods := apiPods(t, ns)
+		perNode := map[string]int{}
+		for _, p := range pods {
+			perNode[p.node]++
+		}
+		require.Len(t, perNode, len(pods), "precondition: the API pods are spread one per node: %v", pods)
+		lost := pods[0].node
+		node := get(t, "/api/v1/nodes/"+lost)
+		require.NotNil(t, node, "precondition: the pod's node exists")
+		t.Cleanup(func() { restoreNode(t, node) })
+
+		stop := watchReadyEndpoints(ns, "openwan-api")
+		start := time.Now()
+		require.NoError(t, kube.Delete(ctx, "/api/v1/nodes/"+lost))
+		eventually(t, 3*time.Minute, func() string {
+			ready := 0
+			for _, p := range apiPods(t, ns) {
+				if p.node == lost {
+					return fmt.Sprintf("pod %s still bound to the lost node %s", p.name, lost)
+				}
+				if p.ready {
+					ready++
+				}
+			}
+			if ready < want.API.Replicas.Min {
+				return fmt.Sprintf("%d ready API pods, want %d", ready, want.API.Replicas.Min)
+			}
+			return ""
+		})
+		lowest := stop()
+		require.NotEqual(t, noSample, lowest, "the endpoint watcher read the Service not once")
+		assert.GreaterOrEqual(t, lowest, floor, "ready endpoints stayed at or above the PDB's floor")
+		t.Logf("figures: lost node recovered in %v; lowest ready endpoints %d (floor %d)", time.Since(start).Round(time.Second), lowest, floor)
+	})
 }
 
 // previewChanges runs a preview (refreshed first if asked) and returns the resources it would
@@ -119,5 +165,98 @@ func waitAvailable(t *testing.T, ns, name string, n int) {
 			return fmt.Sprintf("%s: %v", name, at(d, "status"))
 		}
 		return ""
+	})
+}
+
+// apiPod is one API pod: its name, its node and whether it is ready.
+type apiPod struct {
+	name, node string
+	ready      bool
+}
+
+// apiPods are the API's pods that are not being deleted, by name.
+func apiPods(t *testing.T, ns string) []apiPod {
+	t.Helper()
+	list := get(t, "/api/v1/namespaces/"+ns+"/pods?labelSelector=app.kubernetes.io/component%3Dapi")
+	items, _ := list["items"].([]any)
+	var out []apiPod
+	for _, item := range items {
+		if at(item, "metadata.deletionTimestamp") != nil {
+			continue
+		}
+		p := apiPod{name: fmt.Sprint(at(item, "metadata.name")), node: fmt.Sprint(at(item, "spec.nodeName"))}
+		conditions, _ := at(item, "status.conditions").([]any)
+		for _, c := range conditions {
+			if at(c, "type") == "Ready" && at(c, "status") == "True" {
+				p.ready = true
+			}
+		}
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b apiPod) int { return strings.Compare(a.name, b.name) })
+	return out
+}
+
+// watchReadyEndpoints polls the Service's EndpointSlices until stopped; stop returns the lowest
+// count of ready endpoints seen.
+func watchReadyEndpoints(ns, service string) (stop func() int) {
+	var mu sync.Mutex
+	lowest := noSample
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			list, err := kube.Get(context.Background(), "/apis/discovery.k8s.io/v1/namespaces/"+ns+
+				"/endpointslices?labelSelector=kubernetes.io/service-name%3D"+service)
+			if err == nil && list != nil {
+				ready := 0
+				items, _ := list["items"].([]any)
+				for _, s := range items {
+					endpoints, _ := at(s, "endpoints").([]any)
+					for _, e := range endpoints {
+						if at(e, "conditions.ready") == true {
+							ready++
+						}
+					}
+				}
+				mu.Lock()
+				lowest = min(lowest, ready)
+				mu.Unlock()
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}()
+	return func() int {
+		close(done)
+		<-finished
+		mu.Lock()
+		defer mu.Unlock()
+		return lowest
+	}
+}
+
+// restoreNode creates a lost node again from what it was, for the tests after, and waits for
+// kwok to make it Ready.
+func restoreNode(t *testing.T, node map[string]any) {
+	name := at(node, "metadata.name")
+	meta := map[string]any{"name": name, "labels": at(node, "metadata.labels"), "annotations": at(node, "metadata.annotations")}
+	_, err := kube.Create(context.Background(), "/api/v1/nodes", map[string]any{
+		"apiVersion": "v1", "kind": "Node", "metadata": meta,
+		"status": map[string]any{"allocatable": at(node, "status.allocatable"), "capacity": at(node, "status.capacity")},
+	}, false)
+	assert.NoError(t, err, "restoring node %v", name)
+	eventually(t, time.Minute, func() string {
+		conditions, _ := at(get(t, fmt.Sprintf("/api/v1/nodes/%v", name)), "status.conditions").([]any)
+		for _, c := range conditions {
+			if at(c, "type") == "Ready" && at(c, "status") == "True" {
+				return ""
+			}
+		}
+		return fmt.Sprintf("node %v not ready again", name)
 	})
 }
