@@ -23,7 +23,7 @@ import (
 )
 
 // TestFaults deploys the local stack once and puts it through what its users meet at 3 a.m.:
-// drift behind Pulumi's back and a node lost with an API pod on it. Each scenario logs its
+// drift behind Pulumi's back, a node lost with an API pod on it, and two nodes drained at once. Each scenario logs its
 // figures (time to converge, the lowest ready count, the re-preview's changes); the README's
 // reliability section quotes them.
 func TestFaults(t *testing.T) {
@@ -122,6 +122,83 @@ func TestFaults(t *testing.T) {
 		require.NotEqual(t, noSample, lowest, "the endpoint watcher read the Service not once")
 		assert.GreaterOrEqual(t, lowest, floor, "ready endpoints stayed at or above the PDB's floor")
 		t.Logf("figures: lost node recovered in %v; lowest ready endpoints %d (floor %d)", time.Since(start).Round(time.Second), lowest, floor)
+	})
+
+	// Two nodes drained at once through the eviction API, as `kubectl drain` of both does: every
+	// pod of the two nodes is asked to go at once, the evictions past the PDB are refused with
+	// 429 and retried, and succeed once a replacement is ready on the third node. How it was
+	// checked: a probe that evicted the two pods back to back saw the PDB at disruptionsAllowed 0
+	// after the first and a 429 for the second. A budget that let both go (maxUnavailable 2)
+	// answers neither with 429, and the assertion on the refusals fails.
+	t.Run("drain two nodes", func(t *testing.T) {
+		waitAvailable(t, ns, "openwan-api", want.API.Replicas.Min)
+		all := apiPods(t, ns)
+		var nodes []string
+		for _, p := range all {
+			if !slices.Contains(nodes, p.node) && len(nodes) < 2 {
+				nodes = append(nodes, p.node)
+			}
+		}
+		require.Len(t, nodes, 2, "precondition: API pods on two nodes: %v", all)
+		var pending []string
+		for _, p := range all {
+			if slices.Contains(nodes, p.node) {
+				pending = append(pending, p.name)
+			}
+		}
+		require.GreaterOrEqual(t, len(pending), 2, "precondition: two API pods to evict")
+		for _, n := range nodes {
+			require.NoError(t, kube.Patch(ctx, "/api/v1/nodes/"+n, map[string]any{"spec": map[string]any{"unschedulable": true}}))
+		}
+		t.Cleanup(func() {
+			for _, n := range nodes {
+				_ = kube.Patch(ctx, "/api/v1/nodes/"+n, map[string]any{"spec": map[string]any{"unschedulable": false}})
+			}
+		})
+		// The disruption controller must have settled after the lost node: a budget still
+		// counting a gone pod as healthy would allow two evictions.
+		pdb := "/apis/policy/v1/namespaces/" + ns + "/poddisruptionbudgets/openwan-api"
+		eventually(t, time.Minute, func() string {
+			status := at(get(t, pdb), "status")
+			if at(status, "currentHealthy") != float64(want.API.Replicas.Min) || at(status, "disruptionsAllowed") != 1.0 ||
+				at(status, "disruptedPods") != nil {
+				return fmt.Sprintf("PDB status %v", status)
+			}
+			return ""
+		})
+		stop := watchAvailable(ns, "openwan-api")
+		start := time.Now()
+		refused := 0
+		deadline := start.Add(2 * time.Minute)
+		for len(pending) > 0 {
+			require.False(t, time.Now().After(deadline), "evictions still refused after 2 minutes: %v", pending)
+			var still []string
+			for _, pod := range pending {
+				_, err := kube.Create(ctx, "/api/v1/namespaces/"+ns+"/pods/"+pod+"/eviction", map[string]any{
+					"apiVersion": "policy/v1", "kind": "Eviction", "metadata": map[string]any{"name": pod, "namespace": ns},
+				}, false)
+				switch {
+				case err == nil:
+				case strings.Contains(err.Error(), "429"):
+					refused++
+					still = append(still, pod)
+				default:
+					require.NoError(t, err, "evicting %s", pod)
+				}
+			}
+			if pending = still; len(pending) > 0 {
+				time.Sleep(200 * time.Millisecond)
+			}
+		}
+		waitAvailable(t, ns, "openwan-api", want.API.Replicas.Min)
+		lowest := stop()
+		assert.Positive(t, refused, "an eviction past the budget was refused with 429")
+		assert.GreaterOrEqual(t, lowest, floor, "available API pods stayed at or above the PDB's floor")
+		for _, p := range apiPods(t, ns) {
+			assert.NotContains(t, nodes, p.node, "pod %s moved off the drained nodes", p.name)
+		}
+		t.Logf("figures: two nodes drained in %v; evictions refused (429) %d; lowest available %d (floor %d)",
+			time.Since(start).Round(time.Second), refused, lowest, floor)
 	})
 }
 
