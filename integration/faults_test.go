@@ -129,7 +129,8 @@ func TestFaults(t *testing.T) {
 	// 429 and retried, and succeed once a replacement is ready on the third node. How it was
 	// checked: a probe that evicted the two pods back to back saw the PDB at disruptionsAllowed 0
 	// after the first and a 429 for the second. A budget that let both go (maxUnavailable 2)
-	// answers neither with 429, and the assertion on the refusals fails.
+	// answers neither with 429: both pods go at once, the available count drops to 0, nothing
+	// reopens the third node, and the refusal, floor and availability checks all fail.
 	t.Run("drain two nodes", func(t *testing.T) {
 		waitAvailable(t, ns, "openwan-api", want.API.Replicas.Min)
 		all := apiPods(t, ns)
@@ -147,14 +148,6 @@ func TestFaults(t *testing.T) {
 			}
 		}
 		require.GreaterOrEqual(t, len(pending), 2, "precondition: two API pods to evict")
-		for _, n := range nodes {
-			require.NoError(t, kube.Patch(ctx, "/api/v1/nodes/"+n, map[string]any{"spec": map[string]any{"unschedulable": true}}))
-		}
-		t.Cleanup(func() {
-			for _, n := range nodes {
-				_ = kube.Patch(ctx, "/api/v1/nodes/"+n, map[string]any{"spec": map[string]any{"unschedulable": false}})
-			}
-		})
 		// The disruption controller must have settled after the lost node: a budget still
 		// counting a gone pod as healthy would allow two evictions.
 		pdb := "/apis/policy/v1/namespaces/" + ns + "/poddisruptionbudgets/openwan-api"
@@ -165,6 +158,28 @@ func TestFaults(t *testing.T) {
 				return fmt.Sprintf("PDB status %v", status)
 			}
 			return ""
+		})
+		// The third node is closed too until the budget has said no once: kwok starts a pod in
+		// milliseconds, so a replacement could otherwise be ready before the second eviction
+		// arrives, and whether a 429 comes would be a race.
+		nodeList, _ := get(t, "/api/v1/nodes")["items"].([]any)
+		var third string
+		for _, n := range nodeList {
+			if name := fmt.Sprint(at(n, "metadata.name")); !slices.Contains(nodes, name) {
+				third = name
+			}
+		}
+		require.NotEmpty(t, third, "precondition: a third node takes the pods")
+		cordon := func(node string, closed bool) error {
+			return kube.Patch(ctx, "/api/v1/nodes/"+node, map[string]any{"spec": map[string]any{"unschedulable": closed}})
+		}
+		for _, n := range append(slices.Clone(nodes), third) {
+			require.NoError(t, cordon(n, true))
+		}
+		t.Cleanup(func() {
+			for _, n := range append(slices.Clone(nodes), third) {
+				_ = cordon(n, false)
+			}
 		})
 		stop := watchAvailable(ns, "openwan-api")
 		start := time.Now()
@@ -185,6 +200,9 @@ func TestFaults(t *testing.T) {
 				default:
 					require.NoError(t, err, "evicting %s", pod)
 				}
+			}
+			if refused > 0 {
+				require.NoError(t, cordon(third, false), "the third node opens once the budget has refused")
 			}
 			if pending = still; len(pending) > 0 {
 				time.Sleep(200 * time.Millisecond)
