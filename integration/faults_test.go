@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,7 +22,9 @@ import (
 )
 
 // TestFaults deploys the local stack once and puts it through what its users meet at 3 a.m.:
-// drift behind Pulumi's back, a node lost with an API pod on it, and two nodes drained at once. Each scenario logs its
+// drift behind Pulumi's back, a node lost with an API pod on it, two nodes drained at once, an
+// up killed mid-way, and kube-apiserver restarting under a rollout (the last two change the
+// stack's images, so they run last). Each scenario logs its
 // figures (time to converge, the lowest ready count, the re-preview's changes); the README's
 // reliability section quotes them.
 func TestFaults(t *testing.T) {
@@ -100,7 +101,7 @@ func TestFaults(t *testing.T) {
 		require.NotNil(t, node, "precondition: the pod's node exists")
 		t.Cleanup(func() { restoreNode(t, node) })
 
-		stop := watchReadyEndpoints(ns, "openwan-api")
+		stop := watchLowest(readyEndpointsOf(ns, "openwan-api"))
 		start := time.Now()
 		require.NoError(t, kube.Delete(ctx, "/api/v1/nodes/"+lost))
 		eventually(t, 3*time.Minute, func() string {
@@ -181,7 +182,7 @@ func TestFaults(t *testing.T) {
 				_ = cordon(n, false)
 			}
 		})
-		stop := watchAvailable(ns, "openwan-api")
+		stop := watchLowest(availableOf(ns, "openwan-api"))
 		start := time.Now()
 		refused := 0
 		deadline := start.Add(2 * time.Minute)
@@ -218,6 +219,8 @@ func TestFaults(t *testing.T) {
 		t.Logf("figures: two nodes drained in %v; evictions refused (429) %d; lowest available %d (floor %d)",
 			time.Since(start).Round(time.Second), refused, lowest, floor)
 	})
+	t.Run("interrupted up", func(t *testing.T) { interruptedUp(t, stack, want) })
+	t.Run("apiserver restart under a rollout", func(t *testing.T) { apiserverRestart(t, stack, want) })
 }
 
 // previewChanges runs a preview (refreshed first if asked) and returns the resources it would
@@ -292,46 +295,25 @@ func apiPods(t *testing.T, ns string) []apiPod {
 	return out
 }
 
-// watchReadyEndpoints polls the Service's EndpointSlices until stopped; stop returns the lowest
-// count of ready endpoints seen.
-func watchReadyEndpoints(ns, service string) (stop func() int) {
-	var mu sync.Mutex
-	lowest := noSample
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		for {
-			list, err := kube.Get(context.Background(), "/apis/discovery.k8s.io/v1/namespaces/"+ns+
-				"/endpointslices?labelSelector=kubernetes.io/service-name%3D"+service)
-			if err == nil && list != nil {
-				ready := 0
-				items, _ := list["items"].([]any)
-				for _, s := range items {
-					endpoints, _ := at(s, "endpoints").([]any)
-					for _, e := range endpoints {
-						if at(e, "conditions.ready") == true {
-							ready++
-						}
-					}
+// readyEndpointsOf reads the count of a Service's ready endpoints, over its EndpointSlices.
+func readyEndpointsOf(ns, service string) func() (int, bool) {
+	return func() (int, bool) {
+		list, err := kube.Get(context.Background(), "/apis/discovery.k8s.io/v1/namespaces/"+ns+
+			"/endpointslices?labelSelector=kubernetes.io/service-name%3D"+service)
+		if err != nil || list == nil {
+			return 0, false
+		}
+		ready := 0
+		items, _ := list["items"].([]any)
+		for _, s := range items {
+			endpoints, _ := at(s, "endpoints").([]any)
+			for _, e := range endpoints {
+				if at(e, "conditions.ready") == true {
+					ready++
 				}
-				mu.Lock()
-				lowest = min(lowest, ready)
-				mu.Unlock()
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(100 * time.Millisecond):
 			}
 		}
-	}()
-	return func() int {
-		close(done)
-		<-finished
-		mu.Lock()
-		defer mu.Unlock()
-		return lowest
+		return ready, true
 	}
 }
 

@@ -95,7 +95,7 @@ func TestLocalStack(t *testing.T) {
 			"replicas": map[string]any{"min": want.API.Replicas.Min, "max": newMax},
 		})
 		require.NoError(t, stack.SetConfig(ctx, "openwan:api", auto.ConfigValue{Value: api}))
-		stop := watchAvailable(ns, "openwan-api")
+		stop := watchLowest(availableOf(ns, "openwan-api"))
 		res, err := stack.Up(ctx, optup.ProgressStreams(logWriter{t}))
 		lowest := stop()
 		require.NoError(t, err, "up with a new image and max")
@@ -173,9 +173,10 @@ func setJSON(t *testing.T, text string, fields map[string]any) string {
 // noSample is the lowest count of a watcher that read nothing.
 const noSample = 1 << 30
 
-// watchAvailable polls a Deployment's available replicas until stopped; stop returns the
-// lowest count seen.
-func watchAvailable(ns, name string) (stop func() int) {
+// watchLowest calls read every 100 ms until stopped; stop returns the lowest count read, or
+// noSample if no read succeeded. A read that fails (the apiserver down, the object not there
+// yet) is skipped, not counted as zero.
+func watchLowest(read func() (int, bool)) (stop func() int) {
 	var mu sync.Mutex
 	lowest := noSample
 	done := make(chan struct{})
@@ -183,11 +184,9 @@ func watchAvailable(ns, name string) (stop func() int) {
 	go func() {
 		defer close(finished)
 		for {
-			d, err := kube.Get(context.Background(), "/apis/apps/v1/namespaces/"+ns+"/deployments/"+name)
-			if err == nil && d != nil {
-				n, _ := at(d, "status.availableReplicas").(float64) // absent means none available
+			if n, ok := read(); ok {
 				mu.Lock()
-				lowest = min(lowest, int(n))
+				lowest = min(lowest, n)
 				mu.Unlock()
 			}
 			select {
@@ -203,6 +202,18 @@ func watchAvailable(ns, name string) (stop func() int) {
 		mu.Lock()
 		defer mu.Unlock()
 		return lowest
+	}
+}
+
+// availableOf reads a Deployment's available replicas.
+func availableOf(ns, name string) func() (int, bool) {
+	return func() (int, bool) {
+		d, err := kube.Get(context.Background(), "/apis/apps/v1/namespaces/"+ns+"/deployments/"+name)
+		if err != nil || d == nil {
+			return 0, false
+		}
+		n, _ := at(d, "status.availableReplicas").(float64) // absent means none available
+		return int(n), true
 	}
 }
 

@@ -5,6 +5,7 @@
 #
 #   testenv/cluster.sh start   # prints the kubeconfig path (context "openwan-local")
 #   testenv/cluster.sh stop    # stops every process it started, by PID, and removes its state
+#   testenv/cluster.sh restart-apiserver  # restarts kube-apiserver alone, on the same etcd
 #
 # Binaries come from testenv/build.sh. State lives in $OPENWAN_TESTENV_RUN (default
 # ~/.cache/openwan-testenv/run); ports from OPENWAN_APISERVER_PORT (36443) and
@@ -46,6 +47,34 @@ wait_for() { # what seconds command...
   stop; exit 1
 }
 
+# start_apiserver starts kube-apiserver on the run's etcd, certificates and tokens, and waits
+# until it is ready: the same process on a start and on a restart.
+start_apiserver() {
+  local token
+  token=$(cut -d, -f1 "$run/tokens.csv")
+  start_bg kube-apiserver "$bin/kube-apiserver" --etcd-servers "http://127.0.0.1:$etcd_port" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" --cert-dir "$run/certs" \
+    --token-auth-file "$run/tokens.csv" --authorization-mode RBAC --anonymous-auth=false \
+    --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$run/sa.pub" \
+    --service-account-signing-key-file "$run/sa.key" --service-cluster-ip-range 10.96.0.0/16 \
+    --endpoint-reconciler-type none --allow-privileged=false
+  wait_for kube-apiserver 60 curl -skf -H "Authorization: Bearer $token" "https://127.0.0.1:$api_port/readyz"
+}
+
+# restart_apiserver kills kube-apiserver alone, as an OOM kill or a node loss does, and starts it
+# again on the same state; etcd, the controllers and kwok run on. SIGKILL, because a SIGTERM
+# waits a minute here for the open watches to end, which only slows the suite.
+restart_apiserver() {
+  [ -f "$run/pids/kube-apiserver" ] || { log "no running cluster in $run"; exit 1; }
+  local pid
+  pid=$(cat "$run/pids/kube-apiserver")
+  kill -9 "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  mv "$run/logs/kube-apiserver.log" "$run/logs/kube-apiserver.previous.log"
+  start_apiserver
+  log "kube-apiserver restarted"
+}
+
 start() {
   stop
   mkdir -p "$run/pids" "$run/logs" "$run/certs" "$run/etcd"
@@ -79,13 +108,7 @@ KUBECONFIG
     --initial-cluster "local=http://127.0.0.1:$((etcd_port + 1))" --listen-metrics-urls "" --log-level warn
   wait_for etcd 30 curl -sf "http://127.0.0.1:$etcd_port/health"
 
-  start_bg kube-apiserver "$bin/kube-apiserver" --etcd-servers "http://127.0.0.1:$etcd_port" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" --cert-dir "$run/certs" \
-    --token-auth-file "$run/tokens.csv" --authorization-mode RBAC --anonymous-auth=false \
-    --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$run/sa.pub" \
-    --service-account-signing-key-file "$run/sa.key" --service-cluster-ip-range 10.96.0.0/16 \
-    --endpoint-reconciler-type none --allow-privileged=false
-  wait_for kube-apiserver 60 curl -skf -H "Authorization: Bearer $token" "$server/readyz"
+  start_apiserver
 
   start_bg kube-controller-manager "$bin/kube-controller-manager" --kubeconfig "$run/kubeconfig" \
     --service-account-private-key-file "$run/sa.key" --use-service-account-credentials \
@@ -124,5 +147,6 @@ NODE
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  restart-apiserver) restart_apiserver ;;
+  *) echo "usage: $0 start|stop|restart-apiserver" >&2; exit 2 ;;
 esac
