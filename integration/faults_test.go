@@ -101,7 +101,7 @@ func TestFaults(t *testing.T) {
 		require.NotNil(t, node, "precondition: the pod's node exists")
 		t.Cleanup(func() { restoreNode(t, node) })
 
-		stop := watchLowest(readyEndpointsOf(ns, "openwan-api"))
+		stop := watchLowest(t, readyEndpointsOf(ns, "openwan-api"))
 		start := time.Now()
 		require.NoError(t, kube.Delete(ctx, "/api/v1/nodes/"+lost))
 		eventually(t, 3*time.Minute, func() string {
@@ -182,7 +182,7 @@ func TestFaults(t *testing.T) {
 				_ = cordon(n, false)
 			}
 		})
-		stop := watchLowest(availableOf(ns, "openwan-api"))
+		stop := watchLowest(t, availableOf(ns, "openwan-api"))
 		start := time.Now()
 		refused := 0
 		deadline := start.Add(2 * time.Minute)

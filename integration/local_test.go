@@ -95,7 +95,7 @@ func TestLocalStack(t *testing.T) {
 			"replicas": map[string]any{"min": want.API.Replicas.Min, "max": newMax},
 		})
 		require.NoError(t, stack.SetConfig(ctx, "openwan:api", auto.ConfigValue{Value: api}))
-		stop := watchLowest(availableOf(ns, "openwan-api"))
+		stop := watchLowest(t, availableOf(ns, "openwan-api"))
 		res, err := stack.Up(ctx, optup.ProgressStreams(logWriter{t}))
 		lowest := stop()
 		require.NoError(t, err, "up with a new image and max")
@@ -174,9 +174,10 @@ func setJSON(t *testing.T, text string, fields map[string]any) string {
 const noSample = 1 << 30
 
 // watchLowest calls read every 100 ms until stopped; stop returns the lowest count read, or
-// noSample if no read succeeded. A read that fails (the apiserver down, the object not there
+// noSample if no read succeeded. The test's cleanup stops a watcher that a failed check left
+// running. A read that fails (the apiserver down, the object not there
 // yet) is skipped, not counted as zero.
-func watchLowest(read func() (int, bool)) (stop func() int) {
+func watchLowest(t *testing.T, read func() (int, bool)) (stop func() int) {
 	var mu sync.Mutex
 	lowest := noSample
 	done := make(chan struct{})
@@ -196,13 +197,16 @@ func watchLowest(read func() (int, bool)) (stop func() int) {
 			}
 		}
 	}()
-	return func() int {
-		close(done)
+	var once sync.Once
+	stop = func() int {
+		once.Do(func() { close(done) })
 		<-finished
 		mu.Lock()
 		defer mu.Unlock()
 		return lowest
 	}
+	t.Cleanup(func() { stop() })
+	return stop
 }
 
 // availableOf reads a Deployment's available replicas.

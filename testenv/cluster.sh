@@ -49,7 +49,7 @@ wait_for() { # what seconds command...
 
 # start_apiserver starts kube-apiserver on the run's etcd, certificates and tokens, and waits
 # until it is ready: the same process on a start and on a restart.
-start_apiserver() {
+start_apiserver() { # [keep]: on failure, leave the other processes and the state as they are
   local token
   token=$(cut -d, -f1 "$run/tokens.csv")
   start_bg kube-apiserver "$bin/kube-apiserver" --etcd-servers "http://127.0.0.1:$etcd_port" \
@@ -58,6 +58,14 @@ start_apiserver() {
     --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$run/sa.pub" \
     --service-account-signing-key-file "$run/sa.key" --service-cluster-ip-range 10.96.0.0/16 \
     --endpoint-reconciler-type none --allow-privileged=false
+  if [ "${1:-}" = keep ]; then
+    for _ in $(seq 300); do
+      curl -skf -H "Authorization: Bearer $token" "https://127.0.0.1:$api_port/readyz" > /dev/null 2>&1 && return 0
+      sleep 0.2
+    done
+    log "kube-apiserver did not come back in 60s; its log:"; tail -30 "$run/logs/kube-apiserver.log" >&2 || true
+    exit 1
+  fi
   wait_for kube-apiserver 60 curl -skf -H "Authorization: Bearer $token" "https://127.0.0.1:$api_port/readyz"
 }
 
@@ -69,9 +77,15 @@ restart_apiserver() {
   local pid
   pid=$(cat "$run/pids/kube-apiserver")
   kill -9 "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  # Gone, or a zombie that no init reaps here (state Z): either way it holds no port.
+  for _ in $(seq 50); do
+    if [ ! -e "/proc/$pid" ] || [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ]; then break; fi
+    sleep 0.1
+  done
   mv "$run/logs/kube-apiserver.log" "$run/logs/kube-apiserver.previous.log"
-  start_apiserver
+  # A restart that does not come up fails without tearing the cluster down, so its state and
+  # logs stay for the test's report and the suite's own stop.
+  start_apiserver keep
   log "kube-apiserver restarted"
 }
 
