@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/stretchr/testify/assert"
@@ -112,10 +113,12 @@ func apiserverRestart(t *testing.T, stack auto.Stack, want config.Config) {
 	require.True(t, first.ended.After(start), "precondition: the up was still rolling when the apiserver went")
 	upErr := first.err
 	if upErr != nil {
-		// The engine's own diagnostics (not the progress, which names every resource) say which
-		// resource failed, or the connection it lost.
-		assert.Regexp(t, `openwan-(api|worker)|connection refused|EOF`, first.stderr, "a failed up says what broke")
-		t.Logf("the up during the restart failed: %s", first.stderr)
+		// The engine's error diagnostics (not the progress, which names every resource) say
+		// which resource failed and the connection it lost, e.g. "openwan/openwan-worker" failed
+		// to fully initialize ... connection reset by peer.
+		assert.Regexp(t, `openwan-(api|worker)`, first.errors, "a failed up names the resource")
+		assert.Regexp(t, `connection (refused|reset|lost)|EOF`, first.errors, "a failed up names the lost connection")
+		t.Logf("the up during the restart failed: %s", first.errors)
 	}
 	_, err = stack.Up(ctx, optup.ProgressStreams(logWriter{t}))
 	require.NoError(t, err, "the rerun after the restart")
@@ -129,10 +132,10 @@ func apiserverRestart(t *testing.T, stack auto.Stack, want config.Config) {
 		outage.Round(100*time.Millisecond), upErr != nil, time.Since(start).Round(time.Second), lowest, floor, len(after))
 }
 
-// upResult is how a background up ended: its error, the engine's error stream, and when.
+// upResult is how a background up ended: its error, the engine's error diagnostics, and when.
 type upResult struct {
 	err    error
-	stderr string
+	errors string
 	ended  time.Time
 }
 
@@ -145,9 +148,20 @@ func upInBackground(t *testing.T, stack auto.Stack) <-chan upResult {
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
-		var stderr strings.Builder
-		_, err := stack.Up(ctx, optup.ProgressStreams(logWriter{t}), optup.ErrorProgressStreams(&stderr))
-		done <- upResult{err: err, stderr: stderr.String(), ended: time.Now()}
+		stream := make(chan events.EngineEvent)
+		var diagnostics strings.Builder
+		read := make(chan struct{})
+		go func() {
+			defer close(read)
+			for ev := range stream { // closed by the Automation API when the run ends
+				if d := ev.DiagnosticEvent; d != nil && d.Severity == "error" {
+					diagnostics.WriteString(d.Message)
+				}
+			}
+		}()
+		_, err := stack.Up(ctx, optup.ProgressStreams(logWriter{t}), optup.EventStreams(stream))
+		<-read
+		done <- upResult{err: err, errors: diagnostics.String(), ended: time.Now()}
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -17,6 +17,7 @@ bin=$cache/bin
 api_port=${OPENWAN_APISERVER_PORT:-36443}
 etcd_port=${OPENWAN_ETCD_PORT:-32379}
 log() { echo "cluster: $*" >&2; }
+teardown_on_failure=yes # wait_for stops the whole cluster when a process does not come up
 
 stop() {
   if [ -d "$run/pids" ]; then
@@ -44,12 +45,13 @@ wait_for() { # what seconds command...
     sleep 0.2
   done
   log "$what did not come up in ${seconds}s; its log:"; tail -30 "$run/logs/$what.log" >&2 || true
-  stop; exit 1
+  if [ "$teardown_on_failure" = yes ]; then stop; fi
+  exit 1
 }
 
 # start_apiserver starts kube-apiserver on the run's etcd, certificates and tokens, and waits
 # until it is ready: the same process on a start and on a restart.
-start_apiserver() { # [keep]: on failure, leave the other processes and the state as they are
+start_apiserver() {
   local token
   token=$(cut -d, -f1 "$run/tokens.csv")
   start_bg kube-apiserver "$bin/kube-apiserver" --etcd-servers "http://127.0.0.1:$etcd_port" \
@@ -58,14 +60,6 @@ start_apiserver() { # [keep]: on failure, leave the other processes and the stat
     --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$run/sa.pub" \
     --service-account-signing-key-file "$run/sa.key" --service-cluster-ip-range 10.96.0.0/16 \
     --endpoint-reconciler-type none --allow-privileged=false
-  if [ "${1:-}" = keep ]; then
-    for _ in $(seq 300); do
-      curl -skf -H "Authorization: Bearer $token" "https://127.0.0.1:$api_port/readyz" > /dev/null 2>&1 && return 0
-      sleep 0.2
-    done
-    log "kube-apiserver did not come back in 60s; its log:"; tail -30 "$run/logs/kube-apiserver.log" >&2 || true
-    exit 1
-  fi
   wait_for kube-apiserver 60 curl -skf -H "Authorization: Bearer $token" "https://127.0.0.1:$api_port/readyz"
 }
 
@@ -85,7 +79,8 @@ restart_apiserver() {
   mv "$run/logs/kube-apiserver.log" "$run/logs/kube-apiserver.previous.log"
   # A restart that does not come up fails without tearing the cluster down, so its state and
   # logs stay for the test's report and the suite's own stop.
-  start_apiserver keep
+  teardown_on_failure=no
+  start_apiserver
   log "kube-apiserver restarted"
 }
 
