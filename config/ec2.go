@@ -63,6 +63,11 @@ type Fleet struct {
 	// TerminationHookSeconds is how long a terminating instance may finish its work before it is
 	// terminated (s, 30..7200); a worker's must let a transcoding job finish.
 	TerminationHookSeconds int `json:"terminationHookSeconds"`
+	// LaunchHookSeconds is how long a new instance's bootstrap may take (s, 30..7200): packages,
+	// secrets, the image pull and the app's readiness. Until it completes the group's launch
+	// hook the instance is not in service, and a warm pool's instance is not stopped; past it Auto
+	// Scaling abandons the instance and launches another.
+	LaunchHookSeconds int `json:"launchHookSeconds"`
 	// Schedules are the scheduled actions keyed by action name. An action a stack sets replaces
 	// the default action of that name whole (recurrence included); its min and max are the
 	// group's size unless it sets them. A stack sets an action to null to drop a default one.
@@ -122,9 +127,14 @@ type APIFleet struct {
 	Fleet
 	// InstanceType of the API instances.
 	InstanceType string `json:"instanceType"`
-	// Port the app listens on and the load balancer targets (TCP port, 1..65535).
+	// Port the app listens on and the load balancer targets (TCP port, 1..65535). Defaults to
+	// openwan:api.port: the fleet runs the same image.
 	Port int `json:"port"`
-	// HealthPath is the target group's health check path, starting with /.
+	// HealthPath is the target group's health check path, starting with /. Defaults to
+	// openwan:api.readinessPath: the load balancer sends an instance requests only once the app
+	// says it is ready (connected to its database, queue and cache), as the pods' readiness probe
+	// does on EKS. The liveness path answers as soon as the process runs, so checking it would
+	// route requests to an instance that cannot serve them yet.
 	HealthPath string `json:"healthPath"`
 	// CertificateARN turns on an HTTPS listener on 443 (and redirects 80 to it); empty serves
 	// HTTP on 80 only.

@@ -68,3 +68,26 @@ func TestScheduleBoundsDefaultToTheSize(t *testing.T) {
 	assert.Equal(t, Range{Min: 4, Max: 20}, a.Bounds(Range{Min: 2, Max: 20}), "its own min, the size's max")
 	assert.Equal(t, Range{Min: 2, Max: 20}, ScheduledAction{Desired: 3}.Bounds(Range{Min: 2, Max: 20}), "neither set: the size")
 }
+
+// The EC2 API fleet runs the API's image, so the load balancer reaches it on the API's port and
+// routes to it only once the app's readiness endpoint says so, as EKS's readiness probe does; the
+// liveness path answers before the app has its database and queue.
+func TestEC2TargetGroupChecksTheAPIReadiness(t *testing.T) {
+	raw := completeRaw()
+	raw["api"] = `{"image": "api:1", "port": 9000, "readinessPath": "/readyz"}`
+	cfg, err := Parse(raw)
+	require.NoError(t, err)
+	assert.Equal(t, "/readyz", cfg.EC2.API.HealthPath, "ec2.api.healthPath unset: follows openwan:api.readinessPath")
+	assert.Equal(t, 9000, cfg.EC2.API.Port, "ec2.api.port unset: follows openwan:api.port")
+
+	shipped, err := Parse(completeRaw())
+	require.NoError(t, err)
+	assert.Equal(t, shipped.API.ReadinessPath, shipped.EC2.API.HealthPath, "by default the target group checks readiness")
+	assert.NotEqual(t, shipped.API.LivenessPath, shipped.EC2.API.HealthPath, "not liveness")
+
+	raw["ec2"] = `{"api": {"healthPath": "/lb-ready", "port": 9100}, "worker": {"queue": {"dimensions": {"Queue": "q"}}}}`
+	cfg, err = Parse(raw)
+	require.NoError(t, err)
+	assert.Equal(t, "/lb-ready", cfg.EC2.API.HealthPath, "a stack's own path wins")
+	assert.Equal(t, 9100, cfg.EC2.API.Port, "a stack's own port wins")
+}

@@ -79,7 +79,8 @@ func dropNullSchedules(m map[string]*ScheduledAction) {
 
 // follow fills the values that default to another key rather than to a number of their own, so
 // a stack states each value once: the cluster's add-ons and autoscaler follow its Kubernetes
-// version through the release table, the EC2 fleets run the services' images, and a scheduled
+// version through the release table, the EC2 fleets run the services' images (the API fleet on its port, checked on its readiness
+// path), and a scheduled
 // action's bounds are its group's size, unless a stack says otherwise. After it every action has
 // its Min and Max.
 func (c *Config) follow() {
@@ -89,6 +90,12 @@ func (c *Config) follow() {
 	}
 	if c.EC2.Worker.Image == "" {
 		c.EC2.Worker.Image = c.Worker.Image
+	}
+	if c.EC2.API.Port == 0 {
+		c.EC2.API.Port = c.API.Port
+	}
+	if c.EC2.API.HealthPath == "" {
+		c.EC2.API.HealthPath = c.API.ReadinessPath
 	}
 	for _, f := range []*Fleet{&c.EC2.API.Fleet, &c.EC2.Worker.Fleet} {
 		for _, a := range f.Schedules {
