@@ -24,7 +24,7 @@ func validClusterArgs() *ClusterArgs {
 		VPCID:           pulumi.String("vpc-1"),
 		PublicSubnetIDs: pulumi.ToStringArray([]string{"subnet-p1", "subnet-p2"}), PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-q1", "subnet-q2"}),
 		EndpointPublicAccess: true, PublicAccessCIDRs: []string{"198.51.100.0/24"},
-		LogTypes: []string{"api", "audit"},
+		LogTypes: []string{"api", "audit"}, LogRetentionDays: 30,
 		NodePools: map[string]NodePoolArgs{
 			"api":     {InstanceTypes: []string{"m5.large"}, Min: 2, Max: 5, Desired: 3, DiskGiB: 40, MaxUnavailable: 1},
 			"workers": {InstanceTypes: []string{"c5.xlarge", "c6i.xlarge"}, Spot: true, Min: 1, Max: 4, Desired: 1, DiskGiB: 80, MaxUnavailable: 2},
@@ -37,6 +37,7 @@ func TestClusterArgsRefusals(t *testing.T) {
 	componenttest.Refusals(t, validClusterArgs, (*ClusterArgs).validate, []componenttest.Refusal[ClusterArgs]{
 		{Name: "no name", Change: func(a *ClusterArgs) { a.Name = "" }, Fields: []string{"Name"}},
 		{Name: "no version", Change: func(a *ClusterArgs) { a.Version = "" }, Fields: []string{"Version"}},
+		{Name: "a retention CloudWatch does not take", Change: func(a *ClusterArgs) { a.LogRetentionDays = 45 }, Fields: []string{"LogRetentionDays"}},
 		{Name: "no private subnets", Change: func(a *ClusterArgs) { a.PrivateSubnetIDs = nil }, Fields: []string{"PrivateSubnetIDs"}},
 		{Name: "public endpoint open to all", Change: func(a *ClusterArgs) { a.PublicAccessCIDRs = nil }, Fields: []string{"PublicAccessCIDRs"}},
 		{Name: "no pools", Change: func(a *ClusterArgs) { a.NodePools = nil }, Fields: []string{"NodePools"}},
@@ -160,8 +161,25 @@ func TestAddonsPinTheirVersions(t *testing.T) {
 	assert.Equal(t, "true", cni["enableNetworkPolicy"], "NetworkPolicies are enforced, not only accepted")
 }
 
+// The control plane's logs go to a group the stack declares, with its retention, before EKS
+// would create one that never expires: the cluster waits for it.
+func TestControlPlaneLogsExpire(t *testing.T) {
+	args := validClusterArgs()
+	p := componenttest.Declare(t, NewCluster, "openwan", args)
+	const logGroupType = "aws:cloudwatch/logGroup:LogGroup"
+	require.Equal(t, []string{"openwan-logs-0"}, componenttest.Names(p, logGroupType))
+	assert.Equal(t, "/aws/eks/openwan-test/cluster", componenttest.Input(t, p, logGroupType, "openwan-logs-0", "name"), "EKS's name for the group")
+	assert.EqualValues(t, args.LogRetentionDays, componenttest.Input(t, p, logGroupType, "openwan-logs-0", "retentionInDays"))
+	group, err := p.Get(logGroupType, "openwan-logs-0")
+	require.NoError(t, err)
+	eks, err := p.Get("eks:index:Cluster", "openwan-eks")
+	require.NoError(t, err)
+	assert.Contains(t, eks.Dependencies, group.URN, "the group exists before EKS writes to it")
+}
+
 // TestProviderWaitsForTheNodes: every object deployed through the cluster's provider waits for
-// the node groups, since a component's dependsOn never reaches the Helm releases inside it.
+// the node groups and the add-ons, whichever component declares it and whatever that component
+// depends on.
 func TestProviderWaitsForTheNodes(t *testing.T) {
 	p := componenttest.Declare(t, NewCluster, "openwan", validClusterArgs())
 	provider, err := p.Get("pulumi:providers:kubernetes", "openwan-k8s")

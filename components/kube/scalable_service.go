@@ -81,8 +81,11 @@ type ScalableServiceArgs struct {
 	// leaves the pods without AWS credentials of their own.
 	RoleARN pulumi.StringInput
 	// Needs are what the pods need before they can start (the resource that makes their
-	// Secret): the Deployment waits for them. A component's own dependsOn does not reach its
-	// children, so it is passed here.
+	// Secret): the Deployment waits for them. A dependsOn of the whole component would do too (in
+	// the Go SDK a child's registration awaits its parent's URN, which resolves once the parent's
+	// own dependsOn has: sdk/v3 v3.274.1 go/pulumi/context.go:2992 and 3003), but it would also
+	// hold back the Service, HPA and PDB, which need no Secret; Needs holds back the Deployment
+	// alone.
 	Needs []pulumi.Resource
 	// ScratchEvictable lets cluster-autoscaler evict the pods although they hold the /tmp emptyDir,
 	// which otherwise keeps it from ever removing their node. Set it when the scratch holds
