@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"regexp"
 	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -14,7 +15,8 @@ import (
 
 // VPC is a VPC spread over several availability zones: one public subnet per zone (load
 // balancers, NAT gateways) and one private subnet per zone (nodes and instances, no public IPs),
-// with NAT egress per zone or through a single gateway.
+// with NAT egress per zone or through a single gateway, and an S3 gateway endpoint on the private
+// route tables.
 type VPC struct {
 	pulumi.ResourceState
 
@@ -33,6 +35,9 @@ type VPCArgs struct {
 	Zones []Zone
 	// SingleNATGateway puts one NAT gateway in the first zone for all (cheaper, less available).
 	SingleNATGateway bool
+	// Region is the VPC's AWS region (like "us-east-1"): the S3 gateway endpoint's service is
+	// com.amazonaws.<Region>.s3.
+	Region string
 }
 
 // SubnetCIDRs splits a VPC block for zones zones: private subnets of an eighth of the block each
@@ -76,6 +81,9 @@ func (a *VPCArgs) validate() error {
 	if len(a.Zones) < 2 || len(a.Zones) > 6 {
 		errs = append(errs, fmt.Errorf("Zones: %d zones is outside [2, 6]", len(a.Zones)))
 	}
+	if !regionPattern.MatchString(a.Region) {
+		errs = append(errs, fmt.Errorf("Region: %q is not an AWS region like \"us-east-1\"", a.Region))
+	}
 	seen := map[string]bool{}
 	for i, z := range a.Zones {
 		if z.ID == "" {
@@ -88,8 +96,11 @@ func (a *VPCArgs) validate() error {
 	return errors.Join(errs...)
 }
 
+// regionPattern is the shape of an AWS region name.
+var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
+
 // NewVPC declares the VPC, an internet gateway, the subnets, NAT gateways with their Elastic IPs,
-// and the route tables. Subnets are placed by zone ID, which names the same zone in every account.
+// the route tables and the S3 gateway endpoint. Subnets are placed by zone ID, which names the same zone in every account.
 func NewVPC(ctx *pulumi.Context, name string, args *VPCArgs, opts ...pulumi.ResourceOption) (*VPC, error) {
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("vpc %s: %w", name, err)
@@ -135,7 +146,7 @@ func NewVPC(ctx *pulumi.Context, name string, args *VPCArgs, opts ...pulumi.Reso
 	// Role tags let the AWS load balancer controller find the subnets for internet-facing and
 	// internal load balancers.
 	publicTags, privateTags := map[string]string{"kubernetes.io/role/elb": "1"}, map[string]string{"kubernetes.io/role/internal-elb": "1"}
-	var publicIDs, privateIDs pulumi.StringArray
+	var publicIDs, privateIDs, privateRTs pulumi.StringArray
 	var nats []*ec2.NatGateway
 	for i, z := range args.Zones {
 		zone, suffix := z.ID, strconv.Itoa(i)
@@ -192,6 +203,26 @@ func NewVPC(ctx *pulumi.Context, name string, args *VPCArgs, opts ...pulumi.Reso
 			return nil, err
 		}
 		privateIDs = append(privateIDs, priv.ID())
+		privateRTs = append(privateRTs, privateRT.ID())
+	}
+
+	// Media goes to and from S3 (uploads, transcodes' sources and renditions), and so do image
+	// layers (ECR serves them from S3) and the AMI's package repositories: through NAT every byte
+	// costs NAT's data processing ($0.045/GB in us-east-1). A gateway endpoint costs nothing and
+	// adds a route to the S3 prefix list on each private route table. The inline routes of those
+	// tables leave it alone: the provider skips routes to a prefix list through a vpce- gateway
+	// when it reads a table (terraform-provider-aws internal/service/ec2/vpc_route_table.go,
+	// "VPC endpoint routes are handled separately"), so no `up` removes it. Its default policy
+	// (full access) is kept: the bucket's own policy and the roles decide who reaches what, and a
+	// narrower one would cut off ECR's and the AMI repositories' buckets.
+	if _, err := ec2.NewVpcEndpoint(ctx, name+"-s3", &ec2.VpcEndpointArgs{
+		VpcId:           vpc.ID(),
+		ServiceName:     pulumi.String("com.amazonaws." + args.Region + ".s3"),
+		VpcEndpointType: pulumi.String("Gateway"),
+		RouteTableIds:   privateRTs,
+		Tags:            tags(name+"-s3", nil),
+	}, child); err != nil {
+		return nil, err
 	}
 
 	v.VPCID = vpc.ID().ToStringOutput()

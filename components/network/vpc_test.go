@@ -25,7 +25,7 @@ func testZones(n int) []Zone {
 }
 
 func TestVPCArgsRefusals(t *testing.T) {
-	valid := func() *VPCArgs { return &VPCArgs{CIDR: "10.0.0.0/16", Zones: testZones(2)} }
+	valid := func() *VPCArgs { return &VPCArgs{CIDR: "10.0.0.0/16", Zones: testZones(2), Region: "us-east-1"} }
 	componenttest.Refusals(t, valid, (*VPCArgs).validate, []componenttest.Refusal[VPCArgs]{
 		{Name: "one zone", Change: func(a *VPCArgs) { a.Zones = testZones(1) }, Fields: []string{"Zones"}},
 		{Name: "more zones than the subnets fit", Change: func(a *VPCArgs) { a.Zones = testZones(7) }, Fields: []string{"Zones"}},
@@ -35,16 +35,18 @@ func TestVPCArgsRefusals(t *testing.T) {
 		{Name: "block too small for pods", Change: func(a *VPCArgs) { a.CIDR = "10.0.0.0/21" }, Fields: []string{"CIDR"}},
 		{Name: "IPv6", Change: func(a *VPCArgs) { a.CIDR = "fd00::/16" }, Fields: []string{"CIDR"}},
 		{Name: "both at once", Change: func(a *VPCArgs) { a.CIDR, a.Zones = "nonsense", nil }, Fields: []string{"CIDR", "Zones"}},
+		{Name: "no region", Change: func(a *VPCArgs) { a.Region = "" }, Fields: []string{"Region"}},
+		{Name: "a zone for a region", Change: func(a *VPCArgs) { a.Region = "us-east-1a" }, Fields: []string{"Region"}},
 	})
 }
 
 func TestVPCRefusedDeclaresNothing(t *testing.T) {
-	err := componenttest.DeclareRefused(t, NewVPC, "net", &VPCArgs{CIDR: "10.0.0.0/16", Zones: testZones(1)})
+	err := componenttest.DeclareRefused(t, NewVPC, "net", &VPCArgs{CIDR: "10.0.0.0/16", Zones: testZones(1), Region: "us-east-1"})
 	assert.ErrorContains(t, err, "vpc net: Zones", "the error names the component and the field")
 }
 
 func TestVPCDeclaresSubnetsPerZone(t *testing.T) {
-	args := &VPCArgs{CIDR: "10.20.0.0/16", Zones: testZones(3)}
+	args := &VPCArgs{CIDR: "10.20.0.0/16", Zones: testZones(3), Region: "eu-west-1"}
 	p := declareVPC(t, args)
 	public, private, err := SubnetCIDRs(args.CIDR, len(args.Zones))
 	require.NoError(t, err)
@@ -62,11 +64,29 @@ func TestVPCDeclaresSubnetsPerZone(t *testing.T) {
 }
 
 func TestSingleNATGateway(t *testing.T) {
-	p := declareVPC(t, &VPCArgs{CIDR: "10.20.0.0/16", Zones: testZones(3), SingleNATGateway: true})
+	p := declareVPC(t, &VPCArgs{CIDR: "10.20.0.0/16", Zones: testZones(3), SingleNATGateway: true, Region: "us-east-1"})
 	assert.Equal(t, []string{"net-nat-0"}, componenttest.Names(p, natType), "one gateway, in the first zone")
 	for _, rt := range []string{"net-private-1", "net-private-2"} {
 		assert.Equal(t, "net-nat-0-id", componenttest.Input(t, p, "aws:ec2/routeTable:RouteTable", rt, "routes.0.natGatewayId"),
 			"%s routes through the one gateway", rt)
+	}
+}
+
+// Media, image layers and packages reach S3 through a gateway endpoint on every private route
+// table, not through NAT, whose data processing is billed per GB.
+func TestS3TrafficBypassesNAT(t *testing.T) {
+	for _, single := range []bool{false, true} {
+		args := &VPCArgs{CIDR: "10.20.0.0/16", Zones: testZones(3), SingleNATGateway: single, Region: "eu-west-1"}
+		p := declareVPC(t, args)
+		const endpointType = "aws:ec2/vpcEndpoint:VpcEndpoint"
+		require.Equal(t, []string{"net-s3"}, componenttest.Names(p, endpointType), "one S3 endpoint (single NAT %v)", single)
+		assert.Equal(t, "com.amazonaws.eu-west-1.s3", componenttest.Input(t, p, endpointType, "net-s3", "serviceName"), "S3 in the VPC's region")
+		assert.Equal(t, "Gateway", componenttest.Input(t, p, endpointType, "net-s3", "vpcEndpointType"), "a gateway endpoint: free, a route, no ENI")
+		var want []any
+		for i := range args.Zones {
+			want = append(want, "net-private-"+strconv.Itoa(i)+"-id")
+		}
+		assert.Equal(t, want, componenttest.Input(t, p, endpointType, "net-s3", "routeTableIds"), "on every private route table, where the instances and nodes are")
 	}
 }
 
