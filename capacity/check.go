@@ -19,7 +19,8 @@ type Plan struct {
 // Check computes the stack's capacity plan and refuses a stack whose numbers cannot work: node
 // pools too small for the HPAs' maxima, API maxima below the peak load, more database
 // connections than the database takes, an instance type without a price, a transcoding job
-// larger than a worker instance. Every problem is
+// larger than a worker instance, an EC2 root volume too small for its jobs' scratch. Every
+// problem is
 // reported at once, each naming its keys and numbers.
 func Check(cfg config.Config) (Plan, error) {
 	var p Plan
@@ -35,6 +36,7 @@ func Check(cfg config.Config) (Plan, error) {
 	if cfg.EC2.Enabled {
 		_, err = WorkerInstanceJobs(cfg)
 		errs = append(errs, err)
+		errs = append(errs, CheckVolumes(cfg))
 	}
 	return p, errors.Join(errs...)
 }

@@ -21,6 +21,10 @@ type Cluster struct {
 	// LogTypes are the control-plane log types sent to CloudWatch, at least one of api, audit,
 	// authenticator, controllerManager and scheduler: the audit trail is worth its CloudWatch cost.
 	LogTypes []string `json:"logTypes"`
+	// LogRetentionDays is how long the cluster's logs are kept: the control plane's and, with
+	// Container Insights, every container's and node's (days, one of LogRetentionDays()). The
+	// default keeps a quarter: an incident's review, an audit question about last month.
+	LogRetentionDays int `json:"logRetentionDays"`
 	// NodePools are the managed node groups, keyed "api" (on-demand) and "workers" (spot).
 	NodePools NodePools `json:"nodePools"`
 	// MetricsServer is the metrics-server release every HPA depends on.
@@ -214,4 +218,10 @@ type ClusterAutoscaler struct {
 	ScaleDownUnneededSeconds int `json:"scaleDownUnneededSeconds"`
 	// Requests of the cluster-autoscaler pod.
 	Requests Quantity `json:"requests"`
+}
+
+// LogRetentionDays are the retention periods CloudWatch Logs accepts (days), as its
+// PutRetentionPolicy lists them. A function, not a variable: callers cannot change them.
+func LogRetentionDays() []int {
+	return []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 }

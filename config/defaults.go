@@ -16,8 +16,9 @@ func Defaults() Config {
 			Version:              "1.33",
 			EndpointPublicAccess: true,
 			// Every log type EKS offers: the audit trail is worth its CloudWatch cost.
-			LogTypes: slices.Clone(controlPlaneLogTypes),
-			Existing: ExistingCluster{APISourceCIDRs: []string{"0.0.0.0/0"}},
+			LogTypes:         slices.Clone(controlPlaneLogTypes),
+			LogRetentionDays: 90,
+			Existing:         ExistingCluster{APISourceCIDRs: []string{"0.0.0.0/0"}},
 			NodePools: NodePools{
 				API: NodePool{
 					InstanceTypes: []string{"t3.medium"},
@@ -193,7 +194,11 @@ func defaultFleet() Fleet {
 		ScaleIn:                          ScaleIn{CPUBelowPercent: 30, MemoryBelowPercent: 40, Minutes: 10, CooldownSeconds: 300},
 		InstanceRefreshMinHealthyPercent: 90,
 		TerminationHookSeconds:           120,
-		Schedules:                        map[string]*ScheduledAction{},
+		// A cold bootstrap installs Docker and the CloudWatch agent and pulls the image: a few
+		// minutes on a slow mirror. Ten leave room for it and still replace a stuck instance
+		// within the hour.
+		LaunchHookSeconds: 600,
+		Schedules:         map[string]*ScheduledAction{},
 	}
 }
 
@@ -213,6 +218,10 @@ func defaultEC2() EC2 {
 	worker.Targets = Targets{CPUPercent: 75, MemoryPercent: 85}
 	worker.ScaleIn.CooldownSeconds = 600
 	worker.TerminationHookSeconds = 1800
+	// Four jobs' scratch on disk (4 x 8 GiB, openwan:worker.resources.requests.ephemeralGiB),
+	// the AMI's 8 GiB and the 10 GiB image store make 50 (capacity.RootVolumeNeedGiB); 10 GiB
+	// more for the containers' logs and the system's own growth.
+	worker.RootVolumeGiB = 60
 
 	return EC2{
 		Enabled:      true,
@@ -220,10 +229,9 @@ func defaultEC2() EC2 {
 		AMIParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
 		Metadata:     InstanceMetadata{HTTPTokens: "required", HopLimit: 1},
 		API: APIFleet{
-			Fleet:                      api,
-			InstanceType:               "t3.medium",
-			Port:                       8080,
-			HealthPath:                 "/health",
+			Fleet:        api,
+			InstanceType: "t3.medium",
+			// Port and HealthPath follow openwan:api.port and openwan:api.readinessPath (follow).
 			DeregistrationDelaySeconds: 30,
 			Requests: RequestScaling{
 				ScaleOutPerMinute: 1000,

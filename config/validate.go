@@ -157,6 +157,9 @@ func (c Cluster) validate(p *problems, key string) {
 			p.addf(fmt.Sprintf("%s.logTypes[%d]", key, i), "%q is not one of %v", t, controlPlaneLogTypes)
 		}
 	}
+	if !slices.Contains(LogRetentionDays(), c.LogRetentionDays) {
+		p.addf(key+".logRetentionDays", "%d is not a retention CloudWatch Logs takes: one of %v days", c.LogRetentionDays, LogRetentionDays())
+	}
 	if len(c.LogTypes) == 0 {
 		p.addf(key+".logTypes", "must not be empty: control-plane logs are the audit trail")
 	}
@@ -369,6 +372,7 @@ func (f Fleet) validate(p *problems, key string) {
 	p.between(key+".scaleIn.cooldownSeconds", f.ScaleIn.CooldownSeconds, 0, 3600)
 	p.between(key+".instanceRefreshMinHealthyPercent", f.InstanceRefreshMinHealthyPercent, 50, 100)
 	p.between(key+".terminationHookSeconds", f.TerminationHookSeconds, 30, 7200)
+	p.between(key+".launchHookSeconds", f.LaunchHookSeconds, 30, 7200)
 	for _, name := range slices.Sorted(maps.Keys(f.Schedules)) {
 		if strings.TrimSpace(name) == "" {
 			p.addf(key+".schedules", "an action name must not be empty: it names the scheduled action in AWS")

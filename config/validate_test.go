@@ -20,7 +20,7 @@ func valid() Config {
 	c.EC2.Worker.Image = "openwan/worker:1.0.0"
 	c.EC2.Worker.Queue.Dimensions = map[string]string{"Broker": "openwan", "Queue": "transcode"}
 	c.Capacity.Database.MaxConnections = 2000
-	c.Cluster.followRelease()
+	c.follow()
 	return c
 }
 

@@ -18,7 +18,7 @@ var untaggable = []string{
 	"aws:autoscaling/lifecycleHook:LifecycleHook", "aws:autoscaling/notification:Notification",
 	"aws:autoscaling/policy:Policy", "aws:autoscaling/schedule:Schedule", "aws:iam/rolePolicy:RolePolicy",
 	"aws:ec2/securityGroupRule:SecurityGroupRule", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-	"aws:cloudwatch/dashboard:Dashboard",
+	"aws:cloudwatch/dashboard:Dashboard", "aws:sns/topicPolicy:TopicPolicy", "aws:cloudwatch/eventTarget:EventTarget",
 }
 
 // TestEveryResourceCarriesTheCostTag: each AWS resource of every shipped stack that takes tags

@@ -46,7 +46,7 @@ func Deploy(ctx *pulumi.Context, cfg config.Config, plan capacity.Plan) (pulumi.
 		}
 	}
 	if cfg.Cluster.EKS() || cfg.EC2.Enabled {
-		net, err := deployNetwork(ctx, cfg.Network, zones)
+		net, err := deployNetwork(ctx, cfg.Network, cfg.App.Region, zones)
 		if err != nil {
 			return nil, err
 		}
@@ -86,7 +86,7 @@ type subnets struct {
 	publicCIDRs pulumi.StringArrayOutput
 }
 
-func deployNetwork(ctx *pulumi.Context, n config.Network, zones []network.Zone) (subnets, error) {
+func deployNetwork(ctx *pulumi.Context, n config.Network, region string, zones []network.Zone) (subnets, error) {
 	if !n.CreatesVPC() {
 		var cidrs pulumi.StringArray
 		for _, id := range n.PublicSubnetIDs {
@@ -104,7 +104,7 @@ func deployNetwork(ctx *pulumi.Context, n config.Network, zones []network.Zone) 
 		return subnets{}, err
 	}
 	vpc, err := network.NewVPC(ctx, "openwan", &network.VPCArgs{
-		CIDR: n.CIDR, Zones: zones, SingleNATGateway: n.SingleNATGateway,
+		CIDR: n.CIDR, Zones: zones, SingleNATGateway: n.SingleNATGateway, Region: region,
 	})
 	if err != nil {
 		return subnets{}, err

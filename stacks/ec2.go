@@ -38,6 +38,9 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, alerts *f
 			Image: e.API.Image, Env: apiEnv, SecretsPath: secretsPath,
 			// The app's stop timeout follows the group's termination hook.
 			TerminationHookSeconds: e.API.TerminationHookSeconds,
+			LaunchHookSeconds:      e.API.LaunchHookSeconds,
+			// In service once ready, where the target group checks it too.
+			Port: e.API.Port, ReadinessPath: e.API.HealthPath,
 		},
 		BucketName: cfg.App.S3Bucket, SecretsPath: secretsPath, FleetTag: "api",
 	})
@@ -84,6 +87,9 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, alerts *f
 			Image: w.Image, Env: workerEnv, SecretsPath: secretsPath,
 			// A transcode may take all of the worker's termination hook (1800 s in the guide).
 			TerminationHookSeconds: w.TerminationHookSeconds,
+			LaunchHookSeconds:      w.LaunchHookSeconds,
+			// The worker serves its health endpoints on its port, as its pods do.
+			Port: cfg.Worker.Port, ReadinessPath: cfg.Worker.ReadinessPath,
 		},
 		BucketName: cfg.App.S3Bucket, SecretsPath: secretsPath, FleetTag: "worker",
 	})
@@ -112,7 +118,13 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, alerts *f
 		return none, err
 	}
 
-	outputs["apiUrl"] = pulumi.Sprintf("http://%s", lb.LoadBalancer.DnsName)
+	scheme := "http"
+	if e.API.CertificateARN != "" {
+		// The ALB's own name, which the certificate does not cover: point the certificate's
+		// host name at it (README, stack outputs), as with eksApiUrl.
+		scheme = "https"
+	}
+	outputs["apiUrl"] = pulumi.Sprintf("%s://%s", scheme, lb.LoadBalancer.DnsName)
 	outputs["apiAsgName"] = api.Name
 	outputs["workerAsgName"] = worker.Name
 	if _, err := monitoring.NewSLOAlarms(ctx, "openwan-api-slo", &monitoring.SLOAlarmsArgs{
@@ -148,6 +160,7 @@ func (g groupArgs) with(f config.Fleet) *fleet.GroupArgs {
 	}
 	out.MinHealthyPercent = f.InstanceRefreshMinHealthyPercent
 	out.TerminationHookSeconds = f.TerminationHookSeconds
+	out.LaunchHookSeconds = f.LaunchHookSeconds
 	out.Schedules = map[string]fleet.Schedule{}
 	for name, s := range f.Schedules {
 		b := s.Bounds(f.Size)

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openwan/openwan-infra/components/fleet"
 	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/config/configtest"
 	"github.com/openwan/openwan-infra/internal/plan"
@@ -182,12 +183,12 @@ func TestLaunchTemplatesAreLockedDown(t *testing.T) {
 		}
 	}
 	runChecks(t, p, []check{{ltType, "openwan-api-lt", "instanceType", e.API.InstanceType}})
-	assert.Contains(t, userData(t, p, "openwan-api-lt"), fmt.Sprintf("'PORT=%d'", e.API.Port),
+	assert.Contains(t, userData(t, p, "openwan-api-lt"), fmt.Sprintf("\nPORT=%d\n", e.API.Port),
 		"API user data must tell the app the target group's port, openwan:ec2.api.port")
 	// The guide's 4 concurrent transcoding jobs per c5.xlarge: one worker process per instance
 	// runs them all.
 	require.Equal(t, "c5.xlarge", e.Worker.InstanceTypes[0], "prod's workers are the guide's c5.xlarge")
-	assert.Contains(t, userData(t, p, "openwan-worker-lt"), "'WORKER_CONCURRENCY=4'",
+	assert.Contains(t, userData(t, p, "openwan-worker-lt"), "\nWORKER_CONCURRENCY=4\n",
 		"worker user data must run the guide's 4 jobs per instance")
 }
 
@@ -234,9 +235,10 @@ func TestEveryAlarmNotifiesAndGuideAlarmsMatch(t *testing.T) {
 	//                                group's scale-in policy)
 	//   <group>-alarms-max-capacity  pages when the group reaches its maximum (the guide's
 	//                                "Max capacity reached")
-	//   <group>-alarms-terminating   pages when instances terminate (the guide's "Scaling
-	//                                activity failed")
-	perGroup := []string{"-asg-scale-in", "-alarms-max-capacity", "-alarms-terminating"}
+	// The guide's "Scaling activity failed" (GroupTerminatingInstances above 0) is not an alarm:
+	// it would page on every scale-in. What failed pages through EventBridge (below) and the
+	// groups' error notifications.
+	perGroup := []string{"-asg-scale-in", "-alarms-max-capacity"}
 	// The API group alone sits behind the load balancer and steps on its request count:
 	apiOnly := []string{
 		"openwan-api-asg-requests-high",        // steps the group out above 1000 requests/minute per instance
@@ -275,10 +277,6 @@ func TestEveryAlarmNotifiesAndGuideAlarmsMatch(t *testing.T) {
 		{alarmType, "openwan-api-alarms-max-capacity", "period", 300},
 		{alarmType, "openwan-api-alarms-max-capacity", "metricName", "GroupDesiredCapacity"},
 		{alarmType, "openwan-worker-alarms-max-capacity", "threshold", cfg.EC2.Worker.Size.Max - 1},
-		// The guide's "Scaling activity failed": terminating instances for two 60 s periods.
-		{alarmType, "openwan-api-alarms-terminating", "metricName", "GroupTerminatingInstances"},
-		{alarmType, "openwan-api-alarms-terminating", "period", 60},
-		{alarmType, "openwan-api-alarms-terminating", "evaluationPeriods", 2},
 		{alarmType, "openwan-api-slo-error-rate", "threshold", cfg.Alerts.ErrorRatePercent},
 		// 5xx responses are not reported in a minute without any: 0 %, not no rate.
 		{alarmType, "openwan-api-slo-error-rate", "metricQueries.2.expression", "100 * FILL(errors, 0) / requests"},
@@ -286,6 +284,20 @@ func TestEveryAlarmNotifiesAndGuideAlarmsMatch(t *testing.T) {
 	// The guide's own example: a maximum of 10, threshold 9.
 	runChecks(t, p, []check{{alarmType, "openwan-api-alarms-max-capacity", "threshold", 9}})
 
+	for _, a := range alarms {
+		assert.NotEqual(t, "GroupTerminatingInstances", a.Inputs["metricName"], "%s would page on every scale-in", a.Name)
+	}
+	// Each group pages through EventBridge on an instance replaced after failing a health check
+	// and on a bootstrap that was abandoned, to the alerts topic.
+	topic := mustGet(t, p, topicType, "openwan-alerts")
+	for _, g := range groups {
+		for _, e := range fleet.BadInstanceEvents() {
+			name := g + "-alarms-" + e.Name
+			mustGet(t, p, "aws:cloudwatch/eventRule:EventRule", name)
+			target := mustGet(t, p, "aws:cloudwatch/eventTarget:EventTarget", name)
+			assert.Contains(t, target.PropertyDependencies["arn"], topic.URN, "%s pages the alerts topic", name)
+		}
+	}
 	assert.Len(t, p.Find("aws:autoscaling/notification:Notification"), len(groups), "one scaling notification per group")
 	var endpoints []any
 	for _, s := range p.Find("aws:sns/topicSubscription:TopicSubscription") {

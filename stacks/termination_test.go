@@ -48,10 +48,8 @@ func assertDrain(t *testing.T, p *plan.Plan, group, launchTemplate string, hookS
 		{hookType, hook, "heartbeatTimeout", hookSeconds},
 		{hookType, hook, "defaultResult", "CONTINUE"},
 	})
-	_, err := mustGet(t, p, groupType, group).Input("initialLifecycleHooks")
-	assert.Error(t, err, "%s declares no initial lifecycle hooks: they apply at creation only", group)
 	assert.Contains(t, mustGet(t, p, groupType, group).IgnoreChanges, "initialLifecycleHooks",
-		"%s keeps the initial hook it was created with rather than being replaced", group)
+		"%s keeps the initial hooks it was created with rather than being replaced", group)
 
 	script := userData(t, p, launchTemplate)
 	stop := fleet.StopTimeoutSeconds(hookSeconds)
@@ -131,8 +129,8 @@ type keyStatement struct {
 }
 
 // TestAlertsTopicIsEncrypted: prod's alerts topic is encrypted with a customer-managed key (the
-// AWS-managed one admits no CloudWatch alarm), whose policy lets CloudWatch and Auto Scaling
-// publish.
+// AWS-managed one admits no CloudWatch alarm), whose policy lets CloudWatch (this account's
+// alarms), EventBridge and Auto Scaling publish.
 func TestAlertsTopicIsEncrypted(t *testing.T) {
 	p := runStack(t, "prod", false)
 	topic, key := mustGet(t, p, topicType, "openwan-alerts"), mustGet(t, p, keyType, "openwan-alerts-key")
@@ -149,13 +147,16 @@ func TestAlertsTopicIsEncrypted(t *testing.T) {
 	var policy struct{ Statement []keyStatement }
 	require.NoError(t, json.Unmarshal([]byte(text), &policy), "the key policy is JSON")
 	publish := []any{"kms:Decrypt", "kms:GenerateDataKey*"}
-	var admin, cloudWatch, autoScaling bool
+	var admin, cloudWatch, events, autoScaling bool
 	for _, s := range policy.Statement {
 		switch {
 		case s.Principal["AWS"] == "arn:aws:iam::"+account+":root":
 			admin = s.Action == "kms:*"
 		case s.Principal["Service"] == "cloudwatch.amazonaws.com":
-			cloudWatch = assert.Equal(t, publish, s.Action, "CloudWatch only makes and reads data keys")
+			cloudWatch = assert.Equal(t, publish, s.Action, "CloudWatch only makes and reads data keys") &&
+				assert.Equal(t, account, s.Condition["StringEquals"]["aws:SourceAccount"], "for this account's alarms only")
+		case s.Principal["Service"] == "events.amazonaws.com":
+			events = assert.Equal(t, publish, s.Action, "EventBridge only makes and reads data keys")
 		case s.Condition["StringEquals"]["aws:PrincipalArn"] == fleet.AutoScalingServiceRoleARN(account):
 			autoScaling = assert.Equal(t, publish, s.Action, "Auto Scaling only makes and reads data keys")
 		default:
@@ -164,5 +165,6 @@ func TestAlertsTopicIsEncrypted(t *testing.T) {
 	}
 	assert.True(t, admin, "the account's root administers the key")
 	assert.True(t, cloudWatch, "CloudWatch alarms may publish to the topic")
+	assert.True(t, events, "EventBridge may publish the groups' pages")
 	assert.True(t, autoScaling, "Auto Scaling's service-linked role may publish the groups' notifications")
 }

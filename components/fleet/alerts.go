@@ -13,8 +13,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Alerts is the SNS topic every alarm and scaling notification goes to, with its e-mail
-// subscriptions, encrypted with a customer-managed KMS key of its own.
+// Alerts is the SNS topic every alarm, page and failed-scaling notification goes to, with its
+// e-mail subscriptions, encrypted with a customer-managed KMS key of its own, and the access
+// policy that lets CloudWatch and EventBridge publish to it.
 type Alerts struct {
 	pulumi.ResourceState
 
@@ -66,7 +67,12 @@ func AutoScalingServiceRoleARN(accountID string) string {
 //   - The account's root administers the key (and IAM policies in the account may grant its use,
 //     as with every key's default policy), so the key cannot become unmanageable.
 //   - cloudwatch.amazonaws.com publishes the alarms: the statement the SNS docs give for
-//     CloudWatch as an event source of an encrypted topic.
+//     CloudWatch as an event source of an encrypted topic, limited to this account's alarms
+//     (aws:SourceAccount, aws:SourceArn), as AWS advises against the confused deputy: without
+//     them another account's alarm could use the key through the CloudWatch service.
+//   - events.amazonaws.com publishes the groups' EventBridge pages (GroupAlarms). Without
+//     conditions: the SNS docs say aws:SourceAccount and aws:SourceArn are not supported for
+//     EventBridge to an encrypted topic ("Key management", compatibility with AWS services).
 //   - AWSServiceRoleForAutoScaling publishes the groups' launch and terminate notifications; its
 //     predefined permissions do not include customer-managed keys (the EC2 Auto Scaling docs
 //     say so of EBS keys), so the key policy grants it. It is matched by aws:PrincipalArn rather
@@ -86,12 +92,59 @@ func alertsKeyPolicy(accountID string) (string, error) {
 				"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow",
 				"Principal": map[string]string{"Service": "cloudwatch.amazonaws.com"},
 				"Action":    publish, "Resource": "*",
+				"Condition": alarmSource(accountID),
+			},
+			{
+				"Sid": "EventBridgePublish", "Effect": "Allow",
+				"Principal": map[string]string{"Service": "events.amazonaws.com"},
+				"Action":    publish, "Resource": "*",
 			},
 			{
 				"Sid": "AutoScalingNotificationsPublish", "Effect": "Allow",
 				"Principal": map[string]string{"AWS": "*"},
 				"Action":    publish, "Resource": "*",
 				"Condition": map[string]any{"StringEquals": map[string]string{"aws:PrincipalArn": AutoScalingServiceRoleARN(accountID)}},
+			},
+		},
+	})
+	return string(out), err
+}
+
+// alarmSource is the condition that admits this account's CloudWatch alarms only, in any region.
+func alarmSource(accountID string) map[string]any {
+	return map[string]any{
+		"StringEquals": map[string]string{"aws:SourceAccount": accountID},
+		"ArnLike":      map[string]string{"aws:SourceArn": "arn:aws:cloudwatch:*:" + accountID + ":alarm:*"},
+	}
+}
+
+// alertsTopicPolicy is the topic's access policy. It replaces SNS's default one, so it keeps what
+// that one grants (the account's principals manage and publish, as their IAM policies allow; the
+// Auto Scaling service-linked role among them) and adds the services that publish as services:
+// CloudWatch alarms of this account (the confused-deputy conditions the CloudWatch docs give for
+// an alarm's topic) and EventBridge, whose statement the EventBridge docs give without conditions
+// ("You can't use Condition blocks in Amazon SNS topic policies for EventBridge").
+func alertsTopicPolicy(accountID, topicARN string) (string, error) {
+	out, err := json.Marshal(map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []map[string]any{
+			{
+				"Sid": "AccountManagesAndPublishes", "Effect": "Allow",
+				"Principal": map[string]string{"AWS": "arn:aws:iam::" + accountID + ":root"},
+				"Action": []string{"sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission",
+					"sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"},
+				"Resource": topicARN,
+			},
+			{
+				"Sid": "CloudWatchAlarmsPublish", "Effect": "Allow",
+				"Principal": map[string]string{"Service": "cloudwatch.amazonaws.com"},
+				"Action":    "sns:Publish", "Resource": topicARN,
+				"Condition": alarmSource(accountID),
+			},
+			{
+				"Sid": "EventBridgePublish", "Effect": "Allow",
+				"Principal": map[string]string{"Service": "events.amazonaws.com"},
+				"Action":    "sns:Publish", "Resource": topicARN,
 			},
 		},
 	})
@@ -124,6 +177,10 @@ func NewAlerts(ctx *pulumi.Context, name string, args *AlertsArgs, opts ...pulum
 	}
 	a.Topic, err = sns.NewTopic(ctx, name, &sns.TopicArgs{KmsMasterKeyId: a.Key.Arn}, child)
 	if err != nil {
+		return nil, err
+	}
+	topicPolicy := a.Topic.Arn.ApplyT(func(arn string) (string, error) { return alertsTopicPolicy(args.AccountID, arn) }).(pulumi.StringOutput)
+	if _, err := sns.NewTopicPolicy(ctx, name, &sns.TopicPolicyArgs{Arn: a.Topic.Arn, Policy: topicPolicy}, child); err != nil {
 		return nil, err
 	}
 	for i, email := range args.Emails {

@@ -78,7 +78,7 @@ func TestAlertsTopicIsEncryptedWithItsOwnKey(t *testing.T) {
 		assert.Equal(t, "Allow", s.Effect, "statement %s allows", s.Sid)
 		bySid[s.Sid] = s
 	}
-	require.Len(t, bySid, 3, "three statements: the account, CloudWatch, Auto Scaling")
+	require.Len(t, bySid, 4, "four statements: the account, CloudWatch, EventBridge, Auto Scaling")
 
 	admin := bySid["AccountAdministers"]
 	assert.Equal(t, map[string]string{"AWS": "arn:aws:iam::" + accountID + ":root"}, admin.Principal, "the account's root administers the key")
@@ -88,6 +88,28 @@ func TestAlertsTopicIsEncryptedWithItsOwnKey(t *testing.T) {
 	cloudWatch := bySid["CloudWatchAlarmsPublish"]
 	assert.Equal(t, map[string]string{"Service": "cloudwatch.amazonaws.com"}, cloudWatch.Principal, "CloudWatch alarms publish to the topic")
 	assert.Equal(t, publish, cloudWatch.Action, "CloudWatch may only make and read data keys")
+	assert.Equal(t, map[string]map[string]string{
+		"StringEquals": {"aws:SourceAccount": accountID},
+		"ArnLike":      {"aws:SourceArn": "arn:aws:cloudwatch:*:" + accountID + ":alarm:*"},
+	}, cloudWatch.Condition, "for this account's alarms only: no confused deputy")
+	events := bySid["EventBridgePublish"]
+	assert.Equal(t, map[string]string{"Service": "events.amazonaws.com"}, events.Principal, "EventBridge publishes the groups' pages")
+	assert.Equal(t, publish, events.Action)
+	assert.Empty(t, events.Condition, "AWS supports no source conditions for EventBridge to an encrypted topic")
+
+	// The topic's own policy admits the same publishers.
+	topicText, ok := componenttest.Input(t, p, "aws:sns/topicPolicy:TopicPolicy", "alerts", "policy").(string)
+	require.True(t, ok, "the topic policy is a JSON string")
+	var topicPolicy struct{ Statement []keyStatement }
+	require.NoError(t, json.Unmarshal([]byte(topicText), &topicPolicy))
+	topicBySid := map[string]keyStatement{}
+	for _, s := range topicPolicy.Statement {
+		topicBySid[s.Sid] = s
+	}
+	assert.Equal(t, cloudWatch.Condition, topicBySid["CloudWatchAlarmsPublish"].Condition, "the topic admits this account's alarms only")
+	assert.Equal(t, map[string]string{"Service": "events.amazonaws.com"}, topicBySid["EventBridgePublish"].Principal, "and EventBridge")
+	assert.Equal(t, map[string]string{"AWS": "arn:aws:iam::" + accountID + ":root"}, topicBySid["AccountManagesAndPublishes"].Principal,
+		"and keeps what SNS's default policy gives the account")
 
 	asg := bySid["AutoScalingNotificationsPublish"]
 	assert.Equal(t, publish, asg.Action, "Auto Scaling may only make and read data keys")

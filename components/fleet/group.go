@@ -26,8 +26,9 @@ func GroupMetrics() []string {
 // Group is an Auto Scaling Group with its scaling: target tracking on CPU and on the CloudWatch
 // agent's memory metric (and optionally on queue backlog per instance), optional step scaling on
 // load balancer requests, one scale-in policy driven by an alarm that needs every signal low at
-// once, scheduled actions, a termination lifecycle hook (with the instance role's permission to
-// complete it on this group) and scaling notifications.
+// once, scheduled actions, launch and termination lifecycle hooks (with the instance role's
+// permission to complete them on this group) and notifications of failed launches and
+// terminations.
 //
 // Target tracking policies have scale-in disabled: the guide's "Scale In When" thresholds (CPU <
 // 30 % for 10 minutes, ...) sit far below the targets, which target tracking cannot express.
@@ -39,6 +40,9 @@ type Group struct {
 	// TerminationHook holds a terminating instance in Terminating:Wait until it completes the
 	// lifecycle action (the user data's drain service) or TerminationHookSeconds pass.
 	TerminationHook *autoscaling.LifecycleHook
+	// LaunchHook holds a launching instance in Pending:Wait (Warmed:Pending:Wait into the warm
+	// pool) until its bootstrap completes the lifecycle action or LaunchHookSeconds pass.
+	LaunchHook *autoscaling.LifecycleHook
 	// Name is the group's physical name, what alarms and dashboards select it by.
 	Name pulumi.StringOutput
 }
@@ -48,6 +52,16 @@ type Group struct {
 // hook, so the LifecycleHook resource takes over the hook existing groups already have
 // (PutLifecycleHook creates or updates by name) instead of adding a second one.
 const TerminationHookName = "drain"
+
+// LaunchHookName is the name of every group's launch lifecycle hook, the one the user data's
+// bootstrap completes once the instance is ready (UserData), or abandons when it cannot be.
+const LaunchHookName = "bootstrap"
+
+// NotificationTypes are the Auto Scaling notifications each group sends to the alerts topic: a
+// launch or a termination that failed. A function, not a variable: callers cannot change them.
+func NotificationTypes() []string {
+	return []string{"autoscaling:EC2_INSTANCE_LAUNCH_ERROR", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"}
+}
 
 // SpotAllocationStrategies are the spot allocation strategies of a mixed instances policy, as
 // AWS spells them. A function, not a variable: callers cannot change what is allowed.
@@ -88,6 +102,10 @@ type GroupArgs struct {
 	// heartbeat timeout of the termination hook, after which the termination continues. The
 	// instances' UserData.TerminationHookSeconds must be the same number.
 	TerminationHookSeconds int
+	// LaunchHookSeconds is how long a launching instance may take to bootstrap (s, 30 to 7200):
+	// the heartbeat timeout of the launch hook, after which Auto Scaling abandons the instance
+	// and launches another. The instances' UserData.LaunchHookSeconds must be the same number.
+	LaunchHookSeconds int
 	// InstanceRoleName is the instances' role (LaunchTemplate.Role): it is allowed to complete
 	// lifecycle actions on this group, and on no other, which the drain service does once the
 	// app has stopped.
@@ -176,6 +194,9 @@ func (a *GroupArgs) validate() error {
 	// The bounds of an Auto Scaling lifecycle hook's heartbeat timeout.
 	if a.TerminationHookSeconds < 30 || a.TerminationHookSeconds > 7200 {
 		errs = append(errs, fmt.Errorf("TerminationHookSeconds: %d is outside [30, 7200]", a.TerminationHookSeconds))
+	}
+	if a.LaunchHookSeconds < 30 || a.LaunchHookSeconds > 7200 {
+		errs = append(errs, fmt.Errorf("LaunchHookSeconds: %d is outside [30, 7200]", a.LaunchHookSeconds))
 	}
 	if s := a.Spot; s != nil {
 		if len(s.InstanceTypes) < 2 {
@@ -287,6 +308,14 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 				InstanceWarmup:       pulumi.String(strconv.Itoa(args.WarmupSeconds)),
 			},
 		},
+		// The hooks exist from the group's creation on, so its first instances (and its warm
+		// pool's) wait for their bootstrap too; the LifecycleHook resources of declareHooks
+		// manage them afterwards (PutLifecycleHook creates or updates by name, so they take
+		// these over), and an `up` never changes this list on an existing group
+		// (ignoreChanges below).
+		InitialLifecycleHooks: autoscaling.GroupInitialLifecycleHookArray{
+			launchHook(args).initial(), terminationHook(args).initial(),
+		},
 		Tags: autoscaling.GroupTagArray{
 			&autoscaling.GroupTagArgs{Key: pulumi.String("Name"), Value: pulumi.String(name), PropagateAtLaunch: pulumi.Bool(true)},
 			&autoscaling.GroupTagArgs{Key: pulumi.String("openwan:fleet"), Value: pulumi.String(args.FleetTag), PropagateAtLaunch: pulumi.Bool(true)},
@@ -333,18 +362,18 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 	}
 	var err error
 	g.Group, err = autoscaling.NewGroup(ctx, name, groupArgs, child, pulumi.IgnoreChanges(args.ownedByAutoscaling()),
-		// initialLifecycleHooks is no longer declared (the hook is a resource of its own,
-		// declareTermination), but groups created before carry it, and the provider replaces a
-		// group whose initialLifecycleHooks change (the terraform-provider-aws schema it bridges
-		// marks the block and its every field ForceNew): ignoring it keeps those groups and their
-		// instances.
+		// initialLifecycleHooks applies at creation only: the provider replaces a group whose
+		// initialLifecycleHooks change (the terraform-provider-aws schema it bridges marks the
+		// block and its every field ForceNew), and groups created before the launch hook carry
+		// the termination hook alone. Ignoring it keeps those groups and their instances; the
+		// LifecycleHook resources bring every group's hooks up to date.
 		pulumi.IgnoreChanges([]string{"initialLifecycleHooks"}))
 	if err != nil {
 		return nil, err
 	}
 	g.Name = g.Group.Name
 
-	if err := g.declareTermination(ctx, name, args, child); err != nil {
+	if err := g.declareHooks(ctx, name, args, child); err != nil {
 		return nil, err
 	}
 
@@ -367,11 +396,10 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 	}
 	if _, err := autoscaling.NewNotification(ctx, name+"-notifications", &autoscaling.NotificationArgs{
 		GroupNames: pulumi.StringArray{g.Group.Name},
-		Notifications: pulumi.ToStringArray([]string{
-			"autoscaling:EC2_INSTANCE_LAUNCH", "autoscaling:EC2_INSTANCE_TERMINATE",
-			"autoscaling:EC2_INSTANCE_LAUNCH_ERROR", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR",
-		}),
-		TopicArn: args.TopicARN,
+		// Failures only: a launch or termination that went through is normal scaling (the nightly
+		// schedule, a worker scale-in every 30 minutes), which nobody should be mailed about.
+		Notifications: pulumi.ToStringArray(NotificationTypes()),
+		TopicArn:      args.TopicARN,
 	}, child); err != nil {
 		return nil, err
 	}
@@ -381,32 +409,63 @@ func NewGroup(ctx *pulumi.Context, name string, args *GroupArgs, opts ...pulumi.
 	return g, nil
 }
 
-// declareTermination declares the termination lifecycle hook and lets the instance role complete
-// it on this group.
+// hook is one lifecycle hook of the group.
+type hook struct {
+	name, transition, defaultResult string
+	seconds                         int
+}
+
+// launchHook holds a launching instance (in Pending:Wait, or Warmed:Pending:Wait on its way into
+// the warm pool) until the bootstrap completes it. Left alone, the instance is abandoned: one that
+// never said it is ready must not serve, nor be stopped into the pool half-made.
+func launchHook(args *GroupArgs) hook {
+	return hook{LaunchHookName, "autoscaling:EC2_INSTANCE_LAUNCHING", "ABANDON", args.LaunchHookSeconds}
+}
+
+// terminationHook holds a terminating instance until the drain completes it. When the time is up
+// the instance terminates anyway: a hung drain must not keep a scale-in (or a refresh) waiting
+// forever.
+func terminationHook(args *GroupArgs) hook {
+	return hook{TerminationHookName, "autoscaling:EC2_INSTANCE_TERMINATING", "CONTINUE", args.TerminationHookSeconds}
+}
+
+func (h hook) initial() *autoscaling.GroupInitialLifecycleHookArgs {
+	return &autoscaling.GroupInitialLifecycleHookArgs{
+		Name: pulumi.String(h.name), LifecycleTransition: pulumi.String(h.transition),
+		HeartbeatTimeout: pulumi.Int(h.seconds), DefaultResult: pulumi.String(h.defaultResult),
+	}
+}
+
+// declareHooks declares the launch and termination lifecycle hooks and lets the instance role
+// complete them on this group.
 //
-// The hook is an autoscaling.LifecycleHook, not the group's initialLifecycleHooks: the pulumi-aws
-// docs say of initialLifecycleHooks "Please note that this will only work when creating a new Auto
-// Scaling Group. For all other use-cases, please use autoscaling.LifecycleHook resource": a
-// changed TerminationHookSeconds would not reach an existing group in place (this provider
-// replaces the whole group instead). The price, in the words of
-// the LifecycleHook docs: "Hooks added via this resource will not be added until the autoscaling
-// group has been created", after its first instances launched; for a termination hook that is
-// only an instance terminated in the seconds between the two, which then terminates at once.
-func (g *Group) declareTermination(ctx *pulumi.Context, name string, args *GroupArgs, child pulumi.ResourceOption) error {
+// Each hook is an autoscaling.LifecycleHook besides the group's initialLifecycleHooks: the
+// pulumi-aws docs say of initialLifecycleHooks "Please note that this will only work when creating
+// a new Auto Scaling Group. For all other use-cases, please use autoscaling.LifecycleHook
+// resource": a changed TerminationHookSeconds would not reach an existing group in place (this
+// provider replaces the whole group instead).
+func (g *Group) declareHooks(ctx *pulumi.Context, name string, args *GroupArgs, child pulumi.ResourceOption) error {
 	var err error
-	// Delete before replace: the old and the new hook have the same name on the same group, so
-	// deleting the old one after creating the new one would delete the new one.
-	g.TerminationHook, err = autoscaling.NewLifecycleHook(ctx, name+"-termination-hook", &autoscaling.LifecycleHookArgs{
-		AutoscalingGroupName: g.Group.Name,
-		Name:                 pulumi.String(TerminationHookName),
-		LifecycleTransition:  pulumi.String("autoscaling:EC2_INSTANCE_TERMINATING"),
-		HeartbeatTimeout:     pulumi.Int(args.TerminationHookSeconds),
-		// When the time is up the instance terminates anyway: a hung drain must not keep a
-		// scale-in (or a refresh) waiting forever.
-		DefaultResult: pulumi.String("CONTINUE"),
-	}, child, pulumi.DeleteBeforeReplace(true))
-	if err != nil {
-		return err
+	for _, h := range []struct {
+		suffix string
+		hook   hook
+		into   **autoscaling.LifecycleHook
+	}{
+		{"-launch-hook", launchHook(args), &g.LaunchHook},
+		{"-termination-hook", terminationHook(args), &g.TerminationHook},
+	} {
+		// Delete before replace: the old and the new hook have the same name on the same group,
+		// so deleting the old one after creating the new one would delete the new one.
+		*h.into, err = autoscaling.NewLifecycleHook(ctx, name+h.suffix, &autoscaling.LifecycleHookArgs{
+			AutoscalingGroupName: g.Group.Name,
+			Name:                 pulumi.String(h.hook.name),
+			LifecycleTransition:  pulumi.String(h.hook.transition),
+			HeartbeatTimeout:     pulumi.Int(h.hook.seconds),
+			DefaultResult:        pulumi.String(h.hook.defaultResult),
+		}, child, pulumi.DeleteBeforeReplace(true))
+		if err != nil {
+			return err
+		}
 	}
 	// Only this group's ARN: an instance can release its own group's terminations, not another
 	// fleet's or another stack's. The ARN is known only once the group exists, hence a policy of

@@ -1,10 +1,12 @@
 package fleet
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -57,9 +59,13 @@ func (a *GroupAlarmsArgs) watchesLoadBalancer() bool {
 }
 
 // NewGroupAlarms declares, as the guide has them, "at max capacity" (GroupDesiredCapacity above
-// max - 1 over 300 s) and "instances terminating" (GroupTerminatingInstances above 0 for two
-// 60 s periods); with a load balancer also unhealthy targets (any, three minutes). Each
-// description says what it means and the guide's first command.
+// max - 1 over 300 s), with a load balancer also unhealthy targets (any, three minutes), and two
+// EventBridge rules that page on what is wrong with the group's instances (BadInstanceEvents).
+// Each description says what it means and the guide's first command.
+//
+// The guide's "instances terminating" alarm (GroupTerminatingInstances above 0) is not declared:
+// it fires on every scale-in, the nightly schedule's and each worker drain's included, so it
+// pages on normal scaling and teaches people to ignore pages.
 func NewGroupAlarms(ctx *pulumi.Context, name string, args *GroupAlarmsArgs, opts ...pulumi.ResourceOption) (*GroupAlarms, error) {
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("group alarms %s: %w", name, err)
@@ -79,12 +85,6 @@ func NewGroupAlarms(ctx *pulumi.Context, name string, args *GroupAlarmsArgs, opt
 			Dimensions: group, Statistic: pulumi.String("Maximum"), Period: pulumi.Int(300), EvaluationPeriods: pulumi.Int(1),
 			Threshold: pulumi.Float64(float64(args.Max - 1)), ComparisonOperator: pulumi.String("GreaterThanThreshold"),
 		},
-		"terminating": {
-			AlarmDescription: pulumi.String("Instances are terminating: a scale-in, a refresh or failing health checks. First: " + ScalingActivitiesCommand),
-			Namespace:        pulumi.String("AWS/AutoScaling"), MetricName: pulumi.String("GroupTerminatingInstances"),
-			Dimensions: group, Statistic: pulumi.String("Maximum"), Period: pulumi.Int(60), EvaluationPeriods: pulumi.Int(2),
-			Threshold: pulumi.Float64(0), ComparisonOperator: pulumi.String("GreaterThanThreshold"),
-		},
 	}
 	if args.watchesLoadBalancer() {
 		lbDims := pulumi.StringMap{"TargetGroup": args.TargetGroupSuffix, "LoadBalancer": args.LoadBalancerSuffix}
@@ -103,6 +103,29 @@ func NewGroupAlarms(ctx *pulumi.Context, name string, args *GroupAlarmsArgs, opt
 			return nil, err
 		}
 	}
+	for _, e := range BadInstanceEvents() {
+		pattern := args.GroupName.ToStringOutput().ApplyT(e.Pattern).(pulumi.StringOutput)
+		rule, err := cloudwatch.NewEventRule(ctx, name+"-"+e.Name, &cloudwatch.EventRuleArgs{
+			Description: pulumi.String(e.Description), EventPattern: pattern,
+		}, child)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := cloudwatch.NewEventTarget(ctx, name+"-"+e.Name, &cloudwatch.EventTargetArgs{
+			Rule: rule.Name, Arn: args.TopicARN,
+			// A page a person can read: what happened, to which instance, and the first command.
+			InputTransformer: &cloudwatch.EventTargetInputTransformerArgs{
+				InputPaths: pulumi.StringMap{
+					"group": pulumi.String("$.detail.AutoScalingGroupName"), "instance": pulumi.String("$.detail.EC2InstanceId"),
+					"cause": pulumi.String("$.detail.Cause"), "status": pulumi.String("$.detail.StatusMessage"),
+				},
+				InputTemplate: pulumi.String(strconv.Quote("<group>: instance <instance>: " + e.Description +
+					" Cause: <cause> <status> First: " + ScalingActivitiesCommand)),
+			},
+		}, child); err != nil {
+			return nil, err
+		}
+	}
 	if err := ctx.RegisterResourceOutputs(a, pulumi.Map{}); err != nil {
 		return nil, err
 	}
@@ -116,3 +139,54 @@ const (
 	ScalingActivitiesCommand = "aws autoscaling describe-scaling-activities --auto-scaling-group-name <AutoScalingGroupName>"
 	TargetHealthCommand      = "aws elbv2 describe-target-health --target-group-arn <the target group>"
 )
+
+// InstanceEvent is an EventBridge rule on one group's Auto Scaling events that pages.
+type InstanceEvent struct {
+	// Name is the rule's suffix.
+	Name string
+	// Description says what happened, in the page's words.
+	Description string
+	// Pattern is the rule's event pattern for the named group (JSON).
+	Pattern func(group string) (string, error)
+}
+
+// BadInstanceEvents are the group events that mean something is wrong, as opposed to a scale-in:
+//   - an instance replaced after failing a health check (EC2, ELB, EBS or a user's: the Cause
+//     of the termination says "in response to an ELB system health check failure", "... an EC2
+//     health check ...", "... a user health-check"; AWS, "Health checks for instances in an
+//     Auto Scaling group");
+//   - a launch whose lifecycle action was abandoned: the bootstrap gave up, or timed out
+//     ("Lifecycle Action with token ... was abandoned: Heartbeat Timeout" in the activity's
+//     StatusMessage; the Cause is the scale-out's; AWS, "Troubleshoot Amazon EC2 Auto Scaling").
+//
+// Launches and terminations that failed outright are the group's ERROR notifications
+// (NotificationTypes). The event names and fields are those of AWS's "Amazon EC2 Auto Scaling
+// event reference"; wildcard matching is EventBridge's ("Content filtering in event patterns").
+func BadInstanceEvents() []InstanceEvent {
+	pattern := func(detailTypes []string, field string, wildcards ...string) func(string) (string, error) {
+		return func(group string) (string, error) {
+			var match []map[string]string
+			for _, w := range wildcards {
+				match = append(match, map[string]string{"wildcard": w})
+			}
+			out, err := json.Marshal(map[string]any{
+				"source":      []string{"aws.autoscaling"},
+				"detail-type": detailTypes,
+				"detail":      map[string]any{"AutoScalingGroupName": []string{group}, field: match},
+			})
+			return string(out), err
+		}
+	}
+	return []InstanceEvent{
+		{
+			Name:        "replaced-unhealthy",
+			Description: "replaced after failing a health check.",
+			Pattern:     pattern([]string{"EC2 Instance Terminate Successful"}, "Cause", "*health check*", "*health-check*"),
+		},
+		{
+			Name:        "bootstrap-abandoned",
+			Description: "its bootstrap failed or timed out (the launch lifecycle action was abandoned); see /var/log/messages and journalctl -u openwan-bootstrap.",
+			Pattern:     pattern([]string{"EC2 Instance Launch Successful", "EC2 Instance Launch Unsuccessful"}, "StatusMessage", "*abandoned*"),
+		},
+	}
+}

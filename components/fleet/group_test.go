@@ -23,7 +23,7 @@ func validGroupArgs() *GroupArgs {
 		HealthCheckGraceSeconds: 120, DefaultCooldownSeconds: 60, WarmupSeconds: 90,
 		CPUPercent: 60, MemoryPercent: 70,
 		ScaleIn:           ScaleInArgs{CPUBelowPercent: 20, MemoryBelowPercent: 30, Minutes: 5, CooldownSeconds: 240},
-		MinHealthyPercent: 75, TerminationHookSeconds: 45,
+		MinHealthyPercent: 75, TerminationHookSeconds: 45, LaunchHookSeconds: 240,
 		Schedules: map[string]Schedule{"night": {Recurrence: "0 22 * * *", Min: 1, Max: 2, Desired: 1}},
 		TimeZone:  "Europe/Berlin",
 		TopicARN:  topicARN, FleetTag: "api",
@@ -43,6 +43,7 @@ func TestGroupArgsRefusals(t *testing.T) {
 		{Name: "desired above max", Change: func(a *GroupArgs) { a.Desired = 7 }, Fields: []string{"Desired"}},
 		{Name: "negative warmup", Change: func(a *GroupArgs) { a.WarmupSeconds = -1 }, Fields: []string{"WarmupSeconds"}},
 		{Name: "hook too short for AWS", Change: func(a *GroupArgs) { a.TerminationHookSeconds = 29 }, Fields: []string{"TerminationHookSeconds"}},
+		{Name: "launch hook too long for AWS", Change: func(a *GroupArgs) { a.LaunchHookSeconds = 7201 }, Fields: []string{"LaunchHookSeconds"}},
 		{Name: "refresh over 100 %", Change: func(a *GroupArgs) { a.MinHealthyPercent = 101 }, Fields: []string{"MinHealthyPercent"}},
 		{Name: "warm pool above the maximum", Change: func(a *GroupArgs) { a.WarmPoolSize = 7 }, Fields: []string{"WarmPoolSize"}},
 		{Name: "warm pool on a spot group", Change: func(a *GroupArgs) { a.Spot, a.WarmPoolSize = spotArgs(), 1 }, Fields: []string{"WarmPoolSize"}},
@@ -159,6 +160,55 @@ func TestGroupMetricsIsACopy(t *testing.T) {
 	assert.NotEqual(t, "changed", GroupMetrics()[0], "a caller's change must not reach what the groups enable")
 }
 
+// TestLaunchHookHoldsTheBootstrap: a launching instance (one going into the warm pool included)
+// waits in Pending:Wait for its bootstrap, which completes the hook by name; an instance that never
+// says it is ready is abandoned, not put in service or stopped into the pool half-made.
+func TestLaunchHookHoldsTheBootstrap(t *testing.T) {
+	args := validGroupArgs()
+	args.WarmPoolSize = 2
+	p := declareGroup(t, args)
+	hook := func(path string) any { return componenttest.Input(t, p, hookType, "api-asg-launch-hook", path) }
+	assert.Equal(t, LaunchHookName, hook("name"), "the name the bootstrap completes")
+	assert.Equal(t, "autoscaling:EC2_INSTANCE_LAUNCHING", hook("lifecycleTransition"), "it holds launching instances")
+	assert.EqualValues(t, args.LaunchHookSeconds, hook("heartbeatTimeout"), "for at most LaunchHookSeconds")
+	assert.Equal(t, "ABANDON", hook("defaultResult"), "a bootstrap that never finished is abandoned")
+	assert.Equal(t, "api-asg", hook("autoscalingGroupName"), "on this group")
+
+	// The group's first instances and its warm pool launch before the LifecycleHook resources
+	// exist: the group carries both hooks from its creation.
+	group, err := p.Get(groupType, "api-asg")
+	require.NoError(t, err)
+	initial, err := group.Input("initialLifecycleHooks")
+	require.NoError(t, err, "the group is created with its hooks")
+	byName := map[string]map[string]any{}
+	for _, h := range initial.([]any) {
+		m := h.(map[string]any)
+		byName[m["name"].(string)] = m
+	}
+	require.Len(t, byName, 2, "both hooks")
+	for _, h := range []struct {
+		name, transition, result string
+		seconds                  int
+	}{
+		{LaunchHookName, "autoscaling:EC2_INSTANCE_LAUNCHING", "ABANDON", args.LaunchHookSeconds},
+		{TerminationHookName, "autoscaling:EC2_INSTANCE_TERMINATING", "CONTINUE", args.TerminationHookSeconds},
+	} {
+		assert.Equal(t, h.transition, byName[h.name]["lifecycleTransition"], h.name)
+		assert.Equal(t, h.result, byName[h.name]["defaultResult"], h.name)
+		assert.EqualValues(t, h.seconds, byName[h.name]["heartbeatTimeout"], h.name)
+	}
+	assert.Contains(t, group.IgnoreChanges, "initialLifecycleHooks",
+		"an existing group keeps its initial hooks rather than being replaced; the LifecycleHook resources update them")
+}
+
+// TestGroupNotifiesFailuresOnly: a launch or termination that went through is normal scaling.
+func TestGroupNotifiesFailuresOnly(t *testing.T) {
+	p := declareGroup(t, validGroupArgs())
+	got := componenttest.Input(t, p, "aws:autoscaling/notification:Notification", "api-asg-notifications", "notifications")
+	assert.ElementsMatch(t, []any{"autoscaling:EC2_INSTANCE_LAUNCH_ERROR", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"}, got,
+		"no mail for each scale-in and scale-out")
+}
+
 func TestSpotAllocationStrategiesAreAWSs(t *testing.T) {
 	// The values the Auto Scaling API's SpotAllocationStrategy takes (InstancesDistribution).
 	assert.ElementsMatch(t, []string{"lowest-price", "capacity-optimized", "capacity-optimized-prioritized", "price-capacity-optimized"},
@@ -169,7 +219,7 @@ func TestSpotAllocationStrategiesAreAWSs(t *testing.T) {
 }
 
 // TestTerminationHookFollowsArgs: the hook is a LifecycleHook of its own, so a new
-// TerminationHookSeconds reaches an existing group, and the group declares no initial hooks.
+// TerminationHookSeconds reaches an existing group.
 func TestTerminationHookFollowsArgs(t *testing.T) {
 	args := validGroupArgs()
 	p := declareGroup(t, args)
@@ -185,10 +235,6 @@ func TestTerminationHookFollowsArgs(t *testing.T) {
 	group, err := p.Get(groupType, "api-asg")
 	require.NoError(t, err)
 	assert.Equal(t, group.Parent, r.Parent, "the hook is a child of the group's component, like the group")
-	_, err = group.Input("initialLifecycleHooks")
-	assert.Error(t, err, "initialLifecycleHooks only apply when a group is created: the group declares none")
-	assert.Contains(t, group.IgnoreChanges, "initialLifecycleHooks",
-		"groups created with the hook as an initial one keep it rather than being replaced")
 
 	// The instances may complete lifecycle actions of this group alone.
 	assert.Equal(t, "api-role", componenttest.Input(t, p, rolePolicyType, "api-asg-complete-lifecycle", "role"), "on the instance role")

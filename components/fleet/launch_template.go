@@ -82,13 +82,7 @@ func (a *LaunchTemplateArgs) validate() error {
 	if a.SecurityGroupIDs == nil && a.VPCID == nil {
 		errs = append(errs, errors.New("VPCID: must be set when SecurityGroupIDs is not: the egress-only group goes there"))
 	}
-	if a.UserData.Image == "" {
-		errs = append(errs, errors.New("UserData.Image: must not be empty"))
-	}
-	// The group's termination hook's bounds: the app's stop timeout is derived from it.
-	if s := a.UserData.TerminationHookSeconds; s < 30 || s > 7200 {
-		errs = append(errs, fmt.Errorf("UserData.TerminationHookSeconds: %d is outside [30, 7200]", s))
-	}
+	errs = append(errs, a.UserData.validate())
 	if a.BucketName == "" {
 		errs = append(errs, errors.New("BucketName: must not be empty"))
 	}

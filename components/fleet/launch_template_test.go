@@ -18,7 +18,7 @@ func validLaunchTemplateArgs() *LaunchTemplateArgs {
 		VPCID: pulumi.String("vpc-1"),
 		UserData: UserData{
 			Image: "ghcr.io/openwan/openwan-worker:1.0.0", Env: map[string]string{"QUEUE_NAME": "transcode"},
-			TerminationHookSeconds: 600,
+			TerminationHookSeconds: 600, LaunchHookSeconds: 300, Port: 8080, ReadinessPath: "/ready",
 		},
 		BucketName: "media", SecretsPath: "/openwan/test/", FleetTag: "worker",
 	}
@@ -34,6 +34,12 @@ func TestLaunchTemplateArgsRefusals(t *testing.T) {
 		{Name: "relative secrets path", Change: func(a *LaunchTemplateArgs) { a.SecretsPath = "openwan/" }, Fields: []string{"SecretsPath"}},
 		{Name: "no termination hook to stop within", Change: func(a *LaunchTemplateArgs) { a.UserData.TerminationHookSeconds = 0 },
 			Fields: []string{"UserData.TerminationHookSeconds"}},
+		{Name: "no readiness to wait for", Change: func(a *LaunchTemplateArgs) { a.UserData.ReadinessPath = "ready" },
+			Fields: []string{"UserData.ReadinessPath"}},
+		{Name: "no launch hook to bootstrap within", Change: func(a *LaunchTemplateArgs) { a.UserData.LaunchHookSeconds = 0 },
+			Fields: []string{"UserData.LaunchHookSeconds"}},
+		{Name: "an environment value on two lines", Change: func(a *LaunchTemplateArgs) { a.UserData.Env["X"] = "a\nb" },
+			Fields: []string{`UserData.Env["X"]`}},
 		{Name: "several fields at once", Change: func(a *LaunchTemplateArgs) {
 			a.InstanceType, a.UserData.Image, a.BucketName, a.FleetTag = "", "", "", ""
 		},
