@@ -42,6 +42,7 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, alert
 		EndpointPublicAccess: cc.EndpointPublicAccess,
 		PublicAccessCIDRs:    cc.PublicAccessCIDRs,
 		LogTypes:             cc.LogTypes,
+		LogRetentionDays:     cc.LogRetentionDays,
 		NodePools:            map[string]cluster.NodePoolArgs{apiPool: pool(cc.NodePools.API), workerPool: pool(cc.NodePools.Workers)},
 		Addons: cluster.AddonVersions{
 			VPCCNI: cc.Addons.VPCCNI, CoreDNS: cc.Addons.CoreDNS, KubeProxy: cc.Addons.KubeProxy,
@@ -126,7 +127,7 @@ func deployContainerInsights(ctx *pulumi.Context, cfg config.Config, eks *cluste
 		return nil
 	}
 	if _, err := cluster.NewContainerInsights(ctx, "container-insights", &cluster.ContainerInsightsArgs{
-		Cluster: eks, AddonVersion: ci.AddonVersion,
+		Cluster: eks, AddonVersion: ci.AddonVersion, LogRetentionDays: cfg.Cluster.LogRetentionDays,
 	}); err != nil {
 		return err
 	}

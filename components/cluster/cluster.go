@@ -45,6 +45,9 @@ type Cluster struct {
 	Provider *kubernetes.Provider
 	// Name is the cluster's name, known only once the cluster exists.
 	Name pulumi.StringOutput
+	// PhysicalName is the same name as a plain string (ClusterArgs.Name), for what is named
+	// after the cluster before it exists (its log groups).
+	PhysicalName string
 	// OIDCIssuer and OIDCArn are the cluster's OIDC issuer URL and IAM provider, for IRSA.
 	OIDCIssuer pulumi.StringOutput
 	OIDCArn    pulumi.StringOutput
@@ -69,6 +72,9 @@ type ClusterArgs struct {
 	PublicAccessCIDRs    []string
 	// LogTypes are the control-plane log types sent to CloudWatch.
 	LogTypes []string
+	// LogRetentionDays is how long the control-plane logs are kept (days, one of
+	// config.LogRetentionDays()).
+	LogRetentionDays int
 	// NodePools are the managed node groups by pool name.
 	NodePools map[string]NodePoolArgs
 	// Addons pins the EKS managed add-ons' versions, chosen for Version.
@@ -131,6 +137,12 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	// API_AND_CONFIG_MAP: access entries for people and CI, and pulumi-eks maps InstanceRoles
 	// (the node role) for the managed node groups, which it supports only in the two modes that
 	// keep the aws-auth ConfigMap.
+	// EKS writes the control-plane logs into this group; declared before the cluster, it has the
+	// stack's retention and tag instead of EKS's never-expiring one.
+	logGroups, err := declareLogGroups(ctx, name+"-logs", []string{ControlPlaneLogGroup(args.Name)}, args.LogRetentionDays, child)
+	if err != nil {
+		return nil, err
+	}
 	authMode := eks.AuthenticationModeApiAndConfigMap
 	c.EKS, err = eks.NewCluster(ctx, name+"-eks", &eks.ClusterArgs{
 		Name:                         pulumi.String(args.Name),
@@ -152,11 +164,12 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		// newer aws-node EKS installs (nodejs/eks/cluster.ts, createCore's VpcCni): a downgrade.
 		// The vpc-cni add-on below owns the CNI instead.
 		UseDefaultVpcCni: pulumi.BoolRef(true),
-	}, child)
+	}, child, pulumi.DependsOn(logGroups))
 	if err != nil {
 		return nil, err
 	}
 	c.Kubeconfig = c.EKS.KubeconfigJson
+	c.PhysicalName = args.Name
 	// The name is known up front, but whoever reads it needs the cluster to exist: carry the
 	// dependency through the kubeconfig.
 	c.Name = c.EKS.KubeconfigJson.ApplyT(func(string) string { return args.Name }).(pulumi.StringOutput)
@@ -187,9 +200,11 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	}
 
 	// Everything deployed through the provider waits for it, and it waits for the nodes and the
-	// add-ons (adopting the CNI with its policy agent rolls aws-node): a
-	// component's dependsOn does not reach its children (a Helm release inside one would start
-	// its atomic wait with no node to run on), a provider's reaches every object it deploys.
+	// add-ons (adopting the CNI with its policy agent rolls aws-node). A component's dependsOn
+	// would reach its own children too (a child's registration awaits its parent's, which awaits
+	// the parent's dependsOn: sdk/v3 v3.274.1 go/pulumi/context.go:2992 and 3003), but only a
+	// component that remembers to say it; the provider's reaches every object deployed with it,
+	// wherever it is declared, so no Helm release starts its atomic wait with no node to run on.
 	c.Provider, err = kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{
 		Kubeconfig: c.Kubeconfig,
 	}, child, pulumi.DependsOn(slices.Concat(nodes, addonResources(c.Addons))))
@@ -214,6 +229,9 @@ func (a *ClusterArgs) validate() error {
 	}
 	if a.Version == "" {
 		errs = append(errs, errors.New("Version: must not be empty"))
+	}
+	if err := checkRetention("LogRetentionDays", a.LogRetentionDays); err != nil {
+		errs = append(errs, err)
 	}
 	if a.VPCID == nil {
 		errs = append(errs, errors.New("VPCID: must be set"))

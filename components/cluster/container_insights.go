@@ -22,7 +22,7 @@ const (
 
 // ContainerInsights sends the cluster's node, pod and Deployment metrics to CloudWatch
 // (namespace ContainerInsights): the amazon-cloudwatch-observability add-on with an IRSA role of
-// its own.
+// its own, and the log groups it writes to, with a retention.
 //
 // The nodes keep IMDSv2 with a hop limit of 1. The add-on's agent DaemonSet runs on the host
 // network (aws-observability/helm-charts, charts/amazon-cloudwatch-observability values.yaml:
@@ -44,16 +44,23 @@ type ContainerInsightsArgs struct {
 	// AddonVersion pins the add-on ("vX.Y.Z-eksbuild.N"); empty takes the version EKS gives the
 	// cluster's Kubernetes version when the add-on is created.
 	AddonVersion string
+	// LogRetentionDays is how long the containers', nodes' and performance logs are kept (days,
+	// one of config.LogRetentionDays()).
+	LogRetentionDays int
 }
 
 func (a *ContainerInsightsArgs) validate() error {
 	if a == nil {
 		return errors.New("args are required")
 	}
+	var errs []error
 	if a.Cluster == nil {
-		return errors.New("Cluster: must be set")
+		errs = append(errs, errors.New("Cluster: must be set"))
 	}
-	return nil
+	if err := checkRetention("LogRetentionDays", a.LogRetentionDays); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
 
 // NewContainerInsights declares the agent's role and the add-on. By default the add-on runs
@@ -88,7 +95,13 @@ func NewContainerInsights(ctx *pulumi.Context, name string, args *ContainerInsig
 	if args.AddonVersion != "" {
 		addon.AddonVersion = pulumi.String(args.AddonVersion)
 	}
-	c.Addon, err = awseks.NewAddon(ctx, name, addon, child, pulumi.DependsOn(addonResources(args.Cluster.Addons)))
+	// Fluent Bit sends every container's output, and the agent its performance events, to these
+	// groups; declared first, they keep the stack's retention and tag.
+	logGroups, err := declareLogGroups(ctx, name+"-logs", ContainerInsightsLogGroups(args.Cluster.PhysicalName), args.LogRetentionDays, child)
+	if err != nil {
+		return nil, err
+	}
+	c.Addon, err = awseks.NewAddon(ctx, name, addon, child, pulumi.DependsOn(append(addonResources(args.Cluster.Addons), logGroups...)))
 	if err != nil {
 		return nil, err
 	}
