@@ -2,6 +2,7 @@ package stacks_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -22,7 +23,11 @@ func TestOutputs(t *testing.T) {
 	assertJSON(t, 20, output(t, p, "apiHpa.maxReplicas"), "apiHpa.maxReplicas: the guide's 20")
 	// The ALB the load balancer controller made for the API's Ingress, as the mocks' lookup
 	// by its tags answers.
-	assert.Equal(t, "http://k8s-openwan-openwanap-0123456789.us-east-1.elb.amazonaws.com", p.Outputs["eksApiUrl"], "eksApiUrl: no certificate, HTTP")
+	assert.Equal(t, "https://k8s-openwan-openwanap-0123456789.us-east-1.elb.amazonaws.com", p.Outputs["eksApiUrl"], "eksApiUrl: prod has a certificate, HTTPS")
+	assert.Equal(t, "https://openwan-api-lb.us-east-1.elb.amazonaws.com", p.Outputs["apiUrl"], "apiUrl: HTTPS on the EC2 path too")
+	dev := runStack(t, "dev", false)
+	assert.True(t, strings.HasPrefix(dev.Outputs["eksApiUrl"].(string), "http://"), "dev has no certificate: HTTP")
+	assert.True(t, strings.HasPrefix(dev.Outputs["apiUrl"].(string), "http://"), "dev has no certificate: HTTP")
 	assert.Equal(t, "app/k8s-openwan-openwanap/0123456789abcdef", p.Outputs["eksApiLoadBalancerArnSuffix"], "for the alarms on the EKS ALB")
 }
 

@@ -8,7 +8,7 @@ func All() []Rule {
 		alarmHasAction, groupMetricsEnabled, alarmPerGroup, apiLoadBalancerSLO,
 		imdsv2Required, encryptedVolumes, snsTopicEncrypted, noPublicIP, noOpenIngress,
 		eksEndpointRestricted, eksSecretsEncryption, eksLogging, containersNonRoot,
-		namespaceDefaultDeny, appRoleLeastPrivilege,
+		namespaceDefaultDeny, appRoleLeastPrivilege, productionTLS,
 		spotDiversity, maxHourlyCost,
 	}
 }

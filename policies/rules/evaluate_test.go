@@ -153,6 +153,9 @@ func TestDocsListEveryRule(t *testing.T) {
 		if r.StrictInProduction {
 			level = "mandatory in production, else advisory"
 		}
+		if r.ProductionOnly {
+			level += " in production, else off"
+		}
 		if row := fmt.Sprintf("| `%s` | %s | %s | %s |", r.Name, scope, level, r.Description); !strings.Contains(string(readme), row) {
 			t.Errorf("docs/policies.md has no row starting %q", row)
 		}

@@ -56,6 +56,10 @@ type Rule struct {
 	// StrictInProduction makes an Advisory rule Mandatory in stacks whose openwan:app.environment
 	// is production.
 	StrictInProduction bool
+	// ProductionOnly runs the rule only in stacks whose openwan:app.environment is production
+	// (at Level); elsewhere it is disabled: what it asks for has no place in a development stack
+	// (a certificate for a public host name).
+	ProductionOnly bool
 	// Params are the rule's thresholds with their defaults.
 	Params map[string]Param
 	// Check returns the problems of one resource (nil when it complies or is of another type).
@@ -74,6 +78,9 @@ type Finding struct {
 
 // LevelFor is the rule's default level in a stack of the environment (openwan:app.environment).
 func (r Rule) LevelFor(environment string) Level {
+	if r.ProductionOnly && environment != config.Production {
+		return Disabled
+	}
 	if r.Level == Advisory && r.StrictInProduction && environment == config.Production {
 		return Mandatory
 	}

@@ -22,6 +22,8 @@ const (
 	typeSGRule        = "aws:ec2/securityGroupRule:SecurityGroupRule"
 	typeSGIngressRule = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 	typeLoadBalancer  = "aws:lb/loadBalancer:LoadBalancer"
+	typeListener      = "aws:lb/listener:Listener"
+	typeIngress       = "kubernetes:networking.k8s.io/v1:Ingress"
 	typeTopic         = "aws:sns/topic:Topic"
 	typeEKSComponent  = "eks:index:Cluster"
 	typeEKSCluster    = "aws:eks/cluster:Cluster"
