@@ -122,11 +122,11 @@ func poolFleet(key string, p config.NodePool, resting int) fleet {
 // eksPools are the two node pools with the given headroom (API pods, worker pods).
 func eksPools(cfg config.Config, apiHeadroom, workerHeadroom int) ([]fleet, error) {
 	pools := cfg.Cluster.NodePools
-	api, err := RestingNodes(pools.API, cfg.API, apiHeadroom, AddOns(cfg), cfg.Capacity.NodeImageStoreGiB)
+	api, err := RestingNodes(pools.API, cfg.API, apiHeadroom, AddOns(cfg), cfg)
 	if err != nil {
 		return nil, err
 	}
-	worker, err := RestingNodes(pools.Workers, cfg.Worker, workerHeadroom, config.Quantity{}, cfg.Capacity.NodeImageStoreGiB)
+	worker, err := RestingNodes(pools.Workers, cfg.Worker, workerHeadroom, config.Quantity{}, cfg)
 	if err != nil {
 		return nil, err
 	}

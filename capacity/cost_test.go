@@ -90,8 +90,8 @@ func TestCostOfProdByFleet(t *testing.T) {
 
 	pools, ec2 := c.Cluster.NodePools, c.EC2
 	// The API pool rests on the nodes that hold the HPA's minimum, the headroom's placeholders
-	// and the add-ons (prod: 2 + 8 pods at 3 per t3.medium, 4 nodes, and 1 for the add-ons).
-	_, node, err := PoolNode("api", pools.API, c.Capacity.NodeImageStoreGiB)
+	// and the add-ons (prod: 2 + 8 pods at 2 per t3.medium, 5 nodes, and 1 for the add-ons).
+	_, node, err := PoolNode("api", pools.API, c)
 	require.NoError(t, err)
 	perNode := PodsPerNode(node, c.API.Resources.Requests)
 	addOnNodes, _ := NodesNeeded(node, 0, c.API.Resources.Requests, AddOns(c))
@@ -219,9 +219,9 @@ func TestBudgetFollowsThePlan(t *testing.T) {
 	require.NoError(t, err)
 	b := Budget(c.Alerts, cost)
 	baseline := cents(cost.MonthlyUSD.Baseline.Total + cost.WarmPool.MonthlyUSD)
-	assert.Equal(t, baseline, b.BaselineUSD, "the baseline and the warm pool's volumes (prod: $567.99)")
+	assert.Equal(t, baseline, b.BaselineUSD, "the baseline and the warm pool's volumes (prod: $598.35)")
 	assert.Equal(t, cents(baseline*(1+float64(c.Alerts.Budget.MarginPercent)/100)), b.LimitUSD, "plus openwan:alerts.budget.marginPercent")
-	assert.InDelta(t, 681.59, b.LimitUSD, 1e-9, "prod: $567.99 + 20 %")
+	assert.InDelta(t, 718.02, b.LimitUSD, 1e-9, "prod: $598.35 + 20 %")
 	assert.True(t, b.MaxExceedsLimit, "prod at its maximum ($%.2f) would break the budget", b.MaxUSD)
 	c.Alerts.Budget.MarginPercent = 500
 	assert.False(t, Budget(c.Alerts, cost).MaxExceedsLimit, "a margin of 500 %% covers prod's maximum")

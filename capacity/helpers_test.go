@@ -16,10 +16,12 @@ func instance(t *testing.T, name string) InstanceType {
 	return it
 }
 
-// node is a node of the type with a root disk of diskGiB and the default image store.
+// node is a node of the type with a root disk of diskGiB, the default image store and the
+// default DaemonSets.
 func node(t *testing.T, name string, diskGiB int) Node {
 	t.Helper()
-	return Node{Type: instance(t, name), EphemeralGiB: EphemeralAllocatableGiB(diskGiB, config.Defaults().Capacity.NodeImageStoreGiB)}
+	ds, pods := DaemonSetLoad(config.Defaults())
+	return Node{Type: instance(t, name), EphemeralGiB: EphemeralAllocatableGiB(diskGiB, config.Defaults().Capacity.NodeImageStoreGiB), DaemonSets: ds, DaemonSetPods: pods}
 }
 
 // rate is RequestsPerMinute, which the test requires to succeed.

@@ -9,14 +9,12 @@ import (
 
 // Reservations of an EKS-optimized AMI node that no pod can use. They follow the AMI's bootstrap
 // (kube-reserved CPU by core, kube-reserved memory by max pods, the hard eviction threshold) and
-// the kernel's own share of memory; DaemonSet* are the aws-node and kube-proxy pods on every node.
+// the kernel's own share of memory. The DaemonSets on every node come from config
+// (config.Cluster.NodeDaemonSets).
 const (
 	// usableMemoryPercent is the share of nominal memory the kubelet reports as capacity.
 	usableMemoryPercent = 94
 	evictionHardMiB     = 100
-	daemonSetCPUMillis  = 150
-	daemonSetMemoryMiB  = 200
-	daemonSetPods       = 2
 	// coreDNS is EKS's default CoreDNS add-on: two pods of 100m CPU and 70 MiB each.
 	coreDNSCPUMillis = 2 * 100
 	coreDNSMemoryMiB = 2 * 70
@@ -38,12 +36,13 @@ func EphemeralAllocatableGiB(diskGiB, imageStoreGiB int) int {
 	return diskGiB - imageStoreGiB - kubeReservedEphemeralGiB - ceilDiv(diskGiB*evictionNodefsPercent, 100)
 }
 
-// Allocatable is what pods can request on one node of the type, after the kubelet's
-// reservations and the per-node DaemonSets.
-func Allocatable(t InstanceType) (q config.Quantity, pods int) {
-	cpu := t.VCPU*1000 - kubeReservedCPUMillis(t.VCPU) - daemonSetCPUMillis
-	mem := t.MemoryMiB*usableMemoryPercent/100 - (255 + 11*t.MaxPods) - evictionHardMiB - daemonSetMemoryMiB
-	return config.Quantity{CPUMillis: cpu, MemoryMiB: mem}, t.MaxPods - daemonSetPods
+// Allocatable is what pods of ours can request on the node, after the kubelet's reservations
+// and the DaemonSets every node runs.
+func (n Node) Allocatable() (q config.Quantity, pods int) {
+	t := n.Type
+	cpu := t.VCPU*1000 - kubeReservedCPUMillis(t.VCPU) - n.DaemonSets.CPUMillis
+	mem := t.MemoryMiB*usableMemoryPercent/100 - (255 + 11*t.MaxPods) - evictionHardMiB - n.DaemonSets.MemoryMiB
+	return config.Quantity{CPUMillis: cpu, MemoryMiB: mem}, t.MaxPods - n.DaemonSetPods
 }
 
 // kubeReservedCPUMillis is the EKS AMI's CPU reservation: 6 % of the first core, 1 % of the
@@ -65,17 +64,34 @@ func kubeReservedCPUMillis(vcpu int) int {
 	return int(reserved + 0.5)
 }
 
-// Node is one node of a pool: its instance type and the disk pods can request on it (GiB).
+// Node is one node of a pool: its instance type, the disk pods can request on it (GiB) and what
+// the DaemonSets on it request.
 type Node struct {
 	Type InstanceType
 	// EphemeralGiB is EphemeralAllocatableGiB of the pool's disk.
 	EphemeralGiB int
+	// DaemonSets is the sum of the requests of the DaemonSets' pods on the node, and
+	// DaemonSetPods their count (each takes one of the node's pods).
+	DaemonSets    config.Quantity
+	DaemonSetPods int
+}
+
+// DaemonSetLoad is the sum of the requests of the pods every node of the cluster runs before
+// ours, and their count (config.Cluster.NodeDaemonSets).
+func DaemonSetLoad(c config.Config) (config.Quantity, int) {
+	var sum config.Quantity
+	sets := c.Cluster.NodeDaemonSets()
+	for _, q := range sets {
+		sum.CPUMillis += q.CPUMillis
+		sum.MemoryMiB += q.MemoryMiB
+	}
+	return sum, len(sets)
 }
 
 // PodsPerNode is how many pods with the given requests one node holds. Ephemeral storage counts
 // only when the pods request it.
 func PodsPerNode(node Node, requests config.Quantity) int {
-	alloc, pods := Allocatable(node.Type)
+	alloc, pods := node.Allocatable()
 	n := pods
 	if requests.EphemeralGiB > 0 {
 		n = min(n, node.EphemeralGiB/requests.EphemeralGiB)
@@ -99,7 +115,7 @@ func NodesNeeded(node Node, replicas int, requests, extra config.Quantity) (node
 	}
 	nodes = ceilDiv(replicas, perNode)
 	if extra.CPUMillis > 0 || extra.MemoryMiB > 0 {
-		alloc, _ := Allocatable(node.Type)
+		alloc, _ := node.Allocatable()
 		nodes += max(ceilDiv(extra.CPUMillis, alloc.CPUMillis), ceilDiv(extra.MemoryMiB, alloc.MemoryMiB))
 	}
 	return nodes, true
@@ -132,18 +148,18 @@ func CheckNodeFit(c config.Config) error {
 	addOns := AddOns(c)
 	h := c.Cluster.Headroom
 	return errors.Join(
-		fit("cluster.nodePools.api", c.Cluster.NodePools.API, "api", c.API, addOns, c.Capacity.NodeImageStoreGiB),
-		fit("cluster.nodePools.workers", c.Cluster.NodePools.Workers, "worker", c.Worker, config.Quantity{}, c.Capacity.NodeImageStoreGiB),
-		fitHeadroom("cluster.nodePools.api", c.Cluster.NodePools.API, "api", c.API, "apiPods", h.APIPods, addOns, c.Capacity.NodeImageStoreGiB),
-		fitHeadroom("cluster.nodePools.workers", c.Cluster.NodePools.Workers, "worker", c.Worker, "workerPods", h.WorkerPods, config.Quantity{}, c.Capacity.NodeImageStoreGiB),
+		fit("cluster.nodePools.api", c.Cluster.NodePools.API, "api", c.API, addOns, c),
+		fit("cluster.nodePools.workers", c.Cluster.NodePools.Workers, "worker", c.Worker, config.Quantity{}, c),
+		fitHeadroom("cluster.nodePools.api", c.Cluster.NodePools.API, "api", c.API, "apiPods", h.APIPods, addOns, c),
+		fitHeadroom("cluster.nodePools.workers", c.Cluster.NodePools.Workers, "worker", c.Worker, "workerPods", h.WorkerPods, config.Quantity{}, c),
 	)
 }
 
 // RestingNodes is the node count a pool holds with its service at the HPA's minimum, the
 // headroom's placeholders (each requesting what one pod does) and the add-ons, within the pool's
 // bounds: the nodes it keeps when nothing happens.
-func RestingNodes(pool config.NodePool, svc config.Service, headroomPods int, addOns config.Quantity, imageStoreGiB int) (int, error) {
-	_, node, err := PoolNode("cluster.nodePools", pool, imageStoreGiB)
+func RestingNodes(pool config.NodePool, svc config.Service, headroomPods int, addOns config.Quantity, c config.Config) (int, error) {
+	_, node, err := PoolNode("cluster.nodePools", pool, c)
 	if err != nil {
 		return 0, err
 	}
@@ -157,11 +173,11 @@ func RestingNodes(pool config.NodePool, svc config.Service, headroomPods int, ad
 // fitHeadroom refuses a headroom the pool cannot hold beside the HPA's minimum: its placeholders
 // would never all run. Nearer the HPA's maximum the app's pods take the room back, as they
 // should.
-func fitHeadroom(poolKey string, pool config.NodePool, serviceKey string, svc config.Service, headroomKey string, pods int, addOns config.Quantity, imageStoreGiB int) error {
+func fitHeadroom(poolKey string, pool config.NodePool, serviceKey string, svc config.Service, headroomKey string, pods int, addOns config.Quantity, c config.Config) error {
 	if pods == 0 {
 		return nil
 	}
-	name, node, err := PoolNode(poolKey, pool, imageStoreGiB)
+	name, node, err := PoolNode(poolKey, pool, c)
 	if err != nil {
 		return err
 	}
@@ -200,14 +216,17 @@ func AddOns(c config.Config) config.Quantity {
 	return addOns
 }
 
-// PoolNode is the smallest node of a pool, the one node fit must hold on.
-func PoolNode(poolKey string, pool config.NodePool, imageStoreGiB int) (string, Node, error) {
+// PoolNode is the smallest node of a pool, the one node fit must hold on, with the cluster's
+// DaemonSets on it.
+func PoolNode(poolKey string, pool config.NodePool, c config.Config) (string, Node, error) {
 	name, t, err := Smallest(poolKey+".instanceTypes", pool.InstanceTypes)
-	return name, Node{Type: t, EphemeralGiB: EphemeralAllocatableGiB(pool.DiskGiB, imageStoreGiB)}, err
+	ds, pods := DaemonSetLoad(c)
+	return name, Node{Type: t, EphemeralGiB: EphemeralAllocatableGiB(pool.DiskGiB, c.Capacity.NodeImageStoreGiB), DaemonSets: ds, DaemonSetPods: pods}, err
 }
 
-func fit(poolKey string, pool config.NodePool, serviceKey string, svc config.Service, addOns config.Quantity, imageStoreGiB int) error {
-	name, node, err := PoolNode(poolKey, pool, imageStoreGiB)
+func fit(poolKey string, pool config.NodePool, serviceKey string, svc config.Service, addOns config.Quantity, c config.Config) error {
+	imageStoreGiB := c.Capacity.NodeImageStoreGiB
+	name, node, err := PoolNode(poolKey, pool, c)
 	if err != nil {
 		return err
 	}
@@ -219,13 +238,14 @@ func fit(poolKey string, pool config.NodePool, serviceKey string, svc config.Ser
 	}
 	nodes, ok := NodesNeeded(node, svc.Replicas.Max, req, addOns)
 	if !ok {
-		alloc, _ := Allocatable(node.Type)
+		alloc, _ := node.Allocatable()
 		return fmt.Errorf("openwan:%s.resources.requests: one pod (%dm CPU, %d MiB) does not fit a %s node (%dm CPU, %d MiB allocatable) of openwan:%s",
 			serviceKey, req.CPUMillis, req.MemoryMiB, name, alloc.CPUMillis, alloc.MemoryMiB, poolKey)
 	}
 	if nodes > pool.Size.Max {
-		return fmt.Errorf("openwan:%s.size.max: %d nodes cannot hold openwan:%s.replicas.max %d pods (%d per %s node at %dm CPU, %d MiB, %d GiB each, plus add-ons); need %d",
-			poolKey, pool.Size.Max, serviceKey, svc.Replicas.Max, PodsPerNode(node, req), name, req.CPUMillis, req.MemoryMiB, req.EphemeralGiB, nodes)
+		return fmt.Errorf("openwan:%s.size.max: %d nodes cannot hold openwan:%s.replicas.max %d pods (%d per %s node at %dm CPU, %d MiB, %d GiB each, beside %d DaemonSets' %dm CPU and %d MiB, plus add-ons); need %d",
+			poolKey, pool.Size.Max, serviceKey, svc.Replicas.Max, PodsPerNode(node, req), name, req.CPUMillis, req.MemoryMiB, req.EphemeralGiB,
+			node.DaemonSetPods, node.DaemonSets.CPUMillis, node.DaemonSets.MemoryMiB, nodes)
 	}
 	return nil
 }

@@ -1,5 +1,7 @@
 package config
 
+import "maps"
+
 // Cluster configures the EKS path: the control plane, the two node pools and what runs on every
 // cluster (metrics-server, cluster-autoscaler).
 type Cluster struct {
@@ -27,6 +29,10 @@ type Cluster struct {
 	LogRetentionDays int `json:"logRetentionDays"`
 	// NodePools are the managed node groups, keyed "api" (on-demand) and "workers" (spot).
 	NodePools NodePools `json:"nodePools"`
+	// DaemonSets are the requests of the pods EKS's own add-ons run on every node, by DaemonSet
+	// (vpc-cni's aws-node, kube-proxy): node fit takes them from every node before any pod of
+	// ours. Container Insights' are containerInsights.daemonSets.
+	DaemonSets map[string]Quantity `json:"daemonSets"`
 	// MetricsServer is the metrics-server release every HPA depends on.
 	MetricsServer MetricsServer `json:"metricsServer"`
 	// ClusterAutoscaler is the cluster-autoscaler release that gives pending pods nodes.
@@ -56,6 +62,10 @@ type ContainerInsights struct {
 	// cluster's Kubernetes version at creation (`aws eks describe-addon-versions --addon-name
 	// amazon-cloudwatch-observability --kubernetes-version 1.NN` lists them).
 	AddonVersion string `json:"addonVersion"`
+	// DaemonSets are the requests of the add-on's pods on every node, by DaemonSet, from its
+	// chart (aws-observability/helm-charts, charts/amazon-cloudwatch-observability values.yaml):
+	// the CloudWatch agent and Fluent Bit. Counted by node fit when the add-on is enabled.
+	DaemonSets map[string]Quantity `json:"daemonSets"`
 }
 
 // Headroom is cluster-autoscaler's overprovisioning pattern: placeholder pods of the lowest
@@ -224,4 +234,17 @@ type ClusterAutoscaler struct {
 // PutRetentionPolicy lists them. A function, not a variable: callers cannot change them.
 func LogRetentionDays() []int {
 	return []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+}
+
+// NodeDaemonSets are the requests of every pod each node of the cluster runs before any of ours,
+// by DaemonSet: EKS's add-ons' and, when enabled, Container Insights'.
+func (c Cluster) NodeDaemonSets() map[string]Quantity {
+	out := maps.Clone(c.DaemonSets)
+	if out == nil {
+		out = map[string]Quantity{}
+	}
+	if c.ContainerInsights.Enabled {
+		maps.Copy(out, c.ContainerInsights.DaemonSets)
+	}
+	return out
 }

@@ -19,10 +19,22 @@ func Defaults() Config {
 			LogTypes:         slices.Clone(controlPlaneLogTypes),
 			LogRetentionDays: 90,
 			Existing:         ExistingCluster{APISourceCIDRs: []string{"0.0.0.0/0"}},
+			// EKS's aws-node: the CNI and its network policy agent, 25m each and no memory
+			// (aws/amazon-vpc-cni-k8s v1.20.5 charts/aws-vpc-cni/values.yaml:189-191, the agent
+			// defaulting to the same resources: templates/daemonset.yaml:155); kube-proxy: 100m, no
+			// memory (EKS's default DaemonSet, as eksctl's captured copy shows it:
+			// pkg/addons/default/testdata/sample-1.25.json:86-91).
+			DaemonSets: map[string]Quantity{
+				"aws-node":   {CPUMillis: 50},
+				"kube-proxy": {CPUMillis: 100},
+			},
 			NodePools: NodePools{
 				API: NodePool{
 					InstanceTypes: []string{"t3.medium"},
-					Size:          Range{Min: 2, Max: 10},
+					// The guide's 2 to 10 nodes held 20 API pods at 3 a node. With Container
+					// Insights' agent and Fluent Bit on every node a t3.medium holds 2, so the
+					// guide's 20 pods need 10 nodes and the add-ons an eleventh (capacity.CheckNodeFit).
+					Size: Range{Min: 2, Max: 11},
 					Desired:       3,
 					DiskGiB:       50,
 					// One node at a time: the API's disruption budget allows one pod down.
@@ -73,7 +85,17 @@ func Defaults() Config {
 				Requests:     Quantity{CPUMillis: 100, MemoryMiB: 128},
 			},
 			Headroom:          Headroom{APIPods: 8, PauseImage: "registry.k8s.io/pause:3.10"},
-			ContainerInsights: ContainerInsights{Enabled: true},
+			ContainerInsights: ContainerInsights{
+				Enabled: true,
+				// amazon-cloudwatch-observability's chart at 6.4.0 (aws-observability/helm-charts,
+				// charts/amazon-cloudwatch-observability/values.yaml:751-754 for the agent, 43-49
+				// for Fluent Bit); the chart's GPU and Neuron exporters keep to those instance types,
+				// its Windows DaemonSets to Windows nodes.
+				DaemonSets: map[string]Quantity{
+					"cloudwatch-agent": {CPUMillis: 250, MemoryMiB: 128},
+					"fluent-bit":       {CPUMillis: 50, MemoryMiB: 25},
+				},
+			},
 		},
 		App: App{
 			Environment: Production,

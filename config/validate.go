@@ -185,6 +185,19 @@ func (c Cluster) validate(p *problems, key string) {
 		p.atLeast(key+".ingress.controller.requests.cpuMillis", ctl.Requests.CPUMillis, 1)
 		p.atLeast(key+".ingress.controller.requests.memoryMiB", ctl.Requests.MemoryMiB, 1)
 	}
+	for _, ds := range []struct {
+		key  string
+		sets map[string]Quantity
+	}{{key + ".daemonSets", c.DaemonSets}, {key + ".containerInsights.daemonSets", c.ContainerInsights.DaemonSets}} {
+		for _, name := range slices.Sorted(maps.Keys(ds.sets)) {
+			q := ds.sets[name]
+			p.between(ds.key+"."+name+".cpuMillis", q.CPUMillis, 0, 64_000)
+			p.between(ds.key+"."+name+".memoryMiB", q.MemoryMiB, 0, 512_000)
+			if q.EphemeralGiB != 0 {
+				p.addf(ds.key+"."+name+".ephemeralGiB", "%d: a DaemonSet's disk is not counted; leave it 0", q.EphemeralGiB)
+			}
+		}
+	}
 	if v := c.ContainerInsights.AddonVersion; v != "" && !strings.HasPrefix(v, "v") {
 		p.addf(key+".containerInsights.addonVersion", "%q is not an add-on version like \"v4.4.0-eksbuild.1\"", v)
 	}

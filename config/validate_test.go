@@ -131,8 +131,8 @@ func TestValidateReportsEachProblemWithItsKey(t *testing.T) {
 			`openwan:cluster.publicAccessCidrs[0]: "0.0.0.0/0" opens the API server to the whole internet`},
 		{"spot pool of one type", func(c *Config) { c.Cluster.NodePools.Workers.InstanceTypes = []string{"c5.xlarge"} },
 			"openwan:cluster.nodePools.workers.instanceTypes: a spot pool needs at least 2 interchangeable types, got 1"},
-		{"node desired outside bounds", func(c *Config) { c.Cluster.NodePools.API.Desired = 11 },
-			"openwan:cluster.nodePools.api.desired: 11 is outside [min 2, max 10]"},
+		{"node desired outside bounds", func(c *Config) { c.Cluster.NodePools.API.Desired = 12 },
+			"openwan:cluster.nodePools.api.desired: 12 is outside [min 2, max 11]"},
 		{"one zone", func(c *Config) { c.Network.AvailabilityZones = 1 },
 			"openwan:network.availabilityZones: 1 is outside [2, 6]"},
 		{"existing vpc with one subnet", func(c *Config) {

@@ -49,7 +49,7 @@ type podFleet struct {
 }
 
 func newPodFleet(cfg config.Config, name string, worker bool, svc config.Service, pool config.NodePool, headroom int, addOns config.Quantity, opts Options) (*podFleet, error) {
-	_, node, err := capacity.PoolNode("cluster.nodePools", pool, cfg.Capacity.NodeImageStoreGiB)
+	_, node, err := capacity.PoolNode("cluster.nodePools", pool, cfg)
 	if err != nil {
 		return nil, err
 	}

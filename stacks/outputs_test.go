@@ -138,7 +138,7 @@ func TestOutputsCarryCost(t *testing.T) {
 	}
 	// The API pool rests on the nodes its minimum, the headroom's placeholders and the add-ons
 	// need (prod: 5), at least its size's minimum and its desired count.
-	resting, err := capacity.RestingNodes(pools.API, cfg.API, cfg.Cluster.Headroom.APIPods, capacity.AddOns(cfg), cfg.Capacity.NodeImageStoreGiB)
+	resting, err := capacity.RestingNodes(pools.API, cfg.API, cfg.Cluster.Headroom.APIPods, capacity.AddOns(cfg), cfg)
 	require.NoError(t, err)
 	require.Greater(t, resting, pools.API.Desired, "precondition: prod's headroom keeps more API nodes than the desired count")
 	apiPool := [3]float64{float64(max(pools.API.Size.Min, resting)), float64(max(pools.API.Desired, resting)), float64(pools.API.Size.Max)}

@@ -28,12 +28,12 @@ func TestSynthDiffAgainstAnEarlierPlan(t *testing.T) {
 	assert.Equal(t, "stack prod: no resource changes\n", out.String(), "the same stack, no change")
 
 	out.Reset()
-	changed := prodWith(t, "openwan:api", "    replicas: {min: 2, max: 21}\n")
+	changed := prodWith(t, "openwan:api", "    replicas: {min: 2, max: 18}\n")
 	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", changed, "--diff", baseFile}, &out, &stderr), "stderr: %s", stderr.String())
 	// The HPA, and what watches it: the at-maximum alarm and the dashboard's line at the maximum.
-	assert.Equal(t, "stack prod: ~ HorizontalPodAutoscaler openwan-api-hpa: spec.maxReplicas 20 -> 21\n"+
-		"~ MetricAlarm openwan-at-max-openwan-api: alarmDescription openwan-api has been at its HPA maximum of 20 pods for 15 minutes: it cannot grow, more load goes unserved or queues. First: kubectl describe hpa -n openwan; then raise the maximum (and the node pool's) or find what holds the load up -> openwan-api has been at its HPA maximum of 21 pods for 15 minutes: it cannot grow, more load goes unserved or queues. First: kubectl describe hpa -n openwan; then raise the maximum (and the node pool's) or find what holds the load up; threshold 20 -> 21\n"+
-		"~ Dashboard openwan-dashboard: dashboardBody.widgets.11.properties.annotations.horizontal.0.value 20 -> 21\n", out.String())
+	assert.Equal(t, "stack prod: ~ HorizontalPodAutoscaler openwan-api-hpa: spec.maxReplicas 20 -> 18\n"+
+		"~ MetricAlarm openwan-at-max-openwan-api: alarmDescription openwan-api has been at its HPA maximum of 20 pods for 15 minutes: it cannot grow, more load goes unserved or queues. First: kubectl describe hpa -n openwan; then raise the maximum (and the node pool's) or find what holds the load up -> openwan-api has been at its HPA maximum of 18 pods for 15 minutes: it cannot grow, more load goes unserved or queues. First: kubectl describe hpa -n openwan; then raise the maximum (and the node pool's) or find what holds the load up; threshold 20 -> 18\n"+
+		"~ Dashboard openwan-dashboard: dashboardBody.widgets.11.properties.annotations.horizontal.0.value 20 -> 18\n", out.String())
 }
 
 func TestWriteDiff(t *testing.T) {

@@ -230,7 +230,7 @@ func TestSynthSummarizesByDefault(t *testing.T) {
 		"openwan:cluster.nodePools.workers  c5.xlarge",
 		"apiHpa     replicas 2-20, CPU 70 %, memory 80 %, scale-down stabilization 300 s",
 		"monthly cost  USD ",
-		"  headroom    USD 60.74 of the baseline: 8 API and 0 worker placeholder pods on 2 more nodes; the 5x spike at capacity in 45 s",
+		"  headroom    USD 91.1 of the baseline: 8 API and 0 worker placeholder pods on 3 more nodes; the 5x spike at capacity in 45 s",
 		"  warm pool   USD 7.2 on top: 3 stopped EC2 API instances, 90 GiB of volumes; a launch serves in 30 s, 60 s cold",
 		"vpcId                        (known after deploy)",
 		"kubeconfig                   (secret)",
