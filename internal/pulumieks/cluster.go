@@ -10,6 +10,7 @@ package pulumieks
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/openwan/openwan-infra/internal/model"
@@ -56,6 +57,15 @@ func ClusterChildren(cluster model.Resource) ([]model.Resource, error) {
 			errs = append(errs, fmt.Errorf("%s: input %s adds children the model of pulumi-eks %s does not know", cluster.URN, key, Version))
 		}
 	}
+	for _, key := range tagInputs {
+		switch v := cluster.Inputs[key]; v.(type) {
+		case nil, map[string]any:
+		default:
+			if v != model.Unknown && v != model.Secret {
+				errs = append(errs, fmt.Errorf("%s: input %s is %v, not a map of tags", cluster.URN, key, v))
+			}
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -66,16 +76,24 @@ func ClusterChildren(cluster model.Resource) ([]model.Resource, error) {
 		"service": "eks.amazonaws.com", "description": "Allows EKS to manage clusters on your behalf.",
 		"managedPolicyArns": []any{map[string]any{"id": "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"}},
 	})
-	b.add(role, "aws:iam/role:Role", n+"-eksRole-role", true, map[string]any{ // servicerole.ts:82
+	roleInputs := map[string]any{ // servicerole.ts:82
 		"description":      "Allows EKS to manage clusters on your behalf.",
 		"assumeRolePolicy": `{"Version":"2012-10-17","Statement":[{"Action":["sts:AssumeRole"],"Effect":"Allow","Principal":{"Service":["eks.amazonaws.com"]}}]}`,
-	})
+	}
+	// The Cluster's `tags` as they are, and nothing of pulumi-eks's own: cluster.ts:508 passes
+	// `tags: args.tags` to the ServiceRole, servicerole.ts:87 `tags: args.tags` to the role.
+	if _, ok := in["tags"]; ok {
+		roleInputs["tags"] = mergeTags(nil, in["tags"])
+	}
+	b.add(role, "aws:iam/role:Role", n+"-eksRole-role", true, roleInputs)
 	// The suffix is sha1 of the policy's ARN, first 8 hex digits (servicerole.ts:20, 96).
 	b.add(role, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", n+"-eksRole-4b490823", true, map[string]any{
 		"policyArn": "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy", "role": model.Unknown,
 	})
 	clusterSG := b.add(b.parent, "aws:ec2/securityGroup:SecurityGroup", n+"-eksClusterSecurityGroup", true, map[string]any{ // cluster.ts:519
-		"vpcId": in["vpcId"], "revokeRulesOnDelete": true, "tags": map[string]any{"Name": n + "-eksClusterSecurityGroup"},
+		"vpcId": in["vpcId"], "revokeRulesOnDelete": true,
+		// cluster.ts:524-530: {Name, ...clusterSecurityGroupTags, ...tags}; `tags` wins any clash.
+		"tags": mergeTags(map[string]any{"Name": n + "-eksClusterSecurityGroup"}, in["clusterSecurityGroupTags"], in["tags"]),
 	})
 	b.add(b.parent, "aws:ec2/securityGroupRule:SecurityGroupRule", n+"-eksClusterInternetEgressRule", true, map[string]any{ // cluster.ts:536
 		"description": "Allow internet access.", "type": "egress", "fromPort": 0.0, "toPort": 0.0, "protocol": "-1",
@@ -93,7 +111,8 @@ func ClusterChildren(cluster model.Resource) ([]model.Resource, error) {
 	eksCluster := map[string]any{ // cluster.ts:586
 		"name": in["name"], "version": in["version"], "roleArn": model.Unknown, "vpcConfig": vpcConfig,
 		"enabledClusterLogTypes": in["enabledClusterLogTypes"],
-		"tags":                   map[string]any{"Name": n + "-eksCluster"},
+		// cluster.ts:601-607: {Name, ...clusterTags, ...tags}; `tags` wins any clash.
+		"tags": mergeTags(map[string]any{"Name": n + "-eksCluster"}, in["clusterTags"], in["tags"]),
 		"accessConfig": map[string]any{
 			"authenticationMode": in["authenticationMode"], "bootstrapClusterCreatorAdminPermissions": true,
 		},
@@ -116,9 +135,16 @@ func ClusterChildren(cluster model.Resource) ([]model.Resource, error) {
 	})
 	// The node security group and its rules exist even with skipDefaultNodeGroup (cluster.ts:1919
 	// calls securitygroup.ts:101 unconditionally); managed node groups do not use it.
+	// Its tags: cluster.ts:1925-1929 passes {...nodeSecurityGroupTags, ...tags}, which
+	// securitygroup.ts:106-111 spreads last over {Name, kubernetes.io/cluster/<the aws.eks.Cluster's
+	// name>: owned}; `tags` wins any clash, then nodeSecurityGroupTags.
+	nodeSGTags := any(model.Unknown) // an auto-named cluster's name is known only once it exists
+	if name, ok := in["name"].(string); ok && name != model.Unknown {
+		nodeSGTags = mergeTags(map[string]any{"Name": n + "-nodeSecurityGroup", "kubernetes.io/cluster/" + name: "owned"},
+			in["nodeSecurityGroupTags"], in["tags"])
+	}
 	nodeSG := b.add(b.parent, "aws:ec2/securityGroup:SecurityGroup", n+"-nodeSecurityGroup", true, map[string]any{
-		"vpcId": in["vpcId"], "revokeRulesOnDelete": true,
-		"tags": map[string]any{"Name": n + "-nodeSecurityGroup", "kubernetes.io/cluster/" + str(in["name"]): "owned"},
+		"vpcId": in["vpcId"], "revokeRulesOnDelete": true, "tags": nodeSGTags,
 	})
 	rule := func(name, description, kind, protocol string, from, to float64, extra map[string]any) {
 		inputs := map[string]any{
@@ -141,6 +167,48 @@ func ClusterChildren(cluster model.Resource) ([]model.Resource, error) {
 		map[string]any{"securityGroupId": clusterSG.URN, "sourceSecurityGroupId": nodeSG.URN})
 	b.add(b.parent, "pulumi:providers:kubernetes", n+"-provider", true, map[string]any{"kubeconfig": model.Unknown}) // cluster.ts:1964
 	return b.out, nil
+}
+
+// tagInputs are the eks:index:Cluster inputs pulumi-eks v2.8.1 copies onto the tags of the
+// children ClusterChildren models (the role, both security groups, the aws.eks.Cluster).
+var tagInputs = []string{"tags", "clusterSecurityGroupTags", "clusterTags", "nodeSecurityGroupTags"}
+
+// mergeTags is pulumi-eks's pulumi.all([...]).apply(... => ({...base, ...a, ...b})): a fresh map
+// of base's keys, then each map's in turn, a later key replacing an earlier one; an absent input
+// spreads nothing. An input that is, or holds, a value only the deployment knows leaves the whole
+// apply unknown, and a secret one the whole result secret, as the engine records them.
+func mergeTags(base map[string]any, inputs ...any) any {
+	secret := false
+	for _, in := range inputs {
+		values := []any{in}
+		if m, ok := in.(map[string]any); ok {
+			values = values[:0]
+			for _, v := range m {
+				values = append(values, v)
+			}
+		}
+		for _, v := range values {
+			switch v {
+			case model.Unknown:
+				return model.Unknown
+			case model.Secret:
+				secret = true
+			}
+		}
+	}
+	if secret {
+		return model.Secret
+	}
+	out := maps.Clone(base)
+	if out == nil {
+		out = map[string]any{}
+	}
+	for _, in := range inputs {
+		if m, ok := in.(map[string]any); ok {
+			maps.Copy(out, m)
+		}
+	}
+	return out
 }
 
 // builder names children the way the engine does: a child's URN carries its parents' types.
@@ -205,9 +273,4 @@ func concat(lists ...any) []any {
 		}
 	}
 	return out
-}
-
-func str(v any) string {
-	s, _ := v.(string)
-	return s
 }

@@ -24,6 +24,8 @@ func prodCluster() model.Resource {
 			"endpointPrivateAccess": true, "endpointPublicAccess": true, "publicAccessCidrs": []any{"203.0.113.0/24"},
 			"enabledClusterLogTypes": []any{"api", "audit", "authenticator", "controllerManager", "scheduler"}, "encryptionConfigKeyArn": "arn:aws:kms:key",
 			"nodeAssociatePublicIpAddress": false,
+			// The stack's cost-tag transformation (stacks/cost_tag.go) gives the Cluster its tags.
+			"tags": map[string]any{"openwan-stack": "prod"},
 		},
 	}
 }
@@ -125,4 +127,107 @@ func TestClusterChildrenRefuseWhatTheyDoNotModel(t *testing.T) {
 	_, err := ClusterChildren(c)
 	assert.ErrorContains(t, err, "input useDefaultVpcCni is false; the model of pulumi-eks v2.8.1's children knows only true")
 	assert.ErrorContains(t, err, "input storageClasses adds children the model of pulumi-eks v2.8.1 does not know")
+}
+
+// tagged are the children pulumi-eks v2.8.1 gives tags, each with the tags it adds itself.
+var tagged = map[string]map[string]any{
+	"openwan-eks-eksRole-role":            nil, // servicerole.ts:87, the Cluster's tags as they are
+	"openwan-eks-eksClusterSecurityGroup": {"Name": "openwan-eks-eksClusterSecurityGroup"},
+	"openwan-eks-eksCluster":              {"Name": "openwan-eks-eksCluster"},
+	"openwan-eks-nodeSecurityGroup":       {"Name": "openwan-eks-nodeSecurityGroup", "kubernetes.io/cluster/openwan-prod": "owned"},
+}
+
+// tagsOf returns each child's tags input, absent ones left out, and checks that no child
+// pulumi-eks does not tag has any.
+func tagsOf(t *testing.T, cluster model.Resource) map[string]any {
+	t.Helper()
+	out := map[string]any{}
+	for _, r := range children(t, cluster) {
+		tags, ok := r.Inputs["tags"]
+		if _, want := tagged[r.Name]; !want {
+			assert.False(t, ok, "pulumi-eks gives %s no tags", r.Name)
+			continue
+		}
+		if ok {
+			out[r.Name] = tags
+		}
+	}
+	return out
+}
+
+// TestClusterTagsReachTheChildrenAsPulumiEKSMergesThem pins where pulumi-eks v2.8.1 copies the
+// Cluster's tag inputs (cluster.ts:508, 524-530, 601-607, 1925-1929; securitygroup.ts:106-111;
+// servicerole.ts:87): `tags` reaches the role, both security groups and the cluster, winning every
+// clash; each specific input reaches its one child only, over the tags pulumi-eks adds itself.
+func TestClusterTagsReachTheChildrenAsPulumiEKSMergesThem(t *testing.T) {
+	without := prodCluster()
+	delete(without.Inputs, "tags")
+	assert.Equal(t, map[string]any{
+		"openwan-eks-eksClusterSecurityGroup": tagged["openwan-eks-eksClusterSecurityGroup"],
+		"openwan-eks-eksCluster":              tagged["openwan-eks-eksCluster"],
+		"openwan-eks-nodeSecurityGroup":       tagged["openwan-eks-nodeSecurityGroup"],
+	}, tagsOf(t, without), "with no tag input, only what pulumi-eks adds itself; the role has no tags")
+
+	assert.Equal(t, map[string]any{
+		"openwan-eks-eksRole-role":            map[string]any{"openwan-stack": "prod"},
+		"openwan-eks-eksClusterSecurityGroup": map[string]any{"Name": "openwan-eks-eksClusterSecurityGroup", "openwan-stack": "prod"},
+		"openwan-eks-eksCluster":              map[string]any{"Name": "openwan-eks-eksCluster", "openwan-stack": "prod"},
+		"openwan-eks-nodeSecurityGroup": map[string]any{
+			"Name": "openwan-eks-nodeSecurityGroup", "kubernetes.io/cluster/openwan-prod": "owned", "openwan-stack": "prod",
+		},
+	}, tagsOf(t, prodCluster()), "the cost tag the stack puts on the Cluster reaches all four")
+
+	// Every input at once, each clashing with `tags` on "team" and with pulumi-eks's own tags.
+	all := prodCluster()
+	all.Inputs["tags"] = map[string]any{"openwan-stack": "prod", "team": "tags"}
+	all.Inputs["clusterSecurityGroupTags"] = map[string]any{"team": "csg", "Name": "csg", "only": "csg"}
+	all.Inputs["clusterTags"] = map[string]any{"team": "cluster", "Name": "cluster", "only": "cluster"}
+	all.Inputs["nodeSecurityGroupTags"] = map[string]any{
+		"team": "nsg", "Name": "nsg", "kubernetes.io/cluster/openwan-prod": "shared", "only": "nsg",
+	}
+	assert.Equal(t, map[string]any{
+		"openwan-eks-eksRole-role":            map[string]any{"openwan-stack": "prod", "team": "tags"},
+		"openwan-eks-eksClusterSecurityGroup": map[string]any{"Name": "csg", "only": "csg", "openwan-stack": "prod", "team": "tags"},
+		"openwan-eks-eksCluster":              map[string]any{"Name": "cluster", "only": "cluster", "openwan-stack": "prod", "team": "tags"},
+		"openwan-eks-nodeSecurityGroup": map[string]any{
+			"Name": "nsg", "kubernetes.io/cluster/openwan-prod": "shared", "only": "nsg", "openwan-stack": "prod", "team": "tags",
+		},
+	}, tagsOf(t, all), "`tags` wins; each specific input reaches its child only, over pulumi-eks's own tags")
+
+	// `tags` is spread last, over pulumi-eks's own tags too.
+	own := prodCluster()
+	own.Inputs["tags"] = map[string]any{"Name": "mine", "kubernetes.io/cluster/openwan-prod": "shared"}
+	got := tagsOf(t, own)
+	for name := range tagged {
+		assert.Equal(t, "mine", got[name].(map[string]any)["Name"], "%s takes the Name given in tags", name)
+	}
+	assert.Equal(t, "shared", got["openwan-eks-nodeSecurityGroup"].(map[string]any)["kubernetes.io/cluster/openwan-prod"])
+
+	// The children's maps are their own: a child's tags do not alias the Cluster's input.
+	got["openwan-eks-eksRole-role"].(map[string]any)["Name"] = "changed"
+	assert.Equal(t, "mine", own.Inputs["tags"].(map[string]any)["Name"])
+}
+
+// TestClusterTagsOnlyTheDeploymentKnows: a tag input with a value only the deployment knows
+// leaves each child's tags unknown, as pulumi-eks's apply is in a preview; a tag input that is not
+// a map is refused.
+func TestClusterTagsOnlyTheDeploymentKnows(t *testing.T) {
+	c := prodCluster()
+	c.Inputs["tags"] = map[string]any{"openwan-stack": "prod", "owner": model.Unknown}
+	for name, tags := range tagsOf(t, c) {
+		assert.Equal(t, model.Unknown, tags, name)
+	}
+	c = prodCluster()
+	c.Inputs["clusterTags"] = model.Unknown
+	assert.Equal(t, model.Unknown, tagsOf(t, c)["openwan-eks-eksCluster"])
+	assert.Equal(t, map[string]any{"Name": "openwan-eks-eksClusterSecurityGroup", "openwan-stack": "prod"},
+		tagsOf(t, c)["openwan-eks-eksClusterSecurityGroup"], "the other children's tags stay known")
+	c = prodCluster()
+	c.Inputs["name"] = model.Unknown
+	assert.Equal(t, model.Unknown, tagsOf(t, c)["openwan-eks-nodeSecurityGroup"], "its cluster-ownership tag names the cluster")
+
+	c = prodCluster()
+	c.Inputs["clusterSecurityGroupTags"] = []any{"team"}
+	_, err := ClusterChildren(c)
+	assert.ErrorContains(t, err, "input clusterSecurityGroupTags is [team], not a map of tags")
 }
