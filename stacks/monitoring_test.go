@@ -1,6 +1,8 @@
 package stacks_test
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/openwan/openwan-infra/capacity"
 	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/config/configtest"
+	"github.com/openwan/openwan-infra/internal/model"
 )
 
 const budgetType = "aws:budgets/budget:Budget"
@@ -92,3 +95,29 @@ func TestProdDashboardAndBudget(t *testing.T) {
 
 // fmtUSD is a budget's limit as AWS takes it: dollars and cents.
 func fmtUSD(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+
+// TestProdLogsExpire: every log group the stack's EKS path writes to is declared with
+// openwan:cluster.logRetentionDays before its writer: the control plane's, and Container
+// Insights' application, dataplane, host and performance groups, which Fluent Bit and the agent
+// would otherwise create never to expire.
+func TestProdLogsExpire(t *testing.T) {
+	cfg := configtest.Prod(t)
+	p := runStack(t, "prod", false)
+	const logGroupType = "aws:cloudwatch/logGroup:LogGroup"
+	byName := map[string]model.Resource{}
+	for _, g := range p.Find(logGroupType) {
+		name, _ := g.Inputs["name"].(string)
+		byName[name] = g
+		assert.EqualValues(t, cfg.Cluster.LogRetentionDays, g.Inputs["retentionInDays"], "%s keeps openwan:cluster.logRetentionDays", name)
+	}
+	want := []string{"/aws/eks/openwan-prod/cluster"}
+	for _, kind := range []string{"application", "dataplane", "host", "performance"} {
+		want = append(want, "/aws/containerinsights/openwan-prod/"+kind)
+	}
+	assert.ElementsMatch(t, want, slices.Collect(maps.Keys(byName)), "the control plane's and Container Insights' groups")
+	addon := mustGet(t, p, "aws:eks/addon:Addon", "container-insights")
+	for _, name := range want[1:] {
+		assert.Contains(t, addon.Dependencies, byName[name].URN, "the add-on waits for %s", name)
+	}
+	assert.Contains(t, mustGet(t, p, "eks:index:Cluster", "openwan-eks").Dependencies, byName[want[0]].URN, "EKS waits for its log group")
+}
