@@ -34,9 +34,9 @@ func Defaults() Config {
 					// The guide's 2 to 10 nodes held 20 API pods at 3 a node. With Container
 					// Insights' agent and Fluent Bit on every node a t3.medium holds 2, so the
 					// guide's 20 pods need 10 nodes and the add-ons an eleventh (capacity.CheckNodeFit).
-					Size: Range{Min: 2, Max: 11},
-					Desired:       3,
-					DiskGiB:       50,
+					Size:    Range{Min: 2, Max: 11},
+					Desired: 3,
+					DiskGiB: 50,
 					// One node at a time: the API's disruption budget allows one pod down.
 					MaxUnavailable: 1,
 				},
@@ -84,7 +84,7 @@ func Defaults() Config {
 				ChartVersion: "2.18.0",
 				Requests:     Quantity{CPUMillis: 100, MemoryMiB: 128},
 			},
-			Headroom:          Headroom{APIPods: 8, PauseImage: "registry.k8s.io/pause:3.10"},
+			Headroom: Headroom{APIPods: 8, PauseImage: "registry.k8s.io/pause:3.10"},
 			ContainerInsights: ContainerInsights{
 				Enabled: true,
 				// amazon-cloudwatch-observability's chart at 6.4.0 (aws-observability/helm-charts,
