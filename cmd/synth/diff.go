@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/openwan/openwan-infra/internal/awsmodel"
 	"github.com/openwan/openwan-infra/internal/model"
 	"github.com/openwan/openwan-infra/internal/plan"
 )
@@ -34,32 +35,64 @@ func readPlan(file string) (*plan.Plan, error) {
 }
 
 // writeDiff prints what would change from base to head: per resource "+" added, "-" removed,
-// "~" changed with each changed input (path old -> new), then the monthly cost per fleet.
+// "~" changed in place and "+-" replaced, with each changed input (path old -> new), then the
+// monthly cost per fleet and a count line as `pulumi preview` closes with. A change to an input
+// AWS can only set at creation (the CloudFormation schema's createOnlyProperties,
+// internal/awsmodel) replaces the resource, and so does a change of the ID or ARN such an input
+// holds: a replaced VPC replaces its subnets, their NAT gateways and route table associations,
+// the node groups in them.
 func writeDiff(w io.Writer, base, head *plan.Plan) error {
 	before, after := byURN(base.Resources), byURN(head.Resources)
+	changes := map[string][]change{}
+	for urn, r := range after {
+		if old, ok := before[urn]; ok {
+			if c := changedPaths(old.Inputs, r.Inputs, ""); len(c) > 0 {
+				changes[urn] = c
+			}
+		}
+	}
+	replaced, err := replacements(after, changes)
+	if err != nil {
+		return err
+	}
 	var lines []string
+	var created, updated, deleted int
 	for _, urn := range slices.Sorted(maps.Keys(after)) {
 		r := after[urn]
-		old, ok := before[urn]
-		if !ok {
+		if _, ok := before[urn]; !ok {
+			created++
 			lines = append(lines, fmt.Sprintf("+ %s %s", shortType(r.Type), r.Name))
 			continue
 		}
-		changes := changedFields(old.Inputs, r.Inputs, "")
-		if len(changes) == 0 {
+		why, replace := replaced[urn]
+		if len(changes[urn]) == 0 && !replace {
 			continue
 		}
-		shown := changes
+		mark := "~"
+		if replace {
+			mark = "+-"
+		} else {
+			updated++
+		}
+		var fields []string
+		for _, c := range changes[urn] {
+			fields = append(fields, c.text)
+		}
+		shown := fields
 		if len(shown) > maxFieldsPerResource {
 			shown = shown[:maxFieldsPerResource]
 		}
-		lines = append(lines, fmt.Sprintf("~ %s %s: %s", shortType(r.Type), r.Name, strings.Join(shown, "; ")))
-		if more := len(changes) - len(shown); more > 0 {
-			lines[len(lines)-1] += fmt.Sprintf("; and %d more", more)
+		if more := len(fields) - len(shown); more > 0 {
+			shown = append(shown, fmt.Sprintf("and %d more", more))
 		}
+		if replace {
+			shown = append(shown, why)
+		}
+		lines = append(lines, fmt.Sprintf("%s %s %s: %s", mark, shortType(r.Type), r.Name, strings.Join(shown, "; ")))
 	}
 	for _, urn := range slices.Sorted(maps.Keys(before)) {
 		if _, ok := after[urn]; !ok {
+			deleted++
 			lines = append(lines, fmt.Sprintf("- %s %s", shortType(before[urn].Type), before[urn].Name))
 		}
 	}
@@ -67,8 +100,75 @@ func writeDiff(w io.Writer, base, head *plan.Plan) error {
 		lines = append(lines, "no resource changes")
 	}
 	lines = append(lines, costChanges(base.Outputs, head.Outputs)...)
-	_, err := fmt.Fprintf(w, "stack %s: %s\n", head.Stack, strings.Join(lines, "\n"))
+	if created+updated+len(replaced)+deleted > 0 {
+		lines = append(lines, fmt.Sprintf("%d to create, %d to update, %d to replace, %d to delete", created, updated, len(replaced), deleted))
+	}
+	// The header on a line of its own, so that each change starts a line with its mark.
+	_, err = fmt.Fprintf(w, "stack %s:\n%s\n", head.Stack, strings.Join(lines, "\n"))
 	return err
+}
+
+// change is one changed input: its path and the line that shows it.
+type change struct{ path, text string }
+
+func changedPaths(old, new any, path string) []change {
+	var out []change
+	for _, line := range changedFields(old, new, path) {
+		p, _, _ := strings.Cut(line, " ")
+		out = append(out, change{p, line})
+	}
+	return out
+}
+
+// replacements are the resources of the plan that a change replaces, each with why: an input
+// AWS sets at creation only changed, or holds the ID of a resource that is replaced.
+func replacements(resources map[string]model.Resource, changes map[string][]change) (map[string]string, error) {
+	createOnly := map[string][]string{}
+	for _, r := range resources {
+		if _, seen := createOnly[r.Type]; seen {
+			continue
+		}
+		inputs, _, err := awsmodel.ReplaceInputs(r.Type)
+		if err != nil {
+			return nil, fmt.Errorf("which changes replace a resource: %w", err)
+		}
+		createOnly[r.Type] = inputs
+	}
+	replaced := map[string]string{}
+	for urn, cs := range changes {
+		var fields []string
+		for _, c := range cs {
+			for _, input := range createOnly[resources[urn].Type] {
+				if c.path == input || strings.HasPrefix(c.path, input+".") {
+					fields = append(fields, input)
+					break
+				}
+			}
+		}
+		if fields != nil {
+			replaced[urn] = "replaces: AWS sets " + strings.Join(slices.Compact(slices.Sorted(slices.Values(fields))), ", ") + " at creation only"
+		}
+	}
+	// A resource whose create-only input holds a replaced resource's ID is replaced with it.
+	for grew := true; grew; {
+		grew = false
+		for _, urn := range slices.Sorted(maps.Keys(resources)) {
+			if _, done := replaced[urn]; done {
+				continue
+			}
+			r := resources[urn]
+			for _, input := range createOnly[r.Type] {
+				for _, dep := range r.PropertyDependencies[strings.SplitN(input, ".", 2)[0]] {
+					if _, gone := replaced[dep]; gone && replaced[urn] == "" {
+						d := resources[dep]
+						replaced[urn] = fmt.Sprintf("replaced with %s %s (%s)", shortType(d.Type), d.Name, input)
+						grew = true
+					}
+				}
+			}
+		}
+	}
+	return replaced, nil
 }
 
 func byURN(rs []model.Resource) map[string]model.Resource {
