@@ -57,6 +57,12 @@ func TestAWSModelsJudgeBites(t *testing.T) {
 				in["policy"] = strings.Replace(in["policy"].(string), "CompleteLifecycleAction", "CompleteLifecycleActon", 1)
 			},
 			[]string{`action "autoscaling:CompleteLifecycleActon" names no operation of autoscaling`, "CompleteLifecycleAction"}},
+		{"an alarm period AWS's documentation refuses", "aws:cloudwatch/metricAlarm:MetricAlarm", "openwan-api-alarms-max-capacity",
+			func(in map[string]any) { in["period"] = 90.0 },
+			[]string{"AWS documentation: period 90 s", "10, 30 or a multiple of 60"}},
+		{"a subnet outside its VPC", "aws:ec2/subnet:Subnet", "openwan-private-0",
+			func(in map[string]any) { in["cidrBlock"] = "10.9.0.0/19" },
+			[]string{"cidrBlock 10.9.0.0/19 lies outside its VPC's 10.0.0.0/16"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resources := make([]model.Resource, len(base))

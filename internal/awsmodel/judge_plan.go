@@ -19,11 +19,14 @@ type Finding struct {
 // Judge runs every AWS resource of a plan through its API calls and checks each against the
 // service's model, and every action of every policy document against the models' operations.
 // A resource type with no mapping is itself a finding, so a new type cannot slip past unjudged.
-// What only AWS's documentation states (an alarm period of 10, 30 or a multiple of 60; no warm
-// pool on a mixed instances group; CIDR arithmetic) is not in the models: those rules stay in
-// the project's own checks (config validation, components' args, policies/rules).
+// What only AWS's documentation states is not in the models: those rules are the project's own
+// (documentedRules lists them and where each is checked).
 func Judge(resources []model.Resource) ([]Finding, error) {
 	mappings := Mappings()
+	byURN := make(map[string]model.Resource, len(resources))
+	for _, r := range resources {
+		byURN[r.URN] = r
+	}
 	var out []Finding
 	for _, r := range resources {
 		if NotAWS(r) {
@@ -42,6 +45,9 @@ func Judge(resources []model.Resource) ([]Finding, error) {
 			for _, msg := range svc.Check(call.Operation, call.Input) {
 				out = append(out, Finding{r.URN, fmt.Sprintf("%s %s", call.Service, msg)})
 			}
+		}
+		for _, msg := range documentedRules(r, byURN) {
+			out = append(out, Finding{r.URN, "AWS documentation: " + msg})
 		}
 		docs := PolicyDocuments(r)
 		for _, key := range slices.Sorted(maps.Keys(docs)) {
