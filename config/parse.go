@@ -20,6 +20,13 @@ func Sections() []string {
 func CheckKeys(keys []string) error {
 	var errs []error
 	for _, key := range slices.Sorted(slices.Values(keys)) {
+		if namespace, _, _ := strings.Cut(key, ":"); !slices.Contains(Namespaces(), namespace) {
+			// A misspelt namespace ("openwn:alerts") is read by no one: its values would
+			// silently not apply.
+			errs = append(errs, fmt.Errorf("%s: unknown config namespace %q (known: %s); is it a misspelling of %s?",
+				key, namespace, strings.Join(Namespaces(), ", "), Namespace))
+			continue
+		}
 		name, ours := strings.CutPrefix(key, Namespace+":")
 		if !ours || slices.Contains(Sections(), name) {
 			continue
@@ -32,6 +39,28 @@ func CheckKeys(keys []string) error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// Namespaces are the config namespaces a stack may hold: the program's, its policy pack's
+// (openwan-policy:<rule>), and the providers' and engine's.
+func Namespaces() []string {
+	return []string{Namespace, "openwan-policy", "aws", "kubernetes", "pulumi"}
+}
+
+// CheckRegion refuses an AWS provider region (aws:region; "" when the stack sets none) other
+// than openwan:app.region on a stack that creates AWS resources: the provider would create them
+// in one region while the app, its endpoints and its cost figures assume another.
+func CheckRegion(c Config, awsRegion string) error {
+	if !c.Cluster.EKS() && !c.EC2.Enabled {
+		return nil // nothing of AWS to create
+	}
+	switch awsRegion {
+	case c.App.Region:
+		return nil
+	case "":
+		return fmt.Errorf("aws:region: must be set to openwan:app.region %q: pulumi config set aws:region %s", c.App.Region, c.App.Region)
+	}
+	return fmt.Errorf("aws:region: %q differs from openwan:app.region %q: set both to the region the stack runs in", awsRegion, c.App.Region)
 }
 
 // Parse decodes the raw JSON of each present section (keyed by section name, e.g. "api") over

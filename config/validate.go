@@ -256,6 +256,11 @@ func (a App) validate(p *problems, key string) {
 
 func (s Service) validate(p *problems, key string) {
 	p.required(key+".image", s.Image)
+	if strings.TrimSpace(s.Image) != "" && !pinnedImage(s.Image) {
+		// An untagged image is :latest: each node pulls whatever it is that day, and a rollback
+		// has nothing to roll back to.
+		p.addf(key+".image", "%q is not pinned: name a tag other than latest or a digest, like \"ghcr.io/openwan/openwan-api:1.8.2\"", s.Image)
+	}
 	p.between(key+".port", s.Port, 1, 65535)
 	p.required(key+".livenessPath", s.LivenessPath)
 	p.required(key+".readinessPath", s.ReadinessPath)
@@ -362,6 +367,8 @@ func (f Fleet) validate(p *problems, key string) {
 		// key is "ec2.api" or "ec2.worker"; the image follows the service of the same name.
 		p.addf(key+".image", "must not be empty: set it or %s:%s.image, which it defaults to",
 			Namespace, key[strings.LastIndex(key, ".")+1:])
+	} else if !pinnedImage(f.Image) {
+		p.addf(key+".image", "%q is not pinned: name a tag other than latest or a digest", f.Image)
 	}
 	p.bounds(key+".size", f.Size, 1, maxInstances)
 	p.within(key+".desired", f.Desired, f.Size)

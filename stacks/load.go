@@ -43,7 +43,8 @@ func Load(ctx *pulumi.Context, keys []string) (config.Config, capacity.Plan, err
 		return config.Config{}, capacity.Plan{}, fmt.Errorf("the program was told the config keys [%s] but the stack holds %s too: run it with all of the stack's keys (stacks.Main reads them from %s)",
 			strings.Join(keys, " "), strings.Join(missed, ", "), pulumi.EnvConfig)
 	}
-	return stackconfig.Load(keys, raw)
+	region, _ := ctx.GetConfig("aws:region")
+	return stackconfig.Load(keys, raw, region)
 }
 
 // Build is the whole program for a stack whose config holds keys (every full key): Load then

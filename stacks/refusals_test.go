@@ -70,3 +70,19 @@ func TestBadScheduleIsAConfigError(t *testing.T) {
 		"openwan:ec2.api.schedules.scale-up-business-hours.desired: 11 is above openwan:ec2.api.schedules.scale-up-business-hours.max 10 (which defaults to openwan:ec2.api.size.max)"
 	assert.EqualError(t, refuse(t, raw), want)
 }
+
+// The program refuses, before declaring anything, a stack whose AWS provider would create in
+// another region than the app's, and a key of a misspelt namespace.
+func TestRegionAndNamespaceRefusals(t *testing.T) {
+	raw := configtest.Raw(t, "prod")
+	raw["aws:region"] = "eu-west-1"
+	assert.ErrorContains(t, refuse(t, raw), `aws:region: "eu-west-1" differs from openwan:app.region "us-east-1"`)
+
+	raw = configtest.Raw(t, "prod")
+	delete(raw, "aws:region")
+	assert.ErrorContains(t, refuse(t, raw), "aws:region: must be set to openwan:app.region")
+
+	raw = configtest.Raw(t, "prod")
+	raw["openwn:alerts"] = `{"emails": ["oncall@openwan.example"]}`
+	assert.ErrorContains(t, refuse(t, raw), `openwn:alerts: unknown config namespace "openwn"`)
+}

@@ -17,17 +17,19 @@ import (
 	"github.com/openwan/openwan-infra/config"
 )
 
-// Load checks a stack whose config holds keys (every full key, "openwan:api", "aws:region")
-// and whose `openwan` sections have the raw values in sections (keyed "api"): it refuses a key
-// of the namespace that names no section, decodes every section over the guide's defaults,
+// Load checks a stack whose config holds keys (every full key, "openwan:api", "aws:region"),
+// whose `openwan` sections have the raw values in sections (keyed "api") and whose AWS provider
+// region is awsRegion ("" when unset): it refuses a key of an unknown namespace or of ours that
+// names no section, an aws:region other than openwan:app.region, decodes every section over the guide's defaults,
 // validates the whole, then checks the capacity plan (node fit, API throughput at the peak, the
 // database connection budget, prices). Every problem is reported at once.
-func Load(keys []string, sections map[string]string) (config.Config, capacity.Plan, error) {
+func Load(keys []string, sections map[string]string, awsRegion string) (config.Config, capacity.Plan, error) {
 	keysErr := config.CheckKeys(keys)
 	cfg, err := config.Parse(sections)
 	var plan capacity.Plan
 	if err == nil && keysErr == nil {
 		plan, err = capacity.Check(cfg)
+		err = errors.Join(config.CheckRegion(cfg, awsRegion), err)
 	}
 	if keysErr != nil || err != nil {
 		return config.Config{}, capacity.Plan{}, fmt.Errorf("invalid stack config:\n%w", errors.Join(keysErr, err))
@@ -69,5 +71,5 @@ func fromRaw(raw map[string]string) (config.Config, capacity.Plan, error) {
 			sections[section] = value
 		}
 	}
-	return Load(slices.Sorted(maps.Keys(raw)), sections)
+	return Load(slices.Sorted(maps.Keys(raw)), sections, raw["aws:region"])
 }
