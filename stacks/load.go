@@ -61,10 +61,22 @@ func Build(keys []string) func(ctx *pulumi.Context) (pulumi.Map, error) {
 	}
 }
 
-// Program is Build in the shape pulumi.Run and an Automation API inline program take.
+// Program is Build in the shape pulumi.Run and an Automation API inline program take: the
+// program the engine runs. Its update (not its preview) refuses a config that still holds
+// placeholders (config.Placeholders), before anything is created; the offline plan and the
+// mocks, which run Build, show them instead.
 func Program(keys []string) pulumi.RunFunc {
 	build := Build(keys)
 	return func(ctx *pulumi.Context) error {
+		if !ctx.DryRun() {
+			// A config error is Build's to report, with every other problem.
+			if cfg, _, err := Load(ctx, keys); err == nil {
+				if found := config.Placeholders(cfg); len(found) > 0 {
+					return fmt.Errorf("the stack's config still holds placeholders; replace them before deploying (nothing was created):\n%s",
+						strings.Join(found, "\n"))
+				}
+			}
+		}
 		_, err := build(ctx)
 		return err
 	}

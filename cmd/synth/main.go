@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/internal/cli"
 	"github.com/openwan/openwan-infra/internal/plan"
 	"github.com/openwan/openwan-infra/internal/stackconfig"
@@ -120,7 +121,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			_, err = stdout.Write(append(text, '\n'))
 		}
 	default:
-		err = writeSummary(stdout, out.Plan, out.Violations)
+		err = writeSummary(stdout, out.Plan, out.Violations, out.Placeholders)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "synth: %v\n", err)
@@ -156,6 +157,8 @@ func printConfig(dir, stack string, stdout, stderr io.Writer) int {
 type result struct {
 	*plan.Plan
 	Violations []rules.Violation `json:"violations,omitzero"`
+	// Placeholders are the config values a real `pulumi up` refuses (config.Placeholders).
+	Placeholders []string `json:"placeholders,omitzero"`
 }
 
 func synth(dir, stack string, preview bool, policyConfigFile string) (*result, error) {
@@ -175,6 +178,10 @@ func synth(dir, stack string, preview bool, policyConfigFile string) (*result, e
 	}
 	// The verdict is part of the summary; --check makes it the exit status.
 	out := &result{Plan: p}
+	// The program ran, so the config is valid: read it typed for what stands in for real values.
+	if typed, _, err := stackconfig.FromFile(dir, stack); err == nil {
+		out.Placeholders = config.Placeholders(typed)
+	}
 	if out.Violations, err = p.Check(policy); err != nil {
 		return nil, err
 	}

@@ -235,6 +235,8 @@ func TestSynthSummarizesByDefault(t *testing.T) {
 		"vpcId                        (known after deploy)",
 		"kubeconfig                   (secret)",
 		fmt.Sprintf("policy: %d rules, 0 violations (0 mandatory)", len(rules.All())),
+		"placeholder: replace before deploying (pulumi up refuses them; docs/runbook.md)",
+		`  openwan:cluster.publicAccessCidrs[0]: "198.51.100.0/24" is a documentation range (RFC 5737)`,
 	} {
 		assert.Contains(t, out, want)
 	}
@@ -256,7 +258,7 @@ func TestSynthShowsTheEffectiveConfig(t *testing.T) {
 // openwan:app.redisAddress ...` writes {secure: ...} under the object; synth plans the stack
 // with an opaque placeholder, never the ciphertext.
 func TestSynthReadsAValueSetWithSecretAndPath(t *testing.T) {
-	dir := stackReplacing(t, "prod", "    redisAddress: openwan-prod.abc123.ng.0001.use1.cache.amazonaws.com:6379\n",
+	dir := stackReplacing(t, "prod", "    redisAddress: redis.openwan-prod.example:6379\n",
 		"    redisAddress:\n      secure: v1:q0oD2f3iXW1HkJm0:bm90IHJlYWxseSBhIHNlY3JldA==\n")
 	var stdout, stderr bytes.Buffer
 	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", dir, "--json"}, &stdout, &stderr), "stderr: %s", stderr.String())

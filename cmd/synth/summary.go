@@ -15,7 +15,7 @@ import (
 
 // writeSummary prints what a reader of `pulumi preview` looks for first: the resources by
 // component, the fleets with their bounds and cost, the outputs, and the policy verdict.
-func writeSummary(w io.Writer, p *plan.Plan, violations []rules.Violation) error {
+func writeSummary(w io.Writer, p *plan.Plan, violations []rules.Violation, placeholders []string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	components := 0
 	for _, r := range p.Resources {
@@ -80,6 +80,12 @@ func writeSummary(w io.Writer, p *plan.Plan, violations []rules.Violation) error
 	fmt.Fprintf(tw, "\npolicy: %d rules, %d violations (%d mandatory)\n", len(rules.All()), len(violations), mandatory)
 	for _, v := range violations {
 		fmt.Fprintf(tw, "  %s [%s]\t%s\n", v.Rule, v.Level, v.Message)
+	}
+	if len(placeholders) > 0 {
+		fmt.Fprintf(tw, "\nplaceholder: replace before deploying (pulumi up refuses them; docs/runbook.md)\n")
+		for _, ph := range placeholders {
+			fmt.Fprintf(tw, "  %s\n", ph)
+		}
 	}
 	return tw.Flush()
 }
