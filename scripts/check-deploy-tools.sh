@@ -1,20 +1,40 @@
 #!/usr/bin/env bash
-# Checks the tools `pulumi preview` and `pulumi up` need besides Pulumi itself. pulumi-eks v2.8.1
+# Checks the tools `pulumi preview` and `pulumi up` need: the Pulumi CLI at least as new as the one
+# the integration suite deploys with (testenv's pinned v3.274.1, the version of the Go SDK in
+# go.mod: an older engine may not know what the SDK asks of it), and besides it, as pulumi-eks v2.8.1
 # refuses to run without them (nodejs/eks/dependencies.ts, called from cluster.ts createCore on
 # every preview and update): kubectl >= 1.24.0, and the AWS CLI >= 1.24.0 (v1) or >= 2.7.0 (v2),
 # which the cluster's kubeconfig also runs (`aws eks get-token`) for every Kubernetes call.
 # The offline commands (cmd/synth, go test) need neither.
 #
-# Usage: scripts/check-deploy-tools.sh   (exit 0 when both are there and new enough, 1 otherwise)
+# Usage: scripts/check-deploy-tools.sh   (exit 0 when all three are there and new enough, 1 otherwise)
 set -euo pipefail
 
 failed=0
+pulumi_minimum=3.274.1
 
 # at_least VERSION MINIMUM: VERSION (x.y.z, optional leading v) is MINIMUM or newer.
 at_least() {
   local have=${1#v} want=$2
   [ "$(printf '%s\n%s\n' "$want" "$have" | sort -V | head -n 1)" = "$want" ]
 }
+
+if ! command -v pulumi > /dev/null; then
+  echo "pulumi: missing; install the Pulumi CLI (https://www.pulumi.com/docs/install/), version $pulumi_minimum or later" >&2
+  failed=1
+else
+  # "v3.274.1" -> 3.274.1
+  pulumi_version=$(pulumi version 2> /dev/null | sed -n 's/^v\{0,1\}\([0-9][0-9.]*\).*/\1/p' | head -n 1)
+  if [ -z "$pulumi_version" ]; then
+    echo "pulumi: cannot read its version from 'pulumi version'" >&2
+    failed=1
+  elif ! at_least "$pulumi_version" "$pulumi_minimum"; then
+    echo "pulumi: $pulumi_version is older than $pulumi_minimum, the version the integration suite deploys with" >&2
+    failed=1
+  else
+    echo "pulumi $pulumi_version ok (>= $pulumi_minimum)"
+  fi
+fi
 
 if ! command -v kubectl > /dev/null; then
   echo "kubectl: missing; install it (https://kubernetes.io/docs/tasks/tools/), version 1.24.0 or later" >&2

@@ -3,6 +3,7 @@ package configdoc
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -67,4 +68,20 @@ func TestRunbookCommandsAreRunOrMarked(t *testing.T) {
 		}
 	}
 	assert.GreaterOrEqual(t, commands, 10, "the runbook's code blocks were found")
+}
+
+// TestDeployToolsAskForTheTestedPulumi: the deploy check's minimum Pulumi CLI is the version the
+// integration suite deploys with (testenv/build.sh) and the Go SDK's of go.mod, one version.
+func TestDeployToolsAskForTheTestedPulumi(t *testing.T) {
+	root, err := ModuleRoot()
+	require.NoError(t, err)
+	read := func(path string) string {
+		data, err := os.ReadFile(filepath.Join(root, path))
+		require.NoError(t, err)
+		return string(data)
+	}
+	sdk := regexp.MustCompile(`github.com/pulumi/pulumi/sdk/v3 v(\S+)`).FindStringSubmatch(read("go.mod"))
+	require.Len(t, sdk, 2, "go.mod requires the Pulumi Go SDK")
+	assert.Contains(t, read("testenv/build.sh"), "PULUMI_VERSION=v"+sdk[1], "the test environment's CLI is the SDK's version")
+	assert.Contains(t, read("scripts/check-deploy-tools.sh"), "pulumi_minimum="+sdk[1], "the deploy asks for at least that CLI")
 }
