@@ -1,6 +1,9 @@
 package config
 
-import "maps"
+import (
+	"maps"
+	"regexp"
+)
 
 // Cluster configures the EKS path: the control plane, the two node pools and what runs on every
 // cluster (metrics-server, cluster-autoscaler).
@@ -49,6 +52,9 @@ type Cluster struct {
 	// Headroom is spare room on the node pools, held by placeholder pods that any app pod
 	// preempts (EKS only).
 	Headroom Headroom `json:"headroom"`
+	// Access are the people's and CI roles' access to the cluster's Kubernetes API, besides its
+	// creator's (EKS only).
+	Access ClusterAccess `json:"access"`
 	// ContainerInsights sends the cluster's metrics to CloudWatch (EKS only): the dashboard's
 	// pod graphs and the at-maximum alarms read them.
 	ContainerInsights ContainerInsights `json:"containerInsights"`
@@ -248,3 +254,21 @@ func (c Cluster) NodeDaemonSets() map[string]Quantity {
 	}
 	return out
 }
+
+// ClusterAccess lists the IAM roles and users that get an EKS access entry: without one, only the
+// identity that created the cluster can use kubectl on it. Leave out the identity that runs the
+// first `pulumi up`: it is the creator, has admin access already, and EKS refuses a second entry
+// for it.
+type ClusterAccess struct {
+	// Admins get AmazonEKSClusterAdminPolicy, cluster-wide (IAM role or user ARNs: operators, the
+	// CI role that deploys when it is not the creator).
+	Admins []string `json:"admins"`
+	// Viewers get AmazonEKSViewPolicy, cluster-wide (IAM role or user ARNs: on-call readers).
+	Viewers []string `json:"viewers"`
+}
+
+// iamPrincipalPattern is an IAM role or user ARN, the principals EKS access entries take.
+var iamPrincipalPattern = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[\w+=,.@/-]+$`)
+
+// IsIAMPrincipal reports whether arn names an IAM role or user.
+func IsIAMPrincipal(arn string) bool { return iamPrincipalPattern.MatchString(arn) }

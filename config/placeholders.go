@@ -48,6 +48,13 @@ func Placeholders(c Config) []string {
 			add(key, arn, "is an example ARN: put your ACM certificate's")
 		}
 	}
+	for key, arns := range map[string][]string{"cluster.access.admins": c.Cluster.Access.Admins, "cluster.access.viewers": c.Cluster.Access.Viewers} {
+		for i, arn := range arns {
+			if documentationARN(arn) {
+				add(fmt.Sprintf("%s[%d]", key, i), arn, "is in AWS's documentation account: put your operators' or CI's role")
+			}
+		}
+	}
 	slices.Sort(out)
 	return out
 }

@@ -15,6 +15,8 @@ func TestShippedPlaceholders(t *testing.T) {
 	assert.Equal(t, []string{
 		`openwan:alerts.emails[0]: "platform-oncall@openwan.example" is in a reserved example domain: nobody receives the pages`,
 		`openwan:app.redisAddress: "redis.openwan-prod.example:6379" is a reserved example host name: put your Redis endpoint`,
+		`openwan:cluster.access.admins[0]: "arn:aws:iam::111122223333:role/openwan-operators" is in AWS's documentation account: put your operators' or CI's role`,
+		`openwan:cluster.access.viewers[0]: "arn:aws:iam::111122223333:role/openwan-oncall" is in AWS's documentation account: put your operators' or CI's role`,
 		`openwan:cluster.ingress.certificateArn: "arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000" is an example ARN: put your ACM certificate's`,
 		`openwan:cluster.publicAccessCidrs[0]: "198.51.100.0/24" is a documentation range (RFC 5737): put the egress of the machine that runs the deploy`,
 		`openwan:cluster.publicAccessCidrs[1]: "203.0.113.0/24" is a documentation range (RFC 5737): put the egress of the machine that runs the deploy`,
@@ -38,5 +40,6 @@ func TestRealValuesAreNoPlaceholders(t *testing.T) {
 	c.Cluster.PublicAccessCIDRs = []string{"34.201.10.0/28", "192.0.3.0/24"}
 	arn := "arn:aws:acm:us-east-1:210987654321:certificate/2b3c4d5e-1111-2222-3333-444455556666"
 	c.Cluster.Ingress.CertificateARN, c.EC2.API.CertificateARN = arn, arn
+	c.Cluster.Access.Admins, c.Cluster.Access.Viewers = []string{"arn:aws:iam::210987654321:role/ops"}, nil
 	assert.Empty(t, config.Placeholders(c))
 }

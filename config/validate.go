@@ -198,6 +198,22 @@ func (c Cluster) validate(p *problems, key string) {
 			}
 		}
 	}
+	seen := map[string]string{}
+	for _, list := range []struct {
+		key  string
+		arns []string
+	}{{key + ".access.admins", c.Access.Admins}, {key + ".access.viewers", c.Access.Viewers}} {
+		for i, arn := range list.arns {
+			k := fmt.Sprintf("%s[%d]", list.key, i)
+			if !IsIAMPrincipal(arn) {
+				p.addf(k, "%q is not an IAM role or user ARN like \"arn:aws:iam::210987654321:role/openwan-operators\"", arn)
+			}
+			if first, dup := seen[arn]; dup {
+				p.addf(k, "%q is also %s: EKS takes one access entry per principal", arn, first)
+			}
+			seen[arn] = k
+		}
+	}
 	if v := c.ContainerInsights.AddonVersion; v != "" && !strings.HasPrefix(v, "v") {
 		p.addf(key+".containerInsights.addonVersion", "%q is not an add-on version like \"v4.4.0-eksbuild.1\"", v)
 	}

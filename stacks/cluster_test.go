@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openwan/openwan-infra/components/cluster"
 	"github.com/openwan/openwan-infra/config/configtest"
 	"github.com/openwan/openwan-infra/internal/model"
 	"github.com/openwan/openwan-infra/internal/plan"
@@ -91,4 +92,30 @@ func TestLocalStackIsKubernetesOnly(t *testing.T) {
 		sel, _ := spec["nodeSelector"].(map[string]any)
 		assert.Empty(t, sel, "local API pods must select no node pool; an existing cluster's nodes are not this stack's")
 	})
+}
+
+// TestProdGrantsClusterAccessFromConfig: the operators and on-call roles of
+// openwan:cluster.access get their access entries, so that someone other than the cluster's
+// creator can run kubectl.
+func TestProdGrantsClusterAccessFromConfig(t *testing.T) {
+	cfg := configtest.Prod(t)
+	require.NotEmpty(t, cfg.Cluster.Access.Admins, "precondition: prod names its operators")
+	p := runStack(t, "prod", false)
+	entries := p.Find("aws:eks/accessEntry:AccessEntry")
+	require.Len(t, entries, len(cfg.Cluster.Access.Admins)+len(cfg.Cluster.Access.Viewers))
+	var principals []any
+	for _, e := range entries {
+		principals = append(principals, e.Inputs["principalArn"])
+		assert.Equal(t, "openwan-prod", e.Inputs["clusterName"], "on the stack's cluster")
+	}
+	for _, arn := range append(cfg.Cluster.Access.Admins, cfg.Cluster.Access.Viewers...) {
+		assert.Contains(t, principals, arn)
+	}
+	policies := map[string]int{}
+	for _, a := range p.Find("aws:eks/accessPolicyAssociation:AccessPolicyAssociation") {
+		policies[a.Inputs["policyArn"].(string)]++
+	}
+	assert.Equal(t, map[string]int{
+		cluster.AccessPolicies()["admin"]: len(cfg.Cluster.Access.Admins), cluster.AccessPolicies()["view"]: len(cfg.Cluster.Access.Viewers),
+	}, policies)
 }

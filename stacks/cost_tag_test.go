@@ -19,6 +19,7 @@ var untaggable = []string{
 	"aws:autoscaling/policy:Policy", "aws:autoscaling/schedule:Schedule", "aws:iam/rolePolicy:RolePolicy",
 	"aws:ec2/securityGroupRule:SecurityGroupRule", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
 	"aws:cloudwatch/dashboard:Dashboard", "aws:sns/topicPolicy:TopicPolicy", "aws:cloudwatch/eventTarget:EventTarget",
+	"aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
 }
 
 // TestEveryResourceCarriesTheCostTag: each AWS resource of every shipped stack that takes tags

@@ -53,6 +53,13 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, alert
 	}
 	outputs["clusterName"] = eks.Name
 	outputs["kubeconfig"] = pulumi.ToSecret(eks.Kubeconfig)
+	if principals := accessPrincipals(cc.Access); len(principals) > 0 {
+		if _, err := cluster.NewClusterAccess(ctx, "openwan-access", &cluster.ClusterAccessArgs{
+			ClusterName: eks.Name, Principals: principals,
+		}); err != nil {
+			return nil, err
+		}
+	}
 
 	// Everything on the cluster goes through its provider, which waits for the nodes.
 	onCluster := []pulumi.ResourceOption{pulumi.Provider(eks.Provider)}
@@ -469,4 +476,16 @@ func serviceEnv(app config.App, s config.Service) map[string]string {
 		env["WORKER_CONCURRENCY"] = strconv.Itoa(s.Concurrency)
 	}
 	return env
+}
+
+// accessPrincipals are the config's admins, then its viewers, in their order.
+func accessPrincipals(a config.ClusterAccess) []cluster.Principal {
+	var out []cluster.Principal
+	for _, arn := range a.Admins {
+		out = append(out, cluster.Principal{ARN: arn, Policy: "admin"})
+	}
+	for _, arn := range a.Viewers {
+		out = append(out, cluster.Principal{ARN: arn, Policy: "view"})
+	}
+	return out
 }

@@ -31,6 +31,7 @@ func TestUpRefusesPlaceholders(t *testing.T) {
 	for _, key := range []string{
 		"openwan:cluster.publicAccessCidrs[0]", "openwan:cluster.publicAccessCidrs[1]", "openwan:alerts.emails[0]",
 		"openwan:app.redisAddress", "openwan:cluster.ingress.certificateArn", "openwan:ec2.api.certificateArn",
+		"openwan:cluster.access.admins[0]", "openwan:cluster.access.viewers[0]",
 	} {
 		assert.ErrorContains(t, err, key+": ")
 	}
@@ -42,6 +43,7 @@ func TestUpRefusesPlaceholders(t *testing.T) {
 	real := withConfig(t, withConfig(t, withConfig(t, raw, "openwan:app", "redisAddress", "openwan-prod.x1y2z3.ng.0001.use1.cache.amazonaws.com:6379"),
 		"openwan:alerts", "emails", []any{"platform-oncall@openwan.tv"}),
 		"openwan:cluster", "publicAccessCidrs", []any{"34.201.10.0/28"})
+	real = withConfig(t, real, "openwan:cluster", "access", map[string]any{"admins": []any{"arn:aws:iam::210987654321:role/ops"}})
 	real = withConfig(t, withConfig(t, real, "openwan:cluster", "ingress.certificateArn", "arn:aws:acm:us-east-1:210987654321:certificate/2b3c4d5e-1111-2222-3333-444455556666"),
 		"openwan:ec2", "api.certificateArn", "arn:aws:acm:us-east-1:210987654321:certificate/2b3c4d5e-1111-2222-3333-444455556666")
 	p, err = plan.Run("prod", real, engineProgram(real), plan.Options{DryRun: false})

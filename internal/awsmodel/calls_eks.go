@@ -62,3 +62,16 @@ func eksCluster(r model.Resource) []Call {
 // pulumiEKSCluster makes no call of its own: its inputs reach AWS through the children
 // internal/pulumieks models (the aws:eks/cluster:Cluster above all), which the judge checks.
 func pulumiEKSCluster(model.Resource) []Call { return nil }
+
+func eksAccessEntry(r model.Resource) []Call {
+	return []Call{{"eks", "CreateAccessEntry", set(obj{}, r.Inputs, map[string]string{
+		"clusterName": "clusterName", "principalArn": "principalArn", "type": "type", "tags": "tags",
+		"kubernetesGroups": "kubernetesGroups", "userName": "username",
+	})}}
+}
+
+func eksAccessPolicyAssociation(r model.Resource) []Call {
+	return []Call{{"eks", "AssociateAccessPolicy", set(obj{}, r.Inputs, map[string]string{
+		"clusterName": "clusterName", "principalArn": "principalArn", "policyArn": "policyArn", "accessScope": "accessScope",
+	})}}
+}

@@ -41,6 +41,7 @@ var cfnTypes = map[string]struct {
 	"aws:eks/nodeGroup:NodeGroup":                         {"eks/nodegroup", map[string]string{"NodegroupName": "nodeGroupName", "NodeRole": "nodeRoleArn", "Subnets": "subnetIds"}},
 	"aws:eks/addon:Addon":                                 {"eks/addon", nil},
 	"aws:eks/cluster:Cluster":                             {"eks/cluster", nil},
+	"aws:eks/accessEntry:AccessEntry":                     {"eks/accessentry", nil},
 	"aws:iam/role:Role":                                   {"iam/role", map[string]string{"RoleName": "name"}},
 	"aws:iam/rolePolicy:RolePolicy":                       {"iam/rolepolicy", map[string]string{"PolicyName": "name", "RoleName": "role"}},
 	"aws:iam/instanceProfile:InstanceProfile":             {"iam/instanceprofile", map[string]string{"InstanceProfileName": "name"}},
