@@ -88,6 +88,9 @@ type Database struct {
 	// ReservedConnections are kept free for administration, migrations and monitoring
 	// (connections).
 	ReservedConnections int `json:"reservedConnections"`
+	// Identifier is the RDS instance (its DB instance identifier), for the preflight's check of
+	// its max_connections; empty leaves it unchecked.
+	Identifier string `json:"identifier"`
 }
 
 func defaultCapacity() Capacity {
