@@ -58,8 +58,9 @@ type FleetCost struct {
 	MonthlyUSD Levels[Split] `json:"monthlyUSD"`
 }
 
-// StackCost is what a stack's instances cost a month: per fleet and in all. Load balancers, NAT
-// gateways, the EKS control plane, storage and data transfer come on top, as in the guide.
+// StackCost is what a stack costs a month: its instances per fleet and in all (MonthlyUSD, the
+// guide's arithmetic), and on top the warm pool's volumes and everything else it creates
+// (Platform).
 type StackCost struct {
 	// Fleets are the node pools and Auto Scaling Groups of the stack.
 	Fleets []FleetCost `json:"fleets"`
@@ -73,6 +74,10 @@ type StackCost struct {
 	// WarmPool is the EC2 API group's stopped instances; nil without a warm pool. Their
 	// volumes are on top of MonthlyUSD, which prices instance hours only.
 	WarmPool *WarmPoolCost `json:"warmPool,omitempty"`
+	// Platform is everything else the stack creates, at the baseline (the EKS control plane,
+	// NAT gateways, load balancers, volumes, logs, alarms, the dashboard, KMS keys): on top of
+	// MonthlyUSD.
+	Platform PlatformCost `json:"platform"`
 }
 
 // WarmPoolCost is what the EC2 API group's warm pool (openwan:ec2.api.warmPool) costs: stopped
@@ -263,6 +268,7 @@ func Cost(cfg config.Config) (StackCost, error) {
 		gib := w.Size * cfg.EC2.API.RootVolumeGiB
 		out.WarmPool = &WarmPoolCost{Instances: w.Size, VolumeGiB: gib, MonthlyUSD: cents(float64(gib) * c.VolumeGiBMonthUSD)}
 	}
+	out.Platform = Platform(cfg, out)
 	return out, errors.Join(errs...)
 }
 

@@ -211,18 +211,70 @@ func TestGroupLevels(t *testing.T) {
 	assert.Error(t, err, "an unknown time zone cannot place the schedules")
 }
 
-// TestBudgetFollowsThePlan: prod's budget is its baseline month (fleets and warm pool) plus the
-// margin, and says that a month at the maximum would exceed it.
+// TestBudgetFollowsThePlan: prod's budget is its whole baseline month (fleets, warm pool, and
+// everything else it creates) plus the margin, and says that a month at the maximum would
+// exceed it.
 func TestBudgetFollowsThePlan(t *testing.T) {
 	c := configtest.Prod(t)
 	cost, err := Cost(c)
 	require.NoError(t, err)
 	b := Budget(c.Alerts, cost)
-	baseline := cents(cost.MonthlyUSD.Baseline.Total + cost.WarmPool.MonthlyUSD)
-	assert.Equal(t, baseline, b.BaselineUSD, "the baseline and the warm pool's volumes (prod: $598.35)")
+	baseline := cents(cost.MonthlyUSD.Baseline.Total + cost.WarmPool.MonthlyUSD + cost.Platform.MonthlyUSD)
+	assert.Equal(t, baseline, b.BaselineUSD, "the instances, the warm pool's volumes and the platform (prod: $902.33)")
 	assert.Equal(t, cents(baseline*(1+float64(c.Alerts.Budget.MarginPercent)/100)), b.LimitUSD, "plus openwan:alerts.budget.marginPercent")
-	assert.InDelta(t, 718.02, b.LimitUSD, 1e-9, "prod: $598.35 + 20 %")
+	assert.InDelta(t, 1173.03, b.LimitUSD, 1e-9, "prod: $902.33 + 30 %")
 	assert.True(t, b.MaxExceedsLimit, "prod at its maximum ($%.2f) would break the budget", b.MaxUSD)
 	c.Alerts.Budget.MarginPercent = 500
 	assert.False(t, Budget(c.Alerts, cost).MaxExceedsLimit, "a margin of 500 %% covers prod's maximum")
+}
+
+// TestNormalMonthDoesNotMail: the budget mails at 80 % of its limit spent. A normal month (the
+// whole baseline) of prod and of dev ends under that line, so the mail means something; with
+// the former 20 % margin it ended at 83 % and mailed every month.
+func TestNormalMonthDoesNotMail(t *testing.T) {
+	for _, stack := range []string{"prod", "dev"} {
+		c := configtest.Stack(t, stack)
+		cost, err := Cost(c)
+		require.NoError(t, err)
+		b := Budget(c.Alerts, cost)
+		assert.Less(t, b.BaselineUSD, 0.8*b.LimitUSD, "%s: a normal month stays under the 80 %% mail", stack)
+		c.Alerts.Budget.MarginPercent = 20
+		assert.GreaterOrEqual(t, b.BaselineUSD, 0.8*Budget(c.Alerts, cost).LimitUSD, "%s: with a 20 %% margin it would mail", stack)
+	}
+}
+
+// TestPlatformCostsEveryKind: the bill has a line for each kind of resource prod creates besides
+// instance hours, each priced from config.
+func TestPlatformCostsEveryKind(t *testing.T) {
+	c := configtest.Prod(t)
+	cost, err := Cost(c)
+	require.NoError(t, err)
+	p, hours := c.Capacity.Platform, float64(c.Capacity.HoursPerMonth)
+	lines := map[string]PlatformLine{}
+	var sum float64
+	for _, l := range cost.Platform.Lines {
+		lines[l.Kind] = l
+		sum += l.MonthlyUSD
+	}
+	assert.InDelta(t, cents(sum), cost.Platform.MonthlyUSD, 1e-9, "the lines add up")
+	assert.InDelta(t, cents(hours*p.EKSClusterHourUSD), lines["EKS control plane"].MonthlyUSD, 1e-9)
+	assert.InDelta(t, cents(3*hours*p.NATGatewayHourUSD), lines["NAT gateways"].MonthlyUSD, 1e-9, "three zones, a gateway each")
+	assert.InDelta(t, cents(float64(p.NATDataGiBPerMonth)*p.NATDataGiBUSD), lines["NAT data processing"].MonthlyUSD, 1e-9)
+	assert.InDelta(t, cents(2*hours*(p.LoadBalancerHourUSD+p.LoadBalancerLCUs*p.LoadBalancerLCUHourUSD)), lines["load balancers"].MonthlyUSD, 1e-9,
+		"the EC2 API's ALB and the EKS Ingress's")
+	for _, kind := range []string{"EBS volumes (nodes and instances at the baseline)", "log ingestion", "log storage", "alarms", "dashboard", "KMS keys"} {
+		assert.Positive(t, lines[kind].MonthlyUSD, kind)
+		assert.NotEmpty(t, lines[kind].Price, "%s names its price's key", kind)
+	}
+	assert.InDelta(t, cents(float64(p.LogIngestGiBPerMonth)*float64(c.Cluster.LogRetentionDays)/30*p.LogStorageGiBMonthUSD), lines["log storage"].MonthlyUSD, 1e-9,
+		"what a month logs, kept for the retention")
+
+	c.Network.SingleNATGateway = true
+	cost, err = Cost(c)
+	require.NoError(t, err)
+	for _, l := range cost.Platform.Lines {
+		if l.Kind == "NAT gateways" {
+			assert.InDelta(t, cents(hours*p.NATGatewayHourUSD), l.MonthlyUSD, 1e-9, "one gateway")
+		}
+	}
 }

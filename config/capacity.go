@@ -45,6 +45,46 @@ type Capacity struct {
 	// HoursPerMonth converts hourly to monthly cost (hours, 672..744). The default is the
 	// guide's month.
 	HoursPerMonth int `json:"hoursPerMonth"`
+	// Platform are the prices and usage of what the stack creates besides instance hours: the
+	// EKS control plane, NAT gateways, load balancers, volumes, logs, alarms, the dashboard and
+	// KMS keys.
+	Platform Platform `json:"platform"`
+}
+
+// Platform are the list prices (us-east-1, from AWS's pricing pages for EKS, VPC, Elastic Load
+// Balancing, CloudWatch and KMS, read 2026-12-05) and the usage assumptions of the stack's
+// resources other than instance hours. Each price is in USD, (0, 1000]; each usage 0 or more.
+type Platform struct {
+	// EKSClusterHourUSD is an EKS cluster's control plane (USD per hour, standard support).
+	EKSClusterHourUSD float64 `json:"eksClusterHourUSD"`
+	// NATGatewayHourUSD is one NAT gateway (USD per hour).
+	NATGatewayHourUSD float64 `json:"natGatewayHourUSD"`
+	// NATDataGiBUSD is NAT's data processing (USD per GiB).
+	NATDataGiBUSD float64 `json:"natDataGiBUSD"`
+	// NATDataGiBPerMonth is the stack's traffic through NAT (GiB per month, an assumption): image
+	// pulls from other registries, third-party APIs. S3 goes through the gateway endpoint.
+	NATDataGiBPerMonth int `json:"natDataGiBPerMonth"`
+	// LoadBalancerHourUSD is one Application Load Balancer (USD per hour).
+	LoadBalancerHourUSD float64 `json:"loadBalancerHourUSD"`
+	// LoadBalancerLCUHourUSD is one load balancer capacity unit (USD per LCU-hour).
+	LoadBalancerLCUHourUSD float64 `json:"loadBalancerLcuHourUSD"`
+	// LoadBalancerLCUs is each load balancer's average capacity units (LCUs, an assumption): the
+	// guide's 2500 requests/minute peak is about 42 new connections a second, under one LCU.
+	LoadBalancerLCUs float64 `json:"loadBalancerLcus"`
+	// LogIngestGiBUSD is CloudWatch Logs ingestion (USD per GiB).
+	LogIngestGiBUSD float64 `json:"logIngestGiBUSD"`
+	// LogStorageGiBMonthUSD is CloudWatch Logs storage (USD per GiB-month).
+	LogStorageGiBMonthUSD float64 `json:"logStorageGiBMonthUSD"`
+	// LogIngestGiBPerMonth is what the control plane and the containers log (GiB per month, an
+	// assumption); it is stored for openwan:cluster.logRetentionDays.
+	LogIngestGiBPerMonth int `json:"logIngestGiBPerMonth"`
+	// AlarmMetricMonthUSD is one metric of a standard-resolution alarm (USD per month): a metric
+	// math alarm pays for each metric it reads, a target tracking policy's two alarms for theirs.
+	AlarmMetricMonthUSD float64 `json:"alarmMetricMonthUSD"`
+	// DashboardMonthUSD is one custom dashboard (USD per month).
+	DashboardMonthUSD float64 `json:"dashboardMonthUSD"`
+	// KMSKeyMonthUSD is one customer-managed key (USD per month).
+	KMSKeyMonthUSD float64 `json:"kmsKeyMonthUSD"`
 }
 
 // APICapacity is the guide's "API Service (per instance)".
@@ -121,7 +161,14 @@ func defaultCapacity() Capacity {
 			"c6a.xlarge": 0.153,
 			"c5.2xlarge": 0.34,
 		},
-		VolumeGiBMonthUSD:       0.08,
+		VolumeGiBMonthUSD: 0.08,
+		Platform: Platform{
+			EKSClusterHourUSD: 0.10,
+			NATGatewayHourUSD: 0.045, NATDataGiBUSD: 0.045, NATDataGiBPerMonth: 100,
+			LoadBalancerHourUSD: 0.0225, LoadBalancerLCUHourUSD: 0.008, LoadBalancerLCUs: 1,
+			LogIngestGiBUSD: 0.50, LogStorageGiBMonthUSD: 0.03, LogIngestGiBPerMonth: 30,
+			AlarmMetricMonthUSD: 0.10, DashboardMonthUSD: 3, KMSKeyMonthUSD: 1,
+		},
 		SpotDiscountPercent:     50,
 		ReservedDiscountPercent: 40,
 		HoursPerMonth:           730,
@@ -152,6 +199,23 @@ func (c Capacity) validate(p *problems, key string) {
 	p.between(key+".spotDiscountPercent", c.SpotDiscountPercent, 0, 99)
 	p.between(key+".reservedDiscountPercent", c.ReservedDiscountPercent, 0, 99)
 	p.between(key+".hoursPerMonth", c.HoursPerMonth, 672, 744)
+	pl := c.Platform
+	prices := map[string]float64{
+		"eksClusterHourUSD": pl.EKSClusterHourUSD, "natGatewayHourUSD": pl.NATGatewayHourUSD, "natDataGiBUSD": pl.NATDataGiBUSD,
+		"loadBalancerHourUSD": pl.LoadBalancerHourUSD, "loadBalancerLcuHourUSD": pl.LoadBalancerLCUHourUSD,
+		"logIngestGiBUSD": pl.LogIngestGiBUSD, "logStorageGiBMonthUSD": pl.LogStorageGiBMonthUSD,
+		"alarmMetricMonthUSD": pl.AlarmMetricMonthUSD, "dashboardMonthUSD": pl.DashboardMonthUSD, "kmsKeyMonthUSD": pl.KMSKeyMonthUSD,
+	}
+	for _, name := range slices.Sorted(maps.Keys(prices)) {
+		if price := prices[name]; price <= 0 || price > 1000 {
+			p.addf(key+".platform."+name, "%v is outside (0, 1000] USD", price)
+		}
+	}
+	p.between(key+".platform.natDataGiBPerMonth", pl.NATDataGiBPerMonth, 0, 10_000_000)
+	p.between(key+".platform.logIngestGiBPerMonth", pl.LogIngestGiBPerMonth, 0, 10_000_000)
+	if pl.LoadBalancerLCUs < 0 || pl.LoadBalancerLCUs > 100_000 {
+		p.addf(key+".platform.loadBalancerLcus", "%v is outside [0, 100000] LCUs", pl.LoadBalancerLCUs)
+	}
 	for _, name := range slices.Sorted(maps.Keys(c.Prices)) {
 		if price := c.Prices[name]; price <= 0 || price > 1000 {
 			p.addf(key+".prices."+name, "%v is outside (0, 1000] USD/hour", price)

@@ -112,9 +112,10 @@ func Defaults() Config {
 			ErrorRatePercent: 1,
 			Latency:          Latency{P50Seconds: 0.1, P95Seconds: 0.5, P99Seconds: 1},
 			AtMaxMinutes:     15,
-			// A month at the baseline plus a fifth: a busy month within it, a runaway scale-out
-			// (the maximum costs about three times the baseline) over it.
-			Budget: Budget{Enabled: true, MarginPercent: 20},
+			// A month at the baseline plus 30 %: a normal month ends at 77 % of the limit, under
+			// the budget's 80 % mail (a margin of 25 % or less would mail every month), and a
+			// runaway scale-out (the maximum costs about three times the baseline) goes over it.
+			Budget: Budget{Enabled: true, MarginPercent: 30},
 		},
 		Capacity: defaultCapacity(),
 	}

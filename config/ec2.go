@@ -259,7 +259,8 @@ type Budget struct {
 	// Enabled declares the budget.
 	Enabled bool `json:"enabled"`
 	// MarginPercent is what the budget allows above the plan's baseline (percent, 0..1000): the
-	// limit is the baseline monthly cost (with the warm pool's volumes) plus this share.
+	// limit is the baseline monthly cost (instances, the warm pool's volumes and the platform)
+	// plus this share. Above 25 %, a normal month stays under the budget's 80 % mail.
 	MarginPercent int `json:"marginPercent"`
 }
 

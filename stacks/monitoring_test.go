@@ -86,8 +86,9 @@ func TestProdDashboardAndBudget(t *testing.T) {
 		{budgetType, budget, "notifications.1.notificationType", "FORECASTED"},
 		{budgetType, budget, "notifications.1.threshold", 100},
 	})
-	// The limit is the plan's baseline month, warm pool included, plus the margin.
-	baseline := plan.Cost.MonthlyUSD.Baseline.Total + plan.Cost.WarmPool.MonthlyUSD
+	// The limit is the plan's whole baseline month (instances, warm pool, everything else it
+	// creates), plus the margin.
+	baseline := plan.Cost.MonthlyUSD.Baseline.Total + plan.Cost.WarmPool.MonthlyUSD + plan.Cost.Platform.MonthlyUSD
 	assert.InDelta(t, baseline*(1+float64(cfg.Alerts.Budget.MarginPercent)/100), want.LimitUSD, 0.01)
 	assert.Equal(t, want.LimitUSD, outputNumber(t, p, "budget.limitUSD"))
 	assert.Equal(t, true, output(t, p, "budget.maxExceedsLimit"), "prod at its maximum would break the budget, and says so")

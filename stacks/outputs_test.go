@@ -218,3 +218,51 @@ func TestOutputsCarryCost(t *testing.T) {
 		}
 	}
 }
+
+// TestBillCountsWhatThePlanDeclares: the bill's counts of NAT gateways, load balancers, KMS keys,
+// dashboards, clusters and alarm metrics (capacity.CountOf, from config) are the plan's own, so
+// the monthly cost cannot leave out what a change adds.
+func TestBillCountsWhatThePlanDeclares(t *testing.T) {
+	for _, stack := range []string{"prod", "dev"} {
+		t.Run(stack, func(t *testing.T) {
+			p := runStack(t, stack, false)
+			alarmMetrics := 0
+			for _, a := range p.Find("aws:cloudwatch/metricAlarm:MetricAlarm") {
+				queries, _ := a.Inputs["metricQueries"].([]any)
+				n := 0
+				for _, q := range queries {
+					if _, ok := q.(map[string]any)["metric"]; ok {
+						n++
+					}
+				}
+				alarmMetrics += max(n, 1)
+			}
+			for _, pol := range p.Find("aws:autoscaling/policy:Policy") {
+				tt, ok := pol.Inputs["targetTrackingConfiguration"].(map[string]any)
+				if !ok {
+					continue
+				}
+				metrics := 1
+				if custom, ok := tt["customizedMetricSpecification"].(map[string]any); ok {
+					if list, ok := custom["metrics"].([]any); ok {
+						metrics = 0
+						for _, m := range list {
+							if _, ok := m.(map[string]any)["metricStat"]; ok {
+								metrics++
+							}
+						}
+					}
+				}
+				alarmMetrics += 2 * metrics // the policy's high and low alarms
+			}
+			assert.Equal(t, capacity.Counts{
+				EKSClusters:   len(p.Find("eks:index:Cluster")),
+				NATGateways:   len(p.Find("aws:ec2/natGateway:NatGateway")),
+				LoadBalancers: len(p.Find("aws:lb/loadBalancer:LoadBalancer")) + len(p.Find("kubernetes:networking.k8s.io/v1:Ingress")),
+				KMSKeys:       len(p.Find("aws:kms/key:Key")),
+				Dashboards:    len(p.Find("aws:cloudwatch/dashboard:Dashboard")),
+				AlarmMetrics:  alarmMetrics,
+			}, capacity.CountOf(configtest.Stack(t, stack)))
+		})
+	}
+}

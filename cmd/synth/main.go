@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/openwan/openwan-infra/capacity"
 	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/internal/cli"
 	"github.com/openwan/openwan-infra/internal/plan"
@@ -121,7 +122,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			_, err = stdout.Write(append(text, '\n'))
 		}
 	default:
-		err = writeSummary(stdout, out.Plan, out.Violations, out.Placeholders)
+		err = writeSummary(stdout, out)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "synth: %v\n", err)
@@ -159,6 +160,15 @@ type result struct {
 	Violations []rules.Violation `json:"violations,omitzero"`
 	// Placeholders are the config values a real `pulumi up` refuses (config.Placeholders).
 	Placeholders []string `json:"placeholders,omitzero"`
+	// Paths are a normal month of the stack and of it running one path only (USD).
+	Paths *paths `json:"paths,omitempty"`
+}
+
+// paths are capacity.PathCosts: a normal month with both paths and with each alone (USD).
+type paths struct {
+	Both    float64 `json:"bothUSD"`
+	EKSOnly float64 `json:"eksOnlyUSD"`
+	EC2Only float64 `json:"ec2OnlyUSD"`
 }
 
 func synth(dir, stack string, preview bool, policyConfigFile string) (*result, error) {
@@ -181,6 +191,9 @@ func synth(dir, stack string, preview bool, policyConfigFile string) (*result, e
 	// The program ran, so the config is valid: read it typed for what stands in for real values.
 	if typed, _, err := stackconfig.FromFile(dir, stack); err == nil {
 		out.Placeholders = config.Placeholders(typed)
+		if both, eks, ec2, err := capacity.PathCosts(typed); err == nil && eks > 0 {
+			out.Paths = &paths{both, eks, ec2}
+		}
 	}
 	if out.Violations, err = p.Check(policy); err != nil {
 		return nil, err

@@ -236,6 +236,9 @@ func TestSynthSummarizesByDefault(t *testing.T) {
 		"kubeconfig                   (secret)",
 		fmt.Sprintf("policy: %d rules, 0 violations (0 mandatory)", len(rules.All())),
 		"placeholder: replace before deploying (pulumi up refuses them; docs/runbook.md)",
+		"  platform    USD 303.98 on top, at the baseline: EKS control plane 73, NAT gateways 98.55,",
+		"  budget      USD 902.33 a normal month (instances, warm pool, platform), limit 1173.03 (+30 %)",
+		"paths            EKS serves users (point the API's host name at eksApiUrl)",
 		`  openwan:cluster.publicAccessCidrs[0]: "198.51.100.0/24" is a documentation range (RFC 5737)`,
 	} {
 		assert.Contains(t, out, want)

@@ -9,13 +9,13 @@ import (
 	"text/tabwriter"
 
 	"github.com/openwan/openwan-infra/internal/model"
-	"github.com/openwan/openwan-infra/internal/plan"
 	"github.com/openwan/openwan-infra/policies/rules"
 )
 
 // writeSummary prints what a reader of `pulumi preview` looks for first: the resources by
 // component, the fleets with their bounds and cost, the outputs, and the policy verdict.
-func writeSummary(w io.Writer, p *plan.Plan, violations []rules.Violation, placeholders []string) error {
+func writeSummary(w io.Writer, out *result) error {
+	p, violations, placeholders := out.Plan, out.Violations, out.Placeholders
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	components := 0
 	for _, r := range p.Resources {
@@ -44,7 +44,15 @@ func writeSummary(w io.Writer, p *plan.Plan, violations []rules.Violation, place
 		}
 	}
 	if cost, ok := lookup(p.Outputs, "monthlyCostUSD.monthlyUSD"); ok {
-		fmt.Fprintf(tw, "\n\nmonthly cost\tUSD %s / %s / %s (min / baseline / max)", show(at(cost, "min.total")), show(at(cost, "baseline.total")), show(at(cost, "max.total")))
+		fmt.Fprintf(tw, "\n\nmonthly cost\tUSD %s / %s / %s (min / baseline / max) of instances", show(at(cost, "min.total")), show(at(cost, "baseline.total")), show(at(cost, "max.total")))
+	}
+	if pl, ok := lookup(p.Outputs, "monthlyCostUSD.platform"); ok {
+		var parts []string
+		lines, _ := lookupList(pl, "lines")
+		for _, l := range lines {
+			parts = append(parts, fmt.Sprintf("%s %s", show(at(l, "kind")), show(at(l, "monthlyUSD"))))
+		}
+		fmt.Fprintf(tw, "\n  platform\tUSD %s on top, at the baseline: %s", show(at(pl, "monthlyUSD")), strings.Join(parts, ", "))
 	}
 	// The capacity kept ready: its share of the cost, next to the time it buys.
 	if h, ok := lookup(p.Outputs, "monthlyCostUSD.headroom"); ok {
@@ -60,6 +68,17 @@ func writeSummary(w io.Writer, p *plan.Plan, violations []rules.Violation, place
 		if r, ok := lookup(p.Outputs, "readyCapacity.warmPool"); ok {
 			fmt.Fprintf(tw, "; a launch serves in %s s, %s s cold", show(at(r, "withSeconds")), show(at(r, "withoutSeconds")))
 		}
+	}
+
+	if b, ok := lookup(p.Outputs, "budget"); ok {
+		fmt.Fprintf(tw, "\n  budget\tUSD %s a normal month (instances, warm pool, platform), limit %s (+%s %%)", show(at(b, "baselineUSD")),
+			show(at(b, "limitUSD")), show(at(b, "marginPercent")))
+	}
+	if out.Paths != nil {
+		// Both paths are the guide's; which serves users is the API host name's DNS record.
+		fmt.Fprintf(tw, "\n\npaths\tEKS serves users (point the API's host name at eksApiUrl); EC2 is the standby the guide also specifies (apiUrl)"+
+			"\n  one path only\tUSD %s a normal month with EKS alone (openwan:ec2.enabled false), %s with EC2 alone (openwan:cluster.enabled false), %s with both",
+			show(out.Paths.EKSOnly), show(out.Paths.EC2Only), show(out.Paths.Both))
 	}
 
 	fmt.Fprintln(tw, "\n\noutputs")
