@@ -51,9 +51,11 @@ type Capacity struct {
 	Platform Platform `json:"platform"`
 }
 
-// Platform are the list prices (us-east-1, from AWS's pricing pages for EKS, VPC, Elastic Load
-// Balancing, CloudWatch and KMS, read 2026-12-05) and the usage assumptions of the stack's
-// resources other than instance hours. Each price is in USD, (0, 1000]; each usage 0 or more.
+// Platform are the list prices (us-east-1 on-demand, as AWS's pricing pages for EKS, VPC, Elastic
+// Load Balancing, CloudWatch and KMS gave them in 2025; the instance prices above are of the same
+// source and age: check them before relying on the figures) and the usage assumptions of the
+// stack's resources other than instance hours. Each price is in USD, (0, 1000]; each usage 0 or
+// more.
 type Platform struct {
 	// EKSClusterHourUSD is an EKS cluster's control plane (USD per hour, standard support).
 	EKSClusterHourUSD float64 `json:"eksClusterHourUSD"`

@@ -40,7 +40,10 @@ type Range struct {
 
 // Network selects an existing VPC or describes the one to create.
 type Network struct {
-	// VPCID is an existing VPC to use; empty creates a VPC.
+	// VPCID is an existing VPC to use; empty creates a VPC. The stack's pods and instances reach
+	// Redis, the broker and PostgreSQL only inside their VPC: set it to the data stores' VPC, or
+	// leave it empty and peer the new VPC with theirs (docs/runbook.md; the preflight says which
+	// VPC each store is in).
 	VPCID string `json:"vpcId"`
 	// PublicSubnetIDs are the existing public subnets (load balancers). Required with VPCID, at
 	// least two (one per availability zone).
