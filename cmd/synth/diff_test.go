@@ -19,10 +19,8 @@ import (
 // pull request would make it: the diff names the resource and the field with both values.
 func TestSynthDiffAgainstAnEarlierPlan(t *testing.T) {
 	root := configtest.Root(t)
-	var base, stderr bytes.Buffer
-	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", root, "--json"}, &base, &stderr), "stderr: %s", stderr.String())
-	baseFile := filepath.Join(t.TempDir(), "base.json")
-	require.NoError(t, os.WriteFile(baseFile, base.Bytes(), 0o644))
+	baseFile := prodPlanFile(t, root)
+	var stderr bytes.Buffer
 
 	var out bytes.Buffer
 	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", root, "--diff", baseFile}, &out, &stderr), "stderr: %s", stderr.String())
@@ -71,10 +69,8 @@ func TestWriteDiff(t *testing.T) {
 // nothing else: an update, where AWS rebuilds production.)
 func TestSynthDiffMarksReplacements(t *testing.T) {
 	root := configtest.Root(t)
-	var base, stderr bytes.Buffer
-	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", root, "--json"}, &base, &stderr), "stderr: %s", stderr.String())
-	baseFile := filepath.Join(t.TempDir(), "base.json")
-	require.NoError(t, os.WriteFile(baseFile, base.Bytes(), 0o644))
+	baseFile := prodPlanFile(t, root)
+	var stderr bytes.Buffer
 
 	var out bytes.Buffer
 	changed := stackReplacing(t, "prod", "  openwan:app:\n", "  openwan:network:\n    cidr: 10.1.0.0/16\n  openwan:app:\n")
@@ -99,4 +95,15 @@ func TestSynthDiffMarksReplacements(t *testing.T) {
 	}
 	assert.Equal(t, 2, nodeGroups, "both node groups move to the new subnets")
 	assert.Regexp(t, `^\d+ to create, \d+ to update, 3\d to replace, 0 to delete$`, lines[len(lines)-1], "the count, as pulumi preview closes")
+}
+
+// prodPlanFile writes the shipped prod's plan, as synth --json makes it on main, and returns its
+// path: the base a pull request's diff compares with.
+func prodPlanFile(t *testing.T, root string) string {
+	t.Helper()
+	var base, stderr bytes.Buffer
+	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", root, "--json"}, &base, &stderr), "stderr: %s", stderr.String())
+	file := filepath.Join(t.TempDir(), "base.json")
+	require.NoError(t, os.WriteFile(file, base.Bytes(), 0o644))
+	return file
 }
