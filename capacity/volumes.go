@@ -8,7 +8,9 @@ import (
 )
 
 // amiVolumeGiB is what Amazon Linux 2023's root volume holds before anything is installed: the
-// size of the AMI's snapshot, the smallest root volume it boots from (GiB).
+// size of the AMI's snapshot, the smallest root volume it boots from (GiB). The launch template
+// component refuses less (fleet.LaunchTemplateArgs); config's ec2.<fleet>.rootVolumeGiB floor
+// is the same figure.
 const amiVolumeGiB = 8
 
 // ScratchGiBPerJob is the local disk one job's scratch takes (GiB): the service pod's

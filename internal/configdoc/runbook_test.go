@@ -84,4 +84,7 @@ func TestDeployToolsAskForTheTestedPulumi(t *testing.T) {
 	require.Len(t, sdk, 2, "go.mod requires the Pulumi Go SDK")
 	assert.Contains(t, read("testenv/build.sh"), "PULUMI_VERSION=v"+sdk[1], "the test environment's CLI is the SDK's version")
 	assert.Contains(t, read("scripts/check-deploy-tools.sh"), "pulumi_minimum="+sdk[1], "the deploy asks for at least that CLI")
+	for _, workflow := range []string{".github/workflows/pull-request.yml", ".github/workflows/pulumi-up.yml"} {
+		assert.Contains(t, read(workflow), "pulumi-version: "+sdk[1], "%s installs that CLI", workflow)
+	}
 }
