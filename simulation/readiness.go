@@ -1,13 +1,15 @@
 package simulation
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/openwan/openwan-infra/config"
 )
 
 // Readiness is what the capacity a stack keeps ready buys, next to what it costs: the time to
-// capacity of the built-in 5x spike with and without it.
+// capacity of the built-in 5x spike, scaled to the stack's openwan:capacity.api.peakRequestsPerMinute,
+// with and without it.
 type Readiness struct {
 	// Headroom is the EKS API's time to capacity on the spike with the stack's headroom and
 	// with none; nil off EKS or without headroom.
@@ -50,9 +52,14 @@ func ReadinessOf(cfg config.Config, opts Options) (Readiness, error) {
 	return r, nil
 }
 
-// spikeTimeToCapacity is the EKS API's longest time to capacity on the spike trace.
+// spikeTimeToCapacity is the EKS API's longest time to capacity on the spike trace, scaled to
+// the stack's peak: the spike it is sized for.
 func spikeTimeToCapacity(cfg config.Config, opts Options) (time.Duration, error) {
-	trace, _ := Builtin("spike")
+	trace, ok := Builtin("spike", float64(cfg.Capacity.API.PeakRequestsPerMinute))
+	if !ok {
+		return 0, fmt.Errorf("the spike trace at openwan:capacity.api.peakRequestsPerMinute %d: no such trace",
+			cfg.Capacity.API.PeakRequestsPerMinute)
+	}
 	res, err := Simulate(cfg, trace, opts)
 	if err != nil {
 		return 0, err

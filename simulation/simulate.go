@@ -16,6 +16,8 @@ type Result struct {
 	Trace    string
 	Start    time.Time
 	Duration time.Duration
+	// Description is the trace's: what it is, and for a built-in the peak it was scaled to.
+	Description string
 	// Steps is the number of time steps simulated (per fleet).
 	Steps int
 	// Fleets are in the order eks-api, eks-worker, ec2-api, ec2-worker, those the stack has.
@@ -130,7 +132,7 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 		}
 		steps++
 	}
-	res := &Result{Trace: trace.Name, Start: trace.Start, Duration: end, Steps: steps}
+	res := &Result{Trace: trace.Name, Start: trace.Start, Duration: end, Description: trace.Description, Steps: steps}
 	for _, f := range fleets {
 		r := f.t.result()
 		r.CapacityWithin = time.Duration(cfg.Capacity.TimeToCapacitySeconds) * time.Second

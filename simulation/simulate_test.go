@@ -18,10 +18,19 @@ import (
 
 func simulate(t testing.TB, cfg config.Config, trace string) *Result {
 	t.Helper()
-	require.Contains(t, builtins, trace, "a built-in trace")
-	r, err := Simulate(cfg, builtins[trace](), Defaults())
+	tr, ok := Builtin(trace, float64(cfg.Capacity.API.PeakRequestsPerMinute))
+	require.True(t, ok, "%s is a built-in trace", trace)
+	r, err := Simulate(cfg, tr, Defaults())
 	require.NoError(t, err, "Simulate(%s)", trace)
 	return r
+}
+
+// guide is a built-in trace at the guide's own peak (prod's).
+func guide(t testing.TB, name string) Trace {
+	t.Helper()
+	tr, ok := Builtin(name, GuidePeakRequestsPerMinute)
+	require.True(t, ok, "%s is a built-in trace", name)
+	return tr
 }
 
 func fleet(t testing.TB, r *Result, name string) FleetResult {
@@ -204,7 +213,7 @@ func TestSpotInterruptionIsReplaced(t *testing.T) {
 	opts := Defaults()
 	opts.Interruptions = []Interruption{{At: 30 * time.Minute, Fleet: "ec2-worker", Count: 2}}
 	cfg := configtest.Prod(t)
-	r, err := Simulate(cfg, builtins["load-test"](), opts)
+	r, err := Simulate(cfg, guide(t, "load-test"), opts)
 	require.NoError(t, err)
 	f := fleet(t, r, "ec2-worker")
 	require.Zero(t, opts.InstanceBoot, "precondition: instances boot in the stack's cold-start target")
@@ -266,7 +275,7 @@ func TestJobQueue(t *testing.T) {
 }
 
 func TestCSVRoundTrip(t *testing.T) {
-	in := builtins["spike"]()
+	in := guide(t, "spike")
 	var buf bytes.Buffer
 	require.NoError(t, WriteCSV(&buf, in))
 	out, err := ReadCSV("spike", &buf)
@@ -313,7 +322,7 @@ func TestReadCSVRejects(t *testing.T) {
 // second (go test -bench Month ./simulation).
 func BenchmarkMonth(b *testing.B) {
 	cfg := configtest.Prod(b)
-	week := builtins["business-week"]()
+	week := guide(b, "business-week")
 	month := Trace{Name: "month", Start: week.Start}
 	for w := range 5 {
 		for _, p := range week.Points {
@@ -339,8 +348,7 @@ func BenchmarkMonth(b *testing.B) {
 // an existing cluster, no EC2) is refused with a reason, not a panic further on.
 func TestNothingToModelIsAnError(t *testing.T) {
 	cfg := configtest.Stack(t, "local")
-	trace, ok := Builtin("spike")
-	require.True(t, ok)
+	trace := guide(t, "spike")
 	_, err := Simulate(cfg, trace, Defaults())
 	assert.ErrorContains(t, err, "the stack has no fleet to model")
 }
@@ -362,7 +370,7 @@ func TestWarmPoolServesSooner(t *testing.T) {
 			cfg.EC2.API.WarmPool.Size = tc.warm
 			up := cfg.EC2.API.Schedules["scale-up-business-hours"]
 			require.LessOrEqual(t, up.Desired-cfg.EC2.API.Size.Min, 3, "precondition: the step fits the pool of three")
-			r, err := Simulate(cfg, builtins["business-week"](), opts)
+			r, err := Simulate(cfg, guide(t, "business-week"), opts)
 			require.NoError(t, err)
 			f := fleet(t, r, "ec2-api")
 			ready := f.Series.Ready[int(step/opts.RecordEvery)]

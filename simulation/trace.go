@@ -4,10 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"maps"
 	"math"
-	"math/rand/v2"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +37,11 @@ type Trace struct {
 	// MeasuredDepth says the points give the queue's depth, as measured, instead of the jobs'
 	// arrivals: the worker fleets read it as it is, and no job is queued or drained.
 	MeasuredDepth bool
+	// Description says what the trace is; a built-in's names the peak it was scaled to.
+	Description string
+	// PeakRequestsPerMinute is the peak a built-in trace was scaled to (requests/minute); 0 for
+	// a trace read from a file, whose rates are as recorded.
+	PeakRequestsPerMinute float64
 }
 
 // Duration is the offset of the last point plus one minute.
@@ -61,119 +63,6 @@ func (c *cursor) at(d time.Duration) Point {
 		c.i++
 	}
 	return c.points[c.i]
-}
-
-// monday is the Monday 00:00 UTC the built-in traces start on.
-var monday = time.Date(2026, time.November, 30, 0, 0, 0, 0, time.UTC)
-
-// perMinute builds a trace from a function of the minute: requests and jobs per minute.
-func perMinute(name string, minutes int, f func(minute int) (rpm, jobs float64)) Trace {
-	t := Trace{Name: name, Start: monday, Points: make([]Point, minutes)}
-	for m := range minutes {
-		rpm, jobs := f(m)
-		t.Points[m] = Point{At: time.Duration(m) * time.Minute, RequestsPerMinute: rpm, JobsPerMinute: jobs}
-	}
-	return t
-}
-
-// Jobs per minute of the built-in traces. The prod workers' minimum (2 pods, one job each, of
-// the default 5 minutes) finishes 0.4 a minute: nights and weekends stay under it, business
-// hours need about five workers busy.
-const (
-	quietJobsPerMinute    = 0.2
-	weekendJobsPerMinute  = 0.3
-	businessJobsPerMinute = 1.0
-)
-
-// BurstJobs is the queue-burst trace's batch: jobs queued within one minute (a day's archive
-// ingested at once).
-const BurstJobs = 1000
-
-// builtins are the guide's scenarios by name.
-var builtins = map[string]func() Trace{
-	// The guide's load test: 1000 concurrent users, 2500 requests/minute, after a 10-minute
-	// ramp from 250, held for an hour; uploads at the business-hours rate.
-	"load-test": func() Trace {
-		return perMinute("load-test", 90, func(m int) (float64, float64) {
-			switch {
-			case m < 10:
-				return 250, businessJobsPerMinute
-			case m < 20:
-				return 250 + 2250*float64(m-10)/10, businessJobsPerMinute
-			}
-			return 2500, businessJobsPerMinute
-		})
-	},
-	// A business week: nights at 300 requests/minute, the 8:00 ramp to 2500 by 10:00 on
-	// weekdays, a lunch dip, the evening decline to the night trough at 22:00; weekends at 600.
-	// Jobs follow uploads: the business-hours rate from 8:00 to 18:00 on weekdays.
-	"business-week": func() Trace {
-		return perMinute("business-week", 7*24*60, func(m int) (float64, float64) {
-			day, minute := m/(24*60), m%(24*60)
-			hour := float64(minute) / 60
-			if day >= 5 {
-				return 600 + 200*math.Sin(math.Pi*math.Max(0, math.Min(1, (hour-9)/12))), weekendJobsPerMinute
-			}
-			switch {
-			case hour < 7.5 || hour >= 22:
-				return 300, quietJobsPerMinute
-			case hour < 8:
-				return 300 + 400*(hour-7.5)/0.5, quietJobsPerMinute
-			case hour < 10:
-				return 700 + 1800*(hour-8)/2, businessJobsPerMinute
-			case hour >= 12 && hour < 13:
-				return 1900, businessJobsPerMinute
-			case hour < 18:
-				return 2500, businessJobsPerMinute
-			}
-			return 2500 - 2200*(hour-18)/4, quietJobsPerMinute
-		})
-	},
-	// A 5x spike: 500 requests/minute jump to 2500 within one minute, held for 40 minutes;
-	// uploads jump five-fold with them.
-	"spike": func() Trace {
-		return perMinute("spike", 90, func(m int) (float64, float64) {
-			if m >= 15 && m < 55 {
-				return 2500, 5 * quietJobsPerMinute
-			}
-			return 500, quietJobsPerMinute
-		})
-	},
-	// A noisy flat load: 1400 requests/minute and the business-hours uploads, each +-20 % every
-	// 15 s (deterministic noise), for four hours: the flapping check.
-	"noisy": func() Trace {
-		r := rand.New(rand.NewPCG(1, 2))
-		t := Trace{Name: "noisy", Start: monday}
-		for s := 0; s < 4*3600; s += 15 {
-			t.Points = append(t.Points, Point{At: time.Duration(s) * time.Second,
-				RequestsPerMinute: 1400 * (0.8 + 0.4*r.Float64()), JobsPerMinute: businessJobsPerMinute * (0.8 + 0.4*r.Float64())})
-		}
-		return t
-	},
-	// A queue burst: BurstJobs queued in the tenth minute over the quiet rate, then twelve hours
-	// for the workers to drain them.
-	"queue-burst": func() Trace {
-		return perMinute("queue-burst", 12*60, func(m int) (float64, float64) {
-			if m == 10 {
-				return 800, BurstJobs + quietJobsPerMinute
-			}
-			return 800, quietJobsPerMinute
-		})
-	},
-}
-
-// Builtin returns the built-in trace of that name, freshly built, and whether there is one.
-func Builtin(name string) (Trace, bool) {
-	build, ok := builtins[name]
-	if !ok {
-		return Trace{}, false
-	}
-	return build(), true
-}
-
-// BuiltinNames lists the built-in traces.
-func BuiltinNames() []string {
-	return slices.Sorted(maps.Keys(builtins))
 }
 
 // CSV headers of a trace file: arrivals, or a measured queue depth.

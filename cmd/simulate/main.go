@@ -5,11 +5,12 @@
 //	go run ./cmd/simulate --stack prod --trace my-trace.csv
 //	go run ./cmd/simulate --stack prod --trace spike --interrupt ec2-worker@20m:2
 //
-// --trace is a built-in scenario (load-test, business-week, spike, noisy, queue-burst) or a CSV
-// file with the header "seconds,requests_per_minute,jobs_per_minute" (jobs arriving; the
-// simulator queues and runs them) or "seconds,requests_per_minute,queue_depth" (a measured
-// depth, read as it is). Exit 0 on success, 1 on a
-// config, trace or output error, 2 on bad flags.
+// --trace is a built-in scenario (load-test, business-week, spike, noisy, queue-burst), its
+// request rates scaled to the stack's openwan:capacity.api.peakRequestsPerMinute, or a CSV file
+// with the header "seconds,requests_per_minute,jobs_per_minute" (jobs arriving; the simulator
+// queues and runs them) or "seconds,requests_per_minute,queue_depth" (a measured depth, read as
+// it is), replayed as recorded. Exit 0 on success, 1 on a config, trace or output error, 2 on
+// bad flags.
 package main
 
 import (
@@ -60,7 +61,8 @@ var command = cli.Command{
 func run(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("simulate", flag.ContinueOnError)
 	stack := flags.String("stack", "", "stack whose Pulumi.<stack>.yaml to simulate (required)")
-	traceArg := flags.String("trace", "", "built-in trace ("+strings.Join(simulation.BuiltinNames(), ", ")+") or a CSV file (required)")
+	traceArg := flags.String("trace", "", "built-in trace ("+strings.Join(simulation.BuiltinNames(), ", ")+
+		"), scaled to the stack's openwan:capacity.api.peakRequestsPerMinute, or a CSV file (required)")
 	dir := flags.String("dir", ".", "directory holding the Pulumi.<stack>.yaml files")
 	out := flags.String("out", "simulation-out", "directory the plot and the series are written to")
 	failOn := flags.String("fail-on", "", "checks whose miss exits 3, comma-separated, of "+strings.Join(simulation.Checks(), ", ")+" or all")
@@ -116,7 +118,7 @@ func simulate(dir, stack, traceArg, out, compareFile string, interruptions []sim
 	if err != nil {
 		return nil, err
 	}
-	trace, err := loadTrace(traceArg)
+	trace, err := loadTrace(traceArg, float64(cfg.Capacity.API.PeakRequestsPerMinute))
 	if err != nil {
 		return nil, err
 	}
@@ -172,9 +174,10 @@ func simulate(dir, stack, traceArg, out, compareFile string, interruptions []sim
 	return res, err
 }
 
-// loadTrace is a built-in trace by name, else a CSV file.
-func loadTrace(arg string) (simulation.Trace, error) {
-	if trace, ok := simulation.Builtin(arg); ok {
+// loadTrace is a built-in trace by name, scaled to the stack's peak (requests/minute), else a
+// CSV file, replayed as recorded.
+func loadTrace(arg string, peak float64) (simulation.Trace, error) {
+	if trace, ok := simulation.Builtin(arg, peak); ok {
 		return trace, nil
 	}
 	f, err := os.Open(arg)

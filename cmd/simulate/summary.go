@@ -17,7 +17,11 @@ import (
 
 // printSummary prints one row per fleet.
 func printSummary(w io.Writer, stack string, cfg config.Config, r *simulation.Result) error {
-	fmt.Fprintf(w, "stack %s, trace %s, %v in %d steps of 15 s\n\n", stack, r.Trace, r.Duration, r.Steps)
+	fmt.Fprintf(w, "stack %s, trace %s, %v in %d steps of 15 s\n", stack, r.Trace, r.Duration, r.Steps)
+	if r.Description != "" {
+		fmt.Fprint(w, wrap(r.Description, "  ", 110))
+	}
+	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "fleet\tpeak CPU %\tsteady CPU %\ttarget %\tmin > target\tmin overloaded\tscale events\treversals\ttime to capacity\treplica-h\tcost USD\t")
 	defer func() { printNotes(w, cfg, r) }()
@@ -74,6 +78,32 @@ func printReadyCapacity(w io.Writer, cfg config.Config, plan capacity.Plan, opts
 			secondsText(ready.WarmPool.WithSeconds), secondsText(ready.WarmPool.WithoutSeconds))
 	}
 	return nil
+}
+
+// wrap breaks text into lines of at most width characters (a longer word stands alone), each
+// after indent and ending in a newline.
+func wrap(text, indent string, width int) string {
+	var b strings.Builder
+	line := 0
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == 0:
+			b.WriteString(indent)
+			line = len(indent)
+		case line+1+len(word) > width:
+			b.WriteString("\n" + indent)
+			line = len(indent)
+		default:
+			b.WriteString(" ")
+			line++
+		}
+		b.WriteString(word)
+		line += len(word)
+	}
+	if line > 0 {
+		b.WriteString("\n")
+	}
+	return b.String()
 }
 
 func secondsText(s float64) string {

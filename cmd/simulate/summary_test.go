@@ -1,0 +1,29 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openwan/openwan-infra/config/configtest"
+)
+
+// TestSummarySaysThePeak: a built-in trace is scaled to the stack's
+// openwan:capacity.api.peakRequestsPerMinute, and the summary says which: prod's 2500, dev's 1000.
+func TestSummarySaysThePeak(t *testing.T) {
+	for stack, peak := range map[string]string{"prod": "2500", "dev": "1000"} {
+		var stdout, stderr bytes.Buffer
+		code := run([]string{"--stack", stack, "--dir", configtest.Root(t), "--trace", "spike", "--out", t.TempDir()}, &stdout, &stderr)
+		require.Equal(t, 0, code, "stderr: %s", stderr.String())
+		assert.Contains(t, stdout.String(), "Peak: "+peak+" requests/minute (openwan:capacity.api.peakRequestsPerMinute)",
+			"%s: the summary names the peak the spike was scaled to", stack)
+	}
+}
+
+func TestWrap(t *testing.T) {
+	assert.Equal(t, "  one two\n  three\n  a-very-long-word\n", wrap("one two three a-very-long-word", "  ", 10),
+		"words fill lines up to the width; a longer word stands alone")
+	assert.Empty(t, wrap("", "  ", 10), "nothing to wrap")
+}
