@@ -1,6 +1,9 @@
 package simulation
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Series is a fleet over time, one sample per Options.RecordEvery.
 type Series struct {
@@ -48,9 +51,15 @@ type FleetResult struct {
 	// ScaleEvents counts changes of the desired count; Reversals those that undo the previous
 	// change within Options.FlapWindow (flapping).
 	ScaleEvents, Reversals int
-	// TimeToCapacity is, for each step up in load (+50 % within a minute), the time until the
-	// fleet was back at or under its target; MaxTimeToCapacity the longest, -1 if one never was.
-	TimeToCapacity    []time.Duration
+	// LoadSteps are the times of the steps up in load (+50 % within a minute), offset from the
+	// trace's start.
+	LoadSteps []time.Duration
+	// TimeToCapacity is, for each of LoadSteps, the time until the fleet was back at or under
+	// its target; -1 when it never was while the load held: the load fell back to where it was
+	// before the step, or the trace ended, first.
+	TimeToCapacity []time.Duration
+	// MaxTimeToCapacity is the longest of TimeToCapacity, -1 if the fleet was never back after
+	// one of the steps.
 	MaxTimeToCapacity time.Duration
 	// CapacityWithin is the bound MaxTimeToCapacity is judged against
 	// (openwan:capacity.timeToCapacitySeconds).
@@ -89,6 +98,7 @@ type tracker struct {
 	lastDes    int
 	prevLoad   []float64 // the load of the last minute of steps, for step detection
 	stepStart  time.Duration
+	stepFrom   float64 // the load before the step in progress
 	inStep     bool
 	steady     []float64
 	end        time.Duration
@@ -148,12 +158,19 @@ func (t *tracker) observe(now time.Duration, s sample) {
 	if len(t.prevLoad) >= perMinute {
 		before := t.prevLoad[len(t.prevLoad)-perMinute]
 		if !t.inStep && before > 0 && s.load >= 1.5*before && !s.atTarget {
-			t.inStep, t.stepStart = true, now
+			t.inStep, t.stepStart, t.stepFrom = true, now, before
+			r.LoadSteps = append(r.LoadSteps, now)
 		}
 		t.prevLoad = t.prevLoad[1:]
 	}
 	t.prevLoad = append(t.prevLoad, s.load)
-	if t.inStep && s.atTarget {
+	switch {
+	case t.inStep && s.load <= t.stepFrom:
+		// The load went back to where it was before the step while the fleet was still behind:
+		// being at target now says nothing about the capacity the step needed.
+		r.TimeToCapacity = append(r.TimeToCapacity, -1)
+		t.inStep = false
+	case t.inStep && s.atTarget:
 		r.TimeToCapacity = append(r.TimeToCapacity, now-t.stepStart)
 		t.inStep = false
 	}
@@ -179,10 +196,13 @@ func (t *tracker) event(now time.Duration, label string) {
 
 func (t *tracker) result() FleetResult {
 	r := t.res
+	if t.inStep {
+		r.TimeToCapacity = append(slices.Clip(r.TimeToCapacity), -1) // the trace ended first
+	}
 	for _, d := range r.TimeToCapacity {
 		r.MaxTimeToCapacity = max(r.MaxTimeToCapacity, d)
 	}
-	if t.inStep {
+	if slices.Contains(r.TimeToCapacity, -1) {
 		r.MaxTimeToCapacity = -1
 	}
 	if len(t.steady) > 0 {

@@ -145,7 +145,8 @@ func TestSimulateVerdictAndFailOn(t *testing.T) {
 	for _, fleet := range []string{"eks-api", "eks-worker", "ec2-api", "ec2-worker"} {
 		assert.Regexp(t, `(?m)^  `+fleet+` +ok$`, out, "%s meets every target on the spike", fleet)
 	}
-	assert.Contains(t, out, `"never" when the fleet was not back by its end`, "the columns are explained")
+	assert.Contains(t, out, `"never" when the fleet was not back at its target before the load fell back to its level before the
+  step or the trace ended`, "the columns are explained")
 	assert.Contains(t, out, "111 % of its request while busy is expected", "the worker above its request is explained where it is shown")
 
 	burst := []string{"--stack", "prod", "--dir", root, "--trace", "queue-burst", "--out", t.TempDir()}

@@ -145,10 +145,10 @@ func printNotes(w io.Writer, cfg config.Config, r *simulation.Result) {
 	fmt.Fprintf(w, "\ncolumns: min > target: minutes CPU was above the target; min overloaded: minutes the ready replicas could not\n"+
 		"  serve the load even at full CPU (workers: held more jobs than the queue target per replica); time to capacity:\n"+
 		"  the longest time from a load step (+50 %% within a minute) back to the target, \"-\" when the trace has no\n"+
-		"  step, \"never\" when the fleet was not back by its end; replica-h: pod- or instance-hours; cost USD: the\n"+
-		"  fleet's instances (EKS: its node pool's nodes) over the trace's %v. drain time: the longest backlog, from\n"+
-		"  the first job that had to wait to the finish of its last job (\"-\": no job waited); oldest wait: the longest\n"+
-		"  a job waited to start.\n", r.Duration)
+		"  step, \"never\" when the fleet was not back at its target before the load fell back to its level before the\n"+
+		"  step or the trace ended; replica-h: pod- or instance-hours; cost USD: the fleet's instances (EKS: its node\n"+
+		"  pool's nodes) over the trace's %v. drain time: the longest backlog, from the first job that had to wait to\n"+
+		"  the finish of its last job (\"-\": no job waited); oldest wait: the longest a job waited to start.\n", r.Duration)
 	job, request := cfg.Capacity.Worker.JobCPUMillis, cfg.Worker.Resources.Requests.CPUMillis
 	if cfg.Cluster.EKS() && job > request {
 		fmt.Fprintf(w, "  eks-worker: a busy worker pod runs one job of %dm (openwan:capacity.worker.jobCpuMillis) on a request of\n"+
