@@ -33,6 +33,13 @@ type Options struct {
 	RecordEvery time.Duration
 	// Interruptions are spot interruptions to replay (optional).
 	Interruptions []Interruption
+	// Settle is how long the trace's first load is replayed before the trace starts, unrecorded,
+	// so that every fleet starts where that load leaves it, as a deployed stack is found: its
+	// groups scaled in by their alarms and set by the day's scheduled actions, its workers busy
+	// with the jobs already queued. Zero starts every fleet at its creation-time size with no
+	// metric history, a stack deployed the moment the trace starts. A multiple of a minute.
+	// Default 24 h: every daily scheduled action runs once before the trace.
+	Settle time.Duration
 }
 
 // Interruption takes Count instances or nodes of a spot fleet away at At.
@@ -56,5 +63,6 @@ func Defaults() Options {
 		MemoryPerCPU:      0.5,
 		FlapWindow:        10 * time.Minute,
 		RecordEvery:       time.Minute,
+		Settle:            24 * time.Hour,
 	}
 }

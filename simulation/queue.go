@@ -68,6 +68,15 @@ func (q *jobQueue) step(now, step time.Duration, jobsPerMinute float64, slots in
 	}
 }
 
+// restart zeroes the figures stats reports, for a trace that starts at now: the jobs queued and
+// running stay, and a backlog still waiting counts from now.
+func (q *jobQueue) restart(now time.Duration) {
+	q.arrived, q.drain, q.oldestWait = 0, 0, 0
+	if q.backlogSince >= 0 {
+		q.backlogSince = now
+	}
+}
+
 // lose puts back at the head of the queue up to n running jobs, the latest started first: their
 // capacity was reclaimed before they finished.
 func (q *jobQueue) lose(n int) {

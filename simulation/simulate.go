@@ -51,6 +51,9 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 	if opts.Step <= 0 || SyncPeriod%opts.Step != 0 || time.Minute%opts.Step != 0 || opts.RecordEvery%opts.Step != 0 {
 		return nil, fmt.Errorf("step %v must divide 15 s and the record interval %v", opts.Step, opts.RecordEvery)
 	}
+	if opts.Settle < 0 || opts.Settle%time.Minute != 0 {
+		return nil, fmt.Errorf("settle %v must be a whole number of minutes, 0 or more", opts.Settle)
+	}
 	if !cfg.Cluster.EKS() && !cfg.EC2.Enabled {
 		return nil, errors.New("the stack has no fleet to model: the EC2 path is off and the Kubernetes path " +
 			"runs on an existing cluster (openwan:cluster.existing), whose nodes and their scaling are not this stack's")
@@ -63,6 +66,10 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 		s    stepper
 		t    *tracker
 	}
+	// The fleets run on their own clock, which starts opts.Settle before the trace: they are
+	// created then and replay the trace's first load until it starts.
+	settle := opts.Settle
+	start := trace.Start.Add(-settle)
 	var fleets []running
 	end := trace.Duration()
 	jobDuration := time.Duration(cfg.Capacity.Worker.JobMinutes) * time.Minute
@@ -84,7 +91,7 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 	}
 	if cfg.EC2.Enabled {
 		e := cfg.EC2
-		api, err := newGroupFleet(cfg, "ec2-api", e.API.Fleet, e.API.InstanceType, trace.Start, opts)
+		api, err := newGroupFleet(cfg, "ec2-api", e.API.Fleet, e.API.InstanceType, start, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -95,7 +102,7 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 		api.requests = e.API.Requests
 		add("ec2-api", api, e.API.Targets.CPUPercent, e.API.Targets.MemoryPercent, api.desired)
 
-		worker, err := newGroupFleet(cfg, "ec2-worker", e.Worker.Fleet, e.Worker.InstanceTypes[0], trace.Start, opts)
+		worker, err := newGroupFleet(cfg, "ec2-worker", e.Worker.Fleet, e.Worker.InstanceTypes[0], start, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -110,6 +117,17 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 			return float64(b) + float64(n-b)*pct
 		}
 		add("ec2-worker", worker, e.Worker.Targets.CPUPercent, e.Worker.Targets.MemoryPercent, worker.desired)
+	}
+
+	for clock := time.Duration(0); clock < settle; clock += opts.Step {
+		for _, f := range fleets {
+			f.t.startAt(f.s.step(clock, trace.Points[0]).desired)
+		}
+	}
+	for _, f := range fleets {
+		if q := f.s.jobs(); q != nil {
+			q.restart(settle)
+		}
 	}
 
 	cur := cursor{points: trace.Points}
@@ -128,7 +146,7 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 		}
 		p := cur.at(now)
 		for _, f := range fleets {
-			f.t.observe(now, f.s.step(now, p))
+			f.t.observe(now, f.s.step(settle+now, p))
 		}
 		steps++
 	}
@@ -137,7 +155,7 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 		r := f.t.result()
 		r.CapacityWithin = time.Duration(cfg.Capacity.TimeToCapacitySeconds) * time.Second
 		if q := f.s.jobs(); q != nil && !q.measured {
-			drain, wait, arrived := q.stats(end)
+			drain, wait, arrived := q.stats(settle + end)
 			r.Queue = &QueueResult{Jobs: arrived, JobDuration: jobDuration, DrainTime: drain, OldestWait: wait}
 		}
 		res.Fleets = append(res.Fleets, r)

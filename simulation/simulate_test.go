@@ -75,7 +75,9 @@ func TestProdHoldsTheLoadTest(t *testing.T) {
 // and its CPU limit shows the spike whole (350 % of the request under a 400 % ceiling): the HPA
 // asks for every pod it needs in its first sync or, held by the scale-up policy, the next one,
 // the pods take the placeholders' room at once, and start. So one sync and one pod start bound
-// it. The EC2 API (3 instances, 1000 requests/minute each at 70 %) holds the spike without scaling.
+// it. The EC2 API holds the spike without scaling on the 3 instances (1000 requests/minute each at
+// 70 %) its business-hours schedule keeps at least; at midnight, where the trace starts, it runs
+// the night schedule's 2 and is back at its target within the bound like every fleet.
 func TestProdReachesCapacityForTheSpike(t *testing.T) {
 	cfg := configtest.Prod(t)
 	opts := Defaults()
@@ -95,7 +97,12 @@ func TestProdReachesCapacityForTheSpike(t *testing.T) {
 	assert.LessOrEqual(t, eks.MaxTimeToCapacity, SyncPeriod+opts.PodStart,
 		"eks-api: within one HPA sync and one pod start, no node to wait for")
 
+	day := guide(t, "spike")
+	day.Start = day.Start.Add(10 * time.Hour) // Monday 10:00, in business hours
+	r, err := Simulate(cfg, day, opts)
+	require.NoError(t, err)
 	ec2 := fleet(t, r, "ec2-api")
+	require.Equal(t, 3.0, ec2.Series.Ready[spike-1], "precondition: 3 instances serve when the spike comes")
 	assert.Zero(t, ec2.OverloadMinutes, "ec2-api holds the spike: never overloaded")
 	assert.Zero(t, ec2.AboveTargetMinutes, "ec2-api holds the spike: never above its CPU target")
 }

@@ -109,6 +109,10 @@ func newTracker(name string, cpuTarget, memTarget float64, opts Options, end tim
 		lastDes: startDesired, lastChange: -time.Hour}
 }
 
+// startAt sets the desired count the trace starts from, the first change being counted from
+// it.
+func (t *tracker) startAt(desired int) { t.lastDes = desired }
+
 // sample is one step of a fleet.
 type sample struct {
 	load                 float64

@@ -229,3 +229,13 @@ func TestCompareExampleIsProdBefore(t *testing.T) {
 	before.EC2.API.WarmPool.Size = prod.EC2.API.WarmPool.Size
 	assert.Equal(t, prod, before, "otherwise the before file is prod")
 }
+
+// TestHelpsCIExampleHoldsOnProd: the help's own CI check, run on the shipped prod, passes.
+func TestHelpsCIExampleHoldsOnProd(t *testing.T) {
+	example := "simulate --stack prod --trace load-test --fail-on all"
+	require.True(t, slices.ContainsFunc(command.Examples, func(e string) bool { return strings.HasPrefix(e, example+" ") }),
+		"precondition: the help shows %q", example)
+	var stdout, stderr bytes.Buffer
+	args := append(strings.Fields(strings.TrimPrefix(example, "simulate ")), "--dir", configtest.Root(t), "--out", t.TempDir())
+	assert.Equal(t, 0, run(args, &stdout, &stderr), "stderr: %s", stderr.String())
+}
