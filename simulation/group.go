@@ -48,7 +48,15 @@ type groupFleet struct {
 
 	cpuHigh, memHigh, backlogHigh, requestsHigh int // consecutive breaching minutes
 	lowMinutes                                  int
-	lastStep, lastScaleIn                       time.Duration
+	lastStep                                    time.Duration
+	// coolUntil is when the scale-in policy may act again. It is a simple scaling policy, and
+	// AWS makes simple scaling wait out a cooldown after every launch or termination of the
+	// group, counted from the last instance's launch or termination: the policy's own
+	// (openwan:ec2.*.scaleIn.cooldownSeconds) after its own scale-in, the group's default
+	// cooldown after any other ("Scaling cooldowns for Amazon EC2 Auto Scaling", EC2 Auto
+	// Scaling User Guide).
+	coolUntil time.Duration
+	scaledIn  bool // the scale-in policy lowered desired this minute
 
 	onDemand            func(n int) float64
 	price, spotDiscount float64
@@ -73,7 +81,8 @@ func newGroupFleet(cfg config.Config, name string, f config.Fleet, instanceType 
 		name: name, fleet: f, opts: opts,
 		minSize: f.Size.Min, maxSize: f.Size.Max, desired: f.Desired, inService: f.Desired,
 		clock: start.In(loc), instance: t, job: cfg.Capacity.Worker,
-		lastStep: -time.Hour, lastScaleIn: -time.Hour,
+		// Created with its desired instances in service: their launch starts the default cooldown.
+		lastStep: -time.Hour, coolUntil: time.Duration(f.DefaultCooldownSeconds) * time.Second,
 		price: cfg.Capacity.Prices[instanceType], spotDiscount: float64(cfg.Capacity.SpotDiscountPercent) / 100,
 		onDemand: func(n int) float64 { return float64(n) },
 	}
@@ -113,6 +122,7 @@ func (g *groupFleet) utilization(p Point, running float64) (cpu, mem float64) {
 func (g *groupFleet) step(now time.Duration, p Point) sample {
 	for len(g.launching) > 0 && g.launching[0] <= now {
 		g.inService++
+		g.coolUntil = max(g.coolUntil, g.launching[0]+g.defaultCooldown())
 		g.launching = g.launching[1:]
 	}
 	for len(g.warming) > 0 && g.warming[0] <= now {
@@ -137,7 +147,14 @@ func (g *groupFleet) step(now time.Duration, p Point) sample {
 	if now%time.Minute == 0 {
 		g.minute(now, cpu, mem, perInstance)
 	}
-	g.converge(now)
+	if g.converge(now) > 0 {
+		if g.scaledIn {
+			g.coolUntil = now + time.Duration(g.fleet.ScaleIn.CooldownSeconds)*time.Second
+		} else {
+			g.coolUntil = max(g.coolUntil, now+g.defaultCooldown())
+		}
+	}
+	g.scaledIn = false
 
 	load, overloaded, atTarget := p.RequestsPerMinute, false, cpu <= float64(g.fleet.Targets.CPUPercent)
 	if g.worker {
@@ -208,18 +225,26 @@ func (g *groupFleet) minute(now time.Duration, cpu, mem, perInstance float64) {
 		}
 		low = low && perInstance < float64(g.requests.ScaleInPerMinute)
 	}
-	// The all-signals-low alarm removes one instance per cooldown.
-	if count(&g.lowMinutes, low) >= g.fleet.ScaleIn.Minutes && now-g.lastScaleIn >= time.Duration(g.fleet.ScaleIn.CooldownSeconds)*time.Second {
+	// The all-signals-low alarm removes one instance per cooldown. While the alarm stays in
+	// ALARM, CloudWatch invokes the Auto Scaling action again every minute, so the next one
+	// goes as soon as the cooldown allows.
+	if count(&g.lowMinutes, low) >= g.fleet.ScaleIn.Minutes && now >= g.coolUntil && g.desired > g.minSize {
 		g.desired--
-		g.lastScaleIn = now
+		g.scaledIn = true
 	}
 	g.desired = min(max(g.desired, g.minSize), g.maxSize)
 }
 
-// converge launches or terminates instances towards the desired capacity. A launch starts a
-// warm-pool instance when there is one, and the pool prepares a replacement (a cold boot); a
-// terminated instance goes back to the pool while it is short (the reuse policy).
-func (g *groupFleet) converge(now time.Duration) {
+// defaultCooldown is the group's default cooldown (openwan:ec2.*.defaultCooldownSeconds).
+func (g *groupFleet) defaultCooldown() time.Duration {
+	return time.Duration(g.fleet.DefaultCooldownSeconds) * time.Second
+}
+
+// converge launches or terminates instances towards the desired capacity and returns how many
+// it terminated. A launch starts a warm-pool instance when there is one, and the pool prepares a
+// replacement (a cold boot); a terminated instance goes back to the pool while it is short (the
+// reuse policy).
+func (g *groupFleet) converge(now time.Duration) (terminated int) {
 	for g.inService+len(g.launching) < g.desired {
 		boot := g.opts.InstanceBoot
 		if g.warm > 0 {
@@ -239,7 +264,9 @@ func (g *groupFleet) converge(now time.Duration) {
 		if g.warm+len(g.warming) < g.warmSize {
 			g.warm++
 		}
+		terminated++
 	}
+	return terminated
 }
 
 // interrupt reclaims count instances; the group launches replacements.
