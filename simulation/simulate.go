@@ -67,7 +67,14 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 		t    *tracker
 	}
 	// The fleets run on their own clock, which starts opts.Settle before the trace: they are
-	// created then and replay the trace's first load until it starts.
+	// created then and replay the trace's first load until it starts. A group's configured
+	// desired count is only where it starts: AWS documents DesiredCapacity as "the initial
+	// capacity of the Auto Scaling group at the time of its creation", which its scaling
+	// policies and scheduled actions change from then on. Started at it with no metric history,
+	// prod's API group met the load test at its created 3 and its scale-in alarm counted its 10
+	// low minutes from the trace's start, removing an instance at minute 9 under a load that had
+	// not changed (the ramp then put it back, which read as flapping); deployed, the group has
+	// run at the night schedule's 2 since 22:00.
 	settle := opts.Settle
 	start := trace.Start.Add(-settle)
 	var fleets []running
