@@ -54,6 +54,11 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 	if opts.Settle < 0 || opts.Settle%time.Minute != 0 {
 		return nil, fmt.Errorf("settle %v must be a whole number of minutes, 0 or more", opts.Settle)
 	}
+	for _, in := range opts.Interruptions {
+		if in.At < 0 || in.At >= trace.Duration() {
+			return nil, fmt.Errorf("the interruption of %s at %v is outside the trace, which is %v long", in.Fleet, in.At, trace.Duration())
+		}
+	}
 	if !cfg.Cluster.EKS() && !cfg.EC2.Enabled {
 		return nil, errors.New("the stack has no fleet to model: the EC2 path is off and the Kubernetes path " +
 			"runs on an existing cluster (openwan:cluster.existing), whose nodes and their scaling are not this stack's")

@@ -385,3 +385,10 @@ func TestWarmPoolServesSooner(t *testing.T) {
 		})
 	}
 }
+
+func TestInterruptionsWithinTheTrace(t *testing.T) {
+	opts := Defaults()
+	opts.Interruptions = []Interruption{{At: 90 * time.Minute, Fleet: "ec2-worker", Count: 1}}
+	_, err := Simulate(configtest.Prod(t), guide(t, "spike"), opts)
+	assert.ErrorContains(t, err, "the interruption of ec2-worker at 1h30m0s is outside the trace, which is 1h30m0s long")
+}

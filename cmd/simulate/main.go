@@ -15,6 +15,7 @@ package main
 
 import (
 	"cmp"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -83,6 +84,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return command.UsageError(stderr, "--fail-on: "+err.Error())
 	}
 	res, err := simulate(*dir, *stack, *traceArg, *out, *compare, interruptions, stdout)
+	var usage usageError
+	if errors.As(err, &usage) {
+		return command.UsageError(stderr, usage.Error())
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "simulate: %v\n", err)
 		return 1
@@ -120,6 +125,9 @@ func simulate(dir, stack, traceArg, out, compareFile string, interruptions []sim
 	}
 	trace, err := loadTrace(traceArg, float64(cfg.Capacity.API.PeakRequestsPerMinute))
 	if err != nil {
+		return nil, err
+	}
+	if err := interruptionsWithin(interruptions, trace); err != nil {
 		return nil, err
 	}
 	opts := simulation.Defaults()
@@ -187,6 +195,24 @@ func loadTrace(arg string, peak float64) (simulation.Trace, error) {
 	}
 	defer f.Close()
 	return simulation.ReadCSV(strings.TrimSuffix(filepath.Base(arg), filepath.Ext(arg)), f)
+}
+
+// usageError is a flag whose value only the loaded trace shows to be wrong: refused as bad flags
+// are (exit 2).
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+// interruptionsWithin refuses an interruption the trace would never reach: one at or past its
+// end.
+func interruptionsWithin(in []simulation.Interruption, trace simulation.Trace) error {
+	for _, i := range in {
+		if end := trace.Duration(); i.At >= end {
+			return usageError(fmt.Sprintf("--interrupt: %s@%v:%d is at or past the end of trace %s, which is %v long",
+				i.Fleet, i.At, i.Count, trace.Name, end))
+		}
+	}
+	return nil
 }
 
 // parseInterruptions reads "ec2-worker@20m:2,eks-worker@1h:1", in time order.

@@ -68,6 +68,10 @@ func TestSimulateRejects(t *testing.T) {
 		{"a stack the program refuses", []string{"--stack", "big", "--dir", bigStack(t), "--trace", "spike"}, 1,
 			"invalid stack config:\nopenwan:cluster.nodePools.api.size.max: 4 nodes cannot hold openwan:api.replicas.max 30 pods"},
 		{"interruption of a fleet without spot", []string{"--stack", "prod", "--trace", "spike", "--interrupt", "ec2-api@5m:1"}, 2, `"ec2-api@5m:1" is not FLEET@OFFSET:COUNT`},
+		{"interruption after the trace", []string{"--stack", "prod", "--dir", root, "--trace", "spike", "--interrupt", "ec2-worker@20m:1,ec2-worker@2h:1"}, 2,
+			"--interrupt: ec2-worker@2h0m0s:1 is at or past the end of trace spike, which is 1h30m0s long"},
+		{"interruption at the trace's end", []string{"--stack", "prod", "--dir", root, "--trace", "spike", "--interrupt", "eks-worker@90m:1"}, 2,
+			"--interrupt: eks-worker@1h30m0s:1 is at or past the end of trace spike, which is 1h30m0s long"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
