@@ -228,7 +228,10 @@ func (g *groupFleet) minute(now time.Duration, cpu, mem, perInstance float64) {
 	// The all-signals-low alarm removes one instance per cooldown. While the alarm stays in
 	// ALARM, CloudWatch invokes the Auto Scaling action again every minute, so the next one
 	// goes as soon as the cooldown allows.
-	if count(&g.lowMinutes, low) >= g.fleet.ScaleIn.Minutes && now >= g.coolUntil && g.desired > g.minSize {
+	// Nor while a launch is pending or under way (a scheduled action's, the policies'): the
+	// cooldown runs from its end.
+	idle := len(g.launching) == 0 && g.inService >= g.desired
+	if count(&g.lowMinutes, low) >= g.fleet.ScaleIn.Minutes && idle && now >= g.coolUntil && g.desired > g.minSize {
 		g.desired--
 		g.scaledIn = true
 	}

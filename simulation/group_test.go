@@ -30,3 +30,24 @@ func TestScaleInWaitsForTheCooldowns(t *testing.T) {
 	assert.Equal(t, 2.0, at(16), "then the policy's own 2 minutes")
 	assert.Equal(t, 1.0, at(17), "and the next")
 }
+
+// TestScheduledLaunchHoldsOffTheScaleIn: a scheduled action's launch is a scaling activity
+// too: the scale-in waits for it to finish and for the default cooldown after it, even when
+// its alarm has been low all night. Dev's business-hours action raises desired to 3 but leaves
+// the minimum at 2, so at 8:00, with dev's morning load still under every scale-in level, the
+// alarm takes the instance back once the launch and the cooldown are over.
+func TestScheduledLaunchHoldsOffTheScaleIn(t *testing.T) {
+	cfg := configtest.Stack(t, "dev")
+	up := cfg.EC2.API.Schedules["scale-up-business-hours"]
+	require.NotNil(t, up)
+	require.Equal(t, "0 8 * * MON-FRI", up.Recurrence, "precondition: the times below are its 8:00")
+	require.Equal(t, cfg.EC2.API.Size.Min, up.Bounds(cfg.EC2.API.Size).Min, "precondition: the action leaves the minimum as it is")
+	opts := Defaults()
+	r := simulate(t, cfg, "business-week")
+	desired := fleet(t, r, "ec2-api").Series.Desired
+	at := func(d time.Duration) float64 { return desired[int(d/opts.RecordEvery)] }
+	held := opts.WarmStart + time.Duration(cfg.EC2.API.DefaultCooldownSeconds)*time.Second // a warm launch, then the cooldown
+	assert.Equal(t, float64(up.Desired), at(8*time.Hour), "the action's count at 8:00")
+	assert.Equal(t, float64(up.Desired), at(8*time.Hour+held-time.Minute), "held through the launch and the default cooldown")
+	assert.Equal(t, float64(up.Desired-1), at(8*time.Hour+held+time.Minute), "then the low alarm removes one")
+}
