@@ -129,8 +129,9 @@ func (g *groupFleet) step(now time.Duration, p Point) sample {
 		g.warm++
 		g.warming = g.warming[1:]
 	}
-	var waiting, running float64
+	var waiting, running, arrivals float64
 	if g.worker {
+		arrivals = p.JobsPerMinute
 		waiting, running = g.queue.observe(now, g.opts.Step, p, g.inService*g.jobsPer)
 	}
 	cpu, mem := g.utilization(p, running)
@@ -169,7 +170,7 @@ func (g *groupFleet) step(now time.Duration, p Point) sample {
 	event := g.fired
 	g.fired = ""
 	return sample{
-		load: load, desired: g.desired, ready: g.inService, paid: paid, cpu: cpu, mem: mem,
+		load: load, arrivals: arrivals, running: running, desired: g.desired, ready: g.inService, paid: paid, cpu: cpu, mem: mem,
 		minSize: g.minSize, maxSize: g.maxSize, event: event,
 		overloaded: overloaded, atTarget: atTarget,
 		costPerHour: od*g.price + (float64(paid)-od)*g.price*(1-g.spotDiscount) +

@@ -144,8 +144,9 @@ func (f *podFleet) step(now time.Duration, p Point) sample {
 	f.schedule(now)
 	f.autoscaleNodes(now)
 
-	var waiting, running float64
+	var waiting, running, arrivals float64
 	if f.worker {
+		arrivals = p.JobsPerMinute
 		waiting, running = f.queue.observe(now, f.opts.Step, p, f.slots())
 	}
 	cpu, mem := f.utilization(p, running)
@@ -181,7 +182,7 @@ func (f *podFleet) step(now time.Duration, p Point) sample {
 		overloaded = p.RequestsPerMinute > float64(f.ready)*f.perPodRPM*f.cpuCeiling()/100
 	}
 	return sample{
-		load: load, desired: f.desired, ready: f.ready, paid: f.ready + len(f.starting),
+		load: load, arrivals: arrivals, running: running, desired: f.desired, ready: f.ready, paid: f.ready + len(f.starting),
 		minSize: f.hpa.Min, maxSize: f.hpa.Max,
 		cpu: cpu, mem: mem, overloaded: overloaded, atTarget: atTarget,
 		costPerHour: float64(f.nodes+len(f.nodesStarting)) * f.nodePrice,

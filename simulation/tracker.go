@@ -9,8 +9,13 @@ import (
 type Series struct {
 	// At are the sample times (offset from the trace's start).
 	At []time.Duration
-	// Load is the fleet's load: requests/minute for API fleets, queued jobs for worker fleets.
+	// Load is the fleet's load: requests/minute for API fleets, queued jobs (waiting to start)
+	// for worker fleets.
 	Load []float64
+	// Arrivals are the jobs queued per minute (jobs/minute) and Running the jobs running (jobs)
+	// on a worker fleet; zero for an API fleet. With a measured queue depth no job arrives, and
+	// Running is what the ready workers hold of the depth.
+	Arrivals, Running []float64
 	// Desired is the replica (pod or instance) count the autoscaler asks for.
 	Desired []float64
 	// Ready is the count serving.
@@ -116,6 +121,7 @@ func (t *tracker) startAt(desired int) { t.lastDes = desired }
 // sample is one step of a fleet.
 type sample struct {
 	load                 float64
+	arrivals, running    float64 // jobs/minute queued, jobs running (workers)
 	desired, ready, paid int
 	minSize, maxSize     int
 	event                string // a scheduled action that fired in this step
@@ -183,6 +189,8 @@ func (t *tracker) observe(now time.Duration, s sample) {
 		se := &r.Series
 		se.At = append(se.At, now)
 		se.Load = append(se.Load, s.load)
+		se.Arrivals = append(se.Arrivals, s.arrivals)
+		se.Running = append(se.Running, s.running)
 		se.Desired = append(se.Desired, float64(s.desired))
 		se.Ready = append(se.Ready, float64(s.ready))
 		se.CPU = append(se.CPU, s.cpu)

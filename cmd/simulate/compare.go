@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -81,16 +80,23 @@ func writeComparePlot(path string, trace string, before, after compared) error {
 	return drawRows(path, rows)
 }
 
-// compareRow is one fleet's four panels with both runs.
+// compareRow is one fleet's four panels with both runs, the verdict of each under the first.
 func compareRow(a, b simulation.FleetResult, beforeLabel, afterLabel string, r *simulation.Result) ([]*plot.Plot, error) {
 	axis := timeAxis{start: r.Start, span: r.Duration}
-	unit := "requests/minute"
-	if strings.HasSuffix(a.Name, "-worker") {
-		unit = "queued jobs"
-	}
 	at := a.Series.At
-	load, err := panel(a.Name+": load", unit, at, axis,
-		series{b.Series.Load, beforeLabel, grey, dashed}, series{a.Series.Load, afterLabel, blue, solid})
+	title := verdictTitle(verdictTitle(a.Name+": load", " "+beforeLabel, b), " "+afterLabel, a)
+	var load *chart
+	var err error
+	if isWorker(a.Name) {
+		// The same arrivals in both runs; the jobs each ran and left waiting.
+		load, err = panel(title, "jobs; arrivals: jobs/minute", at, axis,
+			series{a.Series.Arrivals, "arrivals (jobs/minute)", purple, solid},
+			series{b.Series.Running, beforeLabel + " running", orange, dashed}, series{a.Series.Running, afterLabel + " running", blue, solid},
+			series{b.Series.Load, beforeLabel + " queued", grey, dashed}, series{a.Series.Load, afterLabel + " queued", green, solid})
+	} else {
+		load, err = panel(title, "requests/minute", at, axis,
+			series{b.Series.Load, beforeLabel, grey, dashed}, series{a.Series.Load, afterLabel, blue, solid})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -99,8 +105,8 @@ func compareRow(a, b simulation.FleetResult, beforeLabel, afterLabel string, r *
 	if err != nil {
 		return nil, err
 	}
-	replicas.Y.Tick.Marker = integerTicks{}
-	cpu, err := panel(a.Name+": CPU", "percent of request", at, axis,
+	replicas.Y.Tick.Marker = valueTicks{whole: true}
+	cpu, err := panel(a.Name+": CPU", utilizationUnit(a.Name), at, axis,
 		series{b.Series.CPU, beforeLabel, orange, dashed}, series{a.Series.CPU, afterLabel, blue, solid},
 		series{constant(len(at), a.CPUTarget), fmt.Sprintf("target %.0f %%", a.CPUTarget), red, dotted})
 	if err != nil {
@@ -112,5 +118,5 @@ func compareRow(a, b simulation.FleetResult, beforeLabel, afterLabel string, r *
 	if err != nil {
 		return nil, err
 	}
-	return []*plot.Plot{load, replicas, cpu, cost}, nil
+	return []*plot.Plot{load.done(), replicas.done(), cpu.done(), cost.done()}, nil
 }

@@ -39,18 +39,7 @@ func printSummary(w io.Writer, stack string, cfg config.Config, r *simulation.Re
 	within := time.Duration(cfg.Capacity.TimeToCapacitySeconds) * time.Second
 	fmt.Fprintf(w, "\nverdict against the guide's targets (overload: none; capacity: within %v of a load step, openwan:capacity.timeToCapacitySeconds; flapping: no reversal)\n", within)
 	for _, f := range r.Fleets {
-		v := f.Verdict()
-		if len(v) == 0 {
-			fmt.Fprintf(w, "  %-10s  ok\n", f.Name)
-			continue
-		}
-		var misses []string
-		for _, c := range simulation.Checks() {
-			if m, ok := v[c]; ok {
-				misses = append(misses, c+": "+m)
-			}
-		}
-		fmt.Fprintf(w, "  %-10s  %s\n", f.Name, strings.Join(misses, "; "))
+		fmt.Fprintf(w, "  %-10s  %s\n", f.Name, strings.Join(verdict(f), "; "))
 	}
 	return nil
 }
@@ -172,20 +161,22 @@ func failed(r *simulation.Result, failOn []string) []string {
 	return out
 }
 
-// writeSeries writes every fleet's samples: one row per fleet and sample time.
+// writeSeries writes every fleet's samples: one row per fleet and sample time. load is
+// requests/minute for an API fleet, queued jobs for a worker fleet; arrivals_per_minute and
+// running_jobs are a worker fleet's jobs coming in and running (0 for an API fleet).
 func writeSeries(path string, r *simulation.Result) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	w := csv.NewWriter(f)
-	_ = w.Write([]string{"fleet", "seconds", "load", "desired", "ready", "cpu_percent", "memory_percent"})
+	_ = w.Write([]string{"fleet", "seconds", "load", "desired", "ready", "cpu_percent", "memory_percent", "arrivals_per_minute", "running_jobs"})
 	num := func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 	for _, fl := range r.Fleets {
 		s := fl.Series
 		for i := range s.At {
 			_ = w.Write([]string{fl.Name, strconv.FormatFloat(s.At[i].Seconds(), 'f', -1, 64),
-				num(s.Load[i]), num(s.Desired[i]), num(s.Ready[i]), num(s.CPU[i]), num(s.Memory[i])})
+				num(s.Load[i]), num(s.Desired[i]), num(s.Ready[i]), num(s.CPU[i]), num(s.Memory[i]), num(s.Arrivals[i]), num(s.Running[i])})
 		}
 	}
 	w.Flush()
