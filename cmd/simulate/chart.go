@@ -17,12 +17,14 @@ import (
 // CPU moving with every job) and made a 5.6 MB SVG.
 const columns = 400
 
-// legendEntryShare is the part of a panel's height one legend entry takes (a 12 pt line of a
-// data area about 150 pt high), legendMargin the part kept between the legend and the highest
-// line: the panel keeps that room above its lines, so the legend never covers one.
+// legendEntryShare is the part of a panel's height one legend entry takes (a line of
+// legendFontSize in a data area about 120 pt high, less in a row whose titles carry a verdict
+// of several lines), legendMargin the part kept between the legend and the highest line: the
+// panel keeps that room above its lines, so the legend never covers one.
 const (
-	legendEntryShare = 0.08
-	legendMargin     = 0.04
+	legendFontSize   = 10
+	legendEntryShare = 0.09
+	legendMargin     = 0.05
 )
 
 type lineStyle int
@@ -106,6 +108,7 @@ func panel(title, yLabel string, at []time.Duration, axis timeAxis, lines ...ser
 	c.Y.Tick.Marker = valueTicks{}
 	c.Legend.Top = true
 	c.Legend.Left = true
+	c.Legend.TextStyle.Font.Size = vg.Points(legendFontSize)
 	for _, l := range lines {
 		x, mean, lo, hi, per := aggregate(at, l.values, columns)
 		if per > 1 {
