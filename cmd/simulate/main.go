@@ -67,7 +67,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	dir := flags.String("dir", ".", "directory holding the Pulumi.<stack>.yaml files")
 	out := flags.String("out", "simulation-out", "directory the plot and the series are written to")
 	failOn := flags.String("fail-on", "", "checks whose miss exits 3, comma-separated, of "+strings.Join(simulation.Checks(), ", ")+" or all")
-	interrupt := flags.String("interrupt", "", "spot interruptions to replay, FLEET@OFFSET:COUNT[,...], e.g. ec2-worker@20m:2")
+	interrupt := flags.String("interrupt", "", "spot interruptions to replay, FLEET@OFFSET:COUNT[,...], each before the trace's end, e.g. ec2-worker@20m:2")
 	compare := flags.String("compare", "", "a stack file to replay the same trace through (before a change), side by side with --stack")
 	if code, ok := command.Parse(flags, args, stdout, stderr); !ok {
 		return code
