@@ -1,5 +1,10 @@
 package config
 
+import (
+	"fmt"
+	"strings"
+)
+
 // EC2 configures the EC2 Auto Scaling path of the guide: the API fleet behind a load balancer and
 // the worker fleet on spot capacity.
 type EC2 struct {
@@ -268,3 +273,15 @@ type Budget struct {
 // name: the budget filters on it. Activate it once per account in the Billing console's cost
 // allocation tags, or the budget sees nothing.
 const CostTagKey = "openwan-stack"
+
+// describe is the action as a stack file sets it (YAML), for a message that shows it to copy.
+func (a ScheduledAction) describe() string {
+	parts := []string{fmt.Sprintf("recurrence: %q", a.Recurrence)}
+	if a.Min != nil {
+		parts = append(parts, fmt.Sprintf("min: %d", *a.Min))
+	}
+	if a.Max != nil {
+		parts = append(parts, fmt.Sprintf("max: %d", *a.Max))
+	}
+	return "{" + strings.Join(append(parts, fmt.Sprintf("desired: %d", a.Desired)), ", ") + "}"
+}

@@ -68,6 +68,18 @@ func CheckRegion(c Config, awsRegion string) error {
 // error, so a typo never silently keeps a default. Then it fills the values that follow others
 // and validates the whole. Every problem is reported at once, by its full key.
 func Parse(raw map[string]string) (Config, error) {
+	cfg, err := Effective(raw)
+	if err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// Effective is Parse that also returns the config when it is refused: the defaults with every
+// value that decoded over them (a value of the wrong type keeps its default), the followed values
+// filled, with all the problems. It is what a person fixing a stack needs to see next to them
+// (synth --show-config); nothing may deploy from a config returned with an error.
+func Effective(raw map[string]string) (Config, error) {
 	cfg := Defaults()
 	targets := map[string]any{
 		"network": &cfg.Network, "cluster": &cfg.Cluster, "app": &cfg.App, "api": &cfg.API,
@@ -84,16 +96,15 @@ func Parse(raw map[string]string) (Config, error) {
 		keys = append(keys, Namespace+":"+name)
 	}
 	errs = append(errs, CheckKeys(keys))
-	if err := errors.Join(errs...); err != nil {
-		return Config{}, err
-	}
 	dropNullSchedules(cfg.EC2.API.Schedules)
 	dropNullSchedules(cfg.EC2.Worker.Schedules)
 	cfg.follow()
-	if err := cfg.Validate(); err != nil {
-		return Config{}, err
+	if err := errors.Join(errs...); err != nil {
+		// A section that did not decode holds its defaults: validating them would report
+		// problems the stack does not have.
+		return cfg, err
 	}
-	return cfg, nil
+	return cfg, cfg.Validate()
 }
 
 // dropNullSchedules removes the actions a stack set to null or enabled: false, its ways to drop

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -49,6 +50,27 @@ func TestParseDropsSchedulesSetToNull(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, cfg.EC2.API.Schedules, "scale-down-night", "a schedule set to null is dropped")
 	assert.Contains(t, cfg.EC2.API.Schedules, "scale-up-business-hours", "the other default schedule is kept")
+}
+
+// TestParseSaysASetDefaultActionReplacesIt: `pulumi config set --path
+// 'openwan:ec2.api.schedules.scale-up-business-hours.desired' 6` writes an action of one field,
+// which replaces the default whole; the refusal says so and shows the default to copy (before:
+// `recurrence: "": ...`, an empty cron with no hint of why).
+func TestParseSaysASetDefaultActionReplacesIt(t *testing.T) {
+	raw := completeRaw()
+	raw["ec2"] = `{"api": {"image": "api:1", "schedules": {"scale-up-business-hours": {"desired": 6}}}, "worker": {"image": "w:1", "queue": {"dimensions": {"Queue": "q"}}}}`
+	_, err := Parse(raw)
+	require.Error(t, err)
+	d := Defaults().EC2.API.Schedules["scale-up-business-hours"]
+	assert.EqualError(t, err, "openwan:ec2.api.schedules.scale-up-business-hours.recurrence: is empty: setting any field of the default "+
+		`action "scale-up-business-hours" replaces it whole, so the action needs its recurrence again; the default is `+
+		fmt.Sprintf(`{recurrence: %q, min: %d, desired: %d}`, d.Recurrence, *d.Min, d.Desired)+
+		"; e.g. pulumi config set --path 'openwan:ec2.api.schedules.scale-up-business-hours.recurrence' '"+d.Recurrence+"'")
+
+	raw["ec2"] = `{"api": {"image": "api:1", "schedules": {"my-action": {"desired": 6}}}, "worker": {"image": "w:1", "queue": {"dimensions": {"Queue": "q"}}}}`
+	_, err = Parse(raw)
+	assert.ErrorContains(t, err, `openwan:ec2.api.schedules.my-action.recurrence: "": `, "an action of its own has no default to show")
+	assert.NotContains(t, err.Error(), "replaces it whole")
 }
 
 func TestParseDoesNotShareDefaultsBetweenCalls(t *testing.T) {

@@ -350,7 +350,7 @@ func (e EC2) validate(p *problems, key string) {
 	}
 	p.between(key+".metadata.hopLimit", e.Metadata.HopLimit, 1, 64)
 
-	e.API.Fleet.validate(p, key+".api")
+	e.API.Fleet.validate(p, key+".api", defaultEC2().API.Schedules)
 	p.required(key+".api.instanceType", e.API.InstanceType)
 	p.between(key+".api.port", e.API.Port, 1, 65535)
 	if len(e.API.HealthPath) == 0 || e.API.HealthPath[0] != '/' {
@@ -363,7 +363,7 @@ func (e EC2) validate(p *problems, key string) {
 	e.API.Requests.validate(p, key+".api.requests")
 	p.between(key+".api.warmPool.size", e.API.WarmPool.Size, 0, e.API.Size.Max)
 
-	e.Worker.Fleet.validate(p, key+".worker")
+	e.Worker.Fleet.validate(p, key+".worker", defaultEC2().Worker.Schedules)
 	if len(e.Worker.InstanceTypes) < 2 {
 		p.addf(key+".worker.instanceTypes", "spot capacity needs at least 2 interchangeable types, got %d", len(e.Worker.InstanceTypes))
 	}
@@ -378,7 +378,9 @@ func (e EC2) validate(p *problems, key string) {
 	e.Worker.Queue.validate(p, key+".worker.queue")
 }
 
-func (f Fleet) validate(p *problems, key string) {
+// validate checks the fleet under key; defaults are its default scheduled actions, which an
+// action of the same name replaces whole.
+func (f Fleet) validate(p *problems, key string, defaults map[string]*ScheduledAction) {
 	if strings.TrimSpace(f.Image) == "" {
 		// key is "ec2.api" or "ec2.worker"; the image follows the service of the same name.
 		p.addf(key+".image", "must not be empty: set it or %s:%s.image, which it defaults to",
@@ -414,9 +416,20 @@ func (f Fleet) validate(p *problems, key string) {
 			p.addf(key+".schedules", "an action name must not be empty: it names the scheduled action in AWS")
 			continue
 		}
-		if a := f.Schedules[name]; a != nil { // Parse drops the actions a stack sets to null
-			a.validate(p, fmt.Sprintf("%s.schedules.%s", key, name), key+".size", f.Size)
+		a := f.Schedules[name]
+		if a == nil { // Parse drops the actions a stack sets to null
+			continue
 		}
+		actionKey := fmt.Sprintf("%s.schedules.%s", key, name)
+		if d, isDefault := defaults[name]; isDefault && a.Recurrence == "" {
+			// `pulumi config set --path '...schedules.<default>.desired' 6` writes an action of
+			// one field, which replaces the default whole: say so, and what to copy.
+			p.addf(actionKey+".recurrence", "is empty: setting any field of the default action %q replaces it whole, so the action "+
+				"needs its recurrence again; the default is %s; e.g. pulumi config set --path '%s:%s.recurrence' '%s'",
+				name, d.describe(), Namespace, actionKey, d.Recurrence)
+			continue
+		}
+		a.validate(p, actionKey, key+".size", f.Size)
 	}
 }
 

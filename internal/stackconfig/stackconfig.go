@@ -65,11 +65,31 @@ func FromPath(path string) (config.Config, capacity.Plan, error) {
 
 // fromRaw is Load of a stack file's config.
 func fromRaw(raw map[string]string) (config.Config, capacity.Plan, error) {
-	sections := map[string]string{}
+	return Load(slices.Sorted(maps.Keys(raw)), sections(raw), raw["aws:region"])
+}
+
+// sections are the `openwan` keys of a stack file's config by section name ("api").
+func sections(raw map[string]string) map[string]string {
+	out := map[string]string{}
 	for key, value := range raw {
 		if section, ok := strings.CutPrefix(key, config.Namespace+":"); ok {
-			sections[section] = value
+			out[section] = value
 		}
 	}
-	return Load(slices.Sorted(maps.Keys(raw)), sections, raw["aws:region"])
+	return out
+}
+
+// Effective is FromFile that also returns the config when the stack is refused (config.Effective):
+// the config as far as it decodes, with every problem FromFile reports. Only a stack file that
+// cannot be read returns no config (ok false).
+func Effective(dir, stack string) (cfg config.Config, ok bool, err error) {
+	raw, err := config.ReadStackFile(dir, stack)
+	if err != nil {
+		return config.Config{}, false, err
+	}
+	if cfg, _, err = fromRaw(raw); err != nil {
+		cfg, _ = config.Effective(sections(raw)) // its problems are among err's
+		err = fmt.Errorf("stack %s: %w", stack, err)
+	}
+	return cfg, true, err
 }
