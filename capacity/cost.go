@@ -56,6 +56,9 @@ type FleetCost struct {
 	Instances Levels[float64] `json:"instances"`
 	// MonthlyUSD is the fleet's cost at each level.
 	MonthlyUSD Levels[Split] `json:"monthlyUSD"`
+	// MinReason says why the minimum is above the fleet's own configured minimum, where it is: a
+	// node pool keeps the nodes its service's minimum, the headroom and the add-ons need.
+	MinReason string `json:"minReason,omitempty"`
 }
 
 // StackCost is what a stack costs a month: its instances per fleet and in all (MonthlyUSD, the
@@ -106,6 +109,7 @@ type HeadroomCost struct {
 type fleet struct {
 	key, typeKey, instanceType string
 	instances                  Levels[float64]
+	minReason                  string
 	// onDemand is how many of n instances are on-demand; the rest are spot.
 	onDemand func(n float64) float64
 }
@@ -115,9 +119,12 @@ func allSpot(float64) float64       { return 0 }
 
 // poolFleet prices a node pool: at rest it holds at least resting nodes (its service's minimum,
 // the headroom, the add-ons), at its desired count if that is more.
-func poolFleet(key string, p config.NodePool, resting int) fleet {
+func poolFleet(key string, p config.NodePool, resting int, why string) fleet {
 	f := fleet{key: key, typeKey: key + ".instanceTypes[0]", instanceType: p.InstanceTypes[0], onDemand: allOnDemand,
 		instances: Levels[float64]{float64(max(p.Size.Min, resting)), float64(max(p.Desired, resting)), float64(p.Size.Max)}}
+	if resting > p.Size.Min {
+		f.minReason = fmt.Sprintf("%d nodes hold %s, above %s.size.min %d", resting, why, key, p.Size.Min)
+	}
 	if p.Spot {
 		f.onDemand = allSpot
 	}
@@ -135,9 +142,18 @@ func eksPools(cfg config.Config, apiHeadroom, workerHeadroom int) ([]fleet, erro
 	if err != nil {
 		return nil, err
 	}
+	// Why a pool rests above its own minimum: what it holds, in the words of the keys that set it.
+	why := func(pool config.NodePool, svcKey string, svc config.Service, headroom int, addOns string) string {
+		_, node, _ := PoolNode("cluster.nodePools", pool, cfg) // RestingNodes has checked the pool
+		text := fmt.Sprintf("openwan:%s.replicas.min %d", svcKey, svc.Replicas.Min)
+		if headroom > 0 {
+			text += fmt.Sprintf(" and openwan:cluster.headroom's %d placeholders", headroom)
+		}
+		return text + fmt.Sprintf(" at %d per %s node%s", PodsPerNode(node, svc.Resources.Requests), pool.InstanceTypes[0], addOns)
+	}
 	return []fleet{
-		poolFleet("openwan:cluster.nodePools.api", pools.API, api),
-		poolFleet("openwan:cluster.nodePools.workers", pools.Workers, worker),
+		poolFleet("openwan:cluster.nodePools.api", pools.API, api, why(pools.API, "api", cfg.API, apiHeadroom, ", with the add-ons")),
+		poolFleet("openwan:cluster.nodePools.workers", pools.Workers, worker, why(pools.Workers, "worker", cfg.Worker, workerHeadroom, "")),
 	}, nil
 }
 
@@ -246,7 +262,7 @@ func Cost(cfg config.Config) (StackCost, error) {
 			s.Total = s.OnDemand + s.Spot
 			return s
 		}
-		fc := FleetCost{Fleet: f.key, InstanceType: f.instanceType, Instances: Levels[float64]{
+		fc := FleetCost{Fleet: f.key, InstanceType: f.instanceType, MinReason: f.minReason, Instances: Levels[float64]{
 			Min: f.instances.Min, Baseline: math.Round(f.instances.Baseline*100) / 100, Max: f.instances.Max,
 		}}
 		lv := Levels[Split]{split(f.instances.Min), split(f.instances.Baseline), split(f.instances.Max)}

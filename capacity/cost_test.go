@@ -1,6 +1,7 @@
 package capacity
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -105,6 +106,13 @@ func TestCostOfProdByFleet(t *testing.T) {
 	}
 	for key, levels := range want {
 		assert.Equal(t, levels, fleetCost(t, got, key).Instances, "%s instances: min, weekly baseline, max", key)
+	}
+	// The API pool's minimum is not its size.min: the reason says what it holds, in its keys.
+	assert.Equal(t, fmt.Sprintf("%d nodes hold openwan:api.replicas.min %d and openwan:cluster.headroom's %d placeholders at %d per %s node, with the add-ons, above openwan:cluster.nodePools.api.size.min %d",
+		int(apiResting), c.API.Replicas.Min, c.Cluster.Headroom.APIPods, perNode, pools.API.InstanceTypes[0], pools.API.Size.Min),
+		fleetCost(t, got, "openwan:cluster.nodePools.api").MinReason)
+	for _, key := range []string{"openwan:cluster.nodePools.workers", "openwan:ec2.api", "openwan:ec2.worker"} {
+		assert.Empty(t, fleetCost(t, got, key).MinReason, "%s rests at its own minimum: nothing to explain", key)
 	}
 
 	prices, hours := c.Capacity.Prices, c.Capacity.HoursPerMonth
