@@ -34,14 +34,14 @@ func readPlan(file string) (*plan.Plan, error) {
 	return &p, nil
 }
 
-// writeDiff prints what would change from base to head: per resource "+" added, "-" removed,
+// writeDiff prints header, then what would change from base to head: per resource "+" added, "-" removed,
 // "~" changed in place and "+-" replaced, with each changed input (path old -> new), then the
 // monthly cost per fleet and a count line as `pulumi preview` closes with. A change to an input
 // AWS can only set at creation (the CloudFormation schema's createOnlyProperties,
 // internal/awsmodel) replaces the resource, and so does a change of the ID or ARN such an input
 // holds: a replaced VPC replaces its subnets, their NAT gateways and route table associations,
 // the node groups in them.
-func writeDiff(w io.Writer, base, head *plan.Plan) error {
+func writeDiff(w io.Writer, base, head *plan.Plan, header string) error {
 	before, after := byURN(base.Resources), byURN(head.Resources)
 	changes := map[string][]change{}
 	for urn, r := range after {
@@ -74,8 +74,14 @@ func writeDiff(w io.Writer, base, head *plan.Plan) error {
 		} else {
 			updated++
 		}
-		var fields []string
+		var fields, blocks []string
 		for _, c := range changes[urn] {
+			if head, body, multiline := strings.Cut(c.text, "\n"); multiline {
+				// A decoded script's line diff follows its resource's line, indented.
+				fields = append(fields, head)
+				blocks = append(blocks, body)
+				continue
+			}
 			fields = append(fields, c.text)
 		}
 		shown := fields
@@ -89,6 +95,7 @@ func writeDiff(w io.Writer, base, head *plan.Plan) error {
 			shown = append(shown, why)
 		}
 		lines = append(lines, fmt.Sprintf("%s %s %s: %s", mark, shortType(r.Type), r.Name, strings.Join(shown, "; ")))
+		lines = append(lines, blocks...)
 	}
 	for _, urn := range slices.Sorted(maps.Keys(before)) {
 		if _, ok := after[urn]; !ok {
@@ -104,7 +111,7 @@ func writeDiff(w io.Writer, base, head *plan.Plan) error {
 		lines = append(lines, fmt.Sprintf("%d to create, %d to update, %d to replace, %d to delete", created, updated, len(replaced), deleted))
 	}
 	// The header on a line of its own, so that each change starts a line with its mark.
-	_, err = fmt.Fprintf(w, "stack %s:\n%s\n", head.Stack, strings.Join(lines, "\n"))
+	_, err = fmt.Fprintf(w, "%s\n%s\n", header, strings.Join(lines, "\n"))
 	return err
 }
 
@@ -183,6 +190,19 @@ func byURN(rs []model.Resource) map[string]model.Resource {
 // A JSON document held in a string (a dashboard's body, a policy) is compared as the document, so
 // the line names the leaf that moved rather than the whole text.
 func changedFields(old, new any, path string) []string {
+	if path == "userData" || strings.HasSuffix(path, ".userData") {
+		// A launch template's script, base64 as AWS takes it: 9 KB of blob each side for a
+		// one-word change, unless shown as the script's lines that changed.
+		oldScript, oldOK := decodedScript(old)
+		newScript, newOK := decodedScript(new)
+		if oldOK && newOK && oldScript != newScript {
+			var body []string
+			for _, l := range lineDiff(oldScript, newScript) {
+				body = append(body, "    "+l)
+			}
+			return []string{path + " (the script, decoded) changed:\n" + strings.Join(body, "\n")}
+		}
+	}
 	if os, ok := old.(string); ok {
 		if ns, ok := new.(string); ok && os != ns {
 			var od, nd any

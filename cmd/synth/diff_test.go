@@ -24,13 +24,13 @@ func TestSynthDiffAgainstAnEarlierPlan(t *testing.T) {
 
 	var out bytes.Buffer
 	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", root, "--diff", baseFile}, &out, &stderr), "stderr: %s", stderr.String())
-	assert.Equal(t, "stack prod:\nno resource changes\n", out.String(), "the same stack, no change")
+	assert.Equal(t, "stack prod: from the plan in "+baseFile+" to Pulumi.prod.yaml\nno resource changes\n", out.String(), "the same stack, no change")
 
 	out.Reset()
 	changed := prodWith(t, "openwan:api", "    replicas: {min: 2, max: 18}\n")
 	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", changed, "--diff", baseFile}, &out, &stderr), "stderr: %s", stderr.String())
 	// The HPA, and what watches it: the at-maximum alarm and the dashboard's line at the maximum.
-	assert.Equal(t, "stack prod:\n~ HorizontalPodAutoscaler openwan-api-hpa: spec.maxReplicas 20 -> 18\n"+
+	assert.Equal(t, "stack prod: from the plan in "+baseFile+" to Pulumi.prod.yaml\n~ HorizontalPodAutoscaler openwan-api-hpa: spec.maxReplicas 20 -> 18\n"+
 		"~ MetricAlarm openwan-at-max-openwan-api: alarmDescription openwan-api has been at its HPA maximum of 20 pods for 15 minutes: it cannot grow, more load goes unserved or queues. First: kubectl describe hpa -n openwan; then raise the maximum (and the node pool's) or find what holds the load up -> openwan-api has been at its HPA maximum of 18 pods for 15 minutes: it cannot grow, more load goes unserved or queues. First: kubectl describe hpa -n openwan; then raise the maximum (and the node pool's) or find what holds the load up; threshold 20 -> 18\n"+
 		"~ Dashboard openwan-dashboard: dashboardBody.widgets.11.properties.annotations.horizontal.0.value 20 -> 18\n"+
 		"0 to create, 3 to update, 0 to replace, 0 to delete\n", out.String())
@@ -53,7 +53,7 @@ func TestWriteDiff(t *testing.T) {
 		res("kept", map[string]any{"maxSize": 12.0, "tags": []any{"a", "b"}, "minSize": 2.0}), res("new", nil),
 	}, Outputs: cost(100, 360)}
 	var out bytes.Buffer
-	require.NoError(t, writeDiff(&out, base, head))
+	require.NoError(t, writeDiff(&out, base, head, "stack s:"))
 	assert.Equal(t, "stack s:\n~ Group kept: maxSize 10 -> 12; minSize (none) -> 2; tags [\"a\"] -> [\"a\",\"b\"]\n"+
 		"+ Group new\n"+
 		"- Group gone\n"+
@@ -95,6 +95,76 @@ func TestSynthDiffMarksReplacements(t *testing.T) {
 	}
 	assert.Equal(t, 2, nodeGroups, "both node groups move to the new subnets")
 	assert.Regexp(t, `^\d+ to create, \d+ to update, 3\d to replace, 0 to delete$`, lines[len(lines)-1], "the count, as pulumi preview closes")
+}
+
+// TestSynthDiffShowsTheScriptDecoded: a one-word image change shows as the script's line that
+// changed, not as two 9 KB base64 blobs (before: "userData IyEvYmluL2Jhc2gK... -> IyEv...").
+func TestSynthDiffShowsTheScriptDecoded(t *testing.T) {
+	root := configtest.Root(t)
+	variant := filepath.Join(stackReplacing(t, "prod", "openwan-api:1.8.2", "openwan-api:1.8.3"), "Pulumi.prod.yaml")
+	try := filepath.Join(t.TempDir(), "Pulumi.try.yaml")
+	data, err := os.ReadFile(variant)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(try, data, 0o644))
+	var out, stderr bytes.Buffer
+	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", root, "--against", try}, &out, &stderr), "stderr: %s", stderr.String())
+	lines := strings.Split(out.String(), "\n")
+	assert.Equal(t, "stack prod: from Pulumi.prod.yaml to "+try, lines[0], "a variant file, compared under the stack's name")
+	assert.Equal(t, "~ LaunchTemplate openwan-api-lt: userData (the script, decoded) changed:", lines[1])
+	assert.Contains(t, lines, "    - image='ghcr.io/openwan/openwan-api:1.8.2'")
+	assert.Contains(t, lines, "    + image='ghcr.io/openwan/openwan-api:1.8.3'")
+	assert.Contains(t, lines, "~ Deployment openwan-api-deployment: spec.template.spec.containers.0.image ghcr.io/openwan/openwan-api:1.8.2 -> ghcr.io/openwan/openwan-api:1.8.3")
+	assert.Contains(t, lines, "0 to create, 2 to update, 0 to replace, 0 to delete")
+	for _, l := range lines {
+		assert.Less(t, len(l), 300, "no blob: %.80s...", l)
+	}
+}
+
+// TestSynthDiffRefusesAnotherStacksPlan: URNs carry the stack's name, so a plan of another stack
+// would show every resource added; the refusal names both and the way to compare them.
+func TestSynthDiffRefusesAnotherStacksPlan(t *testing.T) {
+	root := configtest.Root(t)
+	baseFile := prodPlanFile(t, root)
+	var out, stderr bytes.Buffer
+	require.Equal(t, 1, run([]string{"--stack", "dev", "--dir", root, "--diff", baseFile}, &out, &stderr))
+	assert.Contains(t, stderr.String(), "is a plan of stack prod, not of dev")
+	assert.Contains(t, stderr.String(), "synth --stack prod --against Pulumi.dev.yaml")
+	assert.Empty(t, out.String())
+}
+
+// TestSynthDiffOfAPreviewBase: a base written with --preview holds "[unknown]" where a deploy
+// computes a value; the diff runs as its base ran, so those are not read as changes (before:
+// "[unknown] -> value" lines on every resource).
+func TestSynthDiffOfAPreviewBase(t *testing.T) {
+	root := configtest.Root(t)
+	var base, stderr bytes.Buffer
+	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", root, "--json", "--preview"}, &base, &stderr), "stderr: %s", stderr.String())
+	require.Contains(t, base.String(), model.Unknown, "the base is a preview's")
+	file := filepath.Join(t.TempDir(), "base.json")
+	require.NoError(t, os.WriteFile(file, base.Bytes(), 0o644))
+
+	var out bytes.Buffer
+	changed := prodWith(t, "openwan:api", "    replicas: {min: 2, max: 18}\n")
+	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", changed, "--diff", file}, &out, &stderr), "stderr: %s", stderr.String())
+	assert.NotContains(t, out.String(), model.Unknown)
+	assert.Contains(t, out.String(), "(as previews: values known only after a deploy are not compared; a base of synth --json without --preview compares them all)")
+	assert.Contains(t, out.String(), "~ HorizontalPodAutoscaler openwan-api-hpa: spec.maxReplicas 20 -> 18\n")
+	// The dashboard's body holds the load balancer's ARN, unknown in a preview on both sides: its
+	// line at the maximum is a change only a base of synth --json shows.
+	assert.Contains(t, out.String(), "0 to create, 2 to update, 0 to replace, 0 to delete\n")
+}
+
+// TestLineDiff: hunks with two lines of context, removals before additions, near changes merged.
+func TestLineDiff(t *testing.T) {
+	old := "a\nb\nc\nd\ne\nf\ng\nh\ni\nj"
+	assert.Empty(t, lineDiff(old, old))
+	assert.Equal(t, []string{"@@ -2 +2", "  b", "  c", "- d", "+ D", "  e", "  f"},
+		lineDiff(old, "a\nb\nc\nD\ne\nf\ng\nh\ni\nj"), "one changed line")
+	assert.Equal(t, []string{"@@ -1 +1", "  a", "- b", "+ B", "  c", "- d", "+ D", "  e", "  f"},
+		lineDiff(old, "a\nB\nc\nD\ne\nf\ng\nh\ni\nj"), "two near changes, one hunk")
+	assert.Equal(t, []string{"@@ -1 +1", "- a", "+ A", "  b", "  c", "@@ -7 +7", "  g", "  h", "- i", "+ I", "  j"},
+		lineDiff(old, "A\nb\nc\nd\ne\nf\ng\nh\nI\nj"), "far apart, two hunks")
+	assert.Equal(t, []string{"@@ -9 +9", "  i", "  j", "+ k"}, lineDiff(old, old+"\nk"), "an added last line")
 }
 
 // prodPlanFile writes the shipped prod's plan, as synth --json makes it on main, and returns its

@@ -228,7 +228,16 @@ func TestSynthSummarizesByDefault(t *testing.T) {
 		"openwan:k8s:ScalableService openwan-api ",
 		"Deployment 1, HorizontalPodAutoscaler 1, PodDisruptionBudget 1, Service 1, ServiceAccount 1",
 		"openwan:cluster.nodePools.workers  c5.xlarge",
-		"apiHpa     replicas 2-20, CPU 70 %, memory 80 %, scale-down stabilization 300 s",
+		// How each fleet scales, read from what the plan declares: the HPA, KEDA's queue trigger,
+		// the EC2 policies with their alarms, and the schedules.
+		"  openwan-api (EKS)         HPA, 2-20 pods: CPU 70 %, memory 80 %; up at once, down after 300 s below target\n",
+		"  openwan-worker (EKS)      KEDA, 2-10 pods: CPU 75 %, memory 85 %, queue transcode 50 messages per pod; up after 60 s above target, down after 600 s below\n",
+		"  openwan-api-asg (EC2)     2-10 instances, desired 3; target tracking CPU 70 % (out only), memory 80 % (out only); " +
+			"step RequestCountPerTarget +10 % above 1000, +30 % above 1100; -1 when cpu < 30 AND mem < 40 AND FILL(requests, 0) < 200 for 10 minutes, then 300 s cooldown; " +
+			`schedules scale-down-night "0 22 * * *" UTC 2-10 desired 2, scale-up-business-hours "0 8 * * MON-FRI" UTC 3-10 desired 5` + "\n",
+		"  openwan-worker-asg (EC2)  2-10 instances, desired 2; target tracking CPU 75 % (out only), memory 85 % (out only), messages per in-service instance 50 (out only);",
+		// The API pool's minimum in the table is not its own: the reason is printed under it.
+		"  (openwan:cluster.nodePools.api min: 6 nodes hold openwan:api.replicas.min 2 and openwan:cluster.headroom's 8 placeholders at 2 per t3.medium node, with the add-ons, above openwan:cluster.nodePools.api.size.min 2)\n",
 		"monthly cost  USD ",
 		"  headroom    USD 91.1 of the baseline: 8 API and 0 worker placeholder pods on 3 more nodes; the 5x spike at capacity in 45 s",
 		"  warm pool   USD 7.2 on top: 3 stopped EC2 API instances, 90 GiB of volumes; a launch serves in 30 s, 60 s cold",
@@ -255,6 +264,68 @@ func TestSynthShowsTheEffectiveConfig(t *testing.T) {
 	require.NoError(t, json.Unmarshal(stdout.Bytes(), &shown), "the config as JSON")
 	assert.Equal(t, configtest.Stack(t, "dev"), shown, "exactly the config dev deploys with")
 	assert.Equal(t, config.Defaults().Capacity.HoursPerMonth, shown.Capacity.HoursPerMonth, "defaults dev does not set are shown too")
+}
+
+// TestSynthShowsAnInvalidStacksConfigWithItsProblems: a refused stack is when a person needs the
+// effective config most: it is printed as far as it decodes, the problems on stderr, exit 1.
+func TestSynthShowsAnInvalidStacksConfigWithItsProblems(t *testing.T) {
+	dir := prodWith(t, "openwan:api", "    replicas: {min: 30, max: 20}\n")
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 1, run([]string{"--stack", "prod", "--dir", dir, "--show-config"}, &stdout, &stderr))
+	var shown config.Config
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &shown), "the config as JSON, although refused")
+	assert.Equal(t, config.Range{Min: 30, Max: 20}, shown.API.Replicas, "the stack's values as it set them")
+	assert.Equal(t, config.Defaults().Capacity.HoursPerMonth, shown.Capacity.HoursPerMonth, "with the defaults under them")
+	assert.Contains(t, stderr.String(), "openwan:api.replicas", "and the problem, by its key")
+
+	stdout.Reset()
+	require.Equal(t, 1, run([]string{"--stack", "nope", "--dir", dir, "--show-config"}, &stdout, &stderr))
+	assert.Empty(t, stdout.String(), "no stack file, nothing to show")
+}
+
+// TestSynthRefusesFlagsItWouldIgnore: each way of printing takes only its own flags; a flag it
+// would silently drop is a usage error naming both.
+func TestSynthRefusesFlagsItWouldIgnore(t *testing.T) {
+	root := configtest.Root(t)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--show-config", "--diff", "x.json"}, "--show-config prints the config and stops: it takes no --diff"},
+		{[]string{"--show-config", "--check"}, "--show-config prints the config and stops: it takes no --check"},
+		{[]string{"--show-config", "--json"}, "--show-config prints the config and stops: it takes no --json"},
+		{[]string{"--show-config", "--output", "apiUrl"}, "--show-config prints the config and stops: it takes no --output"},
+		{[]string{"--diff", "x.json", "--against", "y.yaml"}, "--diff prints a diff: it takes no --against"},
+		{[]string{"--against", "y.yaml", "--json"}, "--against prints a diff: it takes no --json"},
+		{[]string{"--output", "apiUrl", "--json"}, "--output prints one output: it takes no --json"},
+	} {
+		var stdout, stderr bytes.Buffer
+		assert.Equal(t, 2, run(append([]string{"--stack", "prod", "--dir", root}, tt.args...), &stdout, &stderr), "%v", tt.args)
+		assert.Contains(t, stderr.String(), tt.want)
+		assert.Empty(t, stdout.String())
+	}
+}
+
+// TestSynthPrintsOneOutput: --output prints one output as the summary's preview knows it; an
+// unknown name lists the outputs there are.
+func TestSynthPrintsOneOutput(t *testing.T) {
+	root := configtest.Root(t)
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", root, "--output", "apiHpa"}, &stdout, &stderr), "stderr: %s", stderr.String())
+	var hpa map[string]any
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &hpa), "an object prints as JSON")
+	want := configtest.Stack(t, "prod").API
+	assert.Equal(t, float64(want.Replicas.Max), hpa["maxReplicas"])
+	assert.Equal(t, float64(want.Targets.CPUPercent), hpa["cpuPercent"])
+
+	stdout.Reset()
+	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", root, "--output", "apiUrl"}, &stdout, &stderr))
+	assert.Equal(t, "(known after deploy)\n", stdout.String(), "a value only a deploy makes, as the summary says it")
+
+	stdout.Reset()
+	require.Equal(t, 2, run([]string{"--stack", "prod", "--dir", root, "--output", "apiurl"}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), `--output: stack prod has no output "apiurl"; its outputs are: alertsTopicArn, apiAsgName, apiHpa, apiUrl,`)
+	assert.Empty(t, stdout.String())
 }
 
 // TestSynthReadsAValueSetWithSecretAndPath: `pulumi config set --secret --path

@@ -36,11 +36,13 @@ func writeSummary(w io.Writer, out *result) error {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", f[0], f[1], f[2], f[3])
 		}
 	}
-	for _, name := range []string{"apiHpa", "workerHpa"} {
-		if hpa, ok := p.Outputs[name].(map[string]any); ok {
-			fmt.Fprintf(tw, "\n%s\treplicas %s-%s, CPU %s %%, memory %s %%, scale-down stabilization %s s", name,
-				show(hpa["minReplicas"]), show(hpa["maxReplicas"]), show(hpa["cpuPercent"]), show(hpa["memoryPercent"]),
-				show(hpa["scaleDownStabilizationSeconds"]))
+	for _, f := range fleetReasons(p.Outputs) {
+		fmt.Fprintf(tw, "  (%s)\n", f)
+	}
+	if rows := scalingLines(p.Resources); len(rows) > 0 {
+		fmt.Fprintln(tw, "\nhow each fleet scales")
+		for _, r := range rows {
+			fmt.Fprintf(tw, "  %s\t%s\n", r[0], r[1])
 		}
 	}
 	if cost, ok := lookup(p.Outputs, "monthlyCostUSD.monthlyUSD"); ok {
@@ -178,6 +180,18 @@ func shortType(t string) string {
 		return "Provider(" + p + ")"
 	}
 	return t[strings.LastIndex(t, ":")+1:]
+}
+
+// fleetReasons are the cost output's reasons why a fleet's minimum is above its own.
+func fleetReasons(outputs map[string]any) []string {
+	fleets, _ := lookupList(outputs, "monthlyCostUSD.fleets")
+	var out []string
+	for _, f := range fleets {
+		if why, ok := at(f, "minReason").(string); ok {
+			out = append(out, fmt.Sprintf("%s min: %s", show(at(f, "fleet")), why))
+		}
+	}
+	return out
 }
 
 // fleetRows are the cost output's fleets: name, instance type, instance counts, monthly cost.

@@ -26,6 +26,39 @@ type Plan struct {
 	Environment string           `json:"environment"`
 	Resources   []model.Resource `json:"resources"`
 	Outputs     map[string]any   `json:"outputs"`
+	// Preview is set on a preview's plan, whose provider-computed values are model.Unknown.
+	Preview bool `json:"preview,omitempty"`
+}
+
+// HasUnknowns reports whether any input or output is model.Unknown: a preview's plan, also one
+// written before plans said so.
+func (p *Plan) HasUnknowns() bool {
+	var unknown func(v any) bool
+	unknown = func(v any) bool {
+		switch v := v.(type) {
+		case string:
+			return v == model.Unknown
+		case map[string]any:
+			for _, e := range v {
+				if unknown(e) {
+					return true
+				}
+			}
+		case []any:
+			for _, e := range v {
+				if unknown(e) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, r := range p.Resources {
+		if unknown(r.Inputs) {
+			return true
+		}
+	}
+	return unknown(p.Outputs)
 }
 
 // Program is a Pulumi program that also hands back its stack outputs.
@@ -59,7 +92,7 @@ func Run(stack string, config map[string]string, program Program, opts Options) 
 	resources := slices.Clone(rec.resources)
 	rec.mu.Unlock()
 	sort.Slice(resources, func(i, j int) bool { return resources[i].URN < resources[j].URN })
-	p := &Plan{Project: Project, Stack: stack, Environment: rules.EnvironmentOf(config), Resources: resources, Outputs: outputs}
+	p := &Plan{Project: Project, Stack: stack, Environment: rules.EnvironmentOf(config), Resources: resources, Outputs: outputs, Preview: opts.DryRun}
 	if programErr != nil {
 		// The program's own error, without the engine's "1 error occurred" wrapping.
 		return p, programErr
