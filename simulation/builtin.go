@@ -29,10 +29,11 @@ func perMinute(name string, minutes int, f func(minute int) (rpm, jobs float64))
 	return t
 }
 
-// Jobs per minute of the built-in traces. The prod workers' minimum (2 pods, one job each, of
-// the default 5 minutes) finishes 0.4 a minute: nights and weekends stay under it, business
-// hours need about five workers busy. Uploads do not follow the request peak: a stack sized for
-// fewer users still transcodes what is uploaded.
+// Jobs per minute of the built-in traces at the guide's peak. The prod workers' minimum (2 pods,
+// one job each, of the default 5 minutes) finishes 0.4 a minute: nights and weekends stay under
+// it, business hours need about five workers busy. Uploads come from the same users as the
+// requests, so they are scaled with them: a stack sized for 1000 requests a minute meets 0.4 of
+// these.
 const (
 	quietJobsPerMinute    = 0.2
 	weekendJobsPerMinute  = 0.3
@@ -130,18 +131,22 @@ var builtins = map[string]builtin{
 	}},
 }
 
-// Builtin returns the built-in trace of that name, freshly built with its request rates scaled
-// to peakRequestsPerMinute (requests/minute, > 0: the stack's
+// Builtin returns the built-in trace of that name, freshly built with its request and job rates
+// scaled to peakRequestsPerMinute (requests/minute, > 0: the stack's
 // openwan:capacity.api.peakRequestsPerMinute), and whether there is one.
 func Builtin(name string, peakRequestsPerMinute float64) (Trace, bool) {
 	b, ok := builtins[name]
 	if !ok || !(peakRequestsPerMinute > 0) {
 		return Trace{}, false
 	}
-	t := b.build(peakRequestsPerMinute / GuidePeakRequestsPerMinute)
+	scale := peakRequestsPerMinute / GuidePeakRequestsPerMinute
+	t := b.build(scale)
+	for i := range t.Points {
+		t.Points[i].JobsPerMinute *= scale
+	}
 	t.PeakRequestsPerMinute = peakRequestsPerMinute
-	t.Description = fmt.Sprintf("%s. Peak: %s requests/minute (openwan:capacity.api.peakRequestsPerMinute)",
-		b.shape, formatRate(peakRequestsPerMinute))
+	t.Description = fmt.Sprintf("%s. Peak: %s requests/minute (openwan:capacity.api.peakRequestsPerMinute); jobs as written at %d, times %s",
+		b.shape, formatRate(peakRequestsPerMinute), GuidePeakRequestsPerMinute, formatRate(scale))
 	return t, true
 }
 

@@ -80,7 +80,7 @@ func TestProdWarmPool(t *testing.T) {
 
 // TestOutputsShowWhatReadyCapacityCostsAndBuys: the headroom's and the warm pool's monthly
 // share sit in monthlyCostUSD, and readyCapacity says what they buy: the spike's time to
-// capacity with and without the headroom (the simulator's 45 s and 6m30s for prod), a launch's
+// capacity with and without the headroom (the simulator's 45 s and 6m0s for prod), a launch's
 // time to serve warm and cold.
 func TestOutputsShowWhatReadyCapacityCostsAndBuys(t *testing.T) {
 	cfg := configtest.Prod(t)
