@@ -34,11 +34,11 @@ type Service struct {
 	// pools at its maximum must fit openwan:capacity.database.
 	DBPoolSize int `json:"dbPoolSize"`
 	// QueueScaling replaces the plain HPA with a KEDA ScaledObject that also scales on the job
-	// queue's length (workers only).
-	QueueScaling QueueTrigger `json:"queueScaling"`
-	// Concurrency is the jobs one pod runs at once (jobs, 0..64; workers only, 0 for the API).
+	// queue's length (workers only: the tag `only` keeps it out of the API's reference).
+	QueueScaling QueueTrigger `json:"queueScaling" only:"worker"`
+	// Concurrency is the jobs one pod runs at once (jobs, 0..64; workers only).
 	// FFmpeg needs about one vCPU per job, and the worker's request is sized for one job.
-	Concurrency int `json:"concurrency"`
+	Concurrency int `json:"concurrency" only:"worker"`
 }
 
 // QueueTrigger is the KEDA ScaledObject of a queue consumer: the CPU and memory targets of the

@@ -49,6 +49,9 @@ func (c Config) Validate() error {
 		c.Alerts.validate(&p, "alerts")
 		c.Capacity.validate(&p, "capacity")
 	}
+	if c.API.Concurrency != 0 {
+		p.addf("api.concurrency", "%d: the API runs no jobs; only openwan:worker.concurrency may be set", c.API.Concurrency)
+	}
 	if c.Cluster.Enabled {
 		if c.API.QueueScaling.Enabled {
 			p.addf("api.queueScaling.enabled", "the API consumes no queue; only openwan:worker.queueScaling may be on")

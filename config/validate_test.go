@@ -163,6 +163,8 @@ func TestValidateReportsEachProblemWithItsKey(t *testing.T) {
 		}, "openwan:ec2.worker.schedules: an action name must not be empty: it names the scheduled action in AWS"},
 		{"schedule with a bad cron", func(c *Config) { c.EC2.API.Schedules["scale-down-night"].Recurrence = "0 25 * * *" },
 			`openwan:ec2.api.schedules.scale-down-night.recurrence: "0 25 * * *": hour field "25": 25 is outside [0, 23]`},
+		{"API concurrency", func(c *Config) { c.API.Concurrency = 1 },
+			"openwan:api.concurrency: 1: the API runs no jobs; only openwan:worker.concurrency may be set"},
 		{"unknown time zone", func(c *Config) { c.EC2.TimeZone = "Mars/Olympus" },
 			`openwan:ec2.timeZone: "Mars/Olympus" is not an IANA time zone like "Europe/Berlin"`},
 		{"scale-in threshold above the target", func(c *Config) { c.EC2.Worker.ScaleIn.CPUBelowPercent = 80 },

@@ -240,6 +240,9 @@ func (w *walker) walk(prefix string, t reflect.Type, v reflect.Value) {
 		if !f.IsExported() || name == "-" {
 			continue
 		}
+		if only := f.Tag.Get("only"); only != "" && !strings.HasPrefix(prefix+".", config.Namespace+":"+only+".") {
+			continue // a field of a shared type that only one section's key takes (config.Service)
+		}
 		var fv reflect.Value
 		if v.IsValid() {
 			fv = v.Field(i)

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -178,6 +179,12 @@ func TestEveryJSONKeyHasARow(t *testing.T) {
 		require.True(t, ok, "section %s is an object", section)
 		seen[config.Namespace+":"+section] = true
 		for _, name := range slices.Sorted(maps.Keys(obj)) {
+			if only := onlyFor(t, section, name); only != "" && only != section {
+				// A field of a shared type only another section takes (the API's concurrency):
+				// no row, and Validate refuses a value (config's tests).
+				assert.NotContains(t, rows, config.Namespace+":"+section+"."+name)
+				continue
+			}
 			visit(config.Namespace+":"+section+"."+name, obj[name])
 		}
 	}
@@ -187,6 +194,25 @@ func TestEveryJSONKeyHasARow(t *testing.T) {
 		}
 		assert.True(t, seen[key], "row %s is no key of the config", key)
 	}
+}
+
+// onlyFor is the section named by the `only` tag of the field under config.Config's section with
+// that JSON name, or "" when the field applies everywhere its type is used.
+func onlyFor(t *testing.T, section, name string) string {
+	t.Helper()
+	c := reflect.TypeFor[config.Config]()
+	for i := range c.NumField() {
+		if jsonName(c.Field(i)) != section {
+			continue
+		}
+		st := c.Field(i).Type
+		for j := range st.NumField() {
+			if jsonName(st.Field(j)) == name {
+				return st.Field(j).Tag.Get("only")
+			}
+		}
+	}
+	return ""
 }
 
 // TestNumericKeysStateAUnit: every number a stack sets says what it counts, in parentheses.
