@@ -1,4 +1,5 @@
-// Command gen writes docs/config.md from the config structs and config.Defaults(). It is what
+// Command gen writes docs/config.md from the config structs and config.Defaults(), and the
+// figures block of docs/capacity-and-simulation.md from the stack files. It is what
 // `go generate ./...` runs for package configdoc.
 package main
 
@@ -26,5 +27,8 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(root, configdoc.OutputPath), out, 0o644)
+	if err := os.WriteFile(filepath.Join(root, configdoc.OutputPath), out, 0o644); err != nil {
+		return err
+	}
+	return configdoc.WriteFigures(root)
 }
