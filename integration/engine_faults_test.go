@@ -27,7 +27,7 @@ import (
 
 // interruptedUp: an update of both Deployments (new images, new maximums) whose engine is killed
 // while the provider waits for the API rollout, as a CI runner's timeout kills the job's process
-// tree. The recovery is README's: `pulumi cancel` removes the dead run's lock, `pulumi refresh
+// tree. The recovery is the runbook's: `pulumi cancel` removes the dead run's lock, `pulumi refresh
 // --clear-pending-creates` reads the cluster back and drops the interrupted operations, and
 // `pulumi up` finishes the change. What each step is for is checked along the way: before the
 // cancel, the next up is refused on the lock; the cancel alone leaves the interrupted

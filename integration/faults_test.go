@@ -25,8 +25,8 @@ import (
 // drift behind Pulumi's back, a node lost with an API pod on it, two nodes drained at once, an
 // up killed mid-way, and kube-apiserver restarting under a rollout (the last two change the
 // stack's images, so they run last). Each scenario logs its
-// figures (time to converge, the lowest ready count, the re-preview's changes); the README's
-// reliability section quotes them.
+// figures (time to converge, the lowest ready count, the re-preview's changes); docs/local-stack.md's
+// "Faults the suite survives" quotes them.
 func TestFaults(t *testing.T) {
 	ctx := context.Background()
 	want, err := config.FromStackFile("..", "local")

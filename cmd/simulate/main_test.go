@@ -218,8 +218,9 @@ func TestSimulateCompare(t *testing.T) {
 	assert.Contains(t, stderr.String(), "--compare: stack file: open ")
 }
 
-// TestCompareExampleIsProdBefore: the README's before file is Pulumi.prod.yaml but for what issue
-// 17 added, so the comparison shows those changes and nothing else.
+// TestCompareExampleIsProdBefore: docs/capacity-and-simulation.md's before file is
+// Pulumi.prod.yaml without the headroom, the unsaturated CPU signal and the warm pool, so the
+// comparison shows those changes and nothing else.
 func TestCompareExampleIsProdBefore(t *testing.T) {
 	root := configtest.Root(t)
 	before, _, err := stackconfig.FromPath(filepath.Join(root, "docs", "examples", "prod-before.yaml"))
