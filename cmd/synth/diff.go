@@ -61,7 +61,7 @@ func writeDiff(w io.Writer, base, head *plan.Plan, header string) error {
 		r := after[urn]
 		if _, ok := before[urn]; !ok {
 			created++
-			lines = append(lines, fmt.Sprintf("+ %s %s", shortType(r.Type), r.Name))
+			lines = append(lines, fmt.Sprintf("+ %s %s", plan.ShortType(r.Type), r.Name))
 			continue
 		}
 		why, replace := replaced[urn]
@@ -94,13 +94,13 @@ func writeDiff(w io.Writer, base, head *plan.Plan, header string) error {
 		if replace {
 			shown = append(shown, why)
 		}
-		lines = append(lines, fmt.Sprintf("%s %s %s: %s", mark, shortType(r.Type), r.Name, strings.Join(shown, "; ")))
+		lines = append(lines, fmt.Sprintf("%s %s %s: %s", mark, plan.ShortType(r.Type), r.Name, strings.Join(shown, "; ")))
 		lines = append(lines, blocks...)
 	}
 	for _, urn := range slices.Sorted(maps.Keys(before)) {
 		if _, ok := after[urn]; !ok {
 			deleted++
-			lines = append(lines, fmt.Sprintf("- %s %s", shortType(before[urn].Type), before[urn].Name))
+			lines = append(lines, fmt.Sprintf("- %s %s", plan.ShortType(before[urn].Type), before[urn].Name))
 		}
 	}
 	if len(lines) == 0 {
@@ -168,7 +168,7 @@ func replacements(resources map[string]model.Resource, changes map[string][]chan
 				for _, dep := range r.PropertyDependencies[strings.SplitN(input, ".", 2)[0]] {
 					if _, gone := replaced[dep]; gone && replaced[urn] == "" {
 						d := resources[dep]
-						replaced[urn] = fmt.Sprintf("replaced with %s %s (%s)", shortType(d.Type), d.Name, input)
+						replaced[urn] = fmt.Sprintf("replaced with %s %s (%s)", plan.ShortType(d.Type), d.Name, input)
 						grew = true
 					}
 				}

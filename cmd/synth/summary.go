@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/openwan/openwan-infra/internal/model"
+	"github.com/openwan/openwan-infra/internal/plan"
 	"github.com/openwan/openwan-infra/policies/rules"
 )
 
@@ -151,7 +152,7 @@ func groups(resources []model.Resource) []group {
 		if byGroup[g] == nil {
 			byGroup[g] = map[string]int{}
 		}
-		byGroup[g][shortType(r.Type)]++
+		byGroup[g][plan.ShortType(r.Type)]++
 	}
 	var out []group
 	for _, g := range slices.Sorted(maps.Keys(byGroup)) {
@@ -171,15 +172,6 @@ func groups(resources []model.Resource) []group {
 		out = append(out, group{g, total, strings.Join(parts, ", ")})
 	}
 	return out
-}
-
-// shortType is a type token's last part: "aws:ec2/subnet:Subnet" is "Subnet", and a
-// provider "pulumi:providers:kubernetes" is "Provider(kubernetes)".
-func shortType(t string) string {
-	if p, ok := strings.CutPrefix(t, "pulumi:providers:"); ok {
-		return "Provider(" + p + ")"
-	}
-	return t[strings.LastIndex(t, ":")+1:]
 }
 
 // fleetReasons are the cost output's reasons why a fleet's minimum is above its own.

@@ -16,7 +16,7 @@ func TestFiguresAreUpToDate(t *testing.T) {
 	require.NoError(t, err)
 	doc, err := os.ReadFile(filepath.Join(root, FiguresPath))
 	require.NoError(t, err)
-	have, err := FiguresBlock(doc)
+	have, err := Block(doc, FiguresBlockName)
 	require.NoError(t, err)
 	want, err := Figures(root)
 	require.NoError(t, err)
@@ -37,6 +37,7 @@ func TestDocsQuoteMoneyOnlyFromFigures(t *testing.T) {
 
 // TestQuotedMoneyOutsideFigures: the check finds a typed figure and skips the block.
 func TestQuotedMoneyOutsideFigures(t *testing.T) {
-	doc := []byte("costs $12.50 a month, or $1,200 a year; $(date) is a shell\n" + figuresBegin + "\n| $99.99 |\n" + figuresEnd + "\nand $3\n")
+	doc := []byte("costs $12.50 a month, or $1,200 a year; $(date) is a shell\n" + BlockText("figures", "| $99.99 |\n") +
+		"\nand $3\n" + BlockText("other", "$5\n"))
 	assert.Equal(t, []string{"$12.50", "$1,200", "$3"}, QuotedMoneyOutsideFigures(doc))
 }
