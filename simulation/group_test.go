@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/config/configtest"
 )
 
@@ -33,20 +34,29 @@ func TestScaleInWaitsForTheCooldowns(t *testing.T) {
 
 // TestScheduledLaunchHoldsOffTheScaleIn: a scheduled action's launch is a scaling activity
 // too: the scale-in waits for it to finish and for the default cooldown after it, even when
-// its alarm has been low all night. Dev's business-hours action raises desired to 3 but leaves
-// the minimum at 2, so at 8:00, with dev's morning load still under every scale-in level, the
-// alarm takes the instance back once the launch and the cooldown are over.
+// its alarm has been low all night. An action that raises desired to 3 but leaves the minimum at
+// 2 (dev's, until the simulator showed this) loses the instance at 8:00 plus the launch and the
+// cooldown, with dev's morning load still under every scale-in level; dev's action now keeps a
+// minimum of 3, and holds.
 func TestScheduledLaunchHoldsOffTheScaleIn(t *testing.T) {
 	cfg := configtest.Stack(t, "dev")
 	up := cfg.EC2.API.Schedules["scale-up-business-hours"]
 	require.NotNil(t, up)
 	require.Equal(t, "0 8 * * MON-FRI", up.Recurrence, "precondition: the times below are its 8:00")
-	require.Equal(t, cfg.EC2.API.Size.Min, up.Bounds(cfg.EC2.API.Size).Min, "precondition: the action leaves the minimum as it is")
+	require.Greater(t, up.Desired, cfg.EC2.API.Size.Min, "precondition: the action raises the count above the group's minimum")
 	opts := Defaults()
-	r := simulate(t, cfg, "business-week")
-	desired := fleet(t, r, "ec2-api").Series.Desired
-	at := func(d time.Duration) float64 { return desired[int(d/opts.RecordEvery)] }
 	held := opts.WarmStart + time.Duration(cfg.EC2.API.DefaultCooldownSeconds)*time.Second // a warm launch, then the cooldown
+	desiredAt := func(cfg config.Config) func(d time.Duration) float64 {
+		desired := fleet(t, simulate(t, cfg, "business-week"), "ec2-api").Series.Desired
+		return func(d time.Duration) float64 { return desired[int(d/opts.RecordEvery)] }
+	}
+
+	at := desiredAt(cfg)
+	require.Equal(t, up.Desired, up.Bounds(cfg.EC2.API.Size).Min, "precondition: dev's action holds its count as its minimum")
+	assert.Equal(t, float64(up.Desired), at(8*time.Hour+held+time.Hour), "dev keeps the business-hours count")
+
+	up.Min = new(cfg.EC2.API.Size.Min) // desired only: the minimum stays the group's
+	at = desiredAt(cfg)
 	assert.Equal(t, float64(up.Desired), at(8*time.Hour), "the action's count at 8:00")
 	assert.Equal(t, float64(up.Desired), at(8*time.Hour+held-time.Minute), "held through the launch and the default cooldown")
 	assert.Equal(t, float64(up.Desired-1), at(8*time.Hour+held+time.Minute), "then the low alarm removes one")
