@@ -74,6 +74,9 @@ func TestUpLeavesTheBoundsSchedulesOwn(t *testing.T) {
 	prod := configtest.Raw(t, "prod")
 	capped := withConfig(t, prod, "openwan:ec2", "api.schedules.scale-down-night",
 		map[string]any{"recurrence": "0 22 * * *", "max": 6, "desired": 2})
+	dev := configtest.Raw(t, "dev")
+	desiredOnly := withConfig(t, dev, "openwan:ec2", "api.schedules.scale-up-business-hours",
+		map[string]any{"recurrence": "0 8 * * MON-FRI", "desired": 3})
 	tests := []struct {
 		name, stack string
 		raw         map[string]string
@@ -83,8 +86,10 @@ func TestUpLeavesTheBoundsSchedulesOwn(t *testing.T) {
 		// The guide's business-hours action raises the minimum to 3; neither sets a maximum.
 		{"prod's API group", "prod", prod, apiGroup, []string{"desiredCapacity", "minSize"}},
 		{"prod's worker group, without schedules", "prod", prod, workerGroup, []string{"desiredCapacity"}},
-		// Dev's actions set only desired counts: the group's own bounds stay the config's.
-		{"dev's API group", "dev", configtest.Raw(t, "dev"), apiGroup, []string{"desiredCapacity"}},
+		// Dev's business-hours action keeps a minimum of 3, as the guide's does.
+		{"dev's API group", "dev", dev, apiGroup, []string{"desiredCapacity", "minSize"}},
+		// Actions that set only desired counts: the group's own bounds stay the config's.
+		{"desired-only actions", "dev", desiredOnly, apiGroup, []string{"desiredCapacity"}},
 		{"a night that caps the maximum", "prod", capped, apiGroup, []string{"desiredCapacity", "maxSize", "minSize"}},
 	}
 	for _, tt := range tests {
