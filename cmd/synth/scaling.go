@@ -8,16 +8,6 @@ import (
 	"github.com/openwan/openwan-infra/internal/model"
 )
 
-// Type tokens of the resources that say how a fleet scales.
-const (
-	hpaType          = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
-	scaledObjectType = "kubernetes:keda.sh/v1alpha1:ScaledObject"
-	groupType        = "aws:autoscaling/group:Group"
-	policyType       = "aws:autoscaling/policy:Policy"
-	scheduleType     = "aws:autoscaling/schedule:Schedule"
-	alarmType        = "aws:cloudwatch/metricAlarm:MetricAlarm"
-)
-
 // scalingLines say, one per fleet, how it scales, read from what the plan declares (the HPAs,
 // KEDA's ScaledObjects, each Auto Scaling Group's policies, their alarms and its schedules),
 // not from the config: the summary shows what a deploy would create.
@@ -25,11 +15,11 @@ func scalingLines(resources []model.Resource) [][2]string {
 	var out [][2]string
 	for _, r := range resources {
 		switch r.Type {
-		case hpaType:
+		case model.TypeK8sHPA:
 			out = append(out, [2]string{fmt.Sprint(at(r.Inputs, "spec.scaleTargetRef.name")) + " (EKS)", hpaLine(r.Inputs)})
-		case scaledObjectType:
+		case model.TypeKEDAScaledObject:
 			out = append(out, [2]string{fmt.Sprint(at(r.Inputs, "spec.scaleTargetRef.name")) + " (EKS)", scaledObjectLine(r.Inputs)})
-		case groupType:
+		case model.TypeAutoscalingGroup:
 			out = append(out, [2]string{r.Name + " (EC2)", groupLine(r, resources)})
 		}
 	}
@@ -80,7 +70,7 @@ func groupLine(g model.Resource, resources []model.Resource) string {
 	parts := []string{fmt.Sprintf("%s-%s instances, desired %s", show(at(g.Inputs, "minSize")), show(at(g.Inputs, "maxSize")), show(at(g.Inputs, "desiredCapacity")))}
 	alarms := map[string]model.Resource{} // by the URN of the policy they act on
 	for _, r := range resources {
-		if r.Type == alarmType {
+		if r.Type == model.TypeCloudWatchMetricAlarm {
 			for _, urn := range r.PropertyDependencies["alarmActions"] {
 				alarms[urn] = r
 			}
@@ -94,7 +84,7 @@ func groupLine(g model.Resource, resources []model.Resource) string {
 			continue
 		}
 		switch r.Type {
-		case policyType:
+		case model.TypeAutoscalingPolicy:
 			switch at(r.Inputs, "policyType") {
 			case "TargetTrackingScaling":
 				tracked = append(tracked, trackingTarget(r.Inputs))
@@ -104,7 +94,7 @@ func groupLine(g model.Resource, resources []model.Resource) string {
 				parts = append(parts, fmt.Sprintf("%s when %s, then %s s cooldown", signed(at(r.Inputs, "scalingAdjustment")),
 					alarmCondition(alarms[r.URN]), show(at(r.Inputs, "cooldown"))))
 			}
-		case scheduleType:
+		case model.TypeAutoscalingSchedule:
 			schedules = append(schedules, fmt.Sprintf("%s %q %s %s-%s desired %s", show(at(r.Inputs, "scheduledActionName")), show(at(r.Inputs, "recurrence")),
 				show(at(r.Inputs, "timeZone")), show(at(r.Inputs, "minSize")), show(at(r.Inputs, "maxSize")), show(at(r.Inputs, "desiredCapacity"))))
 		}

@@ -26,7 +26,7 @@ import (
 func documentedRules(r model.Resource, all map[string]model.Resource) []string {
 	var out []string
 	switch r.Type {
-	case "aws:cloudwatch/metricAlarm:MetricAlarm":
+	case model.TypeCloudWatchMetricAlarm:
 		periods := []any{r.Inputs["period"]}
 		for _, q := range objects(r.Inputs["metricQueries"]) {
 			periods = append(periods, get(q, "metric")["period"])
@@ -36,15 +36,15 @@ func documentedRules(r model.Resource, all map[string]model.Resource) []string {
 				out = append(out, fmt.Sprintf("period %v s: an alarm's period is 10, 30 or a multiple of 60 (PutMetricAlarm)", f))
 			}
 		}
-	case "aws:autoscaling/group:Group":
+	case model.TypeAutoscalingGroup:
 		if get(r.Inputs, "warmPool") != nil && get(r.Inputs, "mixedInstancesPolicy") != nil {
 			out = append(out, "warmPool with mixedInstancesPolicy: AWS adds no warm pool to a group with a mixed instances policy (PutWarmPool)")
 		}
-	case "aws:ec2/vpc:Vpc":
+	case model.TypeEC2VPC:
 		if prefix, err := netip.ParsePrefix(str(r.Inputs["cidrBlock"])); err == nil && (prefix.Bits() < 16 || prefix.Bits() > 28) {
 			out = append(out, fmt.Sprintf("cidrBlock %s: a VPC's block is /16 to /28 (CreateVpc)", prefix))
 		}
-	case "aws:ec2/subnet:Subnet":
+	case model.TypeEC2Subnet:
 		subnet, err := netip.ParsePrefix(str(r.Inputs["cidrBlock"]))
 		if err != nil {
 			break

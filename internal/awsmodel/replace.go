@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode"
+
+	"github.com/openwan/openwan-infra/internal/model"
 )
 
 // cfnTypes are the CloudFormation resource types (their schema's file in rain, and the renames
@@ -18,41 +20,41 @@ var cfnTypes = map[string]struct {
 	schema  string
 	renames map[string]string
 }{
-	"aws:ec2/vpc:Vpc":                                     {"ec2/vpc", nil},
-	"aws:ec2/subnet:Subnet":                               {"ec2/subnet", nil},
-	"aws:ec2/routeTable:RouteTable":                       {"ec2/routetable", nil},
-	"aws:ec2/routeTableAssociation:RouteTableAssociation": {"ec2/subnetroutetableassociation", nil},
-	"aws:ec2/natGateway:NatGateway":                       {"ec2/natgateway", nil},
-	"aws:ec2/eip:Eip":                                     {"ec2/eip", nil},
-	"aws:ec2/securityGroup:SecurityGroup":                 {"ec2/securitygroup", map[string]string{"GroupDescription": "description", "GroupName": "name"}},
-	"aws:ec2/securityGroupRule:SecurityGroupRule": {"ec2/securitygroupingress", map[string]string{
+	model.TypeEC2VPC:                   {"ec2/vpc", nil},
+	model.TypeEC2Subnet:                {"ec2/subnet", nil},
+	model.TypeEC2RouteTable:            {"ec2/routetable", nil},
+	model.TypeEC2RouteTableAssociation: {"ec2/subnetroutetableassociation", nil},
+	model.TypeEC2NATGateway:            {"ec2/natgateway", nil},
+	model.TypeEC2EIP:                   {"ec2/eip", nil},
+	model.TypeEC2SecurityGroup:         {"ec2/securitygroup", map[string]string{"GroupDescription": "description", "GroupName": "name"}},
+	model.TypeEC2SecurityGroupRule: {"ec2/securitygroupingress", map[string]string{
 		"GroupId": "securityGroupId", "IpProtocol": "protocol", "CidrIp": "cidrBlocks", "CidrIpv6": "ipv6CidrBlocks",
 	}},
-	"aws:ec2/vpcEndpoint:VpcEndpoint":                     {"ec2/vpcendpoint", nil},
-	"aws:ec2/launchTemplate:LaunchTemplate":               {"ec2/launchtemplate", map[string]string{"LaunchTemplateName": "name"}},
-	"aws:autoscaling/group:Group":                         {"autoscaling/autoscalinggroup", map[string]string{"AutoScalingGroupName": "name"}},
-	"aws:autoscaling/lifecycleHook:LifecycleHook":         {"autoscaling/lifecyclehook", map[string]string{"AutoScalingGroupName": "autoscalingGroupName", "LifecycleHookName": "name"}},
-	"aws:autoscaling/schedule:Schedule":                   {"autoscaling/scheduledaction", map[string]string{"AutoScalingGroupName": "autoscalingGroupName"}},
-	"aws:autoscaling/policy:Policy":                       {"autoscaling/scalingpolicy", map[string]string{"AutoScalingGroupName": "autoscalingGroupName"}},
-	"aws:cloudwatch/metricAlarm:MetricAlarm":              {"cloudwatch/alarm", map[string]string{"AlarmName": "name"}},
-	"aws:cloudwatch/dashboard:Dashboard":                  {"cloudwatch/dashboard", nil},
-	"aws:cloudwatch/logGroup:LogGroup":                    {"logs/loggroup", map[string]string{"LogGroupName": "name"}},
-	"aws:cloudwatch/eventRule:EventRule":                  {"events/rule", nil},
-	"aws:eks/nodeGroup:NodeGroup":                         {"eks/nodegroup", map[string]string{"NodegroupName": "nodeGroupName", "NodeRole": "nodeRoleArn", "Subnets": "subnetIds"}},
-	"aws:eks/addon:Addon":                                 {"eks/addon", nil},
-	"aws:eks/cluster:Cluster":                             {"eks/cluster", nil},
-	"aws:eks/accessEntry:AccessEntry":                     {"eks/accessentry", nil},
-	"aws:iam/role:Role":                                   {"iam/role", map[string]string{"RoleName": "name"}},
-	"aws:iam/rolePolicy:RolePolicy":                       {"iam/rolepolicy", map[string]string{"PolicyName": "name", "RoleName": "role"}},
-	"aws:iam/instanceProfile:InstanceProfile":             {"iam/instanceprofile", map[string]string{"InstanceProfileName": "name"}},
-	"aws:iam/openIdConnectProvider:OpenIdConnectProvider": {"iam/oidcprovider", nil},
-	"aws:kms/key:Key":                                     {"kms/key", nil},
-	"aws:sns/topic:Topic":                                 {"sns/topic", map[string]string{"TopicName": "name"}},
-	"aws:sns/topicSubscription:TopicSubscription":         {"sns/subscription", map[string]string{"TopicArn": "topic"}},
-	"aws:lb/loadBalancer:LoadBalancer":                    {"elasticloadbalancingv2/loadbalancer", map[string]string{"Type": "loadBalancerType", "Scheme": "internal"}},
-	"aws:lb/targetGroup:TargetGroup":                      {"elasticloadbalancingv2/targetgroup", nil},
-	"aws:lb/listener:Listener":                            {"elasticloadbalancingv2/listener", nil},
-	"aws:budgets/budget:Budget":                           {"budgets/budget", map[string]string{"NotificationsWithSubscribers": "notifications"}},
+	model.TypeEC2VPCEndpoint:           {"ec2/vpcendpoint", nil},
+	model.TypeEC2LaunchTemplate:        {"ec2/launchtemplate", map[string]string{"LaunchTemplateName": "name"}},
+	model.TypeAutoscalingGroup:         {"autoscaling/autoscalinggroup", map[string]string{"AutoScalingGroupName": "name"}},
+	model.TypeAutoscalingLifecycleHook: {"autoscaling/lifecyclehook", map[string]string{"AutoScalingGroupName": "autoscalingGroupName", "LifecycleHookName": "name"}},
+	model.TypeAutoscalingSchedule:      {"autoscaling/scheduledaction", map[string]string{"AutoScalingGroupName": "autoscalingGroupName"}},
+	model.TypeAutoscalingPolicy:        {"autoscaling/scalingpolicy", map[string]string{"AutoScalingGroupName": "autoscalingGroupName"}},
+	model.TypeCloudWatchMetricAlarm:    {"cloudwatch/alarm", map[string]string{"AlarmName": "name"}},
+	model.TypeCloudWatchDashboard:      {"cloudwatch/dashboard", nil},
+	model.TypeCloudWatchLogGroup:       {"logs/loggroup", map[string]string{"LogGroupName": "name"}},
+	model.TypeCloudWatchEventRule:      {"events/rule", nil},
+	model.TypeEKSNodeGroup:             {"eks/nodegroup", map[string]string{"NodegroupName": "nodeGroupName", "NodeRole": "nodeRoleArn", "Subnets": "subnetIds"}},
+	model.TypeEKSAddon:                 {"eks/addon", nil},
+	model.TypeEKSCluster:               {"eks/cluster", nil},
+	model.TypeEKSAccessEntry:           {"eks/accessentry", nil},
+	model.TypeIAMRole:                  {"iam/role", map[string]string{"RoleName": "name"}},
+	model.TypeIAMRolePolicy:            {"iam/rolepolicy", map[string]string{"PolicyName": "name", "RoleName": "role"}},
+	model.TypeIAMInstanceProfile:       {"iam/instanceprofile", map[string]string{"InstanceProfileName": "name"}},
+	model.TypeIAMOIDCProvider:          {"iam/oidcprovider", nil},
+	model.TypeKMSKey:                   {"kms/key", nil},
+	model.TypeSNSTopic:                 {"sns/topic", map[string]string{"TopicName": "name"}},
+	model.TypeSNSTopicSubscription:     {"sns/subscription", map[string]string{"TopicArn": "topic"}},
+	model.TypeLBLoadBalancer:           {"elasticloadbalancingv2/loadbalancer", map[string]string{"Type": "loadBalancerType", "Scheme": "internal"}},
+	model.TypeLBTargetGroup:            {"elasticloadbalancingv2/targetgroup", nil},
+	model.TypeLBListener:               {"elasticloadbalancingv2/listener", nil},
+	model.TypeBudget:                   {"budgets/budget", map[string]string{"NotificationsWithSubscribers": "notifications"}},
 }
 
 // ReplaceInputs are the pulumi-aws inputs of the type whose change replaces the resource, from

@@ -24,7 +24,7 @@ func (p *Plan) Check(cfg rules.Config) ([]rules.Violation, error) {
 func (p *Plan) WithRemoteChildren() ([]model.Resource, error) {
 	out := append([]model.Resource(nil), p.Resources...)
 	for _, r := range p.Resources {
-		if r.Type != pulumieks.ClusterType {
+		if r.Type != model.TypePulumiEKSCluster {
 			continue
 		}
 		children, err := pulumieks.ClusterChildren(r)

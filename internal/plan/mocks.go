@@ -99,13 +99,13 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		state["arnSuffix"] = resource.NewProperty("app/" + args.Name + "/0123456789")
 	}
 	switch args.TypeToken {
-	case "eks:index:Cluster":
+	case model.TypePulumiEKSCluster:
 		state["kubeconfigJson"] = resource.NewProperty(`{"apiVersion":"v1","kind":"Config","clusters":[]}`)
-	case "aws:ec2/launchTemplate:LaunchTemplate":
+	case model.TypeEC2LaunchTemplate:
 		state["latestVersion"] = resource.NewProperty(1.0)
-	case "aws:lb/loadBalancer:LoadBalancer":
+	case model.TypeLBLoadBalancer:
 		state["dnsName"] = resource.NewProperty(args.Name + ".us-east-1.elb.amazonaws.com")
-	case "aws:sns/topic:Topic":
+	case model.TypeSNSTopic:
 		state["arn"] = resource.NewProperty("arn:aws:sns:us-east-1:123456789012:" + args.Name)
 	}
 	return id, state, nil

@@ -19,9 +19,6 @@ import (
 // Version is the pulumi-eks release ClusterChildren models; go.mod pins the same SDK.
 const Version = "v2.8.1"
 
-// ClusterType is the type token of pulumi-eks's cluster component.
-const ClusterType = "eks:index:Cluster"
-
 // modelled are the eks:index:Cluster inputs that decide which children exist, with the only values
 // ClusterChildren models. Another value, or another input that adds children (storageClasses,
 // fargate, deployDashboard, instanceRole), is refused rather than guessed at.
@@ -43,8 +40,8 @@ var addsChildren = []string{
 // Each child names the line of pulumi-eks's nodejs/eks source (at tag v2.8.1) that creates it.
 // Values only the deployment knows (ids, ARNs, the OIDC thumbprint) are model.Unknown.
 func ClusterChildren(cluster model.Resource) ([]model.Resource, error) {
-	if cluster.Type != ClusterType {
-		return nil, fmt.Errorf("%s is a %s, not a %s", cluster.URN, cluster.Type, ClusterType)
+	if cluster.Type != model.TypePulumiEKSCluster {
+		return nil, fmt.Errorf("%s is a %s, not a %s", cluster.URN, cluster.Type, model.TypePulumiEKSCluster)
 	}
 	var errs []error
 	for key, want := range modelled {
@@ -72,7 +69,7 @@ func ClusterChildren(cluster model.Resource) ([]model.Resource, error) {
 
 	n, in := cluster.Name, cluster.Inputs
 	b := builder{parent: cluster}
-	role := b.add(b.parent, "eks:index:ServiceRole", n+"-eksRole", false, map[string]any{ // cluster.ts:497
+	role := b.add(b.parent, model.TypePulumiEKSServiceRole, n+"-eksRole", false, map[string]any{ // cluster.ts:497
 		"service": "eks.amazonaws.com", "description": "Allows EKS to manage clusters on your behalf.",
 		"managedPolicyArns": []any{map[string]any{"id": "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"}},
 	})
@@ -85,17 +82,17 @@ func ClusterChildren(cluster model.Resource) ([]model.Resource, error) {
 	if _, ok := in["tags"]; ok {
 		roleInputs["tags"] = mergeTags(nil, in["tags"])
 	}
-	b.add(role, "aws:iam/role:Role", n+"-eksRole-role", true, roleInputs)
+	b.add(role, model.TypeIAMRole, n+"-eksRole-role", true, roleInputs)
 	// The suffix is sha1 of the policy's ARN, first 8 hex digits (servicerole.ts:20, 96).
-	b.add(role, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", n+"-eksRole-4b490823", true, map[string]any{
+	b.add(role, model.TypeIAMRolePolicyAttachment, n+"-eksRole-4b490823", true, map[string]any{
 		"policyArn": "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy", "role": model.Unknown,
 	})
-	clusterSG := b.add(b.parent, "aws:ec2/securityGroup:SecurityGroup", n+"-eksClusterSecurityGroup", true, map[string]any{ // cluster.ts:519
+	clusterSG := b.add(b.parent, model.TypeEC2SecurityGroup, n+"-eksClusterSecurityGroup", true, map[string]any{ // cluster.ts:519
 		"vpcId": in["vpcId"], "revokeRulesOnDelete": true,
 		// cluster.ts:524-530: {Name, ...clusterSecurityGroupTags, ...tags}; `tags` wins any clash.
 		"tags": mergeTags(map[string]any{"Name": n + "-eksClusterSecurityGroup"}, in["clusterSecurityGroupTags"], in["tags"]),
 	})
-	b.add(b.parent, "aws:ec2/securityGroupRule:SecurityGroupRule", n+"-eksClusterInternetEgressRule", true, map[string]any{ // cluster.ts:536
+	b.add(b.parent, model.TypeEC2SecurityGroupRule, n+"-eksClusterInternetEgressRule", true, map[string]any{ // cluster.ts:536
 		"description": "Allow internet access.", "type": "egress", "fromPort": 0.0, "toPort": 0.0, "protocol": "-1",
 		"cidrBlocks": []any{"0.0.0.0/0"}, "securityGroupId": clusterSG.URN,
 	})
@@ -120,9 +117,9 @@ func ClusterChildren(cluster model.Resource) ([]model.Resource, error) {
 	if key, ok := in["encryptionConfigKeyArn"]; ok { // cluster.ts:557
 		eksCluster["encryptionConfig"] = map[string]any{"provider": map[string]any{"keyArn": key}, "resources": []any{"secrets"}}
 	}
-	b.add(b.parent, "aws:eks/cluster:Cluster", n+"-eksCluster", true, eksCluster)
-	b.add(b.parent, "pulumi:providers:kubernetes", n+"-eks-k8s", true, map[string]any{"kubeconfig": model.Unknown}) // cluster.ts:739
-	b.add(b.parent, "kubernetes:core/v1:ConfigMap", n+"-nodeAccess", true, map[string]any{                          // cluster.ts:830
+	b.add(b.parent, model.TypeEKSCluster, n+"-eksCluster", true, eksCluster)
+	b.add(b.parent, model.TypeKubernetesProvider, n+"-eks-k8s", true, map[string]any{"kubeconfig": model.Unknown}) // cluster.ts:739
+	b.add(b.parent, model.TypeK8sConfigMap, n+"-nodeAccess", true, map[string]any{                                 // cluster.ts:830
 		"apiVersion": "v1", "kind": "ConfigMap", "immutable": false,
 		"metadata": map[string]any{
 			"name": "aws-auth", "namespace": "kube-system", "annotations": map[string]any{"pulumi.com/patchForce": "true"},
@@ -130,7 +127,7 @@ func ClusterChildren(cluster model.Resource) ([]model.Resource, error) {
 		// authenticationMode.ts:221: each instance role as a node, never system:masters.
 		"data": map[string]any{"mapRoles": model.Unknown},
 	})
-	b.add(b.parent, "aws:iam/openIdConnectProvider:OpenIdConnectProvider", n+"-oidcProvider", true, map[string]any{ // cluster.ts:1043
+	b.add(b.parent, model.TypeIAMOIDCProvider, n+"-oidcProvider", true, map[string]any{ // cluster.ts:1043
 		"clientIdLists": []any{"sts.amazonaws.com"}, "url": model.Unknown, "thumbprintLists": []any{model.Unknown},
 	})
 	// The node security group and its rules exist even with skipDefaultNodeGroup (cluster.ts:1919
@@ -143,7 +140,7 @@ func ClusterChildren(cluster model.Resource) ([]model.Resource, error) {
 		nodeSGTags = mergeTags(map[string]any{"Name": n + "-nodeSecurityGroup", "kubernetes.io/cluster/" + name: "owned"},
 			in["nodeSecurityGroupTags"], in["tags"])
 	}
-	nodeSG := b.add(b.parent, "aws:ec2/securityGroup:SecurityGroup", n+"-nodeSecurityGroup", true, map[string]any{
+	nodeSG := b.add(b.parent, model.TypeEC2SecurityGroup, n+"-nodeSecurityGroup", true, map[string]any{
 		"vpcId": in["vpcId"], "revokeRulesOnDelete": true, "tags": nodeSGTags,
 	})
 	rule := func(name, description, kind, protocol string, from, to float64, extra map[string]any) {
@@ -153,7 +150,7 @@ func ClusterChildren(cluster model.Resource) ([]model.Resource, error) {
 		for k, v := range extra {
 			inputs[k] = v
 		}
-		b.add(b.parent, "aws:ec2/securityGroupRule:SecurityGroupRule", n+"-"+name, true, inputs)
+		b.add(b.parent, model.TypeEC2SecurityGroupRule, n+"-"+name, true, inputs)
 	}
 	rule("eksNodeIngressRule", "Allow nodes to communicate with each other", "ingress", "-1", 0, 0, // securitygroup.ts:118
 		map[string]any{"securityGroupId": nodeSG.URN, "self": true})
@@ -165,7 +162,7 @@ func ClusterChildren(cluster model.Resource) ([]model.Resource, error) {
 		map[string]any{"securityGroupId": nodeSG.URN, "cidrBlocks": []any{"0.0.0.0/0"}})
 	rule("eksClusterIngressRule", "Allow pods to communicate with the cluster API Server", "ingress", "tcp", 443, 443, // securitygroup.ts:176
 		map[string]any{"securityGroupId": clusterSG.URN, "sourceSecurityGroupId": nodeSG.URN})
-	b.add(b.parent, "pulumi:providers:kubernetes", n+"-provider", true, map[string]any{"kubeconfig": model.Unknown}) // cluster.ts:1964
+	b.add(b.parent, model.TypeKubernetesProvider, n+"-provider", true, map[string]any{"kubeconfig": model.Unknown}) // cluster.ts:1964
 	return b.out, nil
 }
 

@@ -15,7 +15,7 @@ import (
 func prodCluster() model.Resource {
 	return model.Resource{
 		URN:  "urn:pulumi:prod::openwan::openwan:eks:Cluster$eks:index:Cluster::openwan-eks",
-		Type: ClusterType, Name: "openwan-eks",
+		Type: model.TypePulumiEKSCluster, Name: "openwan-eks",
 		Inputs: map[string]any{
 			"name": "openwan-prod", "version": "1.33", "vpcId": "openwan-id",
 			"publicSubnetIds": []any{"p0", "p1", "p2"}, "privateSubnetIds": []any{"q0", "q1", "q2"},

@@ -21,15 +21,15 @@ type bounds struct {
 func boundsOf(r model.Resource) (bounds, bool) {
 	b := bounds{unsetMin: -1}
 	switch r.Type {
-	case typeHPA:
+	case model.TypeK8sHPA:
 		b.minKey, b.maxKey = "spec.minReplicas", "spec.maxReplicas"
 		b.unsetMin = 1
-	case typeScaledObject:
+	case model.TypeKEDAScaledObject:
 		b.minKey, b.maxKey = "spec.minReplicaCount", "spec.maxReplicaCount"
 		b.unsetMin = 0
-	case typeGroup, typeSchedule:
+	case model.TypeAutoscalingGroup, model.TypeAutoscalingSchedule:
 		b.minKey, b.maxKey = "minSize", "maxSize"
-	case typeManagedNodes, typeNodeGroup:
+	case model.TypePulumiEKSManagedNodeGroup, model.TypeEKSNodeGroup:
 		b.minKey, b.maxKey = "scalingConfig.minSize", "scalingConfig.maxSize"
 	default:
 		return b, false
@@ -107,7 +107,7 @@ var disruptionBudget = Rule{
 		for _, sc := range s.ScaledDeployments() {
 			labels := object(sc.Target.Inputs, "spec.template.metadata.labels")
 			covered := false
-			for _, pdb := range s.OfType(typePDB) {
+			for _, pdb := range s.OfType(model.TypeK8sPodDisruptionBudget) {
 				if selects(object(pdb.Inputs, "spec.selector.matchLabels"), labels) {
 					covered = true
 					break

@@ -36,36 +36,36 @@ func TestMinCapacity(t *testing.T) {
 	const configured = 3.0
 	runRuleCases(t, "min-capacity", []ruleCase{
 		{name: "two replicas and instances comply", resources: []model.Resource{
-			res(typeHPA, "api", hpaOK),
-			res(typeGroup, "asg", `{"minSize": 2, "maxSize": 10}`),
+			res(model.TypeK8sHPA, "api", hpaOK),
+			res(model.TypeAutoscalingGroup, "asg", `{"minSize": 2, "maxSize": 10}`),
 		}},
 		{name: "HPA min 1 in prod", resources: []model.Resource{
-			res(typeHPA, "api", `{"metadata": {"name": "openwan-api-hpa"}, "spec": {"minReplicas": 1, "maxReplicas": 20}}`),
+			res(model.TypeK8sHPA, "api", `{"metadata": {"name": "openwan-api-hpa"}, "spec": {"minReplicas": 1, "maxReplicas": 20}}`),
 		}, want: []string{belowMinimum("HorizontalPodAutoscaler openwan-api-hpa: spec.minReplicas is 1", minimum)}},
 		{name: "HPA without minReplicas runs one pod", resources: []model.Resource{
-			res(typeHPA, "api", `{"metadata": {"name": "openwan-api-hpa"}, "spec": {"maxReplicas": 20}}`),
+			res(model.TypeK8sHPA, "api", `{"metadata": {"name": "openwan-api-hpa"}, "spec": {"maxReplicas": 20}}`),
 		}, want: []string{belowMinimum("HorizontalPodAutoscaler openwan-api-hpa: spec.minReplicas is 1 (unset, so the autoscaler's default)", minimum)}},
 		{name: "ScaledObject without minReplicaCount scales to zero", resources: []model.Resource{
-			res(typeScaledObject, "so", `{"metadata": {"name": "w"}, "spec": {"maxReplicaCount": 10}}`),
+			res(model.TypeKEDAScaledObject, "so", `{"metadata": {"name": "w"}, "spec": {"maxReplicaCount": 10}}`),
 		}, want: []string{belowMinimum("ScaledObject w: spec.minReplicaCount is 0 (unset, so the autoscaler's default)", minimum)}},
 		{name: "a minimum not known before deploy is not judged", resources: []model.Resource{
-			res(typeHPA, "api", `{"metadata": {"name": "h"}, "spec": {"minReplicas": "[unknown]", "maxReplicas": 20}}`),
+			res(model.TypeK8sHPA, "api", `{"metadata": {"name": "h"}, "spec": {"minReplicas": "[unknown]", "maxReplicas": 20}}`),
 		}},
 		{name: "group and night schedule at 1", resources: []model.Resource{
-			res(typeGroup, "asg", `{"minSize": 1, "maxSize": 10}`),
-			res(typeSchedule, "night", `{"minSize": 1, "maxSize": 4, "desiredCapacity": 1}`),
+			res(model.TypeAutoscalingGroup, "asg", `{"minSize": 1, "maxSize": 10}`),
+			res(model.TypeAutoscalingSchedule, "night", `{"minSize": 1, "maxSize": 4, "desiredCapacity": 1}`),
 		}, want: []string{
 			belowMinimum("Group asg: minSize is 1", minimum),
 			belowMinimum("Schedule night: minSize is 1", minimum),
 		}},
 		{name: "a configured minimum of 3", config: Config{"min-capacity": {Params: map[string]any{"minimum": configured}}}, resources: []model.Resource{
-			res(typeGroup, "asg", `{"minSize": 2, "maxSize": 10}`),
+			res(model.TypeAutoscalingGroup, "asg", `{"minSize": 2, "maxSize": 10}`),
 		}, want: []string{belowMinimum("Group asg: minSize is 2", configured)}},
 		{name: "KEDA ScaledObject min 1", resources: []model.Resource{
-			res(typeScaledObject, "so", `{"metadata": {"name": "openwan-worker"}, "spec": {"minReplicaCount": 1, "maxReplicaCount": 10}}`),
+			res(model.TypeKEDAScaledObject, "so", `{"metadata": {"name": "openwan-worker"}, "spec": {"minReplicaCount": 1, "maxReplicaCount": 10}}`),
 		}, want: []string{belowMinimum("ScaledObject openwan-worker: spec.minReplicaCount is 1", minimum)}},
 		{name: "unknown bounds are not judged", resources: []model.Resource{
-			res(typeGroup, "asg", `{"minSize": "[unknown]", "maxSize": 10}`),
+			res(model.TypeAutoscalingGroup, "asg", `{"minSize": "[unknown]", "maxSize": 10}`),
 		}},
 	})
 }
@@ -97,52 +97,52 @@ func TestEnvironmentOf(t *testing.T) {
 
 func TestMaxNotBelowMin(t *testing.T) {
 	runRuleCases(t, "max-not-below-min", []ruleCase{
-		{name: "equal bounds comply", resources: []model.Resource{res(typeGroup, "asg", `{"minSize": 4, "maxSize": 4}`)}},
+		{name: "equal bounds comply", resources: []model.Resource{res(model.TypeAutoscalingGroup, "asg", `{"minSize": 4, "maxSize": 4}`)}},
 		{name: "inverted HPA", resources: []model.Resource{
-			res(typeHPA, "w", `{"metadata": {"name": "openwan-worker-hpa"}, "spec": {"minReplicas": 5, "maxReplicas": 3}}`),
+			res(model.TypeK8sHPA, "w", `{"metadata": {"name": "openwan-worker-hpa"}, "spec": {"minReplicas": 5, "maxReplicas": 3}}`),
 		}, want: []string{"HorizontalPodAutoscaler openwan-worker-hpa: spec.maxReplicas 3 is below spec.minReplicas 5; set max >= min"}},
 		{name: "inverted node group", resources: []model.Resource{
-			res(typeManagedNodes, "workers", `{"scalingConfig": {"minSize": 3, "maxSize": 2}}`),
+			res(model.TypePulumiEKSManagedNodeGroup, "workers", `{"scalingConfig": {"minSize": 3, "maxSize": 2}}`),
 		}, want: []string{"ManagedNodeGroup workers: scalingConfig.maxSize 2 is below scalingConfig.minSize 3; set max >= min"}},
 	})
 }
 
 func TestAutoscalerOwnsReplicas(t *testing.T) {
-	fixed := res(typeDeployment, "api", deploymentOK)
+	fixed := res(model.TypeK8sDeployment, "api", deploymentOK)
 	fixed.Inputs["spec"].(map[string]any)["replicas"] = 3.0 // the messages below quote it
-	other := res(typeDeployment, "other", `{"metadata": {"name": "unscaled"}, "spec": {"replicas": 1}}`)
+	other := res(model.TypeK8sDeployment, "other", `{"metadata": {"name": "unscaled"}, "spec": {"replicas": 1}}`)
 	runRuleCases(t, "autoscaler-owns-replicas", []ruleCase{
-		{name: "no replicas under an HPA", resources: []model.Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK), other}},
-		{name: "fixed replicas under an HPA", resources: []model.Resource{res(typeHPA, "hpa", hpaOK), fixed}, want: []string{
+		{name: "no replicas under an HPA", resources: []model.Resource{res(model.TypeK8sHPA, "hpa", hpaOK), res(model.TypeK8sDeployment, "api", deploymentOK), other}},
+		{name: "fixed replicas under an HPA", resources: []model.Resource{res(model.TypeK8sHPA, "hpa", hpaOK), fixed}, want: []string{
 			"Deployment openwan-api: sets spec.replicas 3 but HorizontalPodAutoscaler openwan-api-hpa owns its replica count; leave spec.replicas unset",
 		}},
 		{name: "fixed replicas under a ScaledObject", resources: []model.Resource{
-			res(typeScaledObject, "so", `{"metadata": {"name": "w", "namespace": "openwan"}, "spec": {"scaleTargetRef": {"name": "openwan-api"}}}`), fixed,
+			res(model.TypeKEDAScaledObject, "so", `{"metadata": {"name": "w", "namespace": "openwan"}, "spec": {"scaleTargetRef": {"name": "openwan-api"}}}`), fixed,
 		}, want: []string{
 			"Deployment openwan-api: sets spec.replicas 3 but ScaledObject w owns its replica count; leave spec.replicas unset",
 		}},
 		{name: "an HPA in another namespace does not own it", resources: []model.Resource{
-			res(typeHPA, "hpa", `{"metadata": {"name": "h", "namespace": "other"}, "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "openwan-api"}}}`), fixed,
+			res(model.TypeK8sHPA, "hpa", `{"metadata": {"name": "h", "namespace": "other"}, "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "openwan-api"}}}`), fixed,
 		}},
 	})
 }
 
 func TestDisruptionBudget(t *testing.T) {
 	runRuleCases(t, "scaled-workload-disruption-budget", []ruleCase{
-		{name: "PDB selects the pods", resources: []model.Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK), res(typePDB, "pdb", pdbOK)}},
-		{name: "PDB selects other pods", resources: []model.Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK),
-			res(typePDB, "pdb", `{"spec": {"selector": {"matchLabels": {"app": "worker"}}}}`)},
+		{name: "PDB selects the pods", resources: []model.Resource{res(model.TypeK8sHPA, "hpa", hpaOK), res(model.TypeK8sDeployment, "api", deploymentOK), res(model.TypeK8sPodDisruptionBudget, "pdb", pdbOK)}},
+		{name: "PDB selects other pods", resources: []model.Resource{res(model.TypeK8sHPA, "hpa", hpaOK), res(model.TypeK8sDeployment, "api", deploymentOK),
+			res(model.TypeK8sPodDisruptionBudget, "pdb", `{"spec": {"selector": {"matchLabels": {"app": "worker"}}}}`)},
 			want: []string{"Deployment openwan-api: no PodDisruptionBudget selects its pods; add one with maxUnavailable 1 over its labels"}},
-		{name: "no PDB", resources: []model.Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK)},
+		{name: "no PDB", resources: []model.Resource{res(model.TypeK8sHPA, "hpa", hpaOK), res(model.TypeK8sDeployment, "api", deploymentOK)},
 			want: []string{"Deployment openwan-api: no PodDisruptionBudget selects its pods; add one with maxUnavailable 1 over its labels"}},
 	})
 }
 
 func TestGracefulShutdown(t *testing.T) {
-	bare := res(typeDeployment, "api", `{"metadata": {"name": "openwan-api"}, "spec": {"template": {"spec": {"containers": [{"name": "api"}]}}}}`)
+	bare := res(model.TypeK8sDeployment, "api", `{"metadata": {"name": "openwan-api"}, "spec": {"template": {"spec": {"containers": [{"name": "api"}]}}}}`)
 	runRuleCases(t, "scaled-workload-graceful", []ruleCase{
-		{name: "probe, hook and grace period", resources: []model.Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK)}},
-		{name: "none of them", resources: []model.Resource{res(typeHPA, "hpa", hpaOK), bare}, want: []string{
+		{name: "probe, hook and grace period", resources: []model.Resource{res(model.TypeK8sHPA, "hpa", hpaOK), res(model.TypeK8sDeployment, "api", deploymentOK)}},
+		{name: "none of them", resources: []model.Resource{res(model.TypeK8sHPA, "hpa", hpaOK), bare}, want: []string{
 			"Deployment openwan-api: no terminationGracePeriodSeconds; set one long enough to finish in-flight work",
 			"Deployment openwan-api: container api has no readinessProbe; add one so new pods get traffic only when ready",
 			"Deployment openwan-api: container api has no lifecycle.preStop; add a short sleep so endpoints drop the pod before it stops",

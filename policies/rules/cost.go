@@ -35,7 +35,7 @@ var spotDiversity = Rule{
 	Check: func(r model.Resource, p Params) []string {
 		want := p.Number("minInstanceTypes")
 		switch r.Type {
-		case typeGroup:
+		case model.TypeAutoscalingGroup:
 			if !isSpotGroup(r) {
 				return nil
 			}
@@ -47,7 +47,7 @@ var spotDiversity = Rule{
 				out = append(out, fmt.Sprintf("%s: spot group without capacityRebalance; set it true", label(r)))
 			}
 			return out
-		case typeManagedNodes, typeNodeGroup:
+		case model.TypePulumiEKSManagedNodeGroup, model.TypeEKSNodeGroup:
 			if ct, _ := str(r.Inputs, "capacityType"); ct != "SPOT" {
 				return nil
 			}
@@ -71,10 +71,10 @@ type fleetAtMax struct {
 
 func (s *Stack) fleetsAtMax() []fleetAtMax {
 	var out []fleetAtMax
-	for _, r := range s.OfType(typeGroup, typeManagedNodes, typeNodeGroup) {
+	for _, r := range s.OfType(model.TypeAutoscalingGroup, model.TypePulumiEKSManagedNodeGroup, model.TypeEKSNodeGroup) {
 		f := fleetAtMax{resource: r}
 		switch r.Type {
-		case typeGroup:
+		case model.TypeAutoscalingGroup:
 			f.instances, _ = num(r.Inputs, "maxSize")
 			for _, o := range objects(r.Inputs, "mixedInstancesPolicy.launchTemplate.overrides") {
 				if t, ok := str(o, "instanceType"); ok {
@@ -82,7 +82,7 @@ func (s *Stack) fleetsAtMax() []fleetAtMax {
 				}
 			}
 			if len(f.types) == 0 {
-				for _, lt := range append(s.DependedOn(r, "launchTemplate", typeLaunchTmpl), s.DependedOn(r, "mixedInstancesPolicy", typeLaunchTmpl)...) {
+				for _, lt := range append(s.DependedOn(r, "launchTemplate", model.TypeEC2LaunchTemplate), s.DependedOn(r, "mixedInstancesPolicy", model.TypeEC2LaunchTemplate)...) {
 					if t, ok := str(lt.Inputs, "instanceType"); ok {
 						f.types = append(f.types, t)
 					}

@@ -13,23 +13,23 @@ func TestSpotDiversity(t *testing.T) {
 	fewest := fmtNum(defaults(t, "spot-diversity").Number("minInstanceTypes"))
 	runRuleCases(t, "spot-diversity", []ruleCase{
 		{name: "two types each and rebalance", resources: []model.Resource{
-			res(typeGroup, "w", `{"capacityRebalance": true, "mixedInstancesPolicy": {"instancesDistribution": {"onDemandBaseCapacity": 1, "onDemandPercentageAboveBaseCapacity": 0},
+			res(model.TypeAutoscalingGroup, "w", `{"capacityRebalance": true, "mixedInstancesPolicy": {"instancesDistribution": {"onDemandBaseCapacity": 1, "onDemandPercentageAboveBaseCapacity": 0},
 				"launchTemplate": {"overrides": [{"instanceType": "c5.xlarge"}, {"instanceType": "c5a.xlarge"}]}}}`),
-			res(typeManagedNodes, "ng", `{"capacityType": "SPOT", "instanceTypes": ["c5.xlarge", "c6i.xlarge"]}`),
-			res(typeManagedNodes, "api", `{"capacityType": "ON_DEMAND", "instanceTypes": ["t3.medium"]}`),
-			res(typeGroup, "api-asg", `{"launchTemplate": {"id": "lt"}}`),
+			res(model.TypePulumiEKSManagedNodeGroup, "ng", `{"capacityType": "SPOT", "instanceTypes": ["c5.xlarge", "c6i.xlarge"]}`),
+			res(model.TypePulumiEKSManagedNodeGroup, "api", `{"capacityType": "ON_DEMAND", "instanceTypes": ["t3.medium"]}`),
+			res(model.TypeAutoscalingGroup, "api-asg", `{"launchTemplate": {"id": "lt"}}`),
 		}},
 		{name: "one type, no rebalance", resources: []model.Resource{
-			res(typeGroup, "w", `{"mixedInstancesPolicy": {"instancesDistribution": {"onDemandPercentageAboveBaseCapacity": 20},
+			res(model.TypeAutoscalingGroup, "w", `{"mixedInstancesPolicy": {"instancesDistribution": {"onDemandPercentageAboveBaseCapacity": 20},
 				"launchTemplate": {"overrides": [{"instanceType": "c5.xlarge"}]}}}`),
-			res(typeManagedNodes, "ng", `{"capacityType": "SPOT", "instanceTypes": ["c5.xlarge"]}`),
+			res(model.TypePulumiEKSManagedNodeGroup, "ng", `{"capacityType": "SPOT", "instanceTypes": ["c5.xlarge"]}`),
 		}, want: []string{
 			"Group w: spot group with 1 instance type(s), below " + fewest + "; list more in openwan:ec2.worker.instanceTypes",
 			"Group w: spot group without capacityRebalance; set it true",
 			"ManagedNodeGroup ng: spot node group with 1 instance type(s), below " + fewest + "; list more in openwan:cluster.nodePools.workers.instanceTypes",
 		}},
 		{name: "all on-demand mixed policy is not spot", resources: []model.Resource{
-			res(typeGroup, "w", `{"mixedInstancesPolicy": {"instancesDistribution": {"onDemandPercentageAboveBaseCapacity": 100}, "launchTemplate": {"overrides": [{"instanceType": "c5.xlarge"}]}}}`),
+			res(model.TypeAutoscalingGroup, "w", `{"mixedInstancesPolicy": {"instancesDistribution": {"onDemandPercentageAboveBaseCapacity": 100}, "launchTemplate": {"overrides": [{"instanceType": "c5.xlarge"}]}}}`),
 		}},
 	})
 }
@@ -40,11 +40,11 @@ func TestMaxHourlyCost(t *testing.T) {
 	}
 	require.NotContains(t, prices, "p9.mega", "the unpriced case needs a type the default price table lacks")
 
-	lt := res(typeLaunchTmpl, "api-lt", `{"instanceType": "t3.medium"}`)
-	api := dependsOn(res(typeGroup, "api-asg", `{"maxSize": 10, "launchTemplate": {"id": "[unknown]"}}`), "launchTemplate", lt)
-	workers := res(typeGroup, "worker-asg", `{"maxSize": 10, "mixedInstancesPolicy": {"launchTemplate": {"overrides": [{"instanceType": "c5.xlarge"}, {"instanceType": "c5d.xlarge"}]}}}`)
-	nodes := res(typeManagedNodes, "workers", `{"scalingConfig": {"maxSize": 5}, "instanceTypes": ["c5.xlarge"]}`)
-	odd := res(typeManagedNodes, "gpu", `{"scalingConfig": {"maxSize": 1}, "instanceTypes": ["p9.mega"]}`)
+	lt := res(model.TypeEC2LaunchTemplate, "api-lt", `{"instanceType": "t3.medium"}`)
+	api := dependsOn(res(model.TypeAutoscalingGroup, "api-asg", `{"maxSize": 10, "launchTemplate": {"id": "[unknown]"}}`), "launchTemplate", lt)
+	workers := res(model.TypeAutoscalingGroup, "worker-asg", `{"maxSize": 10, "mixedInstancesPolicy": {"launchTemplate": {"overrides": [{"instanceType": "c5.xlarge"}, {"instanceType": "c5d.xlarge"}]}}}`)
+	nodes := res(model.TypePulumiEKSManagedNodeGroup, "workers", `{"scalingConfig": {"maxSize": 5}, "instanceTypes": ["c5.xlarge"]}`)
+	odd := res(model.TypePulumiEKSManagedNodeGroup, "gpu", `{"scalingConfig": {"maxSize": 1}, "instanceTypes": ["p9.mega"]}`)
 
 	// Each fleet at its maxSize, every instance at the dearest of its types on demand; the API
 	// group's type comes from the launch template it depends on.

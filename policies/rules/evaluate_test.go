@@ -53,8 +53,8 @@ func TestParseConfigRejects(t *testing.T) {
 }
 
 func TestEvaluateLevelsAndOrder(t *testing.T) {
-	hpa := res(typeHPA, "hpa", `{"metadata": {"name": "h"}, "spec": {"minReplicas": 1, "maxReplicas": 4}}`)
-	lt := res(typeLaunchTmpl, "lt", `{"metadataOptions": {"httpTokens": "optional", "httpPutResponseHopLimit": 1}}`)
+	hpa := res(model.TypeK8sHPA, "hpa", `{"metadata": {"name": "h"}, "spec": {"minReplicas": 1, "maxReplicas": 4}}`)
+	lt := res(model.TypeEC2LaunchTemplate, "lt", `{"metadataOptions": {"httpTokens": "optional", "httpPutResponseHopLimit": 1}}`)
 	resources := []model.Resource{hpa, lt}
 	// Each rule that fails here fails on one resource: the HPA's single replica, the template's IMDSv1.
 	faulty := map[string]string{"min-capacity": hpa.URN, "imdsv2-required": lt.URN}

@@ -20,7 +20,7 @@ var namespaceDefaultDeny = Rule{
 	Level:       Mandatory,
 	CheckStack: func(s *Stack, _ Params) []Finding {
 		denied := map[string]bool{}
-		for _, np := range s.OfType(typeNetworkPolicy) {
+		for _, np := range s.OfType(model.TypeK8sNetworkPolicy) {
 			if isDefaultDenyIngress(np) {
 				ns, _ := str(np.Inputs, "metadata.namespace")
 				denied[ns] = true
@@ -61,8 +61,8 @@ var appRoleLeastPrivilege = Rule{
 	Level:       Mandatory,
 	CheckStack: func(s *Stack, _ Params) []Finding {
 		var out []Finding
-		for _, rp := range s.OfType(typeRolePolicy) {
-			roles := s.DependedOn(rp, "role", typeRole)
+		for _, rp := range s.OfType(model.TypeIAMRolePolicy) {
+			roles := s.DependedOn(rp, "role", model.TypeIAMRole)
 			// Tag keys hold dots, so the tag is read from the map rather than by a dotted path.
 			if !slices.ContainsFunc(roles, func(r model.Resource) bool { _, ok := object(r.Inputs, "tags")[appRoleTag]; return ok }) {
 				continue

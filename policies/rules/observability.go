@@ -35,14 +35,14 @@ var apiLoadBalancerSLO = Rule{
 	StrictInProduction: true,
 	CheckStack: func(s *Stack, _ Params) []Finding {
 		var out []Finding
-		for _, lb := range s.OfType(typeLoadBalancer) {
+		for _, lb := range s.OfType(model.TypeLBLoadBalancer) {
 			if t, ok := str(lb.Inputs, "loadBalancerType"); ok && t != "application" {
 				continue
 			}
 			if internal, _ := lb.Inputs["internal"].(bool); internal {
 				continue
 			}
-			alarms := s.Dependents(lb, typeAlarm)
+			alarms := s.Dependents(lb, model.TypeCloudWatchMetricAlarm)
 			var missing []string
 			for _, want := range sloAlarms {
 				found := false

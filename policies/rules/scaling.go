@@ -22,14 +22,14 @@ var utilizationTargetRange = Rule{
 			}
 		}
 		switch r.Type {
-		case typeHPA:
+		case model.TypeK8sHPA:
 			for i, m := range objects(r.Inputs, "spec.metrics") {
 				if v, ok := num(m, "resource.target.averageUtilization"); ok {
 					name, _ := str(m, "resource.name")
 					check(fmt.Sprintf("spec.metrics[%d] (%s) averageUtilization", i, name), v)
 				}
 			}
-		case typeScaledObject:
+		case model.TypeKEDAScaledObject:
 			for i, t := range objects(r.Inputs, "spec.triggers") {
 				typ, _ := str(t, "type")
 				mt, _ := str(t, "metricType")
@@ -39,7 +39,7 @@ var utilizationTargetRange = Rule{
 					}
 				}
 			}
-		case typeScalingPolicy:
+		case model.TypeAutoscalingPolicy:
 			tt := object(r.Inputs, "targetTrackingConfiguration")
 			if tt == nil {
 				return nil
@@ -66,9 +66,9 @@ func isPercentMetric(name string) bool {
 // behaviorOf returns an autoscaler's behavior object and the path it lives at.
 func behaviorOf(r model.Resource) (map[string]any, string) {
 	switch r.Type {
-	case typeHPA:
+	case model.TypeK8sHPA:
 		return object(r.Inputs, "spec.behavior"), "spec.behavior"
-	case typeScaledObject:
+	case model.TypeKEDAScaledObject:
 		const path = "spec.advanced.horizontalPodAutoscalerConfig.behavior"
 		return object(r.Inputs, path), path
 	}
@@ -81,7 +81,7 @@ var stabilizationOrder = Rule{
 	Why:         "Scaling in faster than out makes the fleet flap: it sheds capacity the next burst needs again.",
 	Level:       Mandatory,
 	Check: func(r model.Resource, _ Params) []string {
-		if r.Type != typeHPA && r.Type != typeScaledObject {
+		if r.Type != model.TypeK8sHPA && r.Type != model.TypeKEDAScaledObject {
 			return nil
 		}
 		b, path := behaviorOf(r)
@@ -128,8 +128,8 @@ var scaledRequests = Rule{
 // groupsActedOn returns the Auto Scaling Groups a scaling policy, schedule or alarm refers to:
 // through the engine's dependencies, or by a literal group name.
 func (s *Stack) groupsActedOn(r model.Resource, key string, names ...string) []model.Resource {
-	groups := s.DependedOn(r, key, typeGroup)
-	for _, g := range s.OfType(typeGroup) {
+	groups := s.DependedOn(r, key, model.TypeAutoscalingGroup)
+	for _, g := range s.OfType(model.TypeAutoscalingGroup) {
 		if slices.ContainsFunc(groups, func(x model.Resource) bool { return x.URN == g.URN }) {
 			continue
 		}
@@ -156,9 +156,9 @@ var groupIgnoresDesired = Rule{
 	Level:       Mandatory,
 	CheckStack: func(s *Stack, _ Params) []Finding {
 		var out []Finding
-		for _, g := range s.OfType(typeGroup) {
+		for _, g := range s.OfType(model.TypeAutoscalingGroup) {
 			var actors []string
-			for _, r := range s.OfType(typeScalingPolicy, typeSchedule) {
+			for _, r := range s.OfType(model.TypeAutoscalingPolicy, model.TypeAutoscalingSchedule) {
 				name, _ := str(r.Inputs, "autoscalingGroupName")
 				if slices.ContainsFunc(s.groupsActedOn(r, "autoscalingGroupName", name), func(x model.Resource) bool { return x.URN == g.URN }) {
 					actors = append(actors, label(r))
@@ -180,7 +180,7 @@ var alarmHasAction = Rule{
 	Why:         "An alarm without an action changes state where nobody looks: neither a scaling policy nor a person acts on it.",
 	Level:       Mandatory,
 	Check: func(r model.Resource, _ Params) []string {
-		if r.Type != typeAlarm {
+		if r.Type != model.TypeCloudWatchMetricAlarm {
 			return nil
 		}
 		if enabled, ok := boolean(r.Inputs, "actionsEnabled"); ok && !enabled {
@@ -228,7 +228,7 @@ var groupMetricsEnabled = Rule{
 	Level:       Mandatory,
 	CheckStack: func(s *Stack, _ Params) []Finding {
 		var out []Finding
-		for _, alarm := range s.OfType(typeAlarm) {
+		for _, alarm := range s.OfType(model.TypeCloudWatchMetricAlarm) {
 			for _, m := range alarmMetrics(alarm) {
 				if m.namespace != "AWS/AutoScaling" || m.name == "" {
 					continue
@@ -253,9 +253,9 @@ var alarmPerGroup = Rule{
 	Level:       Mandatory,
 	CheckStack: func(s *Stack, _ Params) []Finding {
 		var out []Finding
-		for _, g := range s.OfType(typeGroup) {
+		for _, g := range s.OfType(model.TypeAutoscalingGroup) {
 			watched := false
-			for _, alarm := range s.OfType(typeAlarm) {
+			for _, alarm := range s.OfType(model.TypeCloudWatchMetricAlarm) {
 				var names []string
 				for _, m := range alarmMetrics(alarm) {
 					names = append(names, m.group)

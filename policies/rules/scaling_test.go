@@ -9,11 +9,11 @@ import (
 func TestUtilizationTargetRange(t *testing.T) {
 	runRuleCases(t, "utilization-target-range", []ruleCase{
 		{name: "70 % CPU and 100 % are in range", resources: []model.Resource{
-			res(typeHPA, "hpa", hpaOK),
-			res(typeScalingPolicy, "cpu", `{"targetTrackingConfiguration": {"predefinedMetricSpecification": {"predefinedMetricType": "ASGAverageCPUUtilization"}, "targetValue": 100}}`),
-			res(typeScalingPolicy, "backlog", `{"targetTrackingConfiguration": {"customizedMetricSpecification": {"metricName": "backlog"}, "targetValue": 500}}`),
+			res(model.TypeK8sHPA, "hpa", hpaOK),
+			res(model.TypeAutoscalingPolicy, "cpu", `{"targetTrackingConfiguration": {"predefinedMetricSpecification": {"predefinedMetricType": "ASGAverageCPUUtilization"}, "targetValue": 100}}`),
+			res(model.TypeAutoscalingPolicy, "backlog", `{"targetTrackingConfiguration": {"customizedMetricSpecification": {"metricName": "backlog"}, "targetValue": 500}}`),
 		}},
-		{name: "HPA at 0 and 120", resources: []model.Resource{res(typeHPA, "hpa", `{"metadata": {"name": "h"}, "spec": {"metrics": [
+		{name: "HPA at 0 and 120", resources: []model.Resource{res(model.TypeK8sHPA, "hpa", `{"metadata": {"name": "h"}, "spec": {"metrics": [
 			{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 0}}},
 			{"type": "Resource", "resource": {"name": "memory", "target": {"type": "Utilization", "averageUtilization": 120}}}]}}`)},
 			want: []string{
@@ -21,34 +21,34 @@ func TestUtilizationTargetRange(t *testing.T) {
 				"HorizontalPodAutoscaler h: spec.metrics[1] (memory) averageUtilization is 120 %, outside (0, 100]; set the target in the stack config between 1 and 100",
 			}},
 		{name: "EC2 memory tracking at 150", resources: []model.Resource{
-			res(typeScalingPolicy, "mem", `{"targetTrackingConfiguration": {"customizedMetricSpecification": {"metricName": "mem_used_percent"}, "targetValue": 150}}`),
+			res(model.TypeAutoscalingPolicy, "mem", `{"targetTrackingConfiguration": {"customizedMetricSpecification": {"metricName": "mem_used_percent"}, "targetValue": 150}}`),
 		}, want: []string{"Policy mem: targetTrackingConfiguration.targetValue (mem_used_percent) is 150 %, outside (0, 100]; set the target in the stack config between 1 and 100"}},
 		{name: "KEDA cpu trigger at 0", resources: []model.Resource{
-			res(typeScaledObject, "so", `{"metadata": {"name": "w"}, "spec": {"triggers": [{"type": "cpu", "metricType": "Utilization", "metadata": {"value": "0"}}, {"type": "rabbitmq", "metadata": {"value": "50"}}]}}`),
+			res(model.TypeKEDAScaledObject, "so", `{"metadata": {"name": "w"}, "spec": {"triggers": [{"type": "cpu", "metricType": "Utilization", "metadata": {"value": "0"}}, {"type": "rabbitmq", "metadata": {"value": "50"}}]}}`),
 		}, want: []string{"ScaledObject w: spec.triggers[0] (cpu) value is 0 %, outside (0, 100]; set the target in the stack config between 1 and 100"}},
 	})
 }
 
 func TestStabilizationOrder(t *testing.T) {
 	runRuleCases(t, "stabilization-order", []ruleCase{
-		{name: "300 s down, 0 s up", resources: []model.Resource{res(typeHPA, "hpa", hpaOK)}},
-		{name: "defaults are 0 up and 300 down", resources: []model.Resource{res(typeHPA, "hpa", `{"metadata": {"name": "h"}, "spec": {}}`)}},
-		{name: "down 0 below up 60", resources: []model.Resource{res(typeHPA, "hpa", `{"metadata": {"name": "h"}, "spec": {"behavior": {
+		{name: "300 s down, 0 s up", resources: []model.Resource{res(model.TypeK8sHPA, "hpa", hpaOK)}},
+		{name: "defaults are 0 up and 300 down", resources: []model.Resource{res(model.TypeK8sHPA, "hpa", `{"metadata": {"name": "h"}, "spec": {}}`)}},
+		{name: "down 0 below up 60", resources: []model.Resource{res(model.TypeK8sHPA, "hpa", `{"metadata": {"name": "h"}, "spec": {"behavior": {
 			"scaleUp": {"stabilizationWindowSeconds": 60}, "scaleDown": {"stabilizationWindowSeconds": 0}}}}`)},
 			want: []string{"HorizontalPodAutoscaler h: spec.behavior.scaleDown.stabilizationWindowSeconds 0 is below scaleUp's 60; make scale-down the slower direction"}},
 		// An unset direction takes Kubernetes' default window: 0 s up, 300 s down.
-		{name: "KEDA up 600 above default down", resources: []model.Resource{res(typeScaledObject, "so", `{"metadata": {"name": "w"}, "spec": {"advanced": {"horizontalPodAutoscalerConfig": {"behavior": {
+		{name: "KEDA up 600 above default down", resources: []model.Resource{res(model.TypeKEDAScaledObject, "so", `{"metadata": {"name": "w"}, "spec": {"advanced": {"horizontalPodAutoscalerConfig": {"behavior": {
 			"scaleUp": {"stabilizationWindowSeconds": 600}}}}}}`)},
 			want: []string{"ScaledObject w: spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds 300 is below scaleUp's 600; make scale-down the slower direction"}},
 	})
 }
 
 func TestScaledRequests(t *testing.T) {
-	noMemory := res(typeDeployment, "api", `{"metadata": {"name": "openwan-api", "namespace": "openwan"}, "spec": {"template": {"spec": {
+	noMemory := res(model.TypeK8sDeployment, "api", `{"metadata": {"name": "openwan-api", "namespace": "openwan"}, "spec": {"template": {"spec": {
 		"containers": [{"name": "api", "resources": {"requests": {"cpu": "250m"}}}, {"name": "sidecar"}]}}}}`)
 	runRuleCases(t, "scaled-workload-requests", []ruleCase{
-		{name: "cpu and memory requested", resources: []model.Resource{res(typeHPA, "hpa", hpaOK), res(typeDeployment, "api", deploymentOK)}},
-		{name: "missing requests", resources: []model.Resource{res(typeHPA, "hpa", hpaOK), noMemory}, want: []string{
+		{name: "cpu and memory requested", resources: []model.Resource{res(model.TypeK8sHPA, "hpa", hpaOK), res(model.TypeK8sDeployment, "api", deploymentOK)}},
+		{name: "missing requests", resources: []model.Resource{res(model.TypeK8sHPA, "hpa", hpaOK), noMemory}, want: []string{
 			"Deployment openwan-api: container api has no memory request, so HorizontalPodAutoscaler openwan-api-hpa cannot compute its utilization; set resources.requests.memory",
 			"Deployment openwan-api: container sidecar has no cpu request, so HorizontalPodAutoscaler openwan-api-hpa cannot compute its utilization; set resources.requests.cpu",
 			"Deployment openwan-api: container sidecar has no memory request, so HorizontalPodAutoscaler openwan-api-hpa cannot compute its utilization; set resources.requests.memory",
@@ -57,9 +57,9 @@ func TestScaledRequests(t *testing.T) {
 }
 
 func TestGroupIgnoresDesired(t *testing.T) {
-	group := res(typeGroup, "api-asg", `{"minSize": 2, "maxSize": 10, "desiredCapacity": 3}`)
-	policy := dependsOn(res(typeScalingPolicy, "cpu", `{"autoscalingGroupName": "[unknown]"}`), "autoscalingGroupName", group)
-	schedule := res(typeSchedule, "night", `{"autoscalingGroupName": "api-asg"}`)
+	group := res(model.TypeAutoscalingGroup, "api-asg", `{"minSize": 2, "maxSize": 10, "desiredCapacity": 3}`)
+	policy := dependsOn(res(model.TypeAutoscalingPolicy, "cpu", `{"autoscalingGroupName": "[unknown]"}`), "autoscalingGroupName", group)
+	schedule := res(model.TypeAutoscalingSchedule, "night", `{"autoscalingGroupName": "api-asg"}`)
 	runRuleCases(t, "asg-ignores-desired-capacity", []ruleCase{
 		{name: "ignored", resources: []model.Resource{ignoring(group, "desiredCapacity"), policy, schedule}},
 		{name: "a group without policies may set it", resources: []model.Resource{group}},
@@ -71,19 +71,19 @@ func TestGroupIgnoresDesired(t *testing.T) {
 
 func TestAlarmHasAction(t *testing.T) {
 	runRuleCases(t, "alarm-has-action", []ruleCase{
-		{name: "action to a topic", resources: []model.Resource{res(typeAlarm, "a", `{"alarmActions": ["arn:aws:sns:us-east-1:1:alerts"]}`)}},
-		{name: "action not known before deploy", resources: []model.Resource{res(typeAlarm, "a", `{"alarmActions": "[unknown]"}`)}},
-		{name: "no actions", resources: []model.Resource{res(typeAlarm, "a", `{"metricName": "CPUUtilization"}`)},
+		{name: "action to a topic", resources: []model.Resource{res(model.TypeCloudWatchMetricAlarm, "a", `{"alarmActions": ["arn:aws:sns:us-east-1:1:alerts"]}`)}},
+		{name: "action not known before deploy", resources: []model.Resource{res(model.TypeCloudWatchMetricAlarm, "a", `{"alarmActions": "[unknown]"}`)}},
+		{name: "no actions", resources: []model.Resource{res(model.TypeCloudWatchMetricAlarm, "a", `{"metricName": "CPUUtilization"}`)},
 			want: []string{"MetricAlarm a: no alarmActions; point it at a scaling policy or the alerts topic"}},
-		{name: "actions disabled", resources: []model.Resource{res(typeAlarm, "a", `{"actionsEnabled": false, "alarmActions": ["arn"]}`)},
+		{name: "actions disabled", resources: []model.Resource{res(model.TypeCloudWatchMetricAlarm, "a", `{"actionsEnabled": false, "alarmActions": ["arn"]}`)},
 			want: []string{"MetricAlarm a: actionsEnabled is false; enable its actions or delete the alarm"}},
 	})
 }
 
 func TestGroupMetricsEnabled(t *testing.T) {
-	group := res(typeGroup, "worker-asg", `{"enabledMetrics": ["GroupDesiredCapacity"]}`)
-	byDimension := res(typeAlarm, "max", `{"namespace": "AWS/AutoScaling", "metricName": "GroupDesiredCapacity", "dimensions": {"AutoScalingGroupName": "worker-asg"}, "alarmActions": ["x"]}`)
-	byQuery := dependsOn(res(typeAlarm, "scale-in", `{"alarmActions": ["x"], "metricQueries": [
+	group := res(model.TypeAutoscalingGroup, "worker-asg", `{"enabledMetrics": ["GroupDesiredCapacity"]}`)
+	byDimension := res(model.TypeCloudWatchMetricAlarm, "max", `{"namespace": "AWS/AutoScaling", "metricName": "GroupDesiredCapacity", "dimensions": {"AutoScalingGroupName": "worker-asg"}, "alarmActions": ["x"]}`)
+	byQuery := dependsOn(res(model.TypeCloudWatchMetricAlarm, "scale-in", `{"alarmActions": ["x"], "metricQueries": [
 		{"id": "cpu", "metric": {"namespace": "AWS/EC2", "metricName": "CPUUtilization", "dimensions": {"AutoScalingGroupName": "[unknown]"}}},
 		{"id": "n", "metric": {"namespace": "AWS/AutoScaling", "metricName": "GroupInServiceInstances", "dimensions": {"AutoScalingGroupName": "[unknown]"}}}]}`),
 		"metricQueries", group)
@@ -96,27 +96,27 @@ func TestGroupMetricsEnabled(t *testing.T) {
 }
 
 func TestAlarmPerGroup(t *testing.T) {
-	api := res(typeGroup, "api-asg", `{}`)
-	worker := res(typeGroup, "worker-asg", `{}`)
+	api := res(model.TypeAutoscalingGroup, "api-asg", `{}`)
+	worker := res(model.TypeAutoscalingGroup, "worker-asg", `{}`)
 	runRuleCases(t, "alarm-per-group", []ruleCase{
 		{name: "each watched", resources: []model.Resource{api, worker,
-			dependsOn(res(typeAlarm, "a", `{"metricName": "GroupTerminatingInstances"}`), "dimensions", api),
-			res(typeAlarm, "w", `{"metricName": "GroupDesiredCapacity", "dimensions": {"AutoScalingGroupName": "worker-asg"}}`)}},
+			dependsOn(res(model.TypeCloudWatchMetricAlarm, "a", `{"metricName": "GroupTerminatingInstances"}`), "dimensions", api),
+			res(model.TypeCloudWatchMetricAlarm, "w", `{"metricName": "GroupDesiredCapacity", "dimensions": {"AutoScalingGroupName": "worker-asg"}}`)}},
 		{name: "worker unwatched", resources: []model.Resource{api, worker,
-			dependsOn(res(typeAlarm, "a", `{"metricName": "GroupTerminatingInstances"}`), "dimensions", api)},
+			dependsOn(res(model.TypeCloudWatchMetricAlarm, "a", `{"metricName": "GroupTerminatingInstances"}`), "dimensions", api)},
 			want: []string{"Group worker-asg: no CloudWatch alarm reads its metrics; declare its GroupAlarms (max capacity, terminating instances)"}},
 	})
 }
 
 func TestAPILoadBalancerSLO(t *testing.T) {
-	lb := res(typeLoadBalancer, "api-lb", `{"loadBalancerType": "application"}`)
-	internal := res(typeLoadBalancer, "private-lb", `{"internal": true}`)
-	p95 := dependsOn(res(typeAlarm, "p95", `{"metricName": "TargetResponseTime", "extendedStatistic": "p95", "alarmActions": ["[unknown]"]}`), "dimensions", lb)
-	p99 := dependsOn(res(typeAlarm, "p99", `{"metricName": "TargetResponseTime", "extendedStatistic": "p99", "alarmActions": ["arn"]}`), "dimensions", lb)
-	errs := dependsOn(res(typeAlarm, "errors", `{"alarmActions": "[unknown]", "metricQueries": [
+	lb := res(model.TypeLBLoadBalancer, "api-lb", `{"loadBalancerType": "application"}`)
+	internal := res(model.TypeLBLoadBalancer, "private-lb", `{"internal": true}`)
+	p95 := dependsOn(res(model.TypeCloudWatchMetricAlarm, "p95", `{"metricName": "TargetResponseTime", "extendedStatistic": "p95", "alarmActions": ["[unknown]"]}`), "dimensions", lb)
+	p99 := dependsOn(res(model.TypeCloudWatchMetricAlarm, "p99", `{"metricName": "TargetResponseTime", "extendedStatistic": "p99", "alarmActions": ["arn"]}`), "dimensions", lb)
+	errs := dependsOn(res(model.TypeCloudWatchMetricAlarm, "errors", `{"alarmActions": "[unknown]", "metricQueries": [
 		{"id": "errors", "metric": {"metricName": "HTTPCode_Target_5XX_Count"}}, {"id": "rate", "expression": "100 * errors / requests"}]}`), "metricQueries", lb)
-	silent := dependsOn(res(typeAlarm, "p99", `{"metricName": "TargetResponseTime", "extendedStatistic": "p99"}`), "dimensions", lb)
-	elsewhere := res(typeAlarm, "p99", `{"metricName": "TargetResponseTime", "extendedStatistic": "p99", "alarmActions": ["arn"]}`)
+	silent := dependsOn(res(model.TypeCloudWatchMetricAlarm, "p99", `{"metricName": "TargetResponseTime", "extendedStatistic": "p99"}`), "dimensions", lb)
+	elsewhere := res(model.TypeCloudWatchMetricAlarm, "p99", `{"metricName": "TargetResponseTime", "extendedStatistic": "p99", "alarmActions": ["arn"]}`)
 	runRuleCases(t, "api-load-balancer-slo", []ruleCase{
 		{name: "all three, with actions", resources: []model.Resource{lb, p95, p99, errs}},
 		{name: "an internal load balancer serves no users", resources: []model.Resource{internal}},

@@ -18,7 +18,7 @@ var imdsv2Required = Rule{
 	},
 	Check: func(r model.Resource, p Params) []string {
 		switch r.Type {
-		case typeLaunchTmpl:
+		case model.TypeEC2LaunchTemplate:
 			var out []string
 			if tokens, _ := str(r.Inputs, "metadataOptions.httpTokens"); tokens != "required" {
 				out = append(out, fmt.Sprintf("%s: metadataOptions.httpTokens is %q, not \"required\"; require IMDSv2 (openwan:ec2.metadata.httpTokens)", label(r), tokens))
@@ -32,12 +32,12 @@ var imdsv2Required = Rule{
 				out = append(out, fmt.Sprintf("%s: metadataOptions.httpPutResponseHopLimit is %s, above %s; set it to %s (openwan:ec2.metadata.hopLimit)", label(r), shown, fmtNum(max), fmtNum(max)))
 			}
 			return out
-		case typeManagedNodes:
+		case model.TypePulumiEKSManagedNodeGroup:
 			// pulumi-eks v2.8.1 builds this group's launch template inside the component with
 			// httpPutResponseHopLimit 2 (nodejs/eks/nodegroup.ts), where no rule can see it.
 			return []string{fmt.Sprintf("%s: pulumi-eks's ManagedNodeGroup makes its own launch template (hop limit 2, out of the plan's sight); "+
 				"declare aws:eks/nodeGroup:NodeGroup with a launch template that requires IMDSv2 with %s hop", label(r), fmtNum(p.Number("maxHopLimit")))}
-		case typeNodeGroup:
+		case model.TypeEKSNodeGroup:
 			if !declared(r.Inputs, "launchTemplate") {
 				return []string{fmt.Sprintf("%s: no launch template, so EKS's default one sets the metadata options; run a launch template that requires IMDSv2", label(r))}
 			}
@@ -53,16 +53,16 @@ var encryptedVolumes = Rule{
 	Level:       Mandatory,
 	Check: func(r model.Resource, _ Params) []string {
 		switch r.Type {
-		case typeManagedNodes:
+		case model.TypePulumiEKSManagedNodeGroup:
 			// Its launch template's root volume sets no `encrypted` (pulumi-eks v2.8.1 nodegroup.ts).
 			return []string{fmt.Sprintf("%s: pulumi-eks's ManagedNodeGroup gives its nodes a root volume encrypted only if the account encrypts by default; "+
 				"declare aws:eks/nodeGroup:NodeGroup with a launch template whose volume is encrypted", label(r))}
-		case typeNodeGroup:
+		case model.TypeEKSNodeGroup:
 			if !declared(r.Inputs, "launchTemplate") {
 				return []string{fmt.Sprintf("%s: no launch template, so its root volume is encrypted only if the account encrypts by default; run a launch template whose volume is encrypted", label(r))}
 			}
 			return nil
-		case typeLaunchTmpl:
+		case model.TypeEC2LaunchTemplate:
 		default:
 			return nil
 		}
@@ -90,7 +90,7 @@ var snsTopicEncrypted = Rule{
 		"a topic under the AWS-managed alias/aws/sns key, whose policy admits neither.",
 	Level: Mandatory,
 	Check: func(r model.Resource, _ Params) []string {
-		if r.Type != typeTopic {
+		if r.Type != model.TypeSNSTopic {
 			return nil
 		}
 		// A key created in the same preview is unknown yet, and still a key.
@@ -111,7 +111,7 @@ var noPublicIP = Rule{
 	Level:       Mandatory,
 	Check: func(r model.Resource, _ Params) []string {
 		switch r.Type {
-		case typeLaunchTmpl:
+		case model.TypeEC2LaunchTemplate:
 			var out []string
 			for i, ni := range objects(r.Inputs, "networkInterfaces") {
 				if pub, ok := boolean(ni, "associatePublicIpAddress"); ok && pub {
@@ -119,7 +119,7 @@ var noPublicIP = Rule{
 				}
 			}
 			return out
-		case typeEKSComponent:
+		case model.TypePulumiEKSCluster:
 			if pub, ok := boolean(r.Inputs, "nodeAssociatePublicIpAddress"); !ok || pub {
 				return []string{fmt.Sprintf("%s: nodeAssociatePublicIpAddress is not false; set it false so nodes get no public IP", label(r))}
 			}
@@ -145,24 +145,24 @@ func (s *Stack) openIngresses() []openIngress {
 		return slices.ContainsFunc(cidrs, func(c string) bool { return slices.Contains(worldCIDRs, c) })
 	}
 	groupOf := func(r model.Resource, key string) string {
-		if gs := s.DependedOn(r, key, typeSG); len(gs) > 0 {
+		if gs := s.DependedOn(r, key, model.TypeEC2SecurityGroup); len(gs) > 0 {
 			return gs[0].URN
 		}
 		return ""
 	}
 	for _, r := range s.Resources() {
 		switch r.Type {
-		case typeSG:
+		case model.TypeEC2SecurityGroup:
 			for _, in := range objects(r.Inputs, "ingress") {
 				if world(append(strs(in, "cidrBlocks"), strs(in, "ipv6CidrBlocks")...)...) {
 					out = append(out, ingressOf(r, r.URN, in, "fromPort", "toPort"))
 				}
 			}
-		case typeSGRule:
+		case model.TypeEC2SecurityGroupRule:
 			if t, _ := str(r.Inputs, "type"); t == "ingress" && world(append(strs(r.Inputs, "cidrBlocks"), strs(r.Inputs, "ipv6CidrBlocks")...)...) {
 				out = append(out, ingressOf(r, groupOf(r, "securityGroupId"), r.Inputs, "fromPort", "toPort"))
 			}
-		case typeSGIngressRule:
+		case model.TypeVPCSecurityGroupIngressRule:
 			v4, _ := str(r.Inputs, "cidrIpv4")
 			v6, _ := str(r.Inputs, "cidrIpv6")
 			if world(v4, v6) {
@@ -193,8 +193,8 @@ var noOpenIngress = Rule{
 	},
 	CheckStack: func(s *Stack, p Params) []Finding {
 		lbGroups := map[string]bool{}
-		for _, lb := range s.OfType(typeLoadBalancer) {
-			for _, g := range s.DependedOn(lb, "securityGroups", typeSG) {
+		for _, lb := range s.OfType(model.TypeLBLoadBalancer) {
+			for _, g := range s.DependedOn(lb, "securityGroups", model.TypeEC2SecurityGroup) {
 				lbGroups[g.URN] = true
 			}
 		}
@@ -237,8 +237,8 @@ type eksView struct {
 func eksOf(r model.Resource) (eksView, bool) {
 	prefix, keyPath := "", "encryptionConfigKeyArn"
 	switch r.Type {
-	case typeEKSComponent:
-	case typeEKSCluster:
+	case model.TypePulumiEKSCluster:
+	case model.TypeEKSCluster:
 		prefix, keyPath = "vpcConfig.", "encryptionConfig.provider.keyArn"
 	default:
 		return eksView{}, false
@@ -321,7 +321,7 @@ var eksLogging = Rule{
 }
 
 // workloadTypes are the Kubernetes kinds whose pod template the container rules read.
-var workloadTypes = []string{typeDeployment, "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet", "kubernetes:batch/v1:Job"}
+var workloadTypes = []string{model.TypeK8sDeployment, model.TypeK8sStatefulSet, model.TypeK8sDaemonSet, model.TypeK8sJob}
 
 var containersNonRoot = Rule{
 	Name:        "containers-non-root",

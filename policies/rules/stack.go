@@ -7,33 +7,6 @@ import (
 	"github.com/openwan/openwan-infra/internal/model"
 )
 
-// Type tokens the rules read.
-const (
-	typeHPA           = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
-	typeScaledObject  = "kubernetes:keda.sh/v1alpha1:ScaledObject"
-	typeDeployment    = "kubernetes:apps/v1:Deployment"
-	typePDB           = "kubernetes:policy/v1:PodDisruptionBudget"
-	typeGroup         = "aws:autoscaling/group:Group"
-	typeScalingPolicy = "aws:autoscaling/policy:Policy"
-	typeSchedule      = "aws:autoscaling/schedule:Schedule"
-	typeAlarm         = "aws:cloudwatch/metricAlarm:MetricAlarm"
-	typeLaunchTmpl    = "aws:ec2/launchTemplate:LaunchTemplate"
-	typeSG            = "aws:ec2/securityGroup:SecurityGroup"
-	typeSGRule        = "aws:ec2/securityGroupRule:SecurityGroupRule"
-	typeSGIngressRule = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-	typeLoadBalancer  = "aws:lb/loadBalancer:LoadBalancer"
-	typeListener      = "aws:lb/listener:Listener"
-	typeIngress       = "kubernetes:networking.k8s.io/v1:Ingress"
-	typeTopic         = "aws:sns/topic:Topic"
-	typeEKSComponent  = "eks:index:Cluster"
-	typeEKSCluster    = "aws:eks/cluster:Cluster"
-	typeManagedNodes  = "eks:index:ManagedNodeGroup"
-	typeNodeGroup     = "aws:eks/nodeGroup:NodeGroup"
-	typeNetworkPolicy = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
-	typeRole          = "aws:iam/role:Role"
-	typeRolePolicy    = "aws:iam/rolePolicy:RolePolicy"
-)
-
 // Stack is every resource of one stack, indexed for the cross-resource rules.
 type Stack struct {
 	// Name is the stack's name, e.g. "prod".
@@ -115,7 +88,7 @@ type Scaled struct {
 // names (same name, and same namespace where both are known).
 func (s *Stack) ScaledDeployments() []Scaled {
 	var out []Scaled
-	for _, scaler := range s.OfType(typeHPA, typeScaledObject) {
+	for _, scaler := range s.OfType(model.TypeK8sHPA, model.TypeKEDAScaledObject) {
 		name, ok := str(scaler.Inputs, "spec.scaleTargetRef.name")
 		if !ok {
 			continue
@@ -124,7 +97,7 @@ func (s *Stack) ScaledDeployments() []Scaled {
 			continue
 		}
 		ns, nsKnown := str(scaler.Inputs, "metadata.namespace")
-		for _, d := range s.OfType(typeDeployment) {
+		for _, d := range s.OfType(model.TypeK8sDeployment) {
 			if n, _ := str(d.Inputs, "metadata.name"); n != name {
 				continue
 			}

@@ -19,7 +19,7 @@ var productionTLS = Rule{
 	ProductionOnly: true,
 	Check: func(r model.Resource, _ Params) []string {
 		switch r.Type {
-		case typeListener:
+		case model.TypeLBListener:
 			if protocol, _ := str(r.Inputs, "protocol"); protocol != "HTTP" {
 				return nil
 			}
@@ -31,7 +31,7 @@ var productionTLS = Rule{
 					return []string{fmt.Sprintf("%s: port %s serves plain HTTP (%s); set openwan:ec2.api.certificateArn so it redirects to HTTPS", label(r), fmtNum(port), typ)}
 				}
 			}
-		case typeIngress:
+		case model.TypeK8sIngress:
 			annotations := object(r.Inputs, "metadata")
 			if cert, _ := object(annotations, "annotations")[albCertificateAnnotation].(string); cert == "" {
 				return []string{fmt.Sprintf("%s: no %s, so its ALB serves plain HTTP; set openwan:cluster.ingress.certificateArn", label(r), albCertificateAnnotation)}

@@ -15,16 +15,16 @@ func TestProductionTLS(t *testing.T) {
 	const ingressTLS = `{"metadata": {"name": "openwan-api", "annotations": {"alb.ingress.kubernetes.io/certificate-arn": "arn:aws:acm:us-east-1:111122223333:certificate/1"}}}`
 	runRuleCases(t, "production-tls", []ruleCase{
 		{name: "HTTP redirects, HTTPS forwards, the Ingress has a certificate", resources: []model.Resource{
-			res(typeListener, "lb-http", redirect), res(typeListener, "lb-https", https), res(typeIngress, "api", ingressTLS)}},
+			res(model.TypeLBListener, "lb-http", redirect), res(model.TypeLBListener, "lb-https", https), res(model.TypeK8sIngress, "api", ingressTLS)}},
 		{name: "plain HTTP on both paths", resources: []model.Resource{
-			res(typeListener, "lb-http", `{"port": 80, "protocol": "HTTP", "defaultActions": [{"type": "forward"}]}`),
-			res(typeIngress, "api", `{"metadata": {"name": "openwan-api", "annotations": {"alb.ingress.kubernetes.io/scheme": "internet-facing"}}}`)},
+			res(model.TypeLBListener, "lb-http", `{"port": 80, "protocol": "HTTP", "defaultActions": [{"type": "forward"}]}`),
+			res(model.TypeK8sIngress, "api", `{"metadata": {"name": "openwan-api", "annotations": {"alb.ingress.kubernetes.io/scheme": "internet-facing"}}}`)},
 			want: []string{
 				"Listener lb-http: port 80 serves plain HTTP (forward); set openwan:ec2.api.certificateArn so it redirects to HTTPS",
 				"Ingress openwan-api: no alb.ingress.kubernetes.io/certificate-arn, so its ALB serves plain HTTP; set openwan:cluster.ingress.certificateArn",
 			}},
 		{name: "a redirect to plain HTTP is no redirect to HTTPS", resources: []model.Resource{
-			res(typeListener, "lb-http", `{"port": 80, "protocol": "HTTP", "defaultActions": [{"type": "redirect", "redirect": {"port": "8080", "protocol": "HTTP"}}]}`)},
+			res(model.TypeLBListener, "lb-http", `{"port": 80, "protocol": "HTTP", "defaultActions": [{"type": "redirect", "redirect": {"port": "8080", "protocol": "HTTP"}}]}`)},
 			want: []string{"Listener lb-http: port 80 serves plain HTTP (redirect); set openwan:ec2.api.certificateArn so it redirects to HTTPS"}},
 	})
 }
