@@ -16,10 +16,15 @@ import (
 const (
 	maxReplicas  = 1000
 	maxInstances = 500
-	// maxStabilizationSeconds is the Kubernetes API's own limit for an HPA stabilization window.
-	maxStabilizationSeconds = 3600
-	// maxPolicyPeriodSeconds is the Kubernetes API's own limit for an HPA policy period.
-	maxPolicyPeriodSeconds = 1800
+)
+
+// The Kubernetes API's own limits of an HPA's behavior (autoscaling/v2), which the config and the
+// kube components check alike, so that a value is refused before anything is declared.
+const (
+	// MaxHPAStabilizationSeconds is the longest stabilization window of an HPA's behavior (s).
+	MaxHPAStabilizationSeconds = 3600
+	// MaxHPAPolicyPeriodSeconds is the longest period of an HPA scaling policy (s).
+	MaxHPAPolicyPeriodSeconds = 1800
 )
 
 var (
@@ -309,7 +314,7 @@ func (s Service) validate(p *problems, key string) {
 }
 
 func (b Behavior) validate(p *problems, key string) {
-	p.between(key+".stabilizationSeconds", b.StabilizationSeconds, 0, maxStabilizationSeconds)
+	p.between(key+".stabilizationSeconds", b.StabilizationSeconds, 0, MaxHPAStabilizationSeconds)
 	if !slices.Contains(selectPolicies, b.SelectPolicy) {
 		p.addf(key+".selectPolicy", "%q is not one of %v", b.SelectPolicy, selectPolicies)
 	}
@@ -322,7 +327,7 @@ func (b Behavior) validate(p *problems, key string) {
 			p.addf(k+".type", "%q is not one of %v", pol.Type, policyTypes)
 		}
 		p.atLeast(k+".value", pol.Value, 1)
-		p.between(k+".periodSeconds", pol.PeriodSeconds, 1, maxPolicyPeriodSeconds)
+		p.between(k+".periodSeconds", pol.PeriodSeconds, 1, MaxHPAPolicyPeriodSeconds)
 	}
 }
 

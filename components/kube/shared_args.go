@@ -6,6 +6,8 @@ import (
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/openwan/openwan-infra/config"
 )
 
 // Behavior is one direction of an HPA's scaling behavior.
@@ -53,18 +55,13 @@ func tolerationArgs(ts []Toleration) corev1.TolerationArray {
 	return out
 }
 
-// The Kubernetes API's own limits of an HPA's behavior: a bad value would be refused only once
-// the objects before it exist.
-const (
-	maxStabilizationSeconds = 3600
-	maxPolicyPeriodSeconds  = 1800
-)
-
-// validate checks the behavior as the Kubernetes API will, naming its fields under field.
+// validate checks the behavior as the Kubernetes API will (its limits are config's
+// MaxHPAStabilizationSeconds and MaxHPAPolicyPeriodSeconds), naming its fields under field: a bad
+// value would be refused only once the objects before it exist.
 func (b Behavior) validate(field string) []error {
 	var errs []error
-	if b.StabilizationSeconds < 0 || b.StabilizationSeconds > maxStabilizationSeconds {
-		errs = append(errs, fmt.Errorf("%s.StabilizationSeconds: %d is outside [0, %d]", field, b.StabilizationSeconds, maxStabilizationSeconds))
+	if b.StabilizationSeconds < 0 || b.StabilizationSeconds > config.MaxHPAStabilizationSeconds {
+		errs = append(errs, fmt.Errorf("%s.StabilizationSeconds: %d is outside [0, %d]", field, b.StabilizationSeconds, config.MaxHPAStabilizationSeconds))
 	}
 	if selects := []string{"Max", "Min", "Disabled"}; !slices.Contains(selects, b.SelectPolicy) {
 		errs = append(errs, fmt.Errorf("%s.SelectPolicy: %q is not one of %q", field, b.SelectPolicy, selects))
@@ -80,8 +77,8 @@ func (b Behavior) validate(field string) []error {
 		if p.Value < 1 {
 			errs = append(errs, fmt.Errorf("%s.Value: %d is below 1", at, p.Value))
 		}
-		if p.PeriodSeconds < 1 || p.PeriodSeconds > maxPolicyPeriodSeconds {
-			errs = append(errs, fmt.Errorf("%s.PeriodSeconds: %d is outside [1, %d]", at, p.PeriodSeconds, maxPolicyPeriodSeconds))
+		if p.PeriodSeconds < 1 || p.PeriodSeconds > config.MaxHPAPolicyPeriodSeconds {
+			errs = append(errs, fmt.Errorf("%s.PeriodSeconds: %d is outside [1, %d]", at, p.PeriodSeconds, config.MaxHPAPolicyPeriodSeconds))
 		}
 	}
 	return errs
