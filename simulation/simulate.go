@@ -20,6 +20,8 @@ type Result struct {
 	Description string
 	// Steps is the number of time steps simulated (per fleet).
 	Steps int
+	// Step is how far each step advanced the clock: Options.Step, SyncPeriod by default.
+	Step time.Duration
 	// Fleets are in the order eks-api, eks-worker, ec2-api, ec2-worker, those the stack has.
 	Fleets []FleetResult
 }
@@ -49,7 +51,7 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 		return nil, errors.New("the trace needs points, the first at 0")
 	}
 	if opts.Step <= 0 || SyncPeriod%opts.Step != 0 || time.Minute%opts.Step != 0 || opts.RecordEvery%opts.Step != 0 {
-		return nil, fmt.Errorf("step %v must divide 15 s and the record interval %v", opts.Step, opts.RecordEvery)
+		return nil, fmt.Errorf("step %v must divide the HPA's sync period %v, a minute and the record interval %v", opts.Step, SyncPeriod, opts.RecordEvery)
 	}
 	if opts.Settle < 0 || opts.Settle%time.Minute != 0 {
 		return nil, fmt.Errorf("settle %v must be a whole number of minutes, 0 or more", opts.Settle)
@@ -162,7 +164,7 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 		}
 		steps++
 	}
-	res := &Result{Trace: trace.Name, Start: trace.Start, Duration: end, Description: trace.Description, Steps: steps}
+	res := &Result{Trace: trace.Name, Start: trace.Start, Duration: end, Description: trace.Description, Steps: steps, Step: opts.Step}
 	for _, f := range fleets {
 		r := f.t.result()
 		r.CapacityWithin = time.Duration(cfg.Capacity.TimeToCapacitySeconds) * time.Second

@@ -392,3 +392,24 @@ func TestInterruptionsWithinTheTrace(t *testing.T) {
 	_, err := Simulate(configtest.Prod(t), guide(t, "spike"), opts)
 	assert.ErrorContains(t, err, "the interruption of ec2-worker at 1h30m0s is outside the trace, which is 1h30m0s long")
 }
+
+// TestResultSaysItsStep: the result carries the step it advanced by, so a report of it (the
+// summary's "N steps of S s") says the run's own step, not the default's.
+func TestResultSaysItsStep(t *testing.T) {
+	trace, err := ReadCSV("flat", strings.NewReader("seconds,requests_per_minute,jobs_per_minute\n0,500,1\n1800,500,1\n"))
+	require.NoError(t, err)
+	for _, step := range []time.Duration{SyncPeriod, 5 * time.Second} {
+		opts := Defaults()
+		opts.Step = step
+		r, err := Simulate(configtest.Prod(t), trace, opts)
+		require.NoError(t, err)
+		assert.Equal(t, step, r.Step, "the result's step is the options'")
+		assert.Equal(t, r.Duration, time.Duration(r.Steps)*r.Step, "its steps of %v make the trace's %v", step, r.Duration)
+	}
+	assert.Equal(t, SyncPeriod, Defaults().Step, "by default a step is the HPA's sync period")
+
+	opts := Defaults()
+	opts.Step = 7 * time.Second
+	_, err = Simulate(configtest.Prod(t), trace, opts)
+	assert.ErrorContains(t, err, "step 7s must divide the HPA's sync period "+SyncPeriod.String(), "a step that cannot meet the syncs is refused, naming the period")
+}

@@ -17,7 +17,7 @@ import (
 
 // printSummary prints one row per fleet.
 func printSummary(w io.Writer, stack string, cfg config.Config, r *simulation.Result) error {
-	fmt.Fprintf(w, "stack %s, trace %s, %v in %d steps of 15 s\n", stack, r.Trace, r.Duration, r.Steps)
+	fmt.Fprintf(w, "stack %s, trace %s, %v in %d steps of %g s\n", stack, r.Trace, r.Duration, r.Steps, r.Step.Seconds())
 	if r.Description != "" {
 		fmt.Fprint(w, wrap(r.Description, "  ", 110))
 	}
