@@ -14,7 +14,7 @@ import (
 
 // deployFleets declares the EC2 path: the API fleet behind its load balancer and the spot worker
 // fleet, each with its alarms, and the load balancer's SLO alarms.
-func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, alerts *fleet.Alerts, outputs pulumi.Map) (ec2Fleets, error) {
+func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, alerts *monitoring.Alerts, outputs pulumi.Map) (ec2Fleets, error) {
 	e := cfg.EC2
 	var none ec2Fleets
 	secretsPath := apppolicy.SecretsPath(ctx.Stack())

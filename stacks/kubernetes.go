@@ -11,7 +11,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/openwan/openwan-infra/components/cluster"
-	"github.com/openwan/openwan-infra/components/fleet"
 	"github.com/openwan/openwan-infra/components/kube"
 	"github.com/openwan/openwan-infra/components/monitoring"
 	"github.com/openwan/openwan-infra/config"
@@ -24,7 +23,7 @@ const (
 	workerPool = "workers"
 )
 
-func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, alerts *fleet.Alerts, outputs pulumi.Map) (*eksWatched, error) {
+func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, alerts *monitoring.Alerts, outputs pulumi.Map) (*eksWatched, error) {
 	cc := cfg.Cluster
 	pool := func(p config.NodePool) cluster.NodePoolArgs {
 		return cluster.NodePoolArgs{
@@ -128,7 +127,7 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, alert
 
 // deployContainerInsights sends the cluster's metrics to CloudWatch and pages when a workload
 // has sat at its HPA maximum for openwan:alerts.atMaxMinutes.
-func deployContainerInsights(ctx *pulumi.Context, cfg config.Config, eks *cluster.Cluster, alerts *fleet.Alerts) error {
+func deployContainerInsights(ctx *pulumi.Context, cfg config.Config, eks *cluster.Cluster, alerts *monitoring.Alerts) error {
 	ci := cfg.Cluster.ContainerInsights
 	if !ci.Enabled {
 		return nil
@@ -159,7 +158,7 @@ type eksWatched struct {
 // deployIngress declares the API's Ingress and finds the ALB the controller makes for it, for
 // the stack's outputs and the alarms on it.
 func deployIngress(ctx *pulumi.Context, cfg config.Config, eks *cluster.Cluster, lbc *cluster.LoadBalancerController,
-	alerts *fleet.Alerts, onCluster []pulumi.ResourceOption, outputs pulumi.Map) (pulumi.StringOutput, error) {
+	alerts *monitoring.Alerts, onCluster []pulumi.ResourceOption, outputs pulumi.Map) (pulumi.StringOutput, error) {
 	in := cfg.Cluster.Ingress
 	ingress, err := kube.NewIngress(ctx, "openwan-api", &kube.IngressArgs{
 		Namespace: cfg.App.Namespace, Name: "openwan-api", ClassName: cluster.ALBIngressClass,

@@ -8,19 +8,18 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/openwan/openwan-infra/capacity"
-	"github.com/openwan/openwan-infra/components/fleet"
 	"github.com/openwan/openwan-infra/components/monitoring"
 	"github.com/openwan/openwan-infra/config"
 )
 
 // deployAlerts declares the topic every alarm of both paths notifies, and exports it.
-func deployAlerts(ctx *pulumi.Context, cfg config.Config, outputs pulumi.Map) (*fleet.Alerts, error) {
+func deployAlerts(ctx *pulumi.Context, cfg config.Config, outputs pulumi.Map) (*monitoring.Alerts, error) {
 	// The alerts key's policy names the account (its root, its Auto Scaling service-linked role).
 	caller, err := aws.GetCallerIdentity(ctx, &aws.GetCallerIdentityArgs{})
 	if err != nil {
 		return nil, err
 	}
-	alerts, err := fleet.NewAlerts(ctx, "openwan-alerts", &fleet.AlertsArgs{Emails: cfg.Alerts.Emails, AccountID: caller.AccountId})
+	alerts, err := monitoring.NewAlerts(ctx, "openwan-alerts", &monitoring.AlertsArgs{Emails: cfg.Alerts.Emails, AccountID: caller.AccountId})
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +36,7 @@ type watchedResources struct {
 
 // deployMonitoring declares the stack's dashboard and its cost budget, and exports the
 // dashboard's address and the budget.
-func deployMonitoring(ctx *pulumi.Context, cfg config.Config, plan capacity.Plan, alerts *fleet.Alerts, w watchedResources, outputs pulumi.Map) error {
+func deployMonitoring(ctx *pulumi.Context, cfg config.Config, plan capacity.Plan, alerts *monitoring.Alerts, w watchedResources, outputs pulumi.Map) error {
 	spec := monitoring.PlatformSpec{
 		P50Seconds: cfg.Alerts.Latency.P50Seconds, P95Seconds: cfg.Alerts.Latency.P95Seconds, P99Seconds: cfg.Alerts.Latency.P99Seconds,
 		ErrorRatePercent: cfg.Alerts.ErrorRatePercent,

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openwan/openwan-infra/components/fleet"
+	"github.com/openwan/openwan-infra/components/monitoring"
 	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/config/configtest"
 	"github.com/openwan/openwan-infra/internal/plan"
@@ -157,7 +158,7 @@ func TestAlertsTopicIsEncrypted(t *testing.T) {
 				assert.Equal(t, account, s.Condition["StringEquals"]["aws:SourceAccount"], "for this account's alarms only")
 		case s.Principal["Service"] == "events.amazonaws.com":
 			events = assert.Equal(t, publish, s.Action, "EventBridge only makes and reads data keys")
-		case s.Condition["StringEquals"]["aws:PrincipalArn"] == fleet.AutoScalingServiceRoleARN(account):
+		case s.Condition["StringEquals"]["aws:PrincipalArn"] == monitoring.AutoScalingServiceRoleARN(account):
 			autoScaling = assert.Equal(t, publish, s.Action, "Auto Scaling only makes and reads data keys")
 		default:
 			t.Errorf("key policy statement %s admits an unexpected principal", s.Sid)

@@ -6,19 +6,16 @@ import (
 
 // The type tokens the tests read.
 const (
-	topicType        = "aws:sns/topic:Topic"
-	subscriptionType = "aws:sns/topicSubscription:TopicSubscription"
-	alarmType        = "aws:cloudwatch/metricAlarm:MetricAlarm"
-	groupType        = "aws:autoscaling/group:Group"
-	policyType       = "aws:autoscaling/policy:Policy"
-	scheduleType     = "aws:autoscaling/schedule:Schedule"
-	launchTplType    = "aws:ec2/launchTemplate:LaunchTemplate"
-	sgType           = "aws:ec2/securityGroup:SecurityGroup"
-	sgRuleType       = "aws:ec2/securityGroupRule:SecurityGroupRule"
-	listenerType     = "aws:lb/listener:Listener"
-	hookType         = "aws:autoscaling/lifecycleHook:LifecycleHook"
-	rolePolicyType   = "aws:iam/rolePolicy:RolePolicy"
-	keyType          = "aws:kms/key:Key"
+	alarmType      = "aws:cloudwatch/metricAlarm:MetricAlarm"
+	groupType      = "aws:autoscaling/group:Group"
+	policyType     = "aws:autoscaling/policy:Policy"
+	scheduleType   = "aws:autoscaling/schedule:Schedule"
+	launchTplType  = "aws:ec2/launchTemplate:LaunchTemplate"
+	sgType         = "aws:ec2/securityGroup:SecurityGroup"
+	sgRuleType     = "aws:ec2/securityGroupRule:SecurityGroupRule"
+	listenerType   = "aws:lb/listener:Listener"
+	hookType       = "aws:autoscaling/lifecycleHook:LifecycleHook"
+	rolePolicyType = "aws:iam/rolePolicy:RolePolicy"
 )
 
 // topicARN is the alerts topic the tests wire in.

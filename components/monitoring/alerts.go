@@ -1,4 +1,4 @@
-package fleet
+package monitoring
 
 import (
 	"encoding/json"
@@ -15,7 +15,9 @@ import (
 
 // Alerts is the SNS topic every alarm, page and failed-scaling notification goes to, with its
 // e-mail subscriptions, encrypted with a customer-managed KMS key of its own, and the access
-// policy that lets CloudWatch and EventBridge publish to it.
+// policy that lets CloudWatch and EventBridge publish to it. Both paths use it. Its type token is
+// openwan:ec2:Alerts, from when it lived in package fleet: the token is in every child's URN, so
+// it stays.
 type Alerts struct {
 	pulumi.ResourceState
 
@@ -70,7 +72,7 @@ func AutoScalingServiceRoleARN(accountID string) string {
 //     CloudWatch as an event source of an encrypted topic, limited to this account's alarms
 //     (aws:SourceAccount, aws:SourceArn), as AWS advises against the confused deputy: without
 //     them another account's alarm could use the key through the CloudWatch service.
-//   - events.amazonaws.com publishes the groups' EventBridge pages (GroupAlarms). Without
+//   - events.amazonaws.com publishes the groups' EventBridge pages (fleet.GroupAlarms). Without
 //     conditions: the SNS docs say aws:SourceAccount and aws:SourceArn are not supported for
 //     EventBridge to an encrypted topic ("Key management", compatibility with AWS services).
 //   - AWSServiceRoleForAutoScaling publishes the groups' launch and terminate notifications; its

@@ -1,4 +1,4 @@
-package fleet
+package monitoring
 
 import (
 	"encoding/json"
@@ -13,6 +13,13 @@ import (
 
 // accountID is the account the tests' alerts live in.
 const accountID = "210987654321"
+
+// The type tokens the alerts tests read.
+const (
+	topicType        = "aws:sns/topic:Topic"
+	subscriptionType = "aws:sns/topicSubscription:TopicSubscription"
+	keyType          = "aws:kms/key:Key"
+)
 
 func TestAlertsArgsRefusals(t *testing.T) {
 	valid := func() *AlertsArgs {
