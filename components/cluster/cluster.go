@@ -1,5 +1,3 @@
-// Package cluster holds the EKS components: the cluster with its managed node pools and the
-// cluster-autoscaler that sizes them.
 package cluster
 
 import (

@@ -1,5 +1,3 @@
-// Package fleet holds the EC2 Auto Scaling components: launch templates, the load balancer in
-// front of the API fleet, Auto Scaling Groups with their policies and schedules, and alarms.
 package fleet
 
 import (

@@ -1,6 +1,3 @@
-// Package kube holds the Kubernetes components of openwan-infra: a horizontally scalable
-// service and metrics-server. They need only a Kubernetes provider, so they work on EKS and on an
-// existing cluster alike.
 package kube
 
 import (

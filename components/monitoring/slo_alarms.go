@@ -1,6 +1,3 @@
-// Package monitoring holds what watches the platform from CloudWatch and AWS Budgets, on both
-// paths: the API load balancers' SLO alarms, the workloads' at-maximum alarms, the stack's
-// dashboard and its cost budget.
 package monitoring
 
 import (

@@ -1,5 +1,3 @@
-// Package network holds the VPC component: the public and private subnets the cluster and the
-// EC2 fleets run in.
 package network
 
 import (
