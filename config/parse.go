@@ -119,10 +119,9 @@ func dropNullSchedules(m map[string]*ScheduledAction) {
 
 // follow fills the values that default to another key rather than to a number of their own, so
 // a stack states each value once: the cluster's add-ons and autoscaler follow its Kubernetes
-// version through the release table, the EC2 fleets run the services' images (the API fleet on its port, checked on its readiness
-// path), and a scheduled
-// action's bounds are its group's size, unless a stack says otherwise. After it every action has
-// its Min and Max.
+// version through the release table, the EC2 fleets run the services' images (the API fleet on
+// the API's port, checked on its readiness path), and a scheduled action's bounds are its
+// group's size, unless a stack says otherwise. After it every action has its Min and Max.
 func (c *Config) follow() {
 	c.Cluster.followRelease()
 	if c.EC2.API.Image == "" {
