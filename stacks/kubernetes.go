@@ -70,15 +70,15 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, alert
 	if cc.ClusterAutoscaler.Enabled {
 		if _, err := cluster.NewClusterAutoscaler(ctx, "cluster-autoscaler", &cluster.ClusterAutoscalerArgs{
 			ClusterName: eks.Name, OIDCIssuer: eks.OIDCIssuer, OIDCArn: eks.OIDCArn,
-			Region:       cfg.App.Region,
-			ChartVersion: cc.ClusterAutoscaler.ChartVersion,
-			ImageTag:     cc.ClusterAutoscaler.ImageTag,
+			Chart: kube.Chart{
+				ChartVersion: cc.ClusterAutoscaler.ChartVersion,
+				Requests:     resources(cc.ClusterAutoscaler.Requests), NodeSelector: onAPIPool,
+			},
+			Region:   cfg.App.Region,
+			ImageTag: cc.ClusterAutoscaler.ImageTag,
 			// One number for every pool: the longest grace period of the pods it may evict.
 			MaxGracefulTerminationSeconds: max(cfg.API.TerminationGracePeriodSeconds, cfg.Worker.TerminationGracePeriodSeconds),
 			ScaleDownUnneededSeconds:      cc.ClusterAutoscaler.ScaleDownUnneededSeconds,
-			RequestCPUMillis:              cc.ClusterAutoscaler.Requests.CPUMillis,
-			RequestMemoryMiB:              cc.ClusterAutoscaler.Requests.MemoryMiB,
-			NodeSelector:                  onAPIPool,
 		}, onCluster...); err != nil {
 			return nil, err
 		}
@@ -90,7 +90,7 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, alert
 	target := servicesTarget{opts: onCluster, keda: keda, eks: eks, apiSources: net.publicCIDRs}
 	if es := cc.ExternalSecrets; es.Enabled {
 		operator, err := cluster.NewExternalSecretsOperator(ctx, "external-secrets", &cluster.ExternalSecretsOperatorArgs{
-			ChartVersion: es.ChartVersion, Requests: resources(es.Requests), NodeSelector: onAPIPool,
+			Chart: kube.Chart{ChartVersion: es.ChartVersion, Requests: resources(es.Requests), NodeSelector: onAPIPool},
 		}, onCluster...)
 		if err != nil {
 			return nil, err
@@ -103,8 +103,8 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, alert
 		lbc, err = cluster.NewLoadBalancerController(ctx, "aws-load-balancer-controller", &cluster.LoadBalancerControllerArgs{
 			ClusterName: eks.Name, OIDCIssuer: eks.OIDCIssuer, OIDCArn: eks.OIDCArn,
 			Region: cfg.App.Region, VPCID: net.vpcID,
-			ChartVersion: ctl.ChartVersion, ImageTag: ctl.ImageTag, Replicas: ctl.Replicas,
-			Requests: resources(ctl.Requests), NodeSelector: onAPIPool,
+			Chart:    kube.Chart{ChartVersion: ctl.ChartVersion, Requests: resources(ctl.Requests), NodeSelector: onAPIPool},
+			ImageTag: ctl.ImageTag, Replicas: ctl.Replicas,
 		}, onCluster...)
 		if err != nil {
 			return nil, err
@@ -195,12 +195,10 @@ func deployIngress(ctx *pulumi.Context, cfg config.Config, eks *cluster.Cluster,
 // deployMetricsServer installs metrics-server from its chart or as declared objects.
 func deployMetricsServer(ctx *pulumi.Context, ms config.MetricsServer, nodeSelector map[string]string, opts []pulumi.ResourceOption) error {
 	_, err := kube.NewMetricsServer(ctx, "metrics-server", &kube.MetricsServerArgs{
-		ChartVersion: ms.ChartVersion,
-		Replicas:     ms.Replicas,
-		Requests:     resources(ms.Requests),
-		NodeSelector: nodeSelector,
-		Manifests:    ms.Source == "manifests",
-		Image:        ms.Image,
+		Chart:     kube.Chart{ChartVersion: ms.ChartVersion, Requests: resources(ms.Requests), NodeSelector: nodeSelector},
+		Replicas:  ms.Replicas,
+		Manifests: ms.Source == "manifests",
+		Image:     ms.Image,
 	}, opts...)
 	return err
 }
@@ -211,9 +209,7 @@ func deployKEDA(ctx *pulumi.Context, k config.KEDA, nodeSelector map[string]stri
 		return nil, nil
 	}
 	return kube.NewKEDA(ctx, "keda", &kube.KEDAArgs{
-		ChartVersion: k.ChartVersion,
-		Requests:     resources(k.Requests),
-		NodeSelector: nodeSelector,
+		Chart: kube.Chart{ChartVersion: k.ChartVersion, Requests: resources(k.Requests), NodeSelector: nodeSelector},
 	}, opts...)
 }
 

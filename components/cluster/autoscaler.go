@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"strconv"
 
@@ -38,12 +39,13 @@ type ClusterAutoscaler struct {
 
 // ClusterAutoscalerArgs describe the cluster-autoscaler release.
 type ClusterAutoscalerArgs struct {
+	// Chart pins the cluster-autoscaler chart; its Requests and NodeSelector are the pod's
+	// (place it on the on-demand pool, never on spot).
+	kube.Chart
 	// ClusterName, OIDCIssuer and OIDCArn come from the Cluster.
 	ClusterName, OIDCIssuer, OIDCArn pulumi.StringInput
 	// Region is the AWS region of the node groups.
 	Region string
-	// ChartVersion pins the chart (required: an unpinned chart changes under a running stack).
-	ChartVersion string
 	// ImageTag is cluster-autoscaler's image tag, "v1.MM.P", of the cluster's own minor version
 	// (the project supports each release on its own minor only).
 	ImageTag string
@@ -53,24 +55,16 @@ type ClusterAutoscalerArgs struct {
 	MaxGracefulTerminationSeconds int
 	// ScaleDownUnneededSeconds is how long a node stays unneeded before removal (s, 1 or more).
 	ScaleDownUnneededSeconds int
-	// RequestCPUMillis and RequestMemoryMiB are the pod's requests (CPU millicores, memory MiB,
-	// 1 or more: a pod without requests is the first evicted).
-	RequestCPUMillis, RequestMemoryMiB int
-	// NodeSelector places it on the on-demand pool, never on spot.
-	NodeSelector map[string]string
 }
 
 func (a *ClusterAutoscalerArgs) validate() error {
 	if a == nil {
 		return errors.New("args are required")
 	}
-	var errs []error
+	errs := a.Chart.Validate("")
 	errs = append(errs, unset(field{"ClusterName", a.ClusterName}, field{"OIDCIssuer", a.OIDCIssuer}, field{"OIDCArn", a.OIDCArn})...)
 	if a.Region == "" {
 		errs = append(errs, errors.New("Region: must not be empty"))
-	}
-	if a.ChartVersion == "" {
-		errs = append(errs, errors.New("ChartVersion: must not be empty"))
 	}
 	if !imageTagPattern.MatchString(a.ImageTag) {
 		errs = append(errs, fmt.Errorf("ImageTag: %q is not a release tag like \"v1.33.0\"", a.ImageTag))
@@ -80,12 +74,6 @@ func (a *ClusterAutoscalerArgs) validate() error {
 	}
 	if a.ScaleDownUnneededSeconds < 1 {
 		errs = append(errs, fmt.Errorf("ScaleDownUnneededSeconds: %d is below 1", a.ScaleDownUnneededSeconds))
-	}
-	if a.RequestCPUMillis < 1 {
-		errs = append(errs, fmt.Errorf("RequestCPUMillis: %d is below 1", a.RequestCPUMillis))
-	}
-	if a.RequestMemoryMiB < 1 {
-		errs = append(errs, fmt.Errorf("RequestMemoryMiB: %d is below 1", a.RequestMemoryMiB))
 	}
 	return errors.Join(errs...)
 }
@@ -141,32 +129,30 @@ func NewClusterAutoscaler(ctx *pulumi.Context, name string, args *ClusterAutosca
 		return nil, err
 	}
 
+	values := args.PodValues()
+	maps.Copy(values, pulumi.Map{
+		"autoDiscovery": pulumi.Map{"clusterName": args.ClusterName},
+		"awsRegion":     pulumi.String(args.Region),
+		"image":         pulumi.Map{"tag": pulumi.String(args.ImageTag)},
+		"rbac": pulumi.Map{"serviceAccount": pulumi.Map{
+			"name":        pulumi.String(clusterAutoscalerAccount),
+			"annotations": pulumi.StringMap{kube.RoleARNAnnotation: ca.Role.Arn},
+		}},
+		"extraArgs": pulumi.Map{
+			"balance-similar-node-groups": pulumi.Bool(true),
+			"expander":                    pulumi.String("least-waste"),
+			"scale-down-unneeded-time":    pulumi.Sprintf("%ds", args.ScaleDownUnneededSeconds),
+			// Default 600 s (cluster-autoscaler FAQ, "What are the parameters to CA?").
+			"max-graceful-termination-sec": pulumi.String(strconv.Itoa(args.MaxGracefulTerminationSeconds)),
+		},
+	})
 	ca.Release, err = helmv3.NewRelease(ctx, name+"-release", &helmv3.ReleaseArgs{
 		Chart:          pulumi.String("cluster-autoscaler"),
 		Version:        pulumi.String(args.ChartVersion),
 		Namespace:      pulumi.String(clusterAutoscalerNamespace),
 		RepositoryOpts: &helmv3.RepositoryOptsArgs{Repo: pulumi.String(ClusterAutoscalerChartRepo)},
 		Atomic:         pulumi.Bool(true),
-		Values: pulumi.Map{
-			"autoDiscovery": pulumi.Map{"clusterName": args.ClusterName},
-			"awsRegion":     pulumi.String(args.Region),
-			"image":         pulumi.Map{"tag": pulumi.String(args.ImageTag)},
-			"rbac": pulumi.Map{"serviceAccount": pulumi.Map{
-				"name":        pulumi.String(clusterAutoscalerAccount),
-				"annotations": pulumi.StringMap{kube.RoleARNAnnotation: ca.Role.Arn},
-			}},
-			"extraArgs": pulumi.Map{
-				"balance-similar-node-groups": pulumi.Bool(true),
-				"expander":                    pulumi.String("least-waste"),
-				"scale-down-unneeded-time":    pulumi.Sprintf("%ds", args.ScaleDownUnneededSeconds),
-				// Default 600 s (cluster-autoscaler FAQ, "What are the parameters to CA?").
-				"max-graceful-termination-sec": pulumi.String(strconv.Itoa(args.MaxGracefulTerminationSeconds)),
-			},
-			"resources": pulumi.Map{"requests": pulumi.StringMap{
-				"cpu": pulumi.Sprintf("%dm", args.RequestCPUMillis), "memory": pulumi.Sprintf("%dMi", args.RequestMemoryMiB),
-			}},
-			"nodeSelector": pulumi.ToStringMap(args.NodeSelector),
-		},
+		Values:         values,
 	}, child)
 	if err != nil {
 		return nil, fmt.Errorf("cluster autoscaler %s: %w", name, err)

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openwan/openwan-infra/components/internal/componenttest"
+	"github.com/openwan/openwan-infra/components/kube"
 )
 
 const releaseType = "kubernetes:helm.sh/v3:Release"
@@ -19,10 +20,11 @@ func validAutoscalerArgs() *ClusterAutoscalerArgs {
 		ClusterName: pulumi.String("openwan-test"),
 		OIDCIssuer:  pulumi.String("https://oidc.eks.us-east-1.amazonaws.com/id/TEST"),
 		OIDCArn:     pulumi.String("arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/TEST"),
-		Region:      "eu-west-1", ChartVersion: "9.51.0", ImageTag: "v1.33.0",
+		Chart: kube.Chart{ChartVersion: "9.51.0", Requests: kube.Resources{CPUMillis: 150, MemoryMiB: 300},
+			NodeSelector: map[string]string{PoolLabel: "api"}},
+		Region: "eu-west-1", ImageTag: "v1.33.0",
 		MaxGracefulTerminationSeconds: 1800,
-		ScaleDownUnneededSeconds:      420, RequestCPUMillis: 150, RequestMemoryMiB: 300,
-		NodeSelector: map[string]string{PoolLabel: "api"},
+		ScaleDownUnneededSeconds:      420,
 	}
 }
 
@@ -33,15 +35,15 @@ func TestClusterAutoscalerArgsRefusals(t *testing.T) {
 		{Name: "image tag that is not a release", Change: func(a *ClusterAutoscalerArgs) { a.ImageTag = "latest" }, Fields: []string{"ImageTag"}},
 		{Name: "no graceful termination", Change: func(a *ClusterAutoscalerArgs) { a.MaxGracefulTerminationSeconds = 0 },
 			Fields: []string{"MaxGracefulTerminationSeconds"}},
-		{Name: "no requests", Change: func(a *ClusterAutoscalerArgs) { a.RequestCPUMillis, a.RequestMemoryMiB = 0, 0 },
-			Fields: []string{"RequestCPUMillis", "RequestMemoryMiB"}},
+		{Name: "no requests", Change: func(a *ClusterAutoscalerArgs) { a.Requests = kube.Resources{} },
+			Fields: []string{"Requests.CPUMillis", "Requests.MemoryMiB"}},
 		{Name: "several fields at once", Change: func(a *ClusterAutoscalerArgs) { a.ClusterName, a.Region, a.ScaleDownUnneededSeconds = nil, "", 0 },
 			Fields: []string{"ClusterName", "Region", "ScaleDownUnneededSeconds"}},
 	})
 }
 
 func TestClusterAutoscalerRefusedDeclaresNothing(t *testing.T) {
-	componenttest.DeclareRefused(t, NewClusterAutoscaler, "ca", &ClusterAutoscalerArgs{ChartVersion: "9.51.0"})
+	componenttest.DeclareRefused(t, NewClusterAutoscaler, "ca", &ClusterAutoscalerArgs{Chart: kube.Chart{ChartVersion: "9.51.0"}})
 }
 
 func TestClusterAutoscalerDeclares(t *testing.T) {
@@ -51,8 +53,9 @@ func TestClusterAutoscalerDeclares(t *testing.T) {
 	assert.Equal(t, "openwan-test", value("autoDiscovery.clusterName"), "node groups are discovered by the cluster's name")
 	assert.Equal(t, args.Region, value("awsRegion"), "Region")
 	assert.Equal(t, fmt.Sprintf("%ds", args.ScaleDownUnneededSeconds), value("extraArgs.scale-down-unneeded-time"), "ScaleDownUnneededSeconds as a duration")
-	assert.Equal(t, fmt.Sprintf("%dm", args.RequestCPUMillis), value("resources.requests.cpu"), "RequestCPUMillis")
-	assert.Equal(t, fmt.Sprintf("%dMi", args.RequestMemoryMiB), value("resources.requests.memory"), "RequestMemoryMiB")
+	assert.Equal(t, fmt.Sprintf("%dm", args.Requests.CPUMillis), value("resources.requests.cpu"), "Requests.CPUMillis")
+	assert.Equal(t, fmt.Sprintf("%dMi", args.Requests.MemoryMiB), value("resources.requests.memory"), "Requests.MemoryMiB")
+	assert.Equal(t, map[string]any{PoolLabel: "api"}, value("nodeSelector"), "on the on-demand pool, never on spot")
 	assert.Equal(t, args.ChartVersion, componenttest.Input(t, p, releaseType, "ca-release", "version"), "the pinned chart")
 	assert.Equal(t, args.ImageTag, value("image.tag"), "the image of the cluster's minor, whatever the chart's default")
 	assert.Equal(t, "1800", value("extraArgs.max-graceful-termination-sec"),

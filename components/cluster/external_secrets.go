@@ -28,24 +28,16 @@ type ExternalSecretsOperator struct {
 
 // ExternalSecretsOperatorArgs describe the release.
 type ExternalSecretsOperatorArgs struct {
-	// ChartVersion pins the external-secrets chart.
-	ChartVersion string
-	// Requests of each of its three pods.
-	Requests kube.Resources
-	// NodeSelector places them on the on-demand pool.
-	NodeSelector map[string]string
+	// Chart pins the external-secrets chart; its Requests and NodeSelector are each of the
+	// three pods' (operator, webhook, cert controller).
+	kube.Chart
 }
 
 func (a *ExternalSecretsOperatorArgs) validate() error {
 	if a == nil {
 		return errors.New("args are required")
 	}
-	var errs []error
-	if a.ChartVersion == "" {
-		errs = append(errs, errors.New("ChartVersion: must not be empty"))
-	}
-	errs = append(errs, a.Requests.Validate("Requests")...)
-	return errors.Join(errs...)
+	return errors.Join(a.Chart.Validate("")...)
 }
 
 // NewExternalSecretsOperator declares the release in its own namespace.
@@ -57,10 +49,7 @@ func NewExternalSecretsOperator(ctx *pulumi.Context, name string, args *External
 	if err := ctx.RegisterComponentResource("openwan:eks:ExternalSecretsOperator", name, o, opts...); err != nil {
 		return nil, err
 	}
-	pod := pulumi.Map{
-		"nodeSelector": pulumi.ToStringMap(args.NodeSelector),
-		"resources":    pulumi.Map{"requests": kube.Quantities(args.Requests)},
-	}
+	pod := args.PodValues()
 	values := pulumi.Map{"installCRDs": pulumi.Bool(true), "webhook": pod, "certController": pod}
 	for k, v := range pod {
 		values[k] = v

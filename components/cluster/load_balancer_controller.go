@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
@@ -46,34 +47,30 @@ type LoadBalancerController struct {
 
 // LoadBalancerControllerArgs describe the release.
 type LoadBalancerControllerArgs struct {
+	// Chart pins the eks/aws-load-balancer-controller chart; its Requests and NodeSelector are
+	// each controller pod's.
+	kube.Chart
 	// ClusterName, OIDCIssuer and OIDCArn come from the Cluster.
 	ClusterName, OIDCIssuer, OIDCArn pulumi.StringInput
 	// Region and VPCID are passed as --aws-region and --aws-vpc-id: the nodes' metadata hop
 	// limit of 1 keeps the controller from discovering them.
 	Region string
 	VPCID  pulumi.StringInput
-	// ChartVersion pins the chart; ImageTag the controller image ("v2.MM.P").
-	ChartVersion, ImageTag string
+	// ImageTag is the controller image's ("v2.MM.P").
+	ImageTag string
 	// Replicas of the controller (pods, 1..10); one leads, the others stand by.
 	Replicas int
-	// Requests of one controller pod.
-	Requests kube.Resources
-	// NodeSelector places it on the on-demand pool.
-	NodeSelector map[string]string
 }
 
 func (a *LoadBalancerControllerArgs) validate() error {
 	if a == nil {
 		return errors.New("args are required")
 	}
-	var errs []error
+	errs := a.Chart.Validate("")
 	errs = append(errs, unset(field{"ClusterName", a.ClusterName}, field{"OIDCIssuer", a.OIDCIssuer},
 		field{"OIDCArn", a.OIDCArn}, field{"VPCID", a.VPCID})...)
 	if a.Region == "" {
 		errs = append(errs, errors.New("Region: must not be empty: the controller cannot read it from instance metadata"))
-	}
-	if a.ChartVersion == "" {
-		errs = append(errs, errors.New("ChartVersion: must not be empty"))
 	}
 	if a.ImageTag == "" {
 		errs = append(errs, errors.New("ImageTag: must not be empty"))
@@ -81,7 +78,6 @@ func (a *LoadBalancerControllerArgs) validate() error {
 	if a.Replicas < 1 || a.Replicas > 10 {
 		errs = append(errs, fmt.Errorf("Replicas: %d is outside [1, 10]", a.Replicas))
 	}
-	errs = append(errs, a.Requests.Validate("Requests")...)
 	return errors.Join(errs...)
 }
 
@@ -111,7 +107,8 @@ func NewLoadBalancerController(ctx *pulumi.Context, name string, args *LoadBalan
 	if _, err := iam.NewRolePolicy(ctx, name+"-irsa", &iam.RolePolicyArgs{Role: c.Role.Name, Policy: pulumi.String(policy.String())}, child); err != nil {
 		return nil, err
 	}
-	values := pulumi.Map{
+	values := args.PodValues()
+	maps.Copy(values, pulumi.Map{
 		"clusterName":  args.ClusterName,
 		"region":       pulumi.String(args.Region),
 		"vpcId":        args.VPCID,
@@ -123,8 +120,6 @@ func NewLoadBalancerController(ctx *pulumi.Context, name string, args *LoadBalan
 			"annotations": pulumi.StringMap{kube.RoleARNAnnotation: c.Role.Arn},
 		},
 		"ingressClass": pulumi.String(ALBIngressClass),
-		"nodeSelector": pulumi.ToStringMap(args.NodeSelector),
-		"resources":    pulumi.Map{"requests": kube.Quantities(args.Requests)},
 		// The chart renders a new webhook certificate on every run unless it keeps the one it
 		// made: without this every `up` would show the release changed.
 		"keepTLSSecret": pulumi.Bool(true),
@@ -134,7 +129,7 @@ func NewLoadBalancerController(ctx *pulumi.Context, name string, args *LoadBalan
 		// (kubernetes-sigs/aws-load-balancer-controller#4140). It only defaults Services of type
 		// LoadBalancer to the NLB; this program makes none.
 		"enableServiceMutatorWebhook": pulumi.Bool(false),
-	}
+	})
 	if args.Replicas > 1 {
 		values["podDisruptionBudget"] = pulumi.Map{"maxUnavailable": pulumi.Int(1)}
 	}

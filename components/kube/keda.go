@@ -23,25 +23,17 @@ type KEDA struct {
 
 // KEDAArgs describe the KEDA release.
 type KEDAArgs struct {
-	// ChartVersion pins the kedacore/keda chart (required: an unpinned chart changes under a
-	// running stack).
-	ChartVersion string
-	// Requests of each of the three pods (CPU millicores, memory MiB; both 1 or more).
-	Requests Resources
-	// NodeSelector places KEDA on the on-demand pool: scaling must not depend on spot capacity.
-	NodeSelector map[string]string
+	// Chart pins the kedacore/keda chart; its Requests are each of the three pods' (operator,
+	// metrics API server, webhooks), and its NodeSelector places them on the on-demand pool:
+	// scaling must not depend on spot capacity.
+	Chart
 }
 
 func (a *KEDAArgs) validate() error {
 	if a == nil {
 		return errors.New("args are required")
 	}
-	var errs []error
-	if a.ChartVersion == "" {
-		errs = append(errs, errors.New("ChartVersion: must not be empty"))
-	}
-	errs = append(errs, a.Requests.Validate("Requests")...)
-	return errors.Join(errs...)
+	return errors.Join(a.Chart.Validate("")...)
 }
 
 // NewKEDA declares the KEDA Helm release in namespace "keda" (created by the release), with

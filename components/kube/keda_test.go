@@ -11,7 +11,7 @@ import (
 
 func TestKEDAArgsRefusals(t *testing.T) {
 	valid := func() *KEDAArgs {
-		return &KEDAArgs{ChartVersion: "2.17.2", Requests: Resources{CPUMillis: 100, MemoryMiB: 128}}
+		return &KEDAArgs{Chart{ChartVersion: "2.17.2", Requests: Resources{CPUMillis: 100, MemoryMiB: 128}}}
 	}
 	componenttest.Refusals(t, valid, (*KEDAArgs).validate, []componenttest.Refusal[KEDAArgs]{
 		{Name: "unpinned chart without a CPU request", Change: func(a *KEDAArgs) { a.ChartVersion, a.Requests.CPUMillis = "", 0 },
@@ -20,7 +20,7 @@ func TestKEDAArgsRefusals(t *testing.T) {
 }
 
 func TestKEDADeclares(t *testing.T) {
-	args := &KEDAArgs{ChartVersion: "2.17.2", Requests: Resources{CPUMillis: 120, MemoryMiB: 160}}
+	args := &KEDAArgs{Chart{ChartVersion: "2.17.2", Requests: Resources{CPUMillis: 120, MemoryMiB: 160}}}
 	p := componenttest.Declare(t, NewKEDA, "keda", args)
 	assert.Equal(t, args.ChartVersion, componenttest.Input(t, p, releaseType, "keda-release", "version"), "the pinned chart")
 	for _, pod := range []string{"operator", "metricServer", "webhooks"} {

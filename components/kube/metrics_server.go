@@ -3,6 +3,7 @@ package kube
 import (
 	"errors"
 	"fmt"
+	"maps"
 
 	helmv3 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -23,14 +24,11 @@ type MetricsServer struct {
 
 // MetricsServerArgs describe the metrics-server release.
 type MetricsServerArgs struct {
-	// ChartVersion pins the chart (required: an unpinned chart changes under a running stack).
-	ChartVersion string
+	// Chart pins the metrics-server chart; its Requests and NodeSelector are each replica's
+	// (with Manifests too, which install no chart).
+	Chart
 	// Replicas of metrics-server (pods, 1 or more; 2 for HA).
 	Replicas int
-	// Requests of one metrics-server pod (CPU millicores, memory MiB; both 1 or more).
-	Requests Resources
-	// NodeSelector places it on the on-demand pool.
-	NodeSelector map[string]string
 	// Manifests declares the chart's objects here instead of installing the chart (no chart
 	// repository needed); Image is then the metrics-server image.
 	Manifests bool
@@ -41,14 +39,10 @@ func (a *MetricsServerArgs) validate() error {
 	if a == nil {
 		return errors.New("args are required")
 	}
-	var errs []error
-	if a.ChartVersion == "" {
-		errs = append(errs, errors.New("ChartVersion: must not be empty"))
-	}
+	errs := a.Chart.Validate("")
 	if a.Replicas < 1 {
 		errs = append(errs, fmt.Errorf("Replicas: %d is below 1", a.Replicas))
 	}
-	errs = append(errs, a.Requests.Validate("Requests")...)
 	if a.Manifests && a.Image == "" {
 		errs = append(errs, errors.New("Image: must not be empty with Manifests"))
 	}
@@ -74,14 +68,13 @@ func NewMetricsServer(ctx *pulumi.Context, name string, args *MetricsServerArgs,
 		}
 		return ms, nil
 	}
-	values := pulumi.Map{
+	values := args.PodValues()
+	maps.Copy(values, pulumi.Map{
 		"replicas": pulumi.Int(args.Replicas),
 		"podDisruptionBudget": pulumi.Map{
 			"enabled":      pulumi.Bool(args.Replicas > 1),
 			"minAvailable": pulumi.Int(1),
 		},
-		"resources":    pulumi.Map{"requests": Quantities(args.Requests)},
-		"nodeSelector": pulumi.ToStringMap(args.NodeSelector),
 		"affinity": pulumi.Map{"podAntiAffinity": pulumi.Map{
 			"preferredDuringSchedulingIgnoredDuringExecution": pulumi.Array{pulumi.Map{
 				"weight": pulumi.Int(100),
@@ -91,7 +84,7 @@ func NewMetricsServer(ctx *pulumi.Context, name string, args *MetricsServerArgs,
 				},
 			}},
 		}},
-	}
+	})
 	var err error
 	ms.Release, err = helmv3.NewRelease(ctx, name+"-release", &helmv3.ReleaseArgs{
 		Chart:          pulumi.String("metrics-server"),

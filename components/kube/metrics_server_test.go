@@ -11,23 +11,23 @@ import (
 
 func TestMetricsServerArgsRefusals(t *testing.T) {
 	valid := func() *MetricsServerArgs {
-		return &MetricsServerArgs{ChartVersion: "3.13.0", Replicas: 2, Requests: Resources{CPUMillis: 100, MemoryMiB: 200}}
+		return &MetricsServerArgs{Chart: Chart{ChartVersion: "3.13.0", Requests: Resources{CPUMillis: 100, MemoryMiB: 200}}, Replicas: 2}
 	}
 	componenttest.Refusals(t, valid, (*MetricsServerArgs).validate, []componenttest.Refusal[MetricsServerArgs]{
 		{Name: "manifests without an image", Change: func(a *MetricsServerArgs) { a.Manifests = true }, Fields: []string{"Image"}},
 		{Name: "nothing set", Change: func(a *MetricsServerArgs) { *a = MetricsServerArgs{} },
-			Fields: []string{"ChartVersion", "Replicas", "Requests.CPUMillis", "Requests.MemoryMiB"}},
+			Fields: []string{"ChartVersion", "Requests.CPUMillis", "Requests.MemoryMiB", "Replicas"}},
 	})
 }
 
 func TestMetricsServerRefusedDeclaresNothing(t *testing.T) {
-	componenttest.DeclareRefused(t, NewMetricsServer, "metrics-server", &MetricsServerArgs{ChartVersion: "3.13.0", Replicas: 1, Manifests: true})
+	componenttest.DeclareRefused(t, NewMetricsServer, "metrics-server", &MetricsServerArgs{Chart: Chart{ChartVersion: "3.13.0"}, Replicas: 1, Manifests: true})
 }
 
 func TestMetricsServerPDBOnlyWithReplicasToSpare(t *testing.T) {
 	for _, replicas := range []int{1, 2} {
 		t.Run(fmt.Sprint(replicas), func(t *testing.T) {
-			args := &MetricsServerArgs{ChartVersion: "3.13.0", Replicas: replicas, Requests: Resources{CPUMillis: 100, MemoryMiB: 200}}
+			args := &MetricsServerArgs{Chart: Chart{ChartVersion: "3.13.0", Requests: Resources{CPUMillis: 100, MemoryMiB: 200}}, Replicas: replicas}
 			p := componenttest.Declare(t, NewMetricsServer, "metrics-server", args)
 			value := func(path string) any {
 				return componenttest.Input(t, p, releaseType, "metrics-server-release", "values."+path)
@@ -40,7 +40,7 @@ func TestMetricsServerPDBOnlyWithReplicasToSpare(t *testing.T) {
 }
 
 func TestMetricsServerManifests(t *testing.T) {
-	args := &MetricsServerArgs{ChartVersion: "3.13.0", Replicas: 2, Requests: Resources{CPUMillis: 100, MemoryMiB: 200},
+	args := &MetricsServerArgs{Chart: Chart{ChartVersion: "3.13.0", Requests: Resources{CPUMillis: 100, MemoryMiB: 200}}, Replicas: 2,
 		Manifests: true, Image: "registry.k8s.io/metrics-server/metrics-server:v0.8.0"}
 	p := componenttest.Declare(t, NewMetricsServer, "metrics-server", args)
 	assert.Empty(t, componenttest.Names(p, releaseType), "with Manifests no chart is installed")
