@@ -1,7 +1,8 @@
 package kube
 
 import (
-	"errors"
+	"fmt"
+	"regexp"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -10,7 +11,8 @@ import (
 // and where its pods run with what requests. Each add-on's Args embeds it, as pulumi-eks's node
 // group options embed NodeGroupBaseOptions, so the fields are checked in one place.
 type Chart struct {
-	// ChartVersion pins the chart (required: an unpinned chart changes under a running stack).
+	// ChartVersion pins the chart: one exact SemVer version such as "2.17.2" (an unpinned chart
+	// changes under a running stack).
 	ChartVersion string
 	// Requests of each of the chart's pods (CPU millicores, memory MiB; both 1 or more: a pod
 	// without requests is the first evicted). The add-on's Args say which pods.
@@ -20,12 +22,18 @@ type Chart struct {
 	NodeSelector map[string]string
 }
 
+// chartVersionPattern is one SemVer 2 version, the form of every chart's version (Helm's Chart.yaml
+// reference), with the leading "v" Helm tolerates. Anything else Helm's --version reads as a
+// constraint: a range, or the newest version when empty.
+var chartVersionPattern = regexp.MustCompile(`^v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
+
 // Validate checks the chart's fields, naming each under prefix ("" for an Args that embeds the
 // Chart, whose fields are then its own): one error per bad field.
 func (c Chart) Validate(prefix string) []error {
 	var errs []error
-	if c.ChartVersion == "" {
-		errs = append(errs, errors.New(fieldName(prefix, "ChartVersion")+": must not be empty"))
+	if !chartVersionPattern.MatchString(c.ChartVersion) {
+		errs = append(errs, fmt.Errorf("%s: %q is not one exact chart version like \"2.17.2\": Helm reads a range "+
+			"such as \"^2.0.0\" as any version in it, and no version as the newest", fieldName(prefix, "ChartVersion"), c.ChartVersion))
 	}
 	return append(errs, c.Requests.Validate(fieldName(prefix, "Requests"))...)
 }

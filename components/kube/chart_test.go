@@ -20,7 +20,14 @@ func TestChartValidate(t *testing.T) {
 		{name: "pinned, with requests", change: func(*Chart) {}},
 		{name: "on any node", change: func(c *Chart) { c.NodeSelector = nil }},
 		{name: "on a pool", change: func(c *Chart) { c.NodeSelector = map[string]string{"openwan.io/pool": "api"} }},
+		{name: "a pre-release", change: func(c *Chart) { c.ChartVersion = "2.18.0-rc.1" }},
+		{name: "with Helm's tolerated v", change: func(c *Chart) { c.ChartVersion = "v2.17.2" }},
 		{name: "unpinned", change: func(c *Chart) { c.ChartVersion = "" }, fields: []string{"ChartVersion"}},
+		{name: "a range", change: func(c *Chart) { c.ChartVersion = "^2.17.0" }, fields: []string{"ChartVersion"}},
+		{name: "a minor", change: func(c *Chart) { c.ChartVersion = "2.17" }, fields: []string{"ChartVersion"}},
+		{name: "a wildcard", change: func(c *Chart) { c.ChartVersion = "2.17.x" }, fields: []string{"ChartVersion"}},
+		{name: "a tag", change: func(c *Chart) { c.ChartVersion = "latest" }, fields: []string{"ChartVersion"}},
+		{name: "padded", change: func(c *Chart) { c.ChartVersion = " 2.17.2" }, fields: []string{"ChartVersion"}},
 		{name: "no CPU request", change: func(c *Chart) { c.Requests.CPUMillis = 0 }, fields: []string{"Requests.CPUMillis"}},
 		{name: "no memory request", change: func(c *Chart) { c.Requests.MemoryMiB = -1 }, fields: []string{"Requests.MemoryMiB"}},
 		{name: "nothing set", change: func(c *Chart) { *c = Chart{} },
@@ -40,4 +47,11 @@ func TestChartValidate(t *testing.T) {
 			componenttest.AssertFields(t, errors.Join(errs...), tt.fields...)
 		})
 	}
+}
+
+func TestChartVersionErrorSaysWhy(t *testing.T) {
+	errs := Chart{ChartVersion: ">=2.0.0", Requests: Resources{CPUMillis: 1, MemoryMiB: 1}}.Validate("KEDA")
+	assert.EqualError(t, errors.Join(errs...), `KEDA.ChartVersion: ">=2.0.0" is not one exact chart version like "2.17.2": `+
+		`Helm reads a range such as "^2.0.0" as any version in it, and no version as the newest`,
+		"the field, the value and what is allowed")
 }
