@@ -29,7 +29,7 @@ func deployOnExistingCluster(ctx *pulumi.Context, cfg config.Config, outputs pul
 		return err
 	}
 	outputs["kubeContext"] = pulumi.String(cfg.Cluster.Existing.Context)
-	return deployServices(ctx, cfg, servicesTarget{
+	return deployServices(ctx, cfg, appServices(cfg), servicesTarget{
 		opts: opts, keda: keda, apiSources: pulumi.ToStringArray(cfg.Cluster.Existing.APISourceCIDRs),
 	}, outputs)
 }

@@ -67,7 +67,12 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, alert
 	if err := deployMetricsServer(ctx, cc.MetricsServer, onAPIPool, onCluster); err != nil {
 		return nil, err
 	}
+	services := appServices(cfg)
 	if cc.ClusterAutoscaler.Enabled {
+		grace := 0
+		for _, s := range services {
+			grace = max(grace, s.config.TerminationGracePeriodSeconds)
+		}
 		if _, err := cluster.NewClusterAutoscaler(ctx, "cluster-autoscaler", &cluster.ClusterAutoscalerArgs{
 			ClusterName: eks.Name, OIDCIssuer: eks.OIDCIssuer, OIDCArn: eks.OIDCArn,
 			Chart: kube.Chart{
@@ -77,7 +82,7 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, alert
 			Region:   cfg.App.Region,
 			ImageTag: cc.ClusterAutoscaler.ImageTag,
 			// One number for every pool: the longest grace period of the pods it may evict.
-			MaxGracefulTerminationSeconds: max(cfg.API.TerminationGracePeriodSeconds, cfg.Worker.TerminationGracePeriodSeconds),
+			MaxGracefulTerminationSeconds: grace,
 			ScaleDownUnneededSeconds:      cc.ClusterAutoscaler.ScaleDownUnneededSeconds,
 		}, onCluster...); err != nil {
 			return nil, err
@@ -111,23 +116,23 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, alert
 		}
 		target.readinessGates = lbc.Release
 	}
-	if err := deployServices(ctx, cfg, target, outputs); err != nil {
+	if err := deployServices(ctx, cfg, services, target, outputs); err != nil {
 		return nil, err
 	}
-	if err := deployContainerInsights(ctx, cfg, eks, alerts); err != nil {
+	if err := deployContainerInsights(ctx, cfg, services, eks, alerts); err != nil {
 		return nil, err
 	}
 	watched := &eksWatched{clusterName: eks.Name}
 	if lbc == nil {
 		return watched, nil
 	}
-	watched.loadBalancer, err = deployIngress(ctx, cfg, eks, lbc, alerts, onCluster, outputs)
+	watched.loadBalancer, err = deployIngress(ctx, cfg, publicService(services), eks, lbc, alerts, onCluster, outputs)
 	return watched, err
 }
 
-// deployContainerInsights sends the cluster's metrics to CloudWatch and pages when a workload
-// has sat at its HPA maximum for openwan:alerts.atMaxMinutes.
-func deployContainerInsights(ctx *pulumi.Context, cfg config.Config, eks *cluster.Cluster, alerts *monitoring.Alerts) error {
+// deployContainerInsights sends the cluster's metrics to CloudWatch and pages when a service's
+// Deployment has sat at its autoscaler's maximum for openwan:alerts.atMaxMinutes.
+func deployContainerInsights(ctx *pulumi.Context, cfg config.Config, services []appService, eks *cluster.Cluster, alerts *monitoring.Alerts) error {
 	ci := cfg.Cluster.ContainerInsights
 	if !ci.Enabled {
 		return nil
@@ -137,12 +142,12 @@ func deployContainerInsights(ctx *pulumi.Context, cfg config.Config, eks *cluste
 	}); err != nil {
 		return err
 	}
+	var workloads []monitoring.Workload
+	for _, s := range services {
+		workloads = append(workloads, monitoring.Workload{Name: s.name(), MaxReplicas: s.autoscaling().MaxReplicas})
+	}
 	_, err := monitoring.NewAtMaxAlarms(ctx, "openwan-at-max", &monitoring.AtMaxAlarmsArgs{
-		ClusterName: eks.Name, Namespace: cfg.App.Namespace,
-		Workloads: []monitoring.Workload{
-			{Name: "openwan-api", MaxReplicas: cfg.API.Replicas.Max},
-			{Name: "openwan-worker", MaxReplicas: cfg.Worker.Replicas.Max},
-		},
+		ClusterName: eks.Name, Namespace: cfg.App.Namespace, Workloads: workloads,
 		Minutes: cfg.Alerts.AtMaxMinutes, TopicARN: alerts.Topic.Arn,
 	})
 	return err
@@ -155,15 +160,15 @@ type eksWatched struct {
 	loadBalancer pulumi.StringOutput
 }
 
-// deployIngress declares the API's Ingress and finds the ALB the controller makes for it, for
-// the stack's outputs and the alarms on it.
-func deployIngress(ctx *pulumi.Context, cfg config.Config, eks *cluster.Cluster, lbc *cluster.LoadBalancerController,
+// deployIngress declares the Ingress of the API (the public service) and finds the ALB the
+// controller makes for it, for the stack's outputs and the alarms on it.
+func deployIngress(ctx *pulumi.Context, cfg config.Config, api appService, eks *cluster.Cluster, lbc *cluster.LoadBalancerController,
 	alerts *monitoring.Alerts, onCluster []pulumi.ResourceOption, outputs pulumi.Map) (pulumi.StringOutput, error) {
 	in := cfg.Cluster.Ingress
-	ingress, err := kube.NewIngress(ctx, "openwan-api", &kube.IngressArgs{
-		Namespace: cfg.App.Namespace, Name: "openwan-api", ClassName: cluster.ALBIngressClass,
-		ServiceName: "openwan-api", ServicePort: kube.ServicePort,
-		HealthCheckPath:            cfg.API.ReadinessPath,
+	ingress, err := kube.NewIngress(ctx, api.name(), &kube.IngressArgs{
+		Namespace: cfg.App.Namespace, Name: api.name(), ClassName: cluster.ALBIngressClass,
+		ServiceName: api.name(), ServicePort: kube.ServicePort,
+		HealthCheckPath:            api.config.ReadinessPath,
 		DeregistrationDelaySeconds: in.DeregistrationDelaySeconds,
 		CertificateARN:             in.CertificateARN,
 	}, append(onCluster, pulumi.DependsOn([]pulumi.Resource{lbc.Release}))...)
@@ -233,10 +238,10 @@ type servicesTarget struct {
 	readinessGates pulumi.Resource
 }
 
-// deployServices declares the namespace, the API and worker services and the namespace's
-// NetworkPolicies on the target cluster. A service with queue scaling gets a KEDA ScaledObject
-// (which the KEDA release must exist for) instead of a plain HPA.
-func deployServices(ctx *pulumi.Context, cfg config.Config, on servicesTarget, outputs pulumi.Map) error {
+// deployServices declares the namespace, the app's services and the namespace's NetworkPolicies
+// on the target cluster, and exports each service's autoscaler. A service with queue scaling
+// gets a KEDA ScaledObject (which the KEDA release must exist for) instead of a plain HPA.
+func deployServices(ctx *pulumi.Context, cfg config.Config, services []appService, on servicesTarget, outputs pulumi.Map) error {
 	opts, keda := on.opts, on.keda
 	// Pods that break the restricted profile (root, privilege escalation) are refused.
 	labels := pulumi.StringMap{"pod-security.kubernetes.io/enforce": pulumi.String("restricted")}
@@ -269,32 +274,23 @@ func deployServices(ctx *pulumi.Context, cfg config.Config, on servicesTarget, o
 		// The Deployments load the Secret (not optional): they wait for what makes it.
 		needs = append(needs, secret.ExternalSecret)
 	}
-	headroom, err := deployHeadroom(ctx, cfg, ns.Metadata.Name().Elem(), opts)
+	headroom, err := deployHeadroom(ctx, cfg, services, ns.Metadata.Name().Elem(), opts)
 	if err != nil {
 		return err
 	}
-	services := []struct {
-		name      string
-		svc       config.Service
-		pool      string
-		spot      bool
-		evictable bool
-		outputs   string
-	}{
-		{"openwan-api", cfg.API, apiPool, false, true, "apiHpa"},
-		{"openwan-worker", cfg.Worker, workerPool, cfg.Cluster.NodePools.Workers.Spot, true, "workerHpa"},
-	}
+	var api appService
 	var apiLabels map[string]string
 	for _, s := range services {
-		args := serviceArgs(cfg, s.svc, ns.Metadata.Name().Elem())
-		args.Component = s.name[len("openwan-"):]
-		args.ScratchEvictable = s.evictable
+		name := s.name()
+		args := serviceArgs(cfg, s.config, ns.Metadata.Name().Elem())
+		args.Component = s.component
+		args.ScratchEvictable = true
 		args.Needs = needs
 		if on.eks != nil {
 			// The ServiceAccount is named after the service; the role trusts exactly it.
-			role, err := cluster.NewPodRole(ctx, s.name+"-role", &cluster.PodRoleArgs{
+			role, err := cluster.NewPodRole(ctx, name+"-role", &cluster.PodRoleArgs{
 				OIDCIssuer: on.eks.OIDCIssuer, OIDCArn: on.eks.OIDCArn,
-				Namespace: cfg.App.Namespace, ServiceAccount: s.name,
+				Namespace: cfg.App.Namespace, ServiceAccount: name,
 				Policy: apppolicy.Document(apppolicy.MediaBucketStatements(cfg.App.S3Bucket)...),
 				App:    args.Component,
 			})
@@ -311,57 +307,40 @@ func deployServices(ctx *pulumi.Context, cfg config.Config, on servicesTarget, o
 			args.PriorityClassName = kube.AppPriorityClass
 			args.Needs = append(slices.Clone(needs), headroom.AppClass)
 		}
-		queue := s.svc.QueueScaling
-		args.ManageHPA = !queue.Enabled // never two autoscalers on one Deployment
-		svc, err := kube.NewScalableService(ctx, s.name, args, opts...)
+		autoscaling, queue := s.autoscaling(), s.config.QueueScaling
+		if !queue.Enabled { // never two autoscalers on one Deployment
+			args.HPA = &autoscaling
+		}
+		svc, err := kube.NewScalableService(ctx, name, args, opts...)
 		if err != nil {
 			return err
 		}
-		if s.name == "openwan-api" {
-			apiLabels = svc.PodLabels
+		if s.public {
+			api, apiLabels = s, svc.PodLabels
 		}
+		outputs[s.output] = s.autoscalerOutput()
 		if !queue.Enabled {
-			spec := svc.HPA.Spec
-			outputs[s.outputs] = pulumi.Map{
-				"minReplicas":                   spec.MinReplicas(),
-				"maxReplicas":                   spec.MaxReplicas(),
-				"cpuPercent":                    pulumi.Int(s.svc.Targets.CPUPercent),
-				"memoryPercent":                 pulumi.Int(s.svc.Targets.MemoryPercent),
-				"scaleDownStabilizationSeconds": spec.Behavior().ScaleDown().StabilizationWindowSeconds(),
-				"scaleUpStabilizationSeconds":   spec.Behavior().ScaleUp().StabilizationWindowSeconds(),
-			}
 			continue
 		}
 		if keda == nil {
-			return fmt.Errorf("%s: queue scaling needs KEDA on the cluster", s.name)
+			return fmt.Errorf("%s: queue scaling needs KEDA on the cluster", name)
 		}
-		if _, err := kube.NewQueueScaler(ctx, s.name, &kube.QueueScalerArgs{
+		if _, err := kube.NewQueueScaler(ctx, name, &kube.QueueScalerArgs{
 			Namespace:      ns.Metadata.Name().Elem(),
 			DeploymentName: svc.Deployment.Metadata.Name().Elem(),
-			HPAName:        s.name + "-hpa",
-			MinReplicas:    s.svc.Replicas.Min, MaxReplicas: s.svc.Replicas.Max,
-			CPUPercent: s.svc.Targets.CPUPercent, MemoryPercent: s.svc.Targets.MemoryPercent,
-			ScaleUp: args.ScaleUp, ScaleDown: args.ScaleDown,
-			QueueName: cfg.App.QueueName, MessagesPerReplica: queue.MessagesPerReplica,
+			HPAName:        name + "-hpa",
+			Autoscaling:    autoscaling,
+			QueueName:      cfg.App.QueueName, MessagesPerReplica: queue.MessagesPerReplica,
 			PollingSeconds: queue.PollingSeconds,
 			SecretName:     cfg.App.SecretName, HostSecretKey: queue.HostSecretKey,
 		}, slices.Concat(opts, []pulumi.ResourceOption{pulumi.DependsOn([]pulumi.Resource{keda})})...); err != nil {
 			return err
 		}
-		outputs[s.outputs] = pulumi.Map{
-			"minReplicas":                   pulumi.Int(s.svc.Replicas.Min),
-			"maxReplicas":                   pulumi.Int(s.svc.Replicas.Max),
-			"cpuPercent":                    pulumi.Int(s.svc.Targets.CPUPercent),
-			"memoryPercent":                 pulumi.Int(s.svc.Targets.MemoryPercent),
-			"queueMessagesPerReplica":       pulumi.Int(queue.MessagesPerReplica),
-			"scaleDownStabilizationSeconds": pulumi.Int(s.svc.ScaleDown.StabilizationSeconds),
-			"scaleUpStabilizationSeconds":   pulumi.Int(s.svc.ScaleUp.StabilizationSeconds),
-		}
 	}
 	_, err = kube.NewNetworkPolicies(ctx, "openwan", &kube.NetworkPoliciesArgs{
 		Namespace:      ns.Metadata.Name().Elem(),
 		APIPodLabels:   apiLabels,
-		APIPort:        cfg.API.Port,
+		APIPort:        api.config.Port,
 		APISourceCIDRs: on.apiSources,
 	}, opts...)
 	return err
@@ -379,20 +358,19 @@ func poolPlacement(pool string, spot bool) (map[string]string, []kube.Toleration
 // deployHeadroom keeps openwan:cluster.headroom's room on the node pools of the EKS cluster
 // (nil elsewhere: an existing cluster's nodes are not this stack's to overprovision). Each
 // placeholder requests what one pod of its pool's service does.
-func deployHeadroom(ctx *pulumi.Context, cfg config.Config, namespace pulumi.StringInput, opts []pulumi.ResourceOption) (*kube.Headroom, error) {
+func deployHeadroom(ctx *pulumi.Context, cfg config.Config, services []appService, namespace pulumi.StringInput, opts []pulumi.ResourceOption) (*kube.Headroom, error) {
 	if !cfg.Cluster.EKS() {
 		return nil, nil
 	}
-	h := cfg.Cluster.Headroom
-	apiSelector, apiTolerations := poolPlacement(apiPool, false)
-	workerSelector, workerTolerations := poolPlacement(workerPool, cfg.Cluster.NodePools.Workers.Spot)
+	var pools []kube.HeadroomPool
+	for _, s := range services {
+		selector, tolerations := poolPlacement(s.pool, s.spot)
+		pools = append(pools, kube.HeadroomPool{
+			Name: s.pool, Pods: s.headroomPods, Requests: resources(s.config.Resources.Requests), NodeSelector: selector, Tolerations: tolerations,
+		})
+	}
 	return kube.NewHeadroom(ctx, "headroom", &kube.HeadroomArgs{
-		Namespace: namespace,
-		Image:     h.PauseImage,
-		Pools: []kube.HeadroomPool{
-			{Name: apiPool, Pods: h.APIPods, Requests: resources(cfg.API.Resources.Requests), NodeSelector: apiSelector, Tolerations: apiTolerations},
-			{Name: workerPool, Pods: h.WorkerPods, Requests: resources(cfg.Worker.Resources.Requests), NodeSelector: workerSelector, Tolerations: workerTolerations},
-		},
+		Namespace: namespace, Image: cfg.Cluster.Headroom.PauseImage, Pools: pools,
 	}, opts...)
 }
 
@@ -418,29 +396,16 @@ func deployAppSecret(ctx *pulumi.Context, cfg config.Config, on servicesTarget, 
 	}, append(slices.Clone(on.opts), pulumi.DependsOn([]pulumi.Resource{on.secretsOperator}))...)
 }
 
-// serviceArgs maps a service's config onto the component's args: the stateless endpoints of the
-// guide as plain environment, credentials from the app's Secret.
+// serviceArgs maps a service's config onto the component's args, all but its autoscaler: the
+// stateless endpoints of the guide as plain environment, credentials from the app's Secret.
 func serviceArgs(cfg config.Config, s config.Service, namespace pulumi.StringInput) *kube.ScalableServiceArgs {
 	app := cfg.App
-	behavior := func(b config.Behavior) kube.Behavior {
-		out := kube.Behavior{StabilizationSeconds: b.StabilizationSeconds, SelectPolicy: b.SelectPolicy}
-		for _, p := range b.Policies {
-			out.Policies = append(out.Policies, kube.Policy{Type: p.Type, Value: p.Value, PeriodSeconds: p.PeriodSeconds})
-		}
-		return out
-	}
 	return &kube.ScalableServiceArgs{
 		Namespace:                     namespace,
 		Image:                         s.Image,
 		Port:                          s.Port,
 		LivenessPath:                  s.LivenessPath,
 		ReadinessPath:                 s.ReadinessPath,
-		MinReplicas:                   s.Replicas.Min,
-		MaxReplicas:                   s.Replicas.Max,
-		CPUPercent:                    s.Targets.CPUPercent,
-		MemoryPercent:                 s.Targets.MemoryPercent,
-		ScaleUp:                       behavior(s.ScaleUp),
-		ScaleDown:                     behavior(s.ScaleDown),
 		Requests:                      resources(s.Resources.Requests),
 		Limits:                        resources(s.Resources.Limits),
 		TerminationGracePeriodSeconds: s.TerminationGracePeriodSeconds,
@@ -448,7 +413,6 @@ func serviceArgs(cfg config.Config, s config.Service, namespace pulumi.StringInp
 		PreStopSleepSeconds:           s.PreStopSleepSeconds,
 		Env:                           serviceEnv(app, s),
 		SecretName:                    app.SecretName,
-		ManageHPA:                     true,
 	}
 }
 

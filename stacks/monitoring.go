@@ -59,21 +59,19 @@ func deployMonitoring(ctx *pulumi.Context, cfg config.Config, plan capacity.Plan
 		names[monitoring.NameEC2LoadBalancer], names[monitoring.NameEC2TargetGroup] = e.loadBalancer, e.targetGroup
 	}
 	if k := w.eks; k != nil {
-		spec.EKS = &monitoring.EKSSpec{Namespace: cfg.App.Namespace, Worker: "openwan-worker"}
-		if cfg.Worker.QueueScaling.Enabled {
-			spec.EKS.QueueMessagesPerReplica = cfg.Worker.QueueScaling.MessagesPerReplica
-		}
-		for _, s := range []struct {
-			name string
-			svc  config.Service
-		}{{"openwan-api", cfg.API}, {"openwan-worker", cfg.Worker}} {
-			r := s.svc.Resources
+		spec.EKS = &monitoring.EKSSpec{Namespace: cfg.App.Namespace}
+		for _, s := range appServices(cfg) {
+			a, r := s.autoscaling(), s.config.Resources
 			spec.EKS.Workloads = append(spec.EKS.Workloads, monitoring.WorkloadSpec{
-				Name: s.name, MaxReplicas: s.svc.Replicas.Max,
-				CPUPercent: s.svc.Targets.CPUPercent, MemoryPercent: s.svc.Targets.MemoryPercent,
+				Name: s.name(), MaxReplicas: a.MaxReplicas,
+				CPUPercent: a.CPUPercent, MemoryPercent: a.MemoryPercent,
 				CPURequestPerLimit:    float64(r.Requests.CPUMillis) / float64(r.Limits.CPUMillis),
 				MemoryRequestPerLimit: float64(r.Requests.MemoryMiB) / float64(r.Limits.MemoryMiB),
 			})
+			// The service KEDA scales on the queue is the one that consumes it.
+			if q := s.config.QueueScaling; q.Enabled {
+				spec.EKS.Worker, spec.EKS.QueueMessagesPerReplica = s.name(), q.MessagesPerReplica
+			}
 		}
 		names[monitoring.NameCluster] = k.clusterName
 		if k.loadBalancer != (pulumi.StringOutput{}) {

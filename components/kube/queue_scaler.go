@@ -30,13 +30,9 @@ type QueueScalerArgs struct {
 	DeploymentName pulumi.StringInput
 	// HPAName is the name KEDA gives the HPA it manages, so runbooks find it as before.
 	HPAName string
-	// MinReplicas and MaxReplicas bound the Deployment (pods, 1 <= MinReplicas <= MaxReplicas).
-	MinReplicas, MaxReplicas int
-	// CPUPercent and MemoryPercent are average utilization targets (percent of requests, in
-	// (0, 100]).
-	CPUPercent, MemoryPercent int
-	// ScaleUp and ScaleDown are the HPA behavior KEDA passes on.
-	ScaleUp, ScaleDown Behavior
+	// Autoscaling is the ScaledObject's bounds, its CPU and memory triggers' targets and the HPA
+	// behavior KEDA passes on.
+	Autoscaling
 	// QueueName is the RabbitMQ queue; MessagesPerReplica the queue length per pod held
 	// (messages, 1 or more).
 	QueueName          string
@@ -65,7 +61,7 @@ func (a *QueueScalerArgs) validate() error {
 			errs = append(errs, fmt.Errorf("%s: must not be empty", s.field))
 		}
 	}
-	errs = append(errs, checkAutoscaler(a.MinReplicas, a.MaxReplicas, a.CPUPercent, a.MemoryPercent, a.ScaleUp, a.ScaleDown)...)
+	errs = append(errs, a.Autoscaling.validate("Autoscaling")...)
 	if a.MessagesPerReplica < 1 {
 		errs = append(errs, fmt.Errorf("MessagesPerReplica: %d is below 1", a.MessagesPerReplica))
 	}

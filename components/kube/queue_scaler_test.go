@@ -13,9 +13,9 @@ import (
 func validQueueScalerArgs() *QueueScalerArgs {
 	return &QueueScalerArgs{
 		Namespace: pulumi.String("openwan"), DeploymentName: pulumi.String("openwan-worker"), HPAName: "openwan-worker-hpa",
-		MinReplicas: 2, MaxReplicas: 9, CPUPercent: 75, MemoryPercent: 85,
-		ScaleUp:   Behavior{SelectPolicy: "Max", Policies: []Policy{{Type: "Pods", Value: 2, PeriodSeconds: 30}}},
-		ScaleDown: Behavior{StabilizationSeconds: 600, SelectPolicy: "Min", Policies: []Policy{{Type: "Pods", Value: 1, PeriodSeconds: 120}}},
+		Autoscaling: Autoscaling{MinReplicas: 2, MaxReplicas: 9, CPUPercent: 75, MemoryPercent: 85,
+			ScaleUp:   Behavior{SelectPolicy: "Max", Policies: []Policy{{Type: "Pods", Value: 2, PeriodSeconds: 30}}},
+			ScaleDown: Behavior{StabilizationSeconds: 600, SelectPolicy: "Min", Policies: []Policy{{Type: "Pods", Value: 1, PeriodSeconds: 120}}}},
 		QueueName: "transcode", MessagesPerReplica: 40, PollingSeconds: 10,
 		SecretName: "openwan-secrets", HostSecretKey: "RABBITMQ_URL",
 	}
@@ -24,12 +24,12 @@ func validQueueScalerArgs() *QueueScalerArgs {
 func TestQueueScalerArgsRefusals(t *testing.T) {
 	componenttest.Refusals(t, validQueueScalerArgs, (*QueueScalerArgs).validate, []componenttest.Refusal[QueueScalerArgs]{
 		{Name: "every bad field at once, not only the first", Change: func(a *QueueScalerArgs) {
-			*a = QueueScalerArgs{MinReplicas: 2, MaxReplicas: 1, CPUPercent: 50, MemoryPercent: 50,
-				ScaleUp: Behavior{SelectPolicy: "Disabled"}, ScaleDown: Behavior{SelectPolicy: "Disabled"}}
+			*a = QueueScalerArgs{Autoscaling: Autoscaling{MinReplicas: 2, MaxReplicas: 1, CPUPercent: 50, MemoryPercent: 50,
+				ScaleUp: Behavior{SelectPolicy: "Disabled"}, ScaleDown: Behavior{SelectPolicy: "Disabled"}}}
 		}, Fields: []string{"Namespace", "DeploymentName", "HPAName", "QueueName", "SecretName", "HostSecretKey",
-			"MaxReplicas", "MessagesPerReplica", "PollingSeconds"}},
+			"Autoscaling.MaxReplicas", "MessagesPerReplica", "PollingSeconds"}},
 		{Name: "unknown policy type", Change: func(a *QueueScalerArgs) { a.ScaleUp.Policies[0].Type = "Replicas" },
-			Fields: []string{"ScaleUp.Policies[0].Type"}},
+			Fields: []string{"Autoscaling.ScaleUp.Policies[0].Type"}},
 	})
 }
 

@@ -14,9 +14,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// ScalableService is a stateless workload that an HPA scales: a Deployment (no fixed replica
-// count: the HPA owns it), a ClusterIP Service, an autoscaling/v2 HPA on CPU and memory
-// utilization, a PodDisruptionBudget and a ServiceAccount of its own.
+// ScalableService is a stateless workload that an autoscaler scales: a Deployment (no fixed
+// replica count: the autoscaler owns it), a ClusterIP Service, a PodDisruptionBudget, a
+// ServiceAccount of its own and, unless another autoscaler owns the Deployment, an
+// autoscaling/v2 HPA on CPU and memory utilization.
 type ScalableService struct {
 	pulumi.ResourceState
 
@@ -25,7 +26,7 @@ type ScalableService struct {
 	// Deployment runs the pods; Service fronts them on port 80.
 	Deployment *appsv1.Deployment
 	Service    *corev1.Service
-	// HPA scales the Deployment; nil without ManageHPA.
+	// HPA scales the Deployment; nil when ScalableServiceArgs.HPA is.
 	HPA *autoscalingv2.HorizontalPodAutoscaler
 	// PDB lets a node drain take one pod at a time.
 	PDB *policyv1.PodDisruptionBudget
@@ -51,13 +52,10 @@ type ScalableServiceArgs struct {
 	Port int
 	// LivenessPath and ReadinessPath are the probes' HTTP paths.
 	LivenessPath, ReadinessPath string
-	// MinReplicas and MaxReplicas bound the HPA (pods, 1 <= MinReplicas <= MaxReplicas).
-	MinReplicas, MaxReplicas int
-	// CPUPercent and MemoryPercent are the HPA's average utilization targets (percent of
-	// requests, in (0, 100]).
-	CPUPercent, MemoryPercent int
-	// ScaleUp and ScaleDown are the HPA behavior.
-	ScaleUp, ScaleDown Behavior
+	// HPA is the bounds, targets and behavior of the HPA the component declares for its
+	// Deployment. Nil declares none: another autoscaler (a QueueScaler's ScaledObject) owns the
+	// Deployment, and never two own one.
+	HPA *Autoscaling
 	// Requests and Limits of the container (CPU millicores, memory MiB); limits are no lower
 	// than requests.
 	Requests, Limits Resources
@@ -91,9 +89,6 @@ type ScalableServiceArgs struct {
 	// NodeSelector pins the pods to a node pool; Tolerations let them onto a tainted one.
 	NodeSelector map[string]string
 	Tolerations  []Toleration
-	// ManageHPA declares the HPA. False leaves the scaling to another autoscaler (a KEDA
-	// ScaledObject) so that never two own one Deployment.
-	ManageHPA bool
 	// PriorityClassName is the pods' PriorityClass (Headroom's AppPriorityClass, which must be
 	// among Needs); empty leaves the cluster's default.
 	PriorityClassName string
@@ -131,7 +126,9 @@ func (a *ScalableServiceArgs) validate() error {
 	if a.Port < 1 || a.Port > 65535 {
 		errs = append(errs, fmt.Errorf("Port: %d is outside [1, 65535]", a.Port))
 	}
-	errs = append(errs, checkAutoscaler(a.MinReplicas, a.MaxReplicas, a.CPUPercent, a.MemoryPercent, a.ScaleUp, a.ScaleDown)...)
+	if a.HPA != nil {
+		errs = append(errs, a.HPA.validate("HPA")...)
+	}
 	errs = append(errs, a.Requests.Validate("Requests")...)
 	if a.Limits.CPUMillis < a.Requests.CPUMillis {
 		errs = append(errs, fmt.Errorf("Limits.CPUMillis: %d is below Requests.CPUMillis %d", a.Limits.CPUMillis, a.Requests.CPUMillis))
@@ -165,7 +162,7 @@ func (a *ScalableServiceArgs) validate() error {
 }
 
 // NewScalableService declares the Deployment, Service, ServiceAccount, PodDisruptionBudget and
-// (with ManageHPA) the HPA of one service. The pods run as non-root with a read-only root file
+// (with an HPA) the HPA of one service. The pods run as non-root with a read-only root file
 // system and no privilege escalation, roll out with maxUnavailable 0, spread over zones and
 // nodes, drain through a preStop sleep, and keep no state but an emptyDir /tmp scratch.
 func NewScalableService(ctx *pulumi.Context, name string, args *ScalableServiceArgs, opts ...pulumi.ResourceOption) (*ScalableService, error) {
@@ -260,8 +257,8 @@ func NewScalableService(ctx *pulumi.Context, name string, args *ScalableServiceA
 	}
 
 	outputs := pulumi.Map{"deploymentName": svc.Deployment.Metadata.Name().Elem()}
-	if args.ManageHPA {
-		svc.HPA, err = newHPA(ctx, name+"-hpa", args, meta(name+"-hpa"), svc.Deployment, child)
+	if args.HPA != nil {
+		svc.HPA, err = newHPA(ctx, name+"-hpa", *args.HPA, meta(name+"-hpa"), svc.Deployment, child)
 		if err != nil {
 			return nil, err
 		}
@@ -384,7 +381,7 @@ func podSpec(args *ScalableServiceArgs, svc *ScalableService, labels pulumi.Stri
 	}
 }
 
-func newHPA(ctx *pulumi.Context, name string, args *ScalableServiceArgs, meta *metav1.ObjectMetaArgs,
+func newHPA(ctx *pulumi.Context, name string, args Autoscaling, meta *metav1.ObjectMetaArgs,
 	deployment *appsv1.Deployment, opts ...pulumi.ResourceOption) (*autoscalingv2.HorizontalPodAutoscaler, error) {
 	utilization := func(resource string, percent int) *autoscalingv2.MetricSpecArgs {
 		return &autoscalingv2.MetricSpecArgs{

@@ -15,14 +15,14 @@ func validServiceArgs() *ScalableServiceArgs {
 	return &ScalableServiceArgs{
 		Namespace: pulumi.String("openwan"), Component: "api", Image: "ghcr.io/openwan/openwan-api:1.0.0", Port: 8080,
 		LivenessPath: "/livez", ReadinessPath: "/readyz",
-		MinReplicas: 3, MaxReplicas: 12, CPUPercent: 65, MemoryPercent: 75,
-		ScaleUp: Behavior{StabilizationSeconds: 30, SelectPolicy: "Max", Policies: []Policy{{Type: "Pods", Value: 3, PeriodSeconds: 20}}},
-		ScaleDown: Behavior{StabilizationSeconds: 240, SelectPolicy: "Min",
-			Policies: []Policy{{Type: "Percent", Value: 20, PeriodSeconds: 90}, {Type: "Pods", Value: 2, PeriodSeconds: 90}}},
+		HPA: &Autoscaling{MinReplicas: 3, MaxReplicas: 12, CPUPercent: 65, MemoryPercent: 75,
+			ScaleUp: Behavior{StabilizationSeconds: 30, SelectPolicy: "Max", Policies: []Policy{{Type: "Pods", Value: 3, PeriodSeconds: 20}}},
+			ScaleDown: Behavior{StabilizationSeconds: 240, SelectPolicy: "Min",
+				Policies: []Policy{{Type: "Percent", Value: 20, PeriodSeconds: 90}, {Type: "Pods", Value: 2, PeriodSeconds: 90}}}},
 		Requests: Resources{CPUMillis: 250, MemoryMiB: 256, EphemeralGiB: 3}, Limits: Resources{CPUMillis: 1000, MemoryMiB: 512, EphemeralGiB: 4},
 		TerminationGracePeriodSeconds: 45, PreStopSleepSeconds: 10, StartupSeconds: 90,
 		Env:        map[string]string{"B": "2", "A": "1"},
-		SecretName: "openwan-secrets", ManageHPA: true,
+		SecretName: "openwan-secrets",
 	}
 }
 
@@ -30,7 +30,7 @@ func TestScalableServiceArgsRefusals(t *testing.T) {
 	componenttest.Refusals(t, validServiceArgs, (*ScalableServiceArgs).validate, []componenttest.Refusal[ScalableServiceArgs]{
 		{Name: "no namespace", Change: func(a *ScalableServiceArgs) { a.Namespace = nil }, Fields: []string{"Namespace"}},
 		{Name: "no secret", Change: func(a *ScalableServiceArgs) { a.SecretName = "" }, Fields: []string{"SecretName"}},
-		{Name: "max below min", Change: func(a *ScalableServiceArgs) { a.MaxReplicas = 2 }, Fields: []string{"MaxReplicas"}},
+		{Name: "max below min", Change: func(a *ScalableServiceArgs) { a.HPA.MaxReplicas = 2 }, Fields: []string{"HPA.MaxReplicas"}},
 		{Name: "no requests to measure against", Change: func(a *ScalableServiceArgs) { a.Requests = Resources{} },
 			Fields: []string{"Requests.CPUMillis", "Requests.MemoryMiB", "Requests.EphemeralGiB"}},
 		{Name: "limit below request", Change: func(a *ScalableServiceArgs) { a.Limits.MemoryMiB = 128 }, Fields: []string{"Limits.MemoryMiB"}},
@@ -41,11 +41,15 @@ func TestScalableServiceArgsRefusals(t *testing.T) {
 		{Name: "startup not a whole number of probe periods", Change: func(a *ScalableServiceArgs) { a.StartupSeconds = 62 }, Fields: []string{"StartupSeconds"}},
 		{Name: "startup of one probe period", Change: func(a *ScalableServiceArgs) { a.StartupSeconds = 5 }, Fields: []string{"StartupSeconds"}},
 		{Name: "bad behavior", Change: func(a *ScalableServiceArgs) {
-			a.ScaleDown.SelectPolicy, a.ScaleDown.Policies[1].PeriodSeconds = "Most", 3600
+			a.HPA.ScaleDown.SelectPolicy, a.HPA.ScaleDown.Policies[1].PeriodSeconds = "Most", 3600
 		},
-			Fields: []string{"ScaleDown.SelectPolicy", "ScaleDown.Policies[1].PeriodSeconds"}},
-		{Name: "several fields at once", Change: func(a *ScalableServiceArgs) { a.Image, a.Port, a.MinReplicas, a.CPUPercent = "", 0, 0, 120 },
-			Fields: []string{"Image", "Port", "MinReplicas", "CPUPercent"}},
+			Fields: []string{"HPA.ScaleDown.SelectPolicy", "HPA.ScaleDown.Policies[1].PeriodSeconds"}},
+		{Name: "several fields at once", Change: func(a *ScalableServiceArgs) { a.Image, a.Port, a.HPA.MinReplicas, a.HPA.CPUPercent = "", 0, 0, 120 },
+			Fields: []string{"Image", "Port", "HPA.MinReplicas", "HPA.CPUPercent"}},
+		// Without an HPA the component declares no autoscaler, so it has no bounds to check:
+		// the autoscaler that owns the Deployment checks its own.
+		{Name: "no HPA: only the service's own fields", Change: func(a *ScalableServiceArgs) { a.HPA, a.Port = nil, 0 },
+			Fields: []string{"Port"}},
 	})
 }
 
@@ -65,11 +69,12 @@ func TestHPAFollowsArgs(t *testing.T) {
 	input := declareService(t, args)
 	hpa := func(path string) any { return input(hpaType, "openwan-api-hpa", "spec."+path) }
 
-	assert.EqualValues(t, args.MinReplicas, hpa("minReplicas"), "MinReplicas")
-	assert.EqualValues(t, args.MaxReplicas, hpa("maxReplicas"), "MaxReplicas")
-	assert.EqualValues(t, args.CPUPercent, hpa("metrics.0.resource.target.averageUtilization"), "the CPU target")
-	assert.EqualValues(t, args.MemoryPercent, hpa("metrics.1.resource.target.averageUtilization"), "the memory target")
-	for direction, b := range map[string]Behavior{"scaleUp": args.ScaleUp, "scaleDown": args.ScaleDown} {
+	a := args.HPA
+	assert.EqualValues(t, a.MinReplicas, hpa("minReplicas"), "HPA.MinReplicas")
+	assert.EqualValues(t, a.MaxReplicas, hpa("maxReplicas"), "HPA.MaxReplicas")
+	assert.EqualValues(t, a.CPUPercent, hpa("metrics.0.resource.target.averageUtilization"), "the CPU target")
+	assert.EqualValues(t, a.MemoryPercent, hpa("metrics.1.resource.target.averageUtilization"), "the memory target")
+	for direction, b := range map[string]Behavior{"scaleUp": a.ScaleUp, "scaleDown": a.ScaleDown} {
 		at := "behavior." + direction + "."
 		assert.EqualValues(t, b.StabilizationSeconds, hpa(at+"stabilizationWindowSeconds"), "%s window", direction)
 		assert.Equal(t, b.SelectPolicy, hpa(at+"selectPolicy"), "%s selectPolicy", direction)
@@ -102,9 +107,9 @@ func TestDeploymentLeavesReplicasToTheHPA(t *testing.T) {
 	assert.Equal(t, "B", container("env.1.name"), "environment in key order, so the pod template never changes by itself")
 }
 
-func TestWithoutManageHPANoHPA(t *testing.T) {
+func TestWithoutAnHPANoHPA(t *testing.T) {
 	args := validServiceArgs()
-	args.ManageHPA = false
+	args.HPA = nil
 	p := componenttest.Declare(t, NewScalableService, "openwan-worker", args)
 	assert.Empty(t, componenttest.Names(p, hpaType), "another autoscaler owns the Deployment: never two on one")
 	assert.Equal(t, []string{"openwan-worker-deployment"}, componenttest.Names(p, deploymentType), "the Deployment is still declared")
@@ -159,7 +164,7 @@ func TestScratchIsSizedAndPullsOnce(t *testing.T) {
 // hand edit restores the config rather than failing on the field conflict.
 func TestScalableServiceTakesItsFieldsBack(t *testing.T) {
 	args := validServiceArgs()
-	args.ManageHPA = true
+	require.NotNil(t, args.HPA, "the HPA is among the objects applied with force")
 	p := componenttest.Declare(t, NewScalableService, "api", args)
 	for _, r := range []struct{ typ, name string }{
 		{deploymentType, "api-deployment"}, {"kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "api-hpa"},

@@ -128,13 +128,3 @@ func Quantities(r Resources) pulumi.StringMap {
 	}
 	return q
 }
-
-// checkAutoscaler checks what an HPA and a ScaledObject share: the replica bounds, the CPU and
-// memory targets and both behaviors, naming the fields as both Args spell them.
-func checkAutoscaler(minReplicas, maxReplicas, cpuPercent, memoryPercent int, up, down Behavior) []error {
-	errs := checkReplicas("MinReplicas", minReplicas, "MaxReplicas", maxReplicas)
-	errs = append(errs, checkPercent("CPUPercent", cpuPercent)...)
-	errs = append(errs, checkPercent("MemoryPercent", memoryPercent)...)
-	errs = append(errs, up.validate("ScaleUp")...)
-	return append(errs, down.validate("ScaleDown")...)
-}
