@@ -2,6 +2,7 @@ package stacks_test
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/config/configtest"
+	"github.com/openwan/openwan-infra/internal/model"
 	"github.com/openwan/openwan-infra/internal/plan"
 )
 
@@ -47,6 +49,71 @@ func readHPA(t *testing.T, p *plan.Plan, name string) hpaNumbers {
 		memory: num("spec.metrics.1.resource.target.averageUtilization"),
 		down:   num("spec.behavior.scaleDown.stabilizationWindowSeconds"),
 		up:     num("spec.behavior.scaleUp.stabilizationWindowSeconds"),
+	}
+}
+
+// readScaledObject reads a declared KEDA ScaledObject's numbers as readHPA reads an HPA's,
+// checking that its triggers are CPU, then memory.
+func readScaledObject(t *testing.T, p *plan.Plan, name string) hpaNumbers {
+	t.Helper()
+	num := func(path string) float64 {
+		v := input(t, p, scaledObjectType, name, path)
+		if text, ok := v.(string); ok { // trigger metadata are strings
+			n, err := strconv.ParseFloat(text, 64)
+			require.NoError(t, err, "%s %s = %q, want a number", name, path, text)
+			return n
+		}
+		n, ok := v.(float64)
+		require.True(t, ok, "%s %s = %v (%T), want a number", name, path, v, v)
+		return n
+	}
+	for i, trigger := range []string{"cpu", "memory"} {
+		assert.Equal(t, trigger, input(t, p, scaledObjectType, name, fmt.Sprintf("spec.triggers.%d.type", i)),
+			"%s trigger %d scales on %s", name, i, trigger)
+	}
+	const behavior = "spec.advanced.horizontalPodAutoscalerConfig.behavior."
+	return hpaNumbers{
+		min:    num("spec.minReplicaCount"),
+		max:    num("spec.maxReplicaCount"),
+		cpu:    num("spec.triggers.0.metadata.value"),
+		memory: num("spec.triggers.1.metadata.value"),
+		down:   num(behavior + "scaleDown.stabilizationWindowSeconds"),
+		up:     num(behavior + "scaleUp.stabilizationWindowSeconds"),
+	}
+}
+
+// TestAutoscalerOutputsShowWhatIsDeclared: each service's output (apiHpa, workerHpa) shows the
+// numbers of the autoscaler the stack declares for its Deployment: its HPA's, or where KEDA scales
+// it on the queue its ScaledObject's and the queue target. Prod has both kinds, dev HPAs alone.
+func TestAutoscalerOutputsShowWhatIsDeclared(t *testing.T) {
+	for _, stack := range []string{"prod", "dev"} {
+		t.Run(stack, func(t *testing.T) {
+			cfg := configtest.Stack(t, stack)
+			require.False(t, cfg.API.QueueScaling.Enabled, "precondition: %s's API has an HPA", stack)
+			require.Equal(t, stack == "prod", cfg.Worker.QueueScaling.Enabled, "precondition: KEDA scales prod's workers alone")
+			p := runStack(t, stack, true)
+			for _, s := range []struct {
+				output, name string
+				svc          config.Service
+			}{{"apiHpa", "openwan-api", cfg.API}, {"workerHpa", "openwan-worker", cfg.Worker}} {
+				got := hpaNumbers{
+					min: outputNumber(t, p, s.output+".minReplicas"), max: outputNumber(t, p, s.output+".maxReplicas"),
+					cpu: outputNumber(t, p, s.output+".cpuPercent"), memory: outputNumber(t, p, s.output+".memoryPercent"),
+					down: outputNumber(t, p, s.output+".scaleDownStabilizationSeconds"),
+					up:   outputNumber(t, p, s.output+".scaleUpStabilizationSeconds"),
+				}
+				queue := s.output + ".queueMessagesPerReplica"
+				if !s.svc.QueueScaling.Enabled {
+					assert.Equal(t, readHPA(t, p, s.name+"-hpa"), got, "%s shows %s-hpa", s.output, s.name)
+					_, err := model.Lookup(p.Outputs, queue)
+					assert.Error(t, err, "%s: no queue target without KEDA", s.output)
+					continue
+				}
+				assert.Equal(t, readScaledObject(t, p, s.name), got, "%s shows the ScaledObject %s", s.output, s.name)
+				assert.Equal(t, input(t, p, scaledObjectType, s.name, "spec.triggers.2.metadata.value"), strconv.Itoa(int(outputNumber(t, p, queue))),
+					"%s shows the queue trigger's messages per pod", s.output)
+			}
+		})
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openwan/openwan-infra/components/cluster"
 	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/config/configtest"
 	"github.com/openwan/openwan-infra/internal/model"
@@ -101,6 +102,20 @@ func TestWorkersAloneRunOnSpot(t *testing.T) {
 		"worker pods tolerate the spot taint")
 	_, err = mustGet(t, p, deploymentType, "openwan-api-deployment").Input("spec.template.spec.tolerations.0")
 	assert.Error(t, err, "api pods must tolerate no taint, which keeps them off spot")
+}
+
+// TestPodsTolerateTheirPoolsSpotTaint: a service's pods and its pool's headroom placeholders
+// tolerate the spot taint because their node pool is spot, the API's as much as the workers':
+// pinned to a tainted pool without the toleration they could run nowhere. Prod's API pool is on
+// demand and its pods tolerate nothing (TestWorkersAloneRunOnSpot).
+func TestPodsTolerateTheirPoolsSpotTaint(t *testing.T) {
+	raw := withConfig(t, configtest.Raw(t, "prod"), "openwan:cluster", "nodePools.api.spot", true)
+	raw = withConfig(t, raw, "openwan:cluster", "nodePools.api.instanceTypes", []string{"t3.medium", "t3.large"})
+	p := runRaw(t, "prod", raw, false)
+	for _, d := range []string{"openwan-api-deployment", "headroom-api"} {
+		runChecks(t, p, []check{{deploymentType, d, "spec.template.spec.tolerations",
+			[]map[string]any{{"key": cluster.SpotTaintKey, "operator": "Equal", "value": "true", "effect": "NoSchedule"}}}})
+	}
 }
 
 func TestEveryServiceHasAPDB(t *testing.T) {
