@@ -142,6 +142,86 @@ func TestCostOfProdByFleet(t *testing.T) {
 		"the headroom costs its extra nodes (prod: 2 t3.medium, $60.74)")
 }
 
+// TestCostOfProdAtEveryLevel prices every fleet of prod at its minimum, baseline and maximum by
+// the guide's "Cost Monitoring" arithmetic, instances x hourly price x hours in a month, with
+// spot capacity at the guide's spot saving: per fleet, on demand and spot apart; for the stack,
+// the sums over its fleets. The counts are TestCostOfProdByFleet's.
+func TestCostOfProdAtEveryLevel(t *testing.T) {
+	c := configtest.Prod(t)
+	pools, ec2 := c.Cluster.NodePools, c.EC2
+	require.True(t, c.Cluster.EKS() && ec2.Enabled, "prod runs both paths: two node pools and two groups")
+	require.True(t, pools.Workers.Spot && !pools.API.Spot, "prod's worker pool alone is spot")
+	require.Zero(t, ec2.Worker.OnDemandPercentAboveBase, "above their on-demand base prod's worker instances are all spot")
+	got, err := Cost(c)
+	require.NoError(t, err)
+
+	hours := float64(c.Capacity.HoursPerMonth)                   // the guide's month: 730 hours
+	spotShare := 1 - float64(c.Capacity.SpotDiscountPercent)/100 // what spot costs of on demand: the guide's 50 % saving
+	// Each fleet, and how many of n instances it buys on demand (the rest run on spot).
+	everyInstance := func(n float64) float64 { return n }
+	fleets := []struct {
+		key, instanceType string
+		onDemand          func(n float64) float64
+	}{
+		{"openwan:cluster.nodePools.api", pools.API.InstanceTypes[0], everyInstance},
+		{"openwan:cluster.nodePools.workers", pools.Workers.InstanceTypes[0], func(float64) float64 { return 0 }},
+		{"openwan:ec2.api", ec2.API.InstanceType, everyInstance},
+		{"openwan:ec2.worker", ec2.Worker.InstanceTypes[0], func(n float64) float64 { return min(n, float64(ec2.Worker.OnDemandBase)) }},
+	}
+	var keys []string
+	for _, f := range got.Fleets {
+		keys = append(keys, f.Fleet)
+	}
+	require.Equal(t, []string{fleets[0].key, fleets[1].key, fleets[2].key, fleets[3].key}, keys,
+		"the fleets in order: node pools, then groups; API before workers")
+
+	levels := []string{"min", "baseline", "max"}
+	at := func(l Levels[Split]) [3]Split { return [3]Split{l.Min, l.Baseline, l.Max} }
+	var sum [3]struct{ onDemand, spot float64 }
+	for i, f := range fleets {
+		fc := got.Fleets[i]
+		assert.Equal(t, f.instanceType, fc.InstanceType, "%s is priced as its preferred type", f.key)
+		price, ok := c.Capacity.Prices[f.instanceType]
+		require.True(t, ok, "openwan:capacity.prices has %s", f.instanceType)
+		instances, splits := [3]float64{fc.Instances.Min, fc.Instances.Baseline, fc.Instances.Max}, at(fc.MonthlyUSD)
+		for l, level := range levels {
+			n := instances[l]
+			od := f.onDemand(n)
+			onDemand, spot := od*price*hours, (n-od)*price*spotShare*hours
+			sum[l].onDemand += onDemand
+			sum[l].spot += spot
+			assert.InDelta(t, cents(onDemand), splits[l].OnDemand, 1e-9, "%s on-demand USD at its %s", f.key, level)
+			assert.InDelta(t, cents(spot), splits[l].Spot, 1e-9, "%s spot USD at its %s", f.key, level)
+			assert.InDelta(t, cents(onDemand+spot), splits[l].Total, 1e-9, "%s USD at its %s", f.key, level)
+		}
+		// Relations the figures must keep whatever the prices: more instances never cost less.
+		assert.LessOrEqual(t, splits[0].Total, splits[1].Total, "%s: min <= baseline", f.key)
+		assert.LessOrEqual(t, splits[1].Total, splits[2].Total, "%s: baseline <= max", f.key)
+		// Linear in the count: an all-on-demand fleet costs the same per instance at every level,
+		// its price x hours (prod: a t3.medium is $30.37 a month).
+		if f.onDemand(instances[2]) == instances[2] {
+			for _, l := range []int{0, 2} {
+				assert.InDelta(t, price*hours, splits[l].Total/instances[l], 0.01, "%s: one instance a month at its %s", f.key, levels[l])
+			}
+		}
+	}
+
+	// The stack's totals are the sums over its fleets (prod's baseline: 5 t3.medium nodes $151.84
+	// + 2 spot c5.xlarge nodes $124.10 + 3.25 t3.medium instances $98.70 + 1 on-demand and 1 spot
+	// c5.xlarge instance $186.15 = $560.79; at the minimum $522.83, at the maximum $1600.16).
+	totals := at(got.MonthlyUSD)
+	for l, level := range levels {
+		s := sum[l]
+		assert.InDelta(t, cents(s.onDemand), totals[l].OnDemand, 1e-9, "prod's on-demand USD at its %s", level)
+		assert.InDelta(t, cents(s.spot), totals[l].Spot, 1e-9, "prod's spot USD at its %s", level)
+		assert.InDelta(t, cents(s.onDemand+s.spot), totals[l].Total, 1e-9, "prod's USD at its %s", level)
+		// Rounded apart, the parts add up to the total within a cent per rounding.
+		assert.InDelta(t, totals[l].Total, totals[l].OnDemand+totals[l].Spot, 0.01, "prod's %s: on demand + spot = total", level)
+	}
+	assert.LessOrEqual(t, totals[0].Total, totals[1].Total, "prod costs no more at its minimum than at its baseline")
+	assert.LessOrEqual(t, totals[1].Total, totals[2].Total, "prod costs no more at its baseline than at its maximum")
+}
+
 // TestWarmPoolCostsItsVolumes: prod's three stopped API instances pay for their 30 GiB root
 // volumes only (3 x 30 GiB x $0.08 = $7.20 a month).
 func TestWarmPoolCostsItsVolumes(t *testing.T) {
