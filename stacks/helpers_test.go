@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -193,7 +192,3 @@ func envOf(t *testing.T, d model.Resource) map[string]string {
 // millis and mebibytes are a config.Quantity as Kubernetes writes it.
 func millis(q config.Quantity) string    { return fmt.Sprintf("%dm", q.CPUMillis) }
 func mebibytes(q config.Quantity) string { return fmt.Sprintf("%dMi", q.MemoryMiB) }
-
-// hundredths rounds to two decimals, as the cost outputs round dollars to the cent and the
-// instance counts of a weekly average.
-func hundredths(x float64) float64 { return math.Round(x*100) / 100 }
