@@ -126,7 +126,11 @@ func deployKubernetes(ctx *pulumi.Context, cfg config.Config, net subnets, alert
 	if lbc == nil {
 		return watched, nil
 	}
-	watched.loadBalancer, err = deployIngress(ctx, cfg, publicService(services), eks, lbc, alerts, onCluster, outputs)
+	api, err := publicService(services)
+	if err != nil {
+		return nil, err
+	}
+	watched.loadBalancer, err = deployIngress(ctx, cfg, api, eks, lbc, alerts, onCluster, outputs)
 	return watched, err
 }
 

@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"errors"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/openwan/openwan-infra/components/kube"
@@ -41,13 +43,13 @@ func appServices(cfg config.Config) []appService {
 }
 
 // publicService is the service of the list that serves the API's requests.
-func publicService(services []appService) appService {
+func publicService(services []appService) (appService, error) {
 	for _, s := range services {
 		if s.public {
-			return s
+			return s, nil
 		}
 	}
-	panic("stacks: appServices lists no public service")
+	return appService{}, errors.New("the app's services list no public one to put behind the ingress")
 }
 
 // name is the name of the service's component and of its Deployment, Service, ServiceAccount
