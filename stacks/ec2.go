@@ -7,6 +7,7 @@ import (
 
 	"github.com/openwan/openwan-infra/capacity"
 	"github.com/openwan/openwan-infra/components/fleet"
+	"github.com/openwan/openwan-infra/components/fleet/userdata"
 	"github.com/openwan/openwan-infra/components/monitoring"
 	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/internal/apppolicy"
@@ -34,7 +35,7 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, alerts *m
 		AMIParameter: e.AMIParameter, InstanceType: e.API.InstanceType, RootVolumeGiB: e.API.RootVolumeGiB,
 		HTTPTokens: e.Metadata.HTTPTokens, HopLimit: e.Metadata.HopLimit,
 		SecurityGroupIDs: pulumi.StringArray{lb.InstanceSGID},
-		UserData: fleet.UserData{
+		UserData: userdata.Boot{
 			Image: e.API.Image, Env: apiEnv, SecretsPath: secretsPath,
 			// The app's stop timeout follows the group's termination hook.
 			TerminationHookSeconds: e.API.TerminationHookSeconds,
@@ -83,7 +84,7 @@ func deployFleets(ctx *pulumi.Context, cfg config.Config, net subnets, alerts *m
 		AMIParameter: e.AMIParameter, InstanceType: w.InstanceTypes[0], RootVolumeGiB: w.RootVolumeGiB,
 		HTTPTokens: e.Metadata.HTTPTokens, HopLimit: e.Metadata.HopLimit,
 		VPCID: net.vpcID,
-		UserData: fleet.UserData{
+		UserData: userdata.Boot{
 			Image: w.Image, Env: workerEnv, SecretsPath: secretsPath,
 			// A transcode may take all of the worker's termination hook (1800 s in the guide).
 			TerminationHookSeconds: w.TerminationHookSeconds,

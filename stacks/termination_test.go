@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openwan/openwan-infra/components/fleet"
+	"github.com/openwan/openwan-infra/components/fleet/userdata"
 	"github.com/openwan/openwan-infra/components/monitoring"
 	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/config/configtest"
@@ -53,7 +54,7 @@ func assertDrain(t *testing.T, p *plan.Plan, group, launchTemplate string, hookS
 		"%s keeps the initial hooks it was created with rather than being replaced", group)
 
 	script := userData(t, p, launchTemplate)
-	stop := fleet.StopTimeoutSeconds(hookSeconds)
+	stop := userdata.StopTimeoutSeconds(hookSeconds)
 	require.Less(t, stop, hookSeconds, "the app stops before the hook times out")
 	assert.Contains(t, script, fmt.Sprintf(" --stop-timeout %d ", stop), "%s: the container's stop timeout follows the hook's %d s", launchTemplate, hookSeconds)
 	assert.Contains(t, script, fmt.Sprintf("docker stop --time %d openwan", stop), "%s: the drain stops the app within the hook", launchTemplate)
@@ -87,7 +88,7 @@ func TestProdDrainsWithinTheTerminationHook(t *testing.T) {
 			assert.Contains(t, text, `"autoscaling:CompleteLifecycleAction"`, "%s allows completing lifecycle actions", name)
 		})
 	}
-	assert.Greater(t, fleet.StopTimeoutSeconds(cfg.EC2.Worker.TerminationHookSeconds), 60,
+	assert.Greater(t, userdata.StopTimeoutSeconds(cfg.EC2.Worker.TerminationHookSeconds), 60,
 		"a worker's transcode is no longer killed after Docker's former 60 s")
 }
 

@@ -12,5 +12,7 @@
 //   - [GroupAlarms] (openwan:ec2:GroupAlarms): the on-call alarms of one group and its load
 //     balancer.
 //
-// The alerts topic both paths page to is monitoring.Alerts; it keeps its openwan:ec2 token.
+// The alerts topic both paths page to is monitoring.Alerts; it keeps its openwan:ec2 token. What
+// an instance runs at boot is package userdata (LaunchTemplateArgs.UserData), pure text tested
+// without the SDKs.
 package fleet

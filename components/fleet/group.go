@@ -11,6 +11,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/openwan/openwan-infra/components/fleet/userdata"
 )
 
 // GroupMetrics are the group metrics every Auto Scaling Group publishes each minute; the alarms
@@ -47,15 +49,13 @@ type Group struct {
 	Name pulumi.StringOutput
 }
 
-// TerminationHookName is the name of every group's termination lifecycle hook, the name the user
-// data's drain service completes (UserData). It is the name the hook had as an initial lifecycle
-// hook, so the LifecycleHook resource takes over the hook existing groups already have
-// (PutLifecycleHook creates or updates by name) instead of adding a second one.
-const TerminationHookName = "drain"
-
-// LaunchHookName is the name of every group's launch lifecycle hook, the one the user data's
-// bootstrap completes once the instance is ready (UserData), or abandons when it cannot be.
-const LaunchHookName = "bootstrap"
+// TerminationHookName and LaunchHookName are the names of every group's lifecycle hooks, the
+// names the user data's scripts complete (userdata holds them: the script and the group must
+// agree, and the script is where they are used).
+const (
+	TerminationHookName = userdata.TerminationHookName
+	LaunchHookName      = userdata.LaunchHookName
+)
 
 // NotificationTypes are the Auto Scaling notifications each group sends to the alerts topic: a
 // launch or a termination that failed. A function, not a variable: callers cannot change them.

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/openwan/openwan-infra/components/fleet/userdata"
 	"github.com/openwan/openwan-infra/internal/apppolicy"
 )
 
@@ -47,7 +48,7 @@ type LaunchTemplateArgs struct {
 	SecurityGroupIDs pulumi.StringArrayInput
 	VPCID            pulumi.StringInput
 	// UserData is the boot script.
-	UserData UserData
+	UserData userdata.Boot
 	// BucketName is the media bucket the app reads and writes.
 	BucketName string
 	// SecretsPath is the SSM path of the app's secrets, starting with "/" (read-only access);
@@ -82,7 +83,7 @@ func (a *LaunchTemplateArgs) validate() error {
 	if a.SecurityGroupIDs == nil && a.VPCID == nil {
 		errs = append(errs, errors.New("VPCID: must be set when SecurityGroupIDs is not: the egress-only group goes there"))
 	}
-	errs = append(errs, a.UserData.validate())
+	errs = append(errs, a.UserData.Validate())
 	if a.BucketName == "" {
 		errs = append(errs, errors.New("BucketName: must not be empty"))
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openwan/openwan-infra/components/fleet/userdata"
 	"github.com/openwan/openwan-infra/components/internal/componenttest"
 )
 
@@ -16,7 +17,7 @@ func validLaunchTemplateArgs() *LaunchTemplateArgs {
 		AMIParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
 		InstanceType: "c5.large", RootVolumeGiB: 16, HTTPTokens: "required", HopLimit: 1,
 		VPCID: pulumi.String("vpc-1"),
-		UserData: UserData{
+		UserData: userdata.Boot{
 			Image: "ghcr.io/openwan/openwan-worker:1.0.0", Env: map[string]string{"QUEUE_NAME": "transcode"},
 			TerminationHookSeconds: 600, LaunchHookSeconds: 300, Port: 8080, ReadinessPath: "/ready",
 		},

@@ -1,4 +1,4 @@
-package fleet
+package userdata
 
 import (
 	"fmt"
@@ -15,8 +15,8 @@ import (
 )
 
 // workerUserData is a worker's user data under the guide's 1800 s termination hook.
-func workerUserData() UserData {
-	return UserData{
+func workerUserData() Boot {
+	return Boot{
 		Image: "ghcr.io/openwan/openwan-worker:1.0.0", Env: map[string]string{"QUEUE_NAME": "transcode"},
 		TerminationHookSeconds: 1800, LaunchHookSeconds: 600, Port: 8080, ReadinessPath: "/ready",
 	}
@@ -211,7 +211,7 @@ n=$(cat "` + fails + `"); if [ "$n" -gt 0 ]; then echo $((n - 1)) > "` + fails +
 	}
 }
 
-func mustScript(t *testing.T, u UserData) string {
+func mustScript(t *testing.T, u Boot) string {
 	t.Helper()
 	s, err := u.Script()
 	require.NoError(t, err)

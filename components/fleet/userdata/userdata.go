@@ -1,4 +1,8 @@
-package fleet
+// Package userdata writes what an EC2 instance of a fleet runs at boot: the first-boot script
+// that installs the every-boot bootstrap (launch hook), the drain (termination hook) and the
+// CloudWatch agent. It is pure text, without a Pulumi or AWS import, so its scripts are tested
+// by running them against stubs in a test binary that links no SDK.
+package userdata
 
 import (
 	"encoding/base64"
@@ -11,7 +15,7 @@ import (
 	"strings"
 )
 
-// UserData is what a fleet instance runs at its first boot: it installs two systemd services and
+// Boot is what a fleet instance runs at its first boot: it installs two systemd services and
 // starts them, the bootstrap and the drain.
 //
 // The bootstrap (openwan-bootstrap.service) runs at this and every later boot. It installs the
@@ -47,7 +51,7 @@ import (
 // The app keeps its scratch (uploads in flight, a transcode's source and output) on the root
 // volume, in ScratchDir mounted at /tmp, never in memory: four transcodes' scratch is four times
 // the worker's request of 8 GiB, as much as a c5.xlarge has memory.
-type UserData struct {
+type Boot struct {
 	// Image is the container image to run.
 	Image string
 	// Env is the container's plain environment (values on one line).
@@ -67,6 +71,16 @@ type UserData struct {
 	// in service once it answers 2xx.
 	ReadinessPath string
 }
+
+// TerminationHookName is the name of every group's termination lifecycle hook, the name the user
+// data's drain service completes (Boot). It is the name the hook had as an initial lifecycle
+// hook, so the LifecycleHook resource takes over the hook existing groups already have
+// (PutLifecycleHook creates or updates by name) instead of adding a second one.
+const TerminationHookName = "drain"
+
+// LaunchHookName is the name of every group's launch lifecycle hook, the one the user data's
+// bootstrap completes once the instance is ready (Boot), or abandons when it cannot be.
+const LaunchHookName = "bootstrap"
 
 // ScratchDir is where the app's /tmp lives on the instance: on the encrypted root volume.
 const ScratchDir = "/var/lib/openwan/scratch"
@@ -88,7 +102,7 @@ func StopTimeoutSeconds(terminationHookSeconds int) int {
 	return terminationHookSeconds - drainMarginSeconds
 }
 
-func (u UserData) validate() error {
+func (u Boot) Validate() error {
 	var errs []error
 	if u.Image == "" {
 		errs = append(errs, errors.New("UserData.Image: must not be empty"))
@@ -138,8 +152,8 @@ func agentConfig() (string, error) {
 }
 
 // Script renders the first boot's script: the files of both services, then the services.
-func (u UserData) Script() (string, error) {
-	if err := u.validate(); err != nil {
+func (u Boot) Script() (string, error) {
+	if err := u.Validate(); err != nil {
 		return "", err
 	}
 	agent, err := agentConfig()
@@ -193,7 +207,7 @@ group=$(imds tags/instance/aws:autoscaling:groupName ||
 `
 
 // bootstrapScript is openwan-bootstrap. OPENWAN_ROOT prefixes the files it writes, for its test.
-func (u UserData) bootstrapScript() string {
+func (u Boot) bootstrapScript() string {
 	secrets := "# No secrets path: the plain environment only.\n"
 	if u.SecretsPath != "" {
 		secrets = fmt.Sprintf("  aws ssm get-parameters-by-path --region \"$region\" --with-decryption --path %s --query 'Parameters[].[Name,Value]' --output text |\n"+
@@ -332,7 +346,7 @@ WantedBy=multi-user.target
 `
 
 // Base64 is the script as launch templates take it.
-func (u UserData) Base64() (string, error) {
+func (u Boot) Base64() (string, error) {
 	script, err := u.Script()
 	if err != nil {
 		return "", err
