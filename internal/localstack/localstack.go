@@ -43,7 +43,7 @@ func Stack(ctx context.Context, env Env, name string, cfg map[string]string) (au
 		return auto.Stack{}, fmt.Errorf("pulumi CLI in %s: %w", env.Cache, err)
 	}
 	backend := "file://" + env.State
-	stack, err := auto.UpsertStackInlineSource(ctx, name, "openwan", program(cfg),
+	stack, err := auto.UpsertStackInlineSource(ctx, name, "openwan", Program(cfg),
 		auto.Pulumi(cmd),
 		auto.WorkDir(env.WorkDir),
 		auto.Project(workspace.Project{
@@ -69,10 +69,11 @@ func Stack(ctx context.Context, env Env, name string, cfg map[string]string) (au
 	return stack, nil
 }
 
-// program is the program of a stack whose config is cfg. An inline program gets no
-// PULUMI_CONFIG to list its stack's keys in, so it is told the keys of cfg, which setConfig makes
-// all the stack holds: an unknown openwan:* key is refused here as under `pulumi up`.
-func program(cfg map[string]string) pulumi.RunFunc {
+// Program is the inline program of a stack whose config is cfg (exported for the test that runs
+// it on the mocks). An inline program gets no PULUMI_CONFIG to list its stack's keys in, so it is
+// told the keys of cfg, which setConfig makes all the stack holds: an unknown openwan:* key is
+// refused here as under `pulumi up`.
+func Program(cfg map[string]string) pulumi.RunFunc {
 	return stacks.Program(slices.Sorted(maps.Keys(cfg)))
 }
 

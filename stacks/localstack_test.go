@@ -1,4 +1,4 @@
-package localstack
+package stacks_test
 
 import (
 	"maps"
@@ -6,6 +6,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
+
+	"github.com/openwan/openwan-infra/internal/localstack"
 	"github.com/stretchr/testify/require"
 
 	"github.com/openwan/openwan-infra/config/configtest"
@@ -18,7 +20,7 @@ import (
 // would pass it.
 func TestInlineProgramIsToldTheStackKeys(t *testing.T) {
 	run := func(cfg map[string]string) (*plan.Plan, error) {
-		inline := program(cfg)
+		inline := localstack.Program(cfg)
 		return plan.Run("local", cfg, func(ctx *pulumi.Context) (pulumi.Map, error) { return nil, inline(ctx) }, plan.Options{})
 	}
 	local := configtest.Raw(t, "local")

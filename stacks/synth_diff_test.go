@@ -1,4 +1,4 @@
-package main
+package stacks_test
 
 import (
 	"bytes"
@@ -12,7 +12,6 @@ import (
 
 	"github.com/openwan/openwan-infra/config/configtest"
 	"github.com/openwan/openwan-infra/internal/model"
-	"github.com/openwan/openwan-infra/internal/plan"
 )
 
 // TestSynthDiffAgainstAnEarlierPlan: the plan of main, then a change of prod's API maximum, as a
@@ -23,43 +22,17 @@ func TestSynthDiffAgainstAnEarlierPlan(t *testing.T) {
 	var stderr bytes.Buffer
 
 	var out bytes.Buffer
-	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", root, "--diff", baseFile}, &out, &stderr), "stderr: %s", stderr.String())
+	require.Equal(t, 0, synthRun([]string{"--stack", "prod", "--dir", root, "--diff", baseFile}, &out, &stderr), "stderr: %s", stderr.String())
 	assert.Equal(t, "stack prod: from the plan in "+baseFile+" to Pulumi.prod.yaml\nno resource changes\n", out.String(), "the same stack, no change")
 
 	out.Reset()
 	changed := prodWith(t, "openwan:api", "    replicas: {min: 2, max: 18}\n")
-	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", changed, "--diff", baseFile}, &out, &stderr), "stderr: %s", stderr.String())
+	require.Equal(t, 0, synthRun([]string{"--stack", "prod", "--dir", changed, "--diff", baseFile}, &out, &stderr), "stderr: %s", stderr.String())
 	// The HPA, and what watches it: the at-maximum alarm and the dashboard's line at the maximum.
 	assert.Equal(t, "stack prod: from the plan in "+baseFile+" to Pulumi.prod.yaml\n~ HorizontalPodAutoscaler openwan-api-hpa: spec.maxReplicas 20 -> 18\n"+
 		"~ MetricAlarm openwan-at-max-openwan-api: alarmDescription openwan-api has been at its HPA maximum of 20 pods for 15 minutes: it cannot grow, more load goes unserved or queues. First: kubectl describe hpa -n openwan; then raise the maximum (and the node pool's) or find what holds the load up -> openwan-api has been at its HPA maximum of 18 pods for 15 minutes: it cannot grow, more load goes unserved or queues. First: kubectl describe hpa -n openwan; then raise the maximum (and the node pool's) or find what holds the load up; threshold 20 -> 18\n"+
 		"~ Dashboard openwan-dashboard: dashboardBody.widgets.11.properties.annotations.horizontal.0.value 20 -> 18\n"+
 		"0 to create, 3 to update, 0 to replace, 0 to delete\n", out.String())
-}
-
-func TestWriteDiff(t *testing.T) {
-	res := func(name string, inputs map[string]any) model.Resource {
-		return model.Resource{URN: "urn:" + name, Type: "aws:autoscaling/group:Group", Name: name, Custom: true, Inputs: inputs}
-	}
-	cost := func(baseline, max float64) map[string]any {
-		return map[string]any{"monthlyCostUSD": map[string]any{
-			"fleets":     []any{map[string]any{"fleet": "openwan:ec2.api", "monthlyUSD": map[string]any{"baseline": map[string]any{"total": baseline}, "max": map[string]any{"total": max}}}},
-			"monthlyUSD": map[string]any{"baseline": map[string]any{"total": baseline}, "max": map[string]any{"total": max}},
-		}}
-	}
-	base := &plan.Plan{Stack: "s", Resources: []model.Resource{
-		res("kept", map[string]any{"maxSize": 10.0, "tags": []any{"a"}}), res("gone", nil),
-	}, Outputs: cost(100, 300)}
-	head := &plan.Plan{Stack: "s", Resources: []model.Resource{
-		res("kept", map[string]any{"maxSize": 12.0, "tags": []any{"a", "b"}, "minSize": 2.0}), res("new", nil),
-	}, Outputs: cost(100, 360)}
-	var out bytes.Buffer
-	require.NoError(t, writeDiff(&out, base, head, "stack s:"))
-	assert.Equal(t, "stack s:\n~ Group kept: maxSize 10 -> 12; minSize (none) -> 2; tags [\"a\"] -> [\"a\",\"b\"]\n"+
-		"+ Group new\n"+
-		"- Group gone\n"+
-		"$ openwan:ec2.api: USD per month baseline 100 -> 100, max 300 -> 360\n"+
-		"$ the stack: USD per month baseline 100 -> 100, max 300 -> 360\n"+
-		"1 to create, 1 to update, 0 to replace, 1 to delete\n", out.String())
 }
 
 // A change AWS can only make by creating anew is a replacement, marked as `pulumi preview` marks
@@ -74,7 +47,7 @@ func TestSynthDiffMarksReplacements(t *testing.T) {
 
 	var out bytes.Buffer
 	changed := stackReplacing(t, "prod", "  openwan:app:\n", "  openwan:network:\n    cidr: 10.1.0.0/16\n  openwan:app:\n")
-	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", changed, "--diff", baseFile}, &out, &stderr), "stderr: %s", stderr.String())
+	require.Equal(t, 0, synthRun([]string{"--stack", "prod", "--dir", changed, "--diff", baseFile}, &out, &stderr), "stderr: %s", stderr.String())
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	assert.Contains(t, lines, "+- Vpc openwan: cidrBlock 10.0.0.0/16 -> 10.1.0.0/16; replaces: AWS sets cidrBlock at creation only")
 	assert.Contains(t, lines, "+- Subnet openwan-private-0: cidrBlock 10.0.0.0/19 -> 10.1.0.0/19; replaces: AWS sets cidrBlock at creation only")
@@ -107,7 +80,7 @@ func TestSynthDiffShowsTheScriptDecoded(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(try, data, 0o644))
 	var out, stderr bytes.Buffer
-	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", root, "--against", try}, &out, &stderr), "stderr: %s", stderr.String())
+	require.Equal(t, 0, synthRun([]string{"--stack", "prod", "--dir", root, "--against", try}, &out, &stderr), "stderr: %s", stderr.String())
 	lines := strings.Split(out.String(), "\n")
 	assert.Equal(t, "stack prod: from Pulumi.prod.yaml to "+try, lines[0], "a variant file, compared under the stack's name")
 	assert.Equal(t, "~ LaunchTemplate openwan-api-lt: userData (the script, decoded) changed:", lines[1])
@@ -126,7 +99,7 @@ func TestSynthDiffRefusesAnotherStacksPlan(t *testing.T) {
 	root := configtest.Root(t)
 	baseFile := prodPlanFile(t, root)
 	var out, stderr bytes.Buffer
-	require.Equal(t, 1, run([]string{"--stack", "dev", "--dir", root, "--diff", baseFile}, &out, &stderr))
+	require.Equal(t, 1, synthRun([]string{"--stack", "dev", "--dir", root, "--diff", baseFile}, &out, &stderr))
 	assert.Contains(t, stderr.String(), "is a plan of stack prod, not of dev")
 	assert.Contains(t, stderr.String(), "synth --stack prod --against Pulumi.dev.yaml")
 	assert.Empty(t, out.String())
@@ -138,14 +111,14 @@ func TestSynthDiffRefusesAnotherStacksPlan(t *testing.T) {
 func TestSynthDiffOfAPreviewBase(t *testing.T) {
 	root := configtest.Root(t)
 	var base, stderr bytes.Buffer
-	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", root, "--json", "--preview"}, &base, &stderr), "stderr: %s", stderr.String())
+	require.Equal(t, 0, synthRun([]string{"--stack", "prod", "--dir", root, "--json", "--preview"}, &base, &stderr), "stderr: %s", stderr.String())
 	require.Contains(t, base.String(), model.Unknown, "the base is a preview's")
 	file := filepath.Join(t.TempDir(), "base.json")
 	require.NoError(t, os.WriteFile(file, base.Bytes(), 0o644))
 
 	var out bytes.Buffer
 	changed := prodWith(t, "openwan:api", "    replicas: {min: 2, max: 18}\n")
-	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", changed, "--diff", file}, &out, &stderr), "stderr: %s", stderr.String())
+	require.Equal(t, 0, synthRun([]string{"--stack", "prod", "--dir", changed, "--diff", file}, &out, &stderr), "stderr: %s", stderr.String())
 	assert.NotContains(t, out.String(), model.Unknown)
 	assert.Contains(t, out.String(), "(as previews: values known only after a deploy are not compared; a base of synth --json without --preview compares them all)")
 	assert.Contains(t, out.String(), "~ HorizontalPodAutoscaler openwan-api-hpa: spec.maxReplicas 20 -> 18\n")
@@ -154,25 +127,12 @@ func TestSynthDiffOfAPreviewBase(t *testing.T) {
 	assert.Contains(t, out.String(), "0 to create, 2 to update, 0 to replace, 0 to delete\n")
 }
 
-// TestLineDiff: hunks with two lines of context, removals before additions, near changes merged.
-func TestLineDiff(t *testing.T) {
-	old := "a\nb\nc\nd\ne\nf\ng\nh\ni\nj"
-	assert.Empty(t, lineDiff(old, old))
-	assert.Equal(t, []string{"@@ -2 +2", "  b", "  c", "- d", "+ D", "  e", "  f"},
-		lineDiff(old, "a\nb\nc\nD\ne\nf\ng\nh\ni\nj"), "one changed line")
-	assert.Equal(t, []string{"@@ -1 +1", "  a", "- b", "+ B", "  c", "- d", "+ D", "  e", "  f"},
-		lineDiff(old, "a\nB\nc\nD\ne\nf\ng\nh\ni\nj"), "two near changes, one hunk")
-	assert.Equal(t, []string{"@@ -1 +1", "- a", "+ A", "  b", "  c", "@@ -7 +7", "  g", "  h", "- i", "+ I", "  j"},
-		lineDiff(old, "A\nb\nc\nd\ne\nf\ng\nh\nI\nj"), "far apart, two hunks")
-	assert.Equal(t, []string{"@@ -9 +9", "  i", "  j", "+ k"}, lineDiff(old, old+"\nk"), "an added last line")
-}
-
 // prodPlanFile writes the shipped prod's plan, as synth --json makes it on main, and returns its
 // path: the base a pull request's diff compares with.
 func prodPlanFile(t *testing.T, root string) string {
 	t.Helper()
 	var base, stderr bytes.Buffer
-	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", root, "--json"}, &base, &stderr), "stderr: %s", stderr.String())
+	require.Equal(t, 0, synthRun([]string{"--stack", "prod", "--dir", root, "--json"}, &base, &stderr), "stderr: %s", stderr.String())
 	file := filepath.Join(t.TempDir(), "base.json")
 	require.NoError(t, os.WriteFile(file, base.Bytes(), 0o644))
 	return file

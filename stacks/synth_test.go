@@ -1,9 +1,10 @@
-package main
+package stacks_test
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,13 +15,15 @@ import (
 
 	"github.com/openwan/openwan-infra/config"
 	"github.com/openwan/openwan-infra/config/configtest"
+	"github.com/openwan/openwan-infra/internal/synth"
 	"github.com/openwan/openwan-infra/policies/rules"
+	"github.com/openwan/openwan-infra/stacks"
 )
 
 func TestSynthPrintsThePlan(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"--stack", "prod", "--dir", configtest.Root(t), "--json"}, &stdout, &stderr)
-	require.Equal(t, 0, code, "run(--stack prod --json) succeeds; stderr: %s", stderr.String())
+	code := synthRun([]string{"--stack", "prod", "--dir", configtest.Root(t), "--json"}, &stdout, &stderr)
+	require.Equal(t, 0, code, "synthRun(--stack prod --json) succeeds; stderr: %s", stderr.String())
 	var plan struct {
 		Project   string           `json:"project"`
 		Stack     string           `json:"stack"`
@@ -52,9 +55,9 @@ func TestSynthFailsOnBadConfigWithNothingOnStdout(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			assert.Equal(t, tt.code, run(tt.args, &stdout, &stderr), "exit code of run(%q)", tt.args)
-			assert.Zero(t, stdout.Len(), "run(%q) prints no plan on an error", tt.args)
-			assert.Contains(t, stderr.String(), tt.want, "run(%q) says what is wrong on stderr", tt.args)
+			assert.Equal(t, tt.code, synthRun(tt.args, &stdout, &stderr), "exit code of synthRun(%q)", tt.args)
+			assert.Zero(t, stdout.Len(), "synthRun(%q) prints no plan on an error", tt.args)
+			assert.Contains(t, stderr.String(), tt.want, "synthRun(%q) says what is wrong on stderr", tt.args)
 		})
 	}
 }
@@ -77,7 +80,7 @@ func TestSynthRefusesStackFileMistakesByKey(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			assert.Equal(t, 1, run([]string{"--stack", "prod", "--dir", tt.dir}, &stdout, &stderr), "exit code; stderr: %s", stderr.String())
+			assert.Equal(t, 1, synthRun([]string{"--stack", "prod", "--dir", tt.dir}, &stdout, &stderr), "exit code; stderr: %s", stderr.String())
 			assert.Zero(t, stdout.Len(), "no plan on a config error")
 			assert.Equal(t, "synth: invalid stack config:\n"+tt.want+"\n", stderr.String(), "the one mistake, by its full key")
 		})
@@ -175,10 +178,10 @@ func TestSynthCheck(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			args := append([]string{"--json"}, tt.args...) // the violations are read from the document
-			require.Equal(t, tt.code, run(args, &stdout, &stderr), "exit code of run(%q); stderr: %s", args, stderr.String())
-			require.Contains(t, stderr.String(), tt.stderr, "run(%q) reports on stderr", tt.args)
+			require.Equal(t, tt.code, synthRun(args, &stdout, &stderr), "exit code of synthRun(%q); stderr: %s", args, stderr.String())
+			require.Contains(t, stderr.String(), tt.stderr, "synthRun(%q) reports on stderr", tt.args)
 			if tt.violations == nil {
-				assert.Zero(t, stdout.Len(), "run(%q) prints no plan on a usage or config error", tt.args)
+				assert.Zero(t, stdout.Len(), "synthRun(%q) prints no plan on a usage or config error", tt.args)
 				return
 			}
 			var out struct {
@@ -202,16 +205,16 @@ func TestSynthCheck(t *testing.T) {
 func TestSynthUsage(t *testing.T) {
 	root := configtest.Root(t)
 	var stdout, stderr bytes.Buffer
-	require.Equal(t, 0, run([]string{"--help"}, &stdout, &stderr))
+	require.Equal(t, 0, synthRun([]string{"--help"}, &stdout, &stderr))
 	for _, part := range []string{"usage: synth --stack NAME", "examples:", "exit status:", "3  a mandatory policy rule failed"} {
 		assert.Contains(t, stdout.String(), part)
 	}
 	stdout.Reset()
-	assert.Equal(t, 2, run([]string{"--stack", "prod", "--dir", root, "extra"}, &stdout, &stderr), "a stray argument is an error, not ignored")
+	assert.Equal(t, 2, synthRun([]string{"--stack", "prod", "--dir", root, "extra"}, &stdout, &stderr), "a stray argument is an error, not ignored")
 	assert.Contains(t, stderr.String(), `synth: unexpected argument "extra"`)
 	assert.Empty(t, stdout.String())
 	stderr.Reset()
-	assert.Equal(t, 1, run([]string{"--stack", "nope", "--dir", root}, &stdout, &stderr))
+	assert.Equal(t, 1, synthRun([]string{"--stack", "nope", "--dir", root}, &stdout, &stderr))
 	assert.Contains(t, stderr.String(), "stack nope: no Pulumi.nope.yaml; the stacks in "+root+" are: dev, local, prod")
 }
 
@@ -220,7 +223,7 @@ func TestSynthUsage(t *testing.T) {
 // and the verdict of every rule.
 func TestSynthSummarizesByDefault(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", configtest.Root(t)}, &stdout, &stderr), "stderr: %s", stderr.String())
+	require.Equal(t, 0, synthRun([]string{"--stack", "prod", "--dir", configtest.Root(t)}, &stdout, &stderr), "stderr: %s", stderr.String())
 	out := stdout.String()
 	assert.Regexp(t, `^stack prod \(environment production\): \d+ resources, \d+ of them components\n`, out)
 	for _, want := range []string{
@@ -259,7 +262,7 @@ func TestSynthSummarizesByDefault(t *testing.T) {
 // them, the values the program deploys with.
 func TestSynthShowsTheEffectiveConfig(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	require.Equal(t, 0, run([]string{"--stack", "dev", "--dir", configtest.Root(t), "--show-config"}, &stdout, &stderr), "stderr: %s", stderr.String())
+	require.Equal(t, 0, synthRun([]string{"--stack", "dev", "--dir", configtest.Root(t), "--show-config"}, &stdout, &stderr), "stderr: %s", stderr.String())
 	var shown config.Config
 	require.NoError(t, json.Unmarshal(stdout.Bytes(), &shown), "the config as JSON")
 	assert.Equal(t, configtest.Stack(t, "dev"), shown, "exactly the config dev deploys with")
@@ -271,7 +274,7 @@ func TestSynthShowsTheEffectiveConfig(t *testing.T) {
 func TestSynthShowsAnInvalidStacksConfigWithItsProblems(t *testing.T) {
 	dir := prodWith(t, "openwan:api", "    replicas: {min: 30, max: 20}\n")
 	var stdout, stderr bytes.Buffer
-	require.Equal(t, 1, run([]string{"--stack", "prod", "--dir", dir, "--show-config"}, &stdout, &stderr))
+	require.Equal(t, 1, synthRun([]string{"--stack", "prod", "--dir", dir, "--show-config"}, &stdout, &stderr))
 	var shown config.Config
 	require.NoError(t, json.Unmarshal(stdout.Bytes(), &shown), "the config as JSON, although refused")
 	assert.Equal(t, config.Range{Min: 30, Max: 20}, shown.API.Replicas, "the stack's values as it set them")
@@ -279,7 +282,7 @@ func TestSynthShowsAnInvalidStacksConfigWithItsProblems(t *testing.T) {
 	assert.Contains(t, stderr.String(), "openwan:api.replicas", "and the problem, by its key")
 
 	stdout.Reset()
-	require.Equal(t, 1, run([]string{"--stack", "nope", "--dir", dir, "--show-config"}, &stdout, &stderr))
+	require.Equal(t, 1, synthRun([]string{"--stack", "nope", "--dir", dir, "--show-config"}, &stdout, &stderr))
 	assert.Empty(t, stdout.String(), "no stack file, nothing to show")
 }
 
@@ -300,7 +303,7 @@ func TestSynthRefusesFlagsItWouldIgnore(t *testing.T) {
 		{[]string{"--output", "apiUrl", "--json"}, "--output prints one output: it takes no --json"},
 	} {
 		var stdout, stderr bytes.Buffer
-		assert.Equal(t, 2, run(append([]string{"--stack", "prod", "--dir", root}, tt.args...), &stdout, &stderr), "%v", tt.args)
+		assert.Equal(t, 2, synthRun(append([]string{"--stack", "prod", "--dir", root}, tt.args...), &stdout, &stderr), "%v", tt.args)
 		assert.Contains(t, stderr.String(), tt.want)
 		assert.Empty(t, stdout.String())
 	}
@@ -311,7 +314,7 @@ func TestSynthRefusesFlagsItWouldIgnore(t *testing.T) {
 func TestSynthPrintsOneOutput(t *testing.T) {
 	root := configtest.Root(t)
 	var stdout, stderr bytes.Buffer
-	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", root, "--output", "apiHpa"}, &stdout, &stderr), "stderr: %s", stderr.String())
+	require.Equal(t, 0, synthRun([]string{"--stack", "prod", "--dir", root, "--output", "apiHpa"}, &stdout, &stderr), "stderr: %s", stderr.String())
 	var hpa map[string]any
 	require.NoError(t, json.Unmarshal(stdout.Bytes(), &hpa), "an object prints as JSON")
 	want := configtest.Stack(t, "prod").API
@@ -319,11 +322,11 @@ func TestSynthPrintsOneOutput(t *testing.T) {
 	assert.Equal(t, float64(want.Targets.CPUPercent), hpa["cpuPercent"])
 
 	stdout.Reset()
-	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", root, "--output", "apiUrl"}, &stdout, &stderr))
+	require.Equal(t, 0, synthRun([]string{"--stack", "prod", "--dir", root, "--output", "apiUrl"}, &stdout, &stderr))
 	assert.Equal(t, "(known after deploy)\n", stdout.String(), "a value only a deploy makes, as the summary says it")
 
 	stdout.Reset()
-	require.Equal(t, 2, run([]string{"--stack", "prod", "--dir", root, "--output", "apiurl"}, &stdout, &stderr))
+	require.Equal(t, 2, synthRun([]string{"--stack", "prod", "--dir", root, "--output", "apiurl"}, &stdout, &stderr))
 	assert.Contains(t, stderr.String(), `--output: stack prod has no output "apiurl"; its outputs are: alertsTopicArn, apiAsgName, apiHpa, apiUrl,`)
 	assert.Empty(t, stdout.String())
 }
@@ -335,7 +338,12 @@ func TestSynthReadsAValueSetWithSecretAndPath(t *testing.T) {
 	dir := stackReplacing(t, "prod", "    redisAddress: redis.openwan-prod.example:6379\n",
 		"    redisAddress:\n      secure: v1:q0oD2f3iXW1HkJm0:bm90IHJlYWxseSBhIHNlY3JldA==\n")
 	var stdout, stderr bytes.Buffer
-	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", dir, "--json"}, &stdout, &stderr), "stderr: %s", stderr.String())
+	require.Equal(t, 0, synthRun([]string{"--stack", "prod", "--dir", dir, "--json"}, &stdout, &stderr), "stderr: %s", stderr.String())
 	assert.Contains(t, stdout.String(), `"value": "[secret]"`, "the pods' REDIS_ADDR is the placeholder")
 	assert.NotContains(t, stdout.String(), "bm90IHJlYWxseSBhIHNlY3JldA", "the ciphertext never reaches the plan")
+}
+
+// synthRun is the synth command on the program stacks.Build makes, as cmd/synth runs it.
+func synthRun(args []string, stdout, stderr io.Writer) int {
+	return synth.Run(args, stdout, stderr, stacks.Build)
 }
