@@ -6,6 +6,7 @@ import (
 	"maps"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -59,12 +60,35 @@ func runStack(t *testing.T, stack string, dryRun bool) *plan.Plan {
 }
 
 // runRaw runs the program with raw config (full keys to raw values, as the engine passes them),
-// requiring it to succeed.
+// requiring it to succeed. A plan is deterministic in its stack, config and mode, so each is run
+// once per test binary (most tests read the shipped stacks' plans) and every caller gets its own
+// copy, free to change.
 func runRaw(t *testing.T, stack string, raw map[string]string, dryRun bool) *plan.Plan {
 	t.Helper()
-	p, err := plan.RunStack(stack, raw, stacks.Build, plan.Options{DryRun: dryRun})
-	require.NoError(t, err, "plan.RunStack(%s, dryRun=%v) must succeed", stack, dryRun)
-	return p
+	key, err := json.Marshal([]any{stack, raw, dryRun}) // a map marshals with its keys sorted
+	require.NoError(t, err)
+	e, _ := plans.LoadOrStore(string(key), &cachedPlan{})
+	c := e.(*cachedPlan)
+	c.once.Do(func() {
+		p, err := plan.RunStack(stack, raw, stacks.Build, plan.Options{DryRun: dryRun})
+		if c.err = err; err == nil {
+			c.doc, c.err = json.Marshal(p)
+		}
+	})
+	require.NoError(t, c.err, "plan.RunStack(%s, dryRun=%v) must succeed", stack, dryRun)
+	var p plan.Plan
+	require.NoError(t, json.Unmarshal(c.doc, &p), "a plan reads back as synth --json writes it")
+	return &p
+}
+
+// plans are the plans run so far by runRaw's key, each a *cachedPlan.
+var plans sync.Map
+
+// cachedPlan is one plan, run once, as its JSON.
+type cachedPlan struct {
+	once sync.Once
+	doc  []byte
+	err  error
 }
 
 // eachMode runs f as `pulumi up` and as `pulumi preview` (DryRun), in subtests.
