@@ -103,6 +103,11 @@ func embedded(t *testing.T, script, delimiter string) string {
 	return body[:end+1]
 }
 
+// maxSleeps is how many polls a script that would wait for ever makes before the sleep
+// stand-in stops it: more than the bootstrap's readiness polls of a minute's hook (12), few enough
+// that each such case spawns few processes.
+const maxSleeps = 20
+
 // stubbed runs script with bash, with the named stand-ins first on the PATH, and env added. The
 // sleep stand-in returns at once and, after maxSleeps calls, ends the script with SIGTERM: a
 // script that would wait for ever is stopped after that many polls, whatever the machine's load.
@@ -116,7 +121,7 @@ func stubbed(t *testing.T, script string, stubs map[string]string, env ...string
 	log := filepath.Join(dir, "log")
 	all := map[string]string{
 		"sleep": `n=$(($(cat "` + dir + `/sleeps" 2> /dev/null || echo 0) + 1)); echo "$n" > "` + dir + `/sleeps"
-[ "$n" -lt 40 ] || { echo "still waiting" >> "` + log + `"; kill -TERM "$PPID"; }
+[ "$n" -lt ` + strconv.Itoa(maxSleeps) + ` ] || { echo "still waiting" >> "` + log + `"; kill -TERM "$PPID"; }
 exit 0
 `,
 	}
@@ -180,6 +185,7 @@ func TestDrainFollowsTheLifecycle(t *testing.T) {
 		{name: "restarted after failing, back in the pool", states: []string{"Warmed:Stopped"}, served: true, drains: true, completes: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // each case has its own files and stubs
 			states := writeStates(t, tc.states)
 			marker := filepath.Join(t.TempDir(), "served")
 			if tc.served {
@@ -195,7 +201,7 @@ n=$(cat "` + fails + `"); if [ "$n" -gt 0 ]; then echo $((n - 1)) > "` + fails +
 `,
 			}, "OPENWAN_SERVED="+marker)
 			if !tc.drains {
-				assert.Error(t, err, "the drain keeps waiting (stopped after 40 polls)")
+				assert.Error(t, err, "the drain keeps waiting (stopped after maxSleeps polls)")
 				assert.Equal(t, "still waiting\n", got, "nothing is stopped or completed")
 				return
 			}
@@ -224,7 +230,7 @@ func mustScript(t *testing.T, u Boot) string {
 func TestBootstrapAtEveryBoot(t *testing.T) {
 	u := workerUserData()
 	u.SecretsPath = "/openwan/test/"
-	// A minute's hook: 12 readiness polls, within the sleep stand-in's 40.
+	// A minute's hook: 12 readiness polls, within the sleep stand-in's maxSleeps.
 	u.LaunchHookSeconds = 60
 	script := embedded(t, mustScript(t, u), "BOOTSTRAP")
 	// The agent's control command is called by its full path: run it from the stubs instead.
@@ -249,6 +255,7 @@ func TestBootstrapAtEveryBoot(t *testing.T) {
 		{name: "secrets unreadable", state: "InService", ssmFails: true, result: "ABANDON"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // each case has its own root, files and stubs
 			root := t.TempDir()
 			require.NoError(t, os.MkdirAll(filepath.Join(root, "etc/openwan"), 0o755))
 			require.NoError(t, os.MkdirAll(filepath.Join(root, "run"), 0o755))
