@@ -9,57 +9,59 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/openwan/openwan-infra/components/internal/componenttest"
+	"github.com/openwan/openwan-infra/components/fleet"
+	"github.com/openwan/openwan-infra/internal/componenttest"
+	"github.com/openwan/openwan-infra/internal/model"
 )
 
-func validGroupAlarmsArgs() *GroupAlarmsArgs {
-	return &GroupAlarmsArgs{
-		GroupName: pulumi.String("api-asg"), Max: 8, TopicARN: topicARN,
+func fleetValidGroupAlarmsArgs() *fleet.GroupAlarmsArgs {
+	return &fleet.GroupAlarmsArgs{
+		GroupName: pulumi.String("api-asg"), Max: 8, TopicARN: fleetTopicARN,
 		TargetGroupSuffix: pulumi.String("targetgroup/api/1"), LoadBalancerSuffix: pulumi.String("app/api/2"),
 	}
 }
 
 func TestGroupAlarmsArgsRefusals(t *testing.T) {
-	componenttest.Refusals(t, validGroupAlarmsArgs, (*GroupAlarmsArgs).validate, []componenttest.Refusal[GroupAlarmsArgs]{
-		{Name: "no group", Change: func(a *GroupAlarmsArgs) { a.GroupName = nil }, Fields: []string{"GroupName"}},
-		{Name: "no max", Change: func(a *GroupAlarmsArgs) { a.Max = 0 }, Fields: []string{"Max"}},
-		{Name: "no topic", Change: func(a *GroupAlarmsArgs) { a.TopicARN = nil }, Fields: []string{"TopicARN"}},
-		{Name: "target group alone", Change: func(a *GroupAlarmsArgs) { a.LoadBalancerSuffix = nil }, Fields: []string{"LoadBalancerSuffix"}},
-		{Name: "load balancer alone", Change: func(a *GroupAlarmsArgs) { a.TargetGroupSuffix = nil }, Fields: []string{"TargetGroupSuffix"}},
-		{Name: "every field at once", Change: func(a *GroupAlarmsArgs) { *a = GroupAlarmsArgs{LoadBalancerSuffix: pulumi.String("lb")} },
+	componenttest.Refusals(t, fleetValidGroupAlarmsArgs, componenttest.Validator(fleet.NewGroupAlarms, "api-alarms"), []componenttest.Refusal[fleet.GroupAlarmsArgs]{
+		{Name: "no group", Change: func(a *fleet.GroupAlarmsArgs) { a.GroupName = nil }, Fields: []string{"GroupName"}},
+		{Name: "no max", Change: func(a *fleet.GroupAlarmsArgs) { a.Max = 0 }, Fields: []string{"Max"}},
+		{Name: "no topic", Change: func(a *fleet.GroupAlarmsArgs) { a.TopicARN = nil }, Fields: []string{"TopicARN"}},
+		{Name: "target group alone", Change: func(a *fleet.GroupAlarmsArgs) { a.LoadBalancerSuffix = nil }, Fields: []string{"LoadBalancerSuffix"}},
+		{Name: "load balancer alone", Change: func(a *fleet.GroupAlarmsArgs) { a.TargetGroupSuffix = nil }, Fields: []string{"TargetGroupSuffix"}},
+		{Name: "every field at once", Change: func(a *fleet.GroupAlarmsArgs) { *a = fleet.GroupAlarmsArgs{LoadBalancerSuffix: pulumi.String("lb")} },
 			Fields: []string{"GroupName", "Max", "TopicARN", "TargetGroupSuffix"}},
 	})
 }
 
 func TestGroupAlarmsRefusedDeclaresNothing(t *testing.T) {
-	componenttest.DeclareRefused(t, NewGroupAlarms, "api-alarms", &GroupAlarmsArgs{})
+	componenttest.DeclareRefused(t, fleet.NewGroupAlarms, "api-alarms", &fleet.GroupAlarmsArgs{})
 }
 
 func TestGroupAlarmsDeclare(t *testing.T) {
-	args := validGroupAlarmsArgs()
-	p := componenttest.Declare(t, NewGroupAlarms, "api-alarms", args)
+	args := fleetValidGroupAlarmsArgs()
+	p := componenttest.Declare(t, fleet.NewGroupAlarms, "api-alarms", args)
 	assert.ElementsMatch(t,
 		[]string{"api-alarms-max-capacity", "api-alarms-unhealthy-targets"},
-		componenttest.Names(p, alarmType), "the group's max-capacity alarm and, with a load balancer, unhealthy targets; none on every termination")
-	assert.EqualValues(t, args.Max-1, componenttest.Input(t, p, alarmType, "api-alarms-max-capacity", "threshold"),
+		componenttest.Names(p, model.TypeCloudWatchMetricAlarm), "the group's max-capacity alarm and, with a load balancer, unhealthy targets; none on every termination")
+	assert.EqualValues(t, args.Max-1, componenttest.Input(t, p, model.TypeCloudWatchMetricAlarm, "api-alarms-max-capacity", "threshold"),
 		"at max capacity means a desired count above Max - 1")
-	assert.Contains(t, componenttest.Input(t, p, alarmType, "api-alarms-max-capacity", "alarmDescription"), ScalingActivitiesCommand,
+	assert.Contains(t, componenttest.Input(t, p, model.TypeCloudWatchMetricAlarm, "api-alarms-max-capacity", "alarmDescription"), fleet.ScalingActivitiesCommand,
 		"the page says what to run first")
-	assert.Contains(t, componenttest.Input(t, p, alarmType, "api-alarms-unhealthy-targets", "alarmDescription"), TargetHealthCommand)
-	for _, name := range componenttest.Names(p, alarmType) {
+	assert.Contains(t, componenttest.Input(t, p, model.TypeCloudWatchMetricAlarm, "api-alarms-unhealthy-targets", "alarmDescription"), fleet.TargetHealthCommand)
+	for _, name := range componenttest.Names(p, model.TypeCloudWatchMetricAlarm) {
 		for _, actions := range []string{"alarmActions", "okActions"} {
-			assert.Equal(t, []any{string(topicARN)}, componenttest.Input(t, p, alarmType, name, actions),
+			assert.Equal(t, []any{string(fleetTopicARN)}, componenttest.Input(t, p, model.TypeCloudWatchMetricAlarm, name, actions),
 				"%s notifies the topic through %s: on alarm and on recovery", name, actions)
 		}
 	}
 }
 
 func TestGroupAlarmsWithoutLoadBalancer(t *testing.T) {
-	p := componenttest.Declare(t, NewGroupAlarms, "worker-alarms", &GroupAlarmsArgs{GroupName: pulumi.String("worker-asg"), Max: 4, TopicARN: topicARN})
-	assert.ElementsMatch(t, []string{"worker-alarms-max-capacity"}, componenttest.Names(p, alarmType),
+	p := componenttest.Declare(t, fleet.NewGroupAlarms, "worker-alarms", &fleet.GroupAlarmsArgs{GroupName: pulumi.String("worker-asg"), Max: 4, TopicARN: fleetTopicARN})
+	assert.ElementsMatch(t, []string{"worker-alarms-max-capacity"}, componenttest.Names(p, model.TypeCloudWatchMetricAlarm),
 		"without a load balancer only the group's own alarm")
 	assert.ElementsMatch(t, []string{"worker-alarms-replaced-unhealthy", "worker-alarms-bootstrap-abandoned"},
-		componenttest.Names(p, "aws:cloudwatch/eventRule:EventRule"), "the pages on what is wrong with instances")
+		componenttest.Names(p, model.TypeCloudWatchEventRule), "the pages on what is wrong with instances")
 }
 
 // The group's event pages match what is wrong and not a scale-in: the patterns are run here
@@ -77,8 +79,8 @@ func TestBadInstanceEventsPageOnWhatIsWrong(t *testing.T) {
 	const user = "At 2022-05-14T20:11:53Z an instance was taken out of service in response to a user health-check."
 	const scaleOut = "At 2024-05-14T20:11:53Z an instance was started in response to a difference between desired and actual capacity, increasing the capacity from 2 to 3."
 	const abandoned = "Instance failed to complete user's Lifecycle Action: Lifecycle Action with token 1a2b was abandoned: Heartbeat Timeout"
-	rules := map[string]InstanceEvent{}
-	for _, e := range BadInstanceEvents() {
+	rules := map[string]fleet.InstanceEvent{}
+	for _, e := range fleet.BadInstanceEvents() {
 		rules[e.Name] = e
 	}
 	for _, tc := range []struct {
@@ -101,15 +103,15 @@ func TestBadInstanceEventsPageOnWhatIsWrong(t *testing.T) {
 		for name, rule := range rules {
 			pattern, err := rule.Pattern("worker-asg")
 			require.NoError(t, err)
-			assert.Equal(t, tc.pages == name, matchesPattern(t, pattern, tc.event), "%s: rule %s", tc.name, name)
+			assert.Equal(t, tc.pages == name, fleetMatchesPattern(t, pattern, tc.event), "%s: rule %s", tc.name, name)
 		}
 	}
 }
 
-// matchesPattern evaluates the part of EventBridge's pattern language the rules use: exact
+// fleetMatchesPattern evaluates the part of EventBridge's pattern language the rules use: exact
 // strings and {"wildcard": ...} in arrays, nested objects, every field present. (path.Match's *
 // stops at a slash, which none of the texts has.)
-func matchesPattern(t *testing.T, pattern string, event map[string]any) bool {
+func fleetMatchesPattern(t *testing.T, pattern string, event map[string]any) bool {
 	t.Helper()
 	var p map[string]any
 	require.NoError(t, json.Unmarshal([]byte(pattern), &p))

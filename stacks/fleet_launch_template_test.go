@@ -8,12 +8,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openwan/openwan-infra/components/fleet"
 	"github.com/openwan/openwan-infra/components/fleet/userdata"
-	"github.com/openwan/openwan-infra/components/internal/componenttest"
+	"github.com/openwan/openwan-infra/internal/componenttest"
+	"github.com/openwan/openwan-infra/internal/model"
 )
 
-func validLaunchTemplateArgs() *LaunchTemplateArgs {
-	return &LaunchTemplateArgs{
+func fleetValidLaunchTemplateArgs() *fleet.LaunchTemplateArgs {
+	return &fleet.LaunchTemplateArgs{
 		AMIParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
 		InstanceType: "c5.large", RootVolumeGiB: 16, HTTPTokens: "required", HopLimit: 1,
 		VPCID: pulumi.String("vpc-1"),
@@ -26,22 +28,22 @@ func validLaunchTemplateArgs() *LaunchTemplateArgs {
 }
 
 func TestLaunchTemplateArgsRefusals(t *testing.T) {
-	componenttest.Refusals(t, validLaunchTemplateArgs, (*LaunchTemplateArgs).validate, []componenttest.Refusal[LaunchTemplateArgs]{
-		{Name: "no AMI", Change: func(a *LaunchTemplateArgs) { a.AMIParameter = "" }, Fields: []string{"AMIParameter"}},
-		{Name: "volume too small to boot", Change: func(a *LaunchTemplateArgs) { a.RootVolumeGiB = 7 }, Fields: []string{"RootVolumeGiB"}},
-		{Name: "unknown token mode", Change: func(a *LaunchTemplateArgs) { a.HTTPTokens = "v2" }, Fields: []string{"HTTPTokens"}},
-		{Name: "hop limit 0", Change: func(a *LaunchTemplateArgs) { a.HopLimit = 0 }, Fields: []string{"HopLimit"}},
-		{Name: "neither security groups nor VPC", Change: func(a *LaunchTemplateArgs) { a.VPCID = nil }, Fields: []string{"VPCID"}},
-		{Name: "relative secrets path", Change: func(a *LaunchTemplateArgs) { a.SecretsPath = "openwan/" }, Fields: []string{"SecretsPath"}},
-		{Name: "no termination hook to stop within", Change: func(a *LaunchTemplateArgs) { a.UserData.TerminationHookSeconds = 0 },
+	componenttest.Refusals(t, fleetValidLaunchTemplateArgs, componenttest.Validator(fleet.NewLaunchTemplate, "worker-lt"), []componenttest.Refusal[fleet.LaunchTemplateArgs]{
+		{Name: "no AMI", Change: func(a *fleet.LaunchTemplateArgs) { a.AMIParameter = "" }, Fields: []string{"AMIParameter"}},
+		{Name: "volume too small to boot", Change: func(a *fleet.LaunchTemplateArgs) { a.RootVolumeGiB = 7 }, Fields: []string{"RootVolumeGiB"}},
+		{Name: "unknown token mode", Change: func(a *fleet.LaunchTemplateArgs) { a.HTTPTokens = "v2" }, Fields: []string{"HTTPTokens"}},
+		{Name: "hop limit 0", Change: func(a *fleet.LaunchTemplateArgs) { a.HopLimit = 0 }, Fields: []string{"HopLimit"}},
+		{Name: "neither security groups nor VPC", Change: func(a *fleet.LaunchTemplateArgs) { a.VPCID = nil }, Fields: []string{"VPCID"}},
+		{Name: "relative secrets path", Change: func(a *fleet.LaunchTemplateArgs) { a.SecretsPath = "openwan/" }, Fields: []string{"SecretsPath"}},
+		{Name: "no termination hook to stop within", Change: func(a *fleet.LaunchTemplateArgs) { a.UserData.TerminationHookSeconds = 0 },
 			Fields: []string{"UserData.TerminationHookSeconds"}},
-		{Name: "no readiness to wait for", Change: func(a *LaunchTemplateArgs) { a.UserData.ReadinessPath = "ready" },
+		{Name: "no readiness to wait for", Change: func(a *fleet.LaunchTemplateArgs) { a.UserData.ReadinessPath = "ready" },
 			Fields: []string{"UserData.ReadinessPath"}},
-		{Name: "no launch hook to bootstrap within", Change: func(a *LaunchTemplateArgs) { a.UserData.LaunchHookSeconds = 0 },
+		{Name: "no launch hook to bootstrap within", Change: func(a *fleet.LaunchTemplateArgs) { a.UserData.LaunchHookSeconds = 0 },
 			Fields: []string{"UserData.LaunchHookSeconds"}},
-		{Name: "an environment value on two lines", Change: func(a *LaunchTemplateArgs) { a.UserData.Env["X"] = "a\nb" },
+		{Name: "an environment value on two lines", Change: func(a *fleet.LaunchTemplateArgs) { a.UserData.Env["X"] = "a\nb" },
 			Fields: []string{`UserData.Env["X"]`}},
-		{Name: "several fields at once", Change: func(a *LaunchTemplateArgs) {
+		{Name: "several fields at once", Change: func(a *fleet.LaunchTemplateArgs) {
 			a.InstanceType, a.UserData.Image, a.BucketName, a.FleetTag = "", "", "", ""
 		},
 			Fields: []string{"InstanceType", "UserData.Image", "BucketName", "FleetTag"}},
@@ -49,13 +51,15 @@ func TestLaunchTemplateArgsRefusals(t *testing.T) {
 }
 
 func TestLaunchTemplateRefusedDeclaresNothing(t *testing.T) {
-	componenttest.DeclareRefused(t, NewLaunchTemplate, "worker-lt", &LaunchTemplateArgs{HTTPTokens: "required"})
+	componenttest.DeclareRefused(t, fleet.NewLaunchTemplate, "worker-lt", &fleet.LaunchTemplateArgs{HTTPTokens: "required"})
 }
 
 func TestLaunchTemplateDeclares(t *testing.T) {
-	args := validLaunchTemplateArgs()
-	p := componenttest.Declare(t, NewLaunchTemplate, "worker-lt", args)
-	input := func(path string) any { return componenttest.Input(t, p, launchTplType, "worker-lt", path) }
+	args := fleetValidLaunchTemplateArgs()
+	p := componenttest.Declare(t, fleet.NewLaunchTemplate, "worker-lt", args)
+	input := func(path string) any {
+		return componenttest.Input(t, p, model.TypeEC2LaunchTemplate, "worker-lt", path)
+	}
 
 	assert.Equal(t, args.HTTPTokens, input("metadataOptions.httpTokens"), "the metadata token mode from HTTPTokens (\"required\": IMDSv2 only)")
 	assert.EqualValues(t, args.HopLimit, input("metadataOptions.httpPutResponseHopLimit"), "tokens go no further than HopLimit hops")
@@ -72,19 +76,19 @@ func TestLaunchTemplateDeclares(t *testing.T) {
 	require.NoError(t, err, "userData is base64, as launch templates take it")
 	assert.Equal(t, script, string(decoded), "the template boots UserData's script")
 
-	assert.Equal(t, []string{"worker-lt-egress"}, componenttest.Names(p, sgType),
+	assert.Equal(t, []string{"worker-lt-egress"}, componenttest.Names(p, model.TypeEC2SecurityGroup),
 		"without SecurityGroupIDs the instances get an egress-only group of their own")
 
-	policy, ok := componenttest.Input(t, p, "aws:iam/rolePolicy:RolePolicy", "worker-lt-app", "policy").(string)
+	policy, ok := componenttest.Input(t, p, model.TypeIAMRolePolicy, "worker-lt-app", "policy").(string)
 	require.True(t, ok, "the instance policy is a JSON string")
 	assert.NotContains(t, policy, "autoscaling:", "no lifecycle action on any group by tag: the group grants its own, on its ARN")
 }
 
 func TestLaunchTemplateUsesGivenSecurityGroups(t *testing.T) {
-	args := validLaunchTemplateArgs()
+	args := fleetValidLaunchTemplateArgs()
 	args.VPCID, args.SecurityGroupIDs = nil, pulumi.ToStringArray([]string{"sg-api"})
-	p := componenttest.Declare(t, NewLaunchTemplate, "api-lt", args)
-	assert.Empty(t, componenttest.Names(p, sgType), "given security groups, none is created")
-	assert.Equal(t, []any{"sg-api"}, componenttest.Input(t, p, launchTplType, "api-lt", "networkInterfaces.0.securityGroups"),
+	p := componenttest.Declare(t, fleet.NewLaunchTemplate, "api-lt", args)
+	assert.Empty(t, componenttest.Names(p, model.TypeEC2SecurityGroup), "given security groups, none is created")
+	assert.Equal(t, []any{"sg-api"}, componenttest.Input(t, p, model.TypeEC2LaunchTemplate, "api-lt", "networkInterfaces.0.securityGroups"),
 		"the interface carries exactly the given groups")
 }

@@ -72,30 +72,35 @@ func (a *LoadBalancerArgs) validate() error {
 	return errors.Join(errs...)
 }
 
-// ingress is one rule letting clients reach a listener.
-type ingress struct {
-	// suffix ends the rule's resource name: the address family and the port.
-	suffix string
-	port   int
-	// ipv6 selects the rule's field: CIDR blocks of one family only.
-	ipv6 bool
-	cidr string
+// Ingress is one rule letting clients reach a listener.
+type Ingress struct {
+	// Suffix ends the rule's resource name: the address family and the port.
+	Suffix string
+	// Port is the listener's TCP port.
+	Port int
+	// IPv6 selects the rule's field: CIDR blocks of one family only.
+	IPv6 bool
+	// CIDR is the block the rule admits: all of the family's addresses.
+	CIDR string
 }
 
-// listenerIngress are the load balancer's ingress rules from anywhere, one per listener port
-// and address family, ports ascending and families in name order. The order is fixed so that
-// resources are always declared alike, whatever the map iteration order.
-func listenerIngress(https bool) []ingress {
+// ListenerIngress are the load balancer's ingress rules from anywhere, one per listener port
+// (80, and 443 with https) and address family, ports ascending and families in name order. The
+// order is fixed so that resources are always declared alike, whatever the map iteration order.
+// It is exported for the tests, which run outside this package and pin that order: the SDK
+// registers resources concurrently and the recording mocks sort what they record by URN, so the
+// declaration order shows in no plan.
+func ListenerIngress(https bool) []Ingress {
 	ports := []int{80}
 	if https {
 		ports = append(ports, 443)
 	}
 	anywhere := map[string]string{"ipv4": "0.0.0.0/0", "ipv6": "::/0"}
-	var rules []ingress
+	var rules []Ingress
 	for _, port := range ports {
 		for _, family := range slices.Sorted(maps.Keys(anywhere)) {
-			rules = append(rules, ingress{
-				suffix: family + "-" + strconv.Itoa(port), port: port, ipv6: family == "ipv6", cidr: anywhere[family],
+			rules = append(rules, Ingress{
+				Suffix: family + "-" + strconv.Itoa(port), Port: port, IPv6: family == "ipv6", CIDR: anywhere[family],
 			})
 		}
 	}
@@ -121,17 +126,17 @@ func NewLoadBalancer(ctx *pulumi.Context, name string, args *LoadBalancerArgs, o
 	if err != nil {
 		return nil, err
 	}
-	for _, in := range listenerIngress(args.CertificateARN != "") {
+	for _, in := range ListenerIngress(args.CertificateARN != "") {
 		rule := &ec2.SecurityGroupRuleArgs{
 			Type: pulumi.String("ingress"), SecurityGroupId: lbSG.ID(), Protocol: pulumi.String("tcp"),
-			FromPort: pulumi.Int(in.port), ToPort: pulumi.Int(in.port),
+			FromPort: pulumi.Int(in.Port), ToPort: pulumi.Int(in.Port),
 		}
-		if in.ipv6 {
-			rule.Ipv6CidrBlocks = pulumi.StringArray{pulumi.String(in.cidr)}
+		if in.IPv6 {
+			rule.Ipv6CidrBlocks = pulumi.StringArray{pulumi.String(in.CIDR)}
 		} else {
-			rule.CidrBlocks = pulumi.StringArray{pulumi.String(in.cidr)}
+			rule.CidrBlocks = pulumi.StringArray{pulumi.String(in.CIDR)}
 		}
-		if _, err := ec2.NewSecurityGroupRule(ctx, name+"-lb-"+in.suffix, rule, child); err != nil {
+		if _, err := ec2.NewSecurityGroupRule(ctx, name+"-lb-"+in.Suffix, rule, child); err != nil {
 			return nil, err
 		}
 	}
