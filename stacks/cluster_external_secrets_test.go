@@ -1,4 +1,4 @@
-package cluster
+package stacks_test
 
 import (
 	"fmt"
@@ -6,31 +6,32 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/openwan/openwan-infra/components/internal/componenttest"
+	"github.com/openwan/openwan-infra/components/cluster"
 	"github.com/openwan/openwan-infra/components/kube"
+	"github.com/openwan/openwan-infra/internal/componenttest"
 )
 
-func validExternalSecretsArgs() *ExternalSecretsOperatorArgs {
-	return &ExternalSecretsOperatorArgs{Chart: kube.Chart{ChartVersion: "0.19.2",
-		Requests: kube.Resources{CPUMillis: 50, MemoryMiB: 96}, NodeSelector: map[string]string{PoolLabel: "api"}}}
+func clusterValidExternalSecretsArgs() *cluster.ExternalSecretsOperatorArgs {
+	return &cluster.ExternalSecretsOperatorArgs{Chart: kube.Chart{ChartVersion: "0.19.2",
+		Requests: kube.Resources{CPUMillis: 50, MemoryMiB: 96}, NodeSelector: map[string]string{cluster.PoolLabel: "api"}}}
 }
 
 func TestExternalSecretsOperatorArgsRefusals(t *testing.T) {
-	componenttest.Refusals(t, validExternalSecretsArgs, (*ExternalSecretsOperatorArgs).validate, []componenttest.Refusal[ExternalSecretsOperatorArgs]{
-		{Name: "the chart's fields", Change: func(a *ExternalSecretsOperatorArgs) { a.Chart = kube.Chart{} },
+	componenttest.Refusals(t, clusterValidExternalSecretsArgs, componenttest.Validate(cluster.NewExternalSecretsOperator, "es"), []componenttest.Refusal[cluster.ExternalSecretsOperatorArgs]{
+		{Name: "the chart's fields", Change: func(a *cluster.ExternalSecretsOperatorArgs) { a.Chart = kube.Chart{} },
 			Fields: []string{"ChartVersion", "Requests.CPUMillis", "Requests.MemoryMiB"}},
 	})
 }
 
 func TestExternalSecretsOperatorDeclares(t *testing.T) {
-	args := validExternalSecretsArgs()
-	p := componenttest.Declare(t, NewExternalSecretsOperator, "es", args)
+	args := clusterValidExternalSecretsArgs()
+	p := componenttest.Declare(t, cluster.NewExternalSecretsOperator, "es", args)
 	value := func(path string) any { return componenttest.Input(t, p, releaseType, "es-release", "values."+path) }
 	assert.Equal(t, args.ChartVersion, componenttest.Input(t, p, releaseType, "es-release", "version"), "the pinned chart")
 	// The operator's values are the chart's top level; its two other pods have their own keys.
 	for pod, at := range map[string]string{"operator": "", "webhook": "webhook.", "cert controller": "certController."} {
 		assert.Equal(t, fmt.Sprintf("%dm", args.Requests.CPUMillis), value(at+"resources.requests.cpu"), "the %s's CPU request", pod)
 		assert.Equal(t, fmt.Sprintf("%dMi", args.Requests.MemoryMiB), value(at+"resources.requests.memory"), "the %s's memory request", pod)
-		assert.Equal(t, map[string]any{PoolLabel: "api"}, value(at+"nodeSelector"), "the %s's node selector", pod)
+		assert.Equal(t, map[string]any{cluster.PoolLabel: "api"}, value(at+"nodeSelector"), "the %s's node selector", pod)
 	}
 }
