@@ -1,4 +1,4 @@
-package monitoring
+package stacks_test
 
 import (
 	"encoding/json"
@@ -8,35 +8,36 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/openwan/openwan-infra/components/internal/componenttest"
+	"github.com/openwan/openwan-infra/components/monitoring"
+	"github.com/openwan/openwan-infra/internal/componenttest"
+	"github.com/openwan/openwan-infra/internal/model"
 )
 
-const (
-	alarmType  = "aws:cloudwatch/metricAlarm:MetricAlarm"
-	budgetType = "aws:budgets/budget:Budget"
-	topicARN   = pulumi.String("arn:aws:sns:us-east-1:123456789012:alerts")
-)
+// monitoringTopicARN is the alerts topic the alarms of these tests notify.
+const monitoringTopicARN = pulumi.String("arn:aws:sns:us-east-1:123456789012:alerts")
 
-func validSLOArgs() *SLOAlarmsArgs {
-	return &SLOAlarmsArgs{LoadBalancerSuffix: pulumi.String("app/api/1"), What: "API", P95Seconds: 0.5, P99Seconds: 1,
-		ErrorRatePercent: 1, FirstCommand: "kubectl describe hpa", TopicARN: topicARN}
+func monitoringValidSLOArgs() *monitoring.SLOAlarmsArgs {
+	return &monitoring.SLOAlarmsArgs{LoadBalancerSuffix: pulumi.String("app/api/1"), What: "API", P95Seconds: 0.5, P99Seconds: 1,
+		ErrorRatePercent: 1, FirstCommand: "kubectl describe hpa", TopicARN: monitoringTopicARN}
 }
 
 func TestSLOAlarmsArgsRefusals(t *testing.T) {
-	componenttest.Refusals(t, validSLOArgs, (*SLOAlarmsArgs).validate, []componenttest.Refusal[SLOAlarmsArgs]{
-		{Name: "p99 faster than p95", Change: func(a *SLOAlarmsArgs) { a.P99Seconds = 0.4 }, Fields: []string{"P99Seconds"}},
-		{Name: "no error rate", Change: func(a *SLOAlarmsArgs) { a.ErrorRatePercent = 0 }, Fields: []string{"ErrorRatePercent"}},
-		{Name: "a page without a first step", Change: func(a *SLOAlarmsArgs) { a.FirstCommand = "" }, Fields: []string{"FirstCommand"}},
-		{Name: "no load balancer", Change: func(a *SLOAlarmsArgs) { a.LoadBalancerSuffix = nil }, Fields: []string{"LoadBalancerSuffix"}},
+	componenttest.Refusals(t, monitoringValidSLOArgs, componenttest.Validate(monitoring.NewSLOAlarms, "slo"), []componenttest.Refusal[monitoring.SLOAlarmsArgs]{
+		{Name: "p99 faster than p95", Change: func(a *monitoring.SLOAlarmsArgs) { a.P99Seconds = 0.4 }, Fields: []string{"P99Seconds"}},
+		{Name: "no error rate", Change: func(a *monitoring.SLOAlarmsArgs) { a.ErrorRatePercent = 0 }, Fields: []string{"ErrorRatePercent"}},
+		{Name: "a page without a first step", Change: func(a *monitoring.SLOAlarmsArgs) { a.FirstCommand = "" }, Fields: []string{"FirstCommand"}},
+		{Name: "no load balancer", Change: func(a *monitoring.SLOAlarmsArgs) { a.LoadBalancerSuffix = nil }, Fields: []string{"LoadBalancerSuffix"}},
 	})
 }
 
 // TestSLOAlarmsDeclare: p95 and p99 as extended statistics of TargetResponseTime, the 5xx share
 // as metric math, each paging on 3 of 5 minutes with the first command in its description.
 func TestSLOAlarmsDeclare(t *testing.T) {
-	p := componenttest.Declare(t, NewSLOAlarms, "slo", validSLOArgs())
-	in := func(name, path string) any { return componenttest.Input(t, p, alarmType, name, path) }
-	assert.ElementsMatch(t, []string{"slo-p95", "slo-p99", "slo-error-rate"}, componenttest.Names(p, alarmType))
+	p := componenttest.Declare(t, monitoring.NewSLOAlarms, "slo", monitoringValidSLOArgs())
+	in := func(name, path string) any {
+		return componenttest.Input(t, p, model.TypeCloudWatchMetricAlarm, name, path)
+	}
+	assert.ElementsMatch(t, []string{"slo-p95", "slo-p99", "slo-error-rate"}, componenttest.Names(p, model.TypeCloudWatchMetricAlarm))
 	for name, want := range map[string]struct {
 		stat      string
 		threshold float64
@@ -46,35 +47,37 @@ func TestSLOAlarmsDeclare(t *testing.T) {
 		assert.Equal(t, map[string]any{"LoadBalancer": "app/api/1"}, in(name, "dimensions"))
 		assert.EqualValues(t, want.threshold, in(name, "threshold"))
 	}
-	assert.Equal(t, ErrorRateExpression, in("slo-error-rate", "metricQueries.2.expression"))
+	assert.Equal(t, monitoring.ErrorRateExpression, in("slo-error-rate", "metricQueries.2.expression"))
 	assert.EqualValues(t, 1, in("slo-error-rate", "threshold"))
-	for _, name := range componenttest.Names(p, alarmType) {
+	for _, name := range componenttest.Names(p, model.TypeCloudWatchMetricAlarm) {
 		assert.EqualValues(t, 5, in(name, "evaluationPeriods"), "%s: a five-minute window", name)
 		assert.EqualValues(t, 3, in(name, "datapointsToAlarm"), "%s: three breaching minutes page", name)
 		assert.Equal(t, "notBreaching", in(name, "treatMissingData"), "%s: an idle API is not failing", name)
-		assert.Equal(t, []any{string(topicARN)}, in(name, "alarmActions"))
+		assert.Equal(t, []any{string(monitoringTopicARN)}, in(name, "alarmActions"))
 		assert.Contains(t, in(name, "alarmDescription"), "First: kubectl describe hpa")
 	}
 }
 
-func validAtMaxArgs() *AtMaxAlarmsArgs {
-	return &AtMaxAlarmsArgs{ClusterName: pulumi.String("openwan-prod"), Namespace: "openwan",
-		Workloads: []Workload{{Name: "openwan-api", MaxReplicas: 20}}, Minutes: 15, TopicARN: topicARN}
+func monitoringValidAtMaxArgs() *monitoring.AtMaxAlarmsArgs {
+	return &monitoring.AtMaxAlarmsArgs{ClusterName: pulumi.String("openwan-prod"), Namespace: "openwan",
+		Workloads: []monitoring.Workload{{Name: "openwan-api", MaxReplicas: 20}}, Minutes: 15, TopicARN: monitoringTopicARN}
 }
 
 func TestAtMaxAlarmsArgsRefusals(t *testing.T) {
-	componenttest.Refusals(t, validAtMaxArgs, (*AtMaxAlarmsArgs).validate, []componenttest.Refusal[AtMaxAlarmsArgs]{
-		{Name: "no workload", Change: func(a *AtMaxAlarmsArgs) { a.Workloads = nil }, Fields: []string{"Workloads"}},
-		{Name: "a workload without a maximum", Change: func(a *AtMaxAlarmsArgs) { a.Workloads[0].MaxReplicas = 0 }, Fields: []string{"Workloads[0]"}},
-		{Name: "no minutes", Change: func(a *AtMaxAlarmsArgs) { a.Minutes = 0 }, Fields: []string{"Minutes"}},
+	componenttest.Refusals(t, monitoringValidAtMaxArgs, componenttest.Validate(monitoring.NewAtMaxAlarms, "at-max"), []componenttest.Refusal[monitoring.AtMaxAlarmsArgs]{
+		{Name: "no workload", Change: func(a *monitoring.AtMaxAlarmsArgs) { a.Workloads = nil }, Fields: []string{"Workloads"}},
+		{Name: "a workload without a maximum", Change: func(a *monitoring.AtMaxAlarmsArgs) { a.Workloads[0].MaxReplicas = 0 }, Fields: []string{"Workloads[0]"}},
+		{Name: "no minutes", Change: func(a *monitoring.AtMaxAlarmsArgs) { a.Minutes = 0 }, Fields: []string{"Minutes"}},
 	})
 }
 
 func TestAtMaxAlarmsDeclare(t *testing.T) {
-	p := componenttest.Declare(t, NewAtMaxAlarms, "at-max", validAtMaxArgs())
-	in := func(path string) any { return componenttest.Input(t, p, alarmType, "at-max-openwan-api", path) }
+	p := componenttest.Declare(t, monitoring.NewAtMaxAlarms, "at-max", monitoringValidAtMaxArgs())
+	in := func(path string) any {
+		return componenttest.Input(t, p, model.TypeCloudWatchMetricAlarm, "at-max-openwan-api", path)
+	}
 	assert.Equal(t, "ContainerInsights", in("namespace"))
-	assert.Equal(t, DesiredReplicasMetric, in("metricName"))
+	assert.Equal(t, monitoring.DesiredReplicasMetric, in("metricName"))
 	assert.Equal(t, map[string]any{"ClusterName": "openwan-prod", "Namespace": "openwan", "PodName": "openwan-api"}, in("dimensions"))
 	assert.EqualValues(t, 20, in("threshold"), "the HPA's maximum")
 	assert.Equal(t, "GreaterThanOrEqualToThreshold", in("comparisonOperator"))
@@ -83,22 +86,22 @@ func TestAtMaxAlarmsDeclare(t *testing.T) {
 	assert.Contains(t, in("alarmDescription"), "kubectl describe hpa -n openwan")
 }
 
-func validBudgetArgs() *BudgetArgs {
-	return &BudgetArgs{LimitUSD: 681.59, TagKey: "openwan-stack", TagValue: "prod", Emails: []string{"oncall@example.com"}}
+func monitoringValidBudgetArgs() *monitoring.BudgetArgs {
+	return &monitoring.BudgetArgs{LimitUSD: 681.59, TagKey: "openwan-stack", TagValue: "prod", Emails: []string{"oncall@example.com"}}
 }
 
 func TestBudgetArgsRefusals(t *testing.T) {
-	componenttest.Refusals(t, validBudgetArgs, (*BudgetArgs).validate, []componenttest.Refusal[BudgetArgs]{
-		{Name: "no limit", Change: func(a *BudgetArgs) { a.LimitUSD = 0 }, Fields: []string{"LimitUSD"}},
-		{Name: "the whole account", Change: func(a *BudgetArgs) { a.TagValue = "" }, Fields: []string{"TagKey"}},
+	componenttest.Refusals(t, monitoringValidBudgetArgs, componenttest.Validate(monitoring.NewBudget, "budget"), []componenttest.Refusal[monitoring.BudgetArgs]{
+		{Name: "no limit", Change: func(a *monitoring.BudgetArgs) { a.LimitUSD = 0 }, Fields: []string{"LimitUSD"}},
+		{Name: "the whole account", Change: func(a *monitoring.BudgetArgs) { a.TagValue = "" }, Fields: []string{"TagKey"}},
 	})
 }
 
 // TestBudgetDeclares: a monthly cost budget on the stack's tag, told at 80 % actual and 100 %
 // forecast; without e-mails, no notification (AWS refuses one without a subscriber).
 func TestBudgetDeclares(t *testing.T) {
-	p := componenttest.Declare(t, NewBudget, "budget", validBudgetArgs())
-	in := func(path string) any { return componenttest.Input(t, p, budgetType, "budget", path) }
+	p := componenttest.Declare(t, monitoring.NewBudget, "budget", monitoringValidBudgetArgs())
+	in := func(path string) any { return componenttest.Input(t, p, model.TypeBudget, "budget", path) }
 	assert.Equal(t, "COST", in("budgetType"))
 	assert.Equal(t, "MONTHLY", in("timeUnit"))
 	assert.Equal(t, "681.59", in("limitAmount"))
@@ -108,17 +111,17 @@ func TestBudgetDeclares(t *testing.T) {
 	for i, want := range []struct {
 		kind    string
 		percent float64
-	}{{"ACTUAL", ActualAlertPercent}, {"FORECASTED", ForecastAlertPercent}} {
+	}{{"ACTUAL", monitoring.ActualAlertPercent}, {"FORECASTED", monitoring.ForecastAlertPercent}} {
 		n := notifications[i].(map[string]any)
 		assert.Equal(t, want.kind, n["notificationType"])
 		assert.Equal(t, want.percent, n["threshold"])
 		assert.Equal(t, "PERCENTAGE", n["thresholdType"])
 		assert.Equal(t, []any{"oncall@example.com"}, n["subscriberEmailAddresses"])
 	}
-	quiet := validBudgetArgs()
+	quiet := monitoringValidBudgetArgs()
 	quiet.Emails = nil
-	p = componenttest.Declare(t, NewBudget, "budget", quiet)
-	r, err := p.Get(budgetType, "budget")
+	p = componenttest.Declare(t, monitoring.NewBudget, "budget", quiet)
+	r, err := p.Get(model.TypeBudget, "budget")
 	require.NoError(t, err)
 	_, err = r.Input("notifications")
 	assert.Error(t, err, "no subscriber, no notification")
@@ -127,14 +130,14 @@ func TestBudgetDeclares(t *testing.T) {
 // TestBodyRendersTypedGraphs: two graphs a row; metrics as [namespace, name, dims..., options];
 // expressions over hidden lines; thresholds as horizontal annotations.
 func TestBodyRendersTypedGraphs(t *testing.T) {
-	text, err := Body("us-east-1", []Graph{
-		{Title: "a", Lines: []Line{{Label: "cpu", Namespace: "AWS/EC2", Name: "CPUUtilization", Dimensions: [][2]string{{"AutoScalingGroupName", "g"}}}},
-			Thresholds: []Threshold{{"target", 70}}},
-		{Title: "b", Stat: "Sum", Lines: []Line{
+	text, err := monitoring.Body("us-east-1", []monitoring.Graph{
+		{Title: "a", Lines: []monitoring.Line{{Label: "cpu", Namespace: "AWS/EC2", Name: "CPUUtilization", Dimensions: [][2]string{{"AutoScalingGroupName", "g"}}}},
+			Thresholds: []monitoring.Threshold{{Label: "target", Value: 70}}},
+		{Title: "b", Stat: "Sum", Lines: []monitoring.Line{
 			{ID: "e", Namespace: "N", Name: "E", Hidden: true, Stat: "Sum"},
 			{ID: "r", Label: "rate", Expression: "100 * e"},
 		}},
-		{Title: "c", Lines: []Line{{Namespace: "N", Name: "M"}}},
+		{Title: "c", Lines: []monitoring.Line{{Namespace: "N", Name: "M"}}},
 	})
 	require.NoError(t, err)
 	var b struct {
@@ -169,25 +172,25 @@ func TestBodyRendersTypedGraphs(t *testing.T) {
 	assert.Equal(t, []any{map[string]any{"id": "r", "label": "rate", "expression": "100 * e"}}, m[1])
 	assert.Nil(t, b.Widgets[2].Properties.Annotations, "no thresholds, no annotations")
 
-	_, err = Body("us-east-1", []Graph{{Title: "empty"}})
+	_, err = monitoring.Body("us-east-1", []monitoring.Graph{{Title: "empty"}})
 	assert.ErrorContains(t, err, `graph "empty": no lines`)
 }
 
 // TestPlatformGraphsDrawTheTargets: an EKS workload's HPA target, a share of its request, is
 // drawn as a share of the limit Container Insights reports against.
 func TestPlatformGraphsDrawTheTargets(t *testing.T) {
-	graphs := PlatformGraphs(PlatformSpec{P50Seconds: 0.1, P95Seconds: 0.5, P99Seconds: 1, ErrorRatePercent: 1,
-		EKS: &EKSSpec{Namespace: "openwan", Worker: "openwan-worker", Workloads: []WorkloadSpec{{
+	graphs := monitoring.PlatformGraphs(monitoring.PlatformSpec{P50Seconds: 0.1, P95Seconds: 0.5, P99Seconds: 1, ErrorRatePercent: 1,
+		EKS: &monitoring.EKSSpec{Namespace: "openwan", Worker: "openwan-worker", Workloads: []monitoring.WorkloadSpec{{
 			Name: "openwan-api", MaxReplicas: 20, CPUPercent: 70, MemoryPercent: 80, CPURequestPerLimit: 0.25, MemoryRequestPerLimit: 1,
-		}}}}, map[string]string{NameCluster: "openwan-prod", NameEKSLoadBalancer: "app/k8s/1"})
-	byTitle := map[string]Graph{}
+		}}}}, map[string]string{monitoring.NameCluster: "openwan-prod", monitoring.NameEKSLoadBalancer: "app/k8s/1"})
+	byTitle := map[string]monitoring.Graph{}
 	for _, g := range graphs {
 		byTitle[g.Title] = g
 	}
 	require.Contains(t, byTitle, "openwan-api: CPU and memory (% of limit)")
 	assert.Equal(t, []float64{17.5, 80}, []float64{byTitle["openwan-api: CPU and memory (% of limit)"].Thresholds[0].Value,
 		byTitle["openwan-api: CPU and memory (% of limit)"].Thresholds[1].Value}, "70 % of a request a quarter of the limit")
-	assert.Equal(t, []Threshold{{"HPA maximum", 20}}, byTitle["openwan-api: pods"].Thresholds)
-	assert.Equal(t, []Threshold{{"p50 target", 0.1}, {"p95 target", 0.5}, {"p99 target", 1}}, byTitle["EKS API: response time (s)"].Thresholds)
+	assert.Equal(t, []monitoring.Threshold{{Label: "HPA maximum", Value: 20}}, byTitle["openwan-api: pods"].Thresholds)
+	assert.Equal(t, []monitoring.Threshold{{Label: "p50 target", Value: 0.1}, {Label: "p95 target", Value: 0.5}, {Label: "p99 target", Value: 1}}, byTitle["EKS API: response time (s)"].Thresholds)
 	assert.NotContains(t, byTitle, "openwan-worker: queued jobs per pod", "no queue metric configured, no queue graph")
 }
