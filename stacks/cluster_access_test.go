@@ -19,7 +19,7 @@ func clusterValidAccessArgs() *cluster.ClusterAccessArgs {
 }
 
 func TestClusterAccessArgsRefusals(t *testing.T) {
-	componenttest.Refusals(t, clusterValidAccessArgs, componenttest.Validate(cluster.NewClusterAccess, "access"), []componenttest.Refusal[cluster.ClusterAccessArgs]{
+	componenttest.Refusals(t, clusterValidAccessArgs, componenttest.Validator(cluster.NewClusterAccess, "access"), []componenttest.Refusal[cluster.ClusterAccessArgs]{
 		{Name: "no cluster", Change: func(a *cluster.ClusterAccessArgs) { a.ClusterName = nil }, Fields: []string{"ClusterName"}},
 		{Name: "a group is no principal", Change: func(a *cluster.ClusterAccessArgs) { a.Principals[0].ARN = "arn:aws:iam::210987654321:group/ops" },
 			Fields: []string{"Principals[0].ARN"}},

@@ -29,7 +29,7 @@ func clusterValidAutoscalerArgs() *cluster.ClusterAutoscalerArgs {
 }
 
 func TestClusterAutoscalerArgsRefusals(t *testing.T) {
-	componenttest.Refusals(t, clusterValidAutoscalerArgs, componenttest.Validate(cluster.NewClusterAutoscaler, "ca"), []componenttest.Refusal[cluster.ClusterAutoscalerArgs]{
+	componenttest.Refusals(t, clusterValidAutoscalerArgs, componenttest.Validator(cluster.NewClusterAutoscaler, "ca"), []componenttest.Refusal[cluster.ClusterAutoscalerArgs]{
 		{Name: "no OIDC provider", Change: func(a *cluster.ClusterAutoscalerArgs) { a.OIDCArn = nil }, Fields: []string{"OIDCArn"}},
 		{Name: "unpinned chart", Change: func(a *cluster.ClusterAutoscalerArgs) { a.ChartVersion = "" }, Fields: []string{"ChartVersion"}},
 		{Name: "image tag that is not a release", Change: func(a *cluster.ClusterAutoscalerArgs) { a.ImageTag = "latest" }, Fields: []string{"ImageTag"}},

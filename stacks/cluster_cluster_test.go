@@ -29,7 +29,7 @@ func clusterValidClusterArgs() *cluster.ClusterArgs {
 }
 
 func TestClusterArgsRefusals(t *testing.T) {
-	componenttest.Refusals(t, clusterValidClusterArgs, componenttest.Validate(cluster.NewCluster, "openwan"), []componenttest.Refusal[cluster.ClusterArgs]{
+	componenttest.Refusals(t, clusterValidClusterArgs, componenttest.Validator(cluster.NewCluster, "openwan"), []componenttest.Refusal[cluster.ClusterArgs]{
 		{Name: "no name", Change: func(a *cluster.ClusterArgs) { a.Name = "" }, Fields: []string{"Name"}},
 		{Name: "no version", Change: func(a *cluster.ClusterArgs) { a.Version = "" }, Fields: []string{"Version"}},
 		{Name: "a retention CloudWatch does not take", Change: func(a *cluster.ClusterArgs) { a.LogRetentionDays = 45 }, Fields: []string{"LogRetentionDays"}},

@@ -17,7 +17,7 @@ func clusterValidExternalSecretsArgs() *cluster.ExternalSecretsOperatorArgs {
 }
 
 func TestExternalSecretsOperatorArgsRefusals(t *testing.T) {
-	componenttest.Refusals(t, clusterValidExternalSecretsArgs, componenttest.Validate(cluster.NewExternalSecretsOperator, "es"), []componenttest.Refusal[cluster.ExternalSecretsOperatorArgs]{
+	componenttest.Refusals(t, clusterValidExternalSecretsArgs, componenttest.Validator(cluster.NewExternalSecretsOperator, "es"), []componenttest.Refusal[cluster.ExternalSecretsOperatorArgs]{
 		{Name: "the chart's fields", Change: func(a *cluster.ExternalSecretsOperatorArgs) { a.Chart = kube.Chart{} },
 			Fields: []string{"ChartVersion", "Requests.CPUMillis", "Requests.MemoryMiB"}},
 	})

@@ -18,7 +18,7 @@ func TestLoadBalancerControllerArgsRefusals(t *testing.T) {
 			Region: "eu-west-1", VPCID: pulumi.String("vpc-1"), ImageTag: "v2.13.4", Replicas: 2,
 		}
 	}
-	componenttest.Refusals(t, valid, componenttest.Validate(cluster.NewLoadBalancerController, "lbc"), []componenttest.Refusal[cluster.LoadBalancerControllerArgs]{
+	componenttest.Refusals(t, valid, componenttest.Validator(cluster.NewLoadBalancerController, "lbc"), []componenttest.Refusal[cluster.LoadBalancerControllerArgs]{
 		{Name: "the chart's fields first", Change: func(a *cluster.LoadBalancerControllerArgs) { a.Chart, a.Replicas = kube.Chart{}, 11 },
 			Fields: []string{"ChartVersion", "Requests.CPUMillis", "Requests.MemoryMiB", "Replicas"}},
 		{Name: "no region", Change: func(a *cluster.LoadBalancerControllerArgs) { a.Region = "" }, Fields: []string{"Region"}},

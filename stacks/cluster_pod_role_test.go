@@ -22,7 +22,7 @@ func clusterValidPodRoleArgs() *cluster.PodRoleArgs {
 }
 
 func TestPodRoleArgsRefusals(t *testing.T) {
-	componenttest.Refusals(t, clusterValidPodRoleArgs, componenttest.Validate(cluster.NewPodRole, "api-role"), []componenttest.Refusal[cluster.PodRoleArgs]{
+	componenttest.Refusals(t, clusterValidPodRoleArgs, componenttest.Validator(cluster.NewPodRole, "api-role"), []componenttest.Refusal[cluster.PodRoleArgs]{
 		{Name: "no service account", Change: func(a *cluster.PodRoleArgs) { a.ServiceAccount = "" }, Fields: []string{"ServiceAccount"}},
 		{Name: "no policy", Change: func(a *cluster.PodRoleArgs) { a.Policy = nil }, Fields: []string{"Policy"}},
 		{Name: "no OIDC", Change: func(a *cluster.PodRoleArgs) { a.OIDCIssuer, a.OIDCArn = nil, nil }, Fields: []string{"OIDCIssuer", "OIDCArn"}},

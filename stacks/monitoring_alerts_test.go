@@ -20,14 +20,14 @@ func TestAlertsArgsRefusals(t *testing.T) {
 	valid := func() *monitoring.AlertsArgs {
 		return &monitoring.AlertsArgs{Emails: []string{"ops@example.com", "oncall@example.com"}, AccountID: monitoringAccountID}
 	}
-	componenttest.Refusals(t, valid, componenttest.Validate(monitoring.NewAlerts, "alerts"), []componenttest.Refusal[monitoring.AlertsArgs]{
+	componenttest.Refusals(t, valid, componenttest.Validator(monitoring.NewAlerts, "alerts"), []componenttest.Refusal[monitoring.AlertsArgs]{
 		{Name: "an empty and a bare address", Change: func(a *monitoring.AlertsArgs) { a.Emails = []string{"ops@example.com", "", "oncall"} },
 			Fields: []string{"Emails[1]", "Emails[2]"}},
 		{Name: "no account", Change: func(a *monitoring.AlertsArgs) { a.AccountID = "" }, Fields: []string{"AccountID"}},
 		{Name: "an account alias for an id", Change: func(a *monitoring.AlertsArgs) { a.AccountID = "openwan-prod" }, Fields: []string{"AccountID"}},
 	})
 
-	assert.NoError(t, componenttest.Validate(monitoring.NewAlerts, "alerts")(&monitoring.AlertsArgs{AccountID: monitoringAccountID}), "no addresses is allowed: the topic still carries scaling notifications")
+	assert.NoError(t, componenttest.Validator(monitoring.NewAlerts, "alerts")(&monitoring.AlertsArgs{AccountID: monitoringAccountID}), "no addresses is allowed: the topic still carries scaling notifications")
 }
 
 func TestAlertsRefusedDeclaresNothing(t *testing.T) {

@@ -22,7 +22,7 @@ func monitoringValidSLOArgs() *monitoring.SLOAlarmsArgs {
 }
 
 func TestSLOAlarmsArgsRefusals(t *testing.T) {
-	componenttest.Refusals(t, monitoringValidSLOArgs, componenttest.Validate(monitoring.NewSLOAlarms, "slo"), []componenttest.Refusal[monitoring.SLOAlarmsArgs]{
+	componenttest.Refusals(t, monitoringValidSLOArgs, componenttest.Validator(monitoring.NewSLOAlarms, "slo"), []componenttest.Refusal[monitoring.SLOAlarmsArgs]{
 		{Name: "p99 faster than p95", Change: func(a *monitoring.SLOAlarmsArgs) { a.P99Seconds = 0.4 }, Fields: []string{"P99Seconds"}},
 		{Name: "no error rate", Change: func(a *monitoring.SLOAlarmsArgs) { a.ErrorRatePercent = 0 }, Fields: []string{"ErrorRatePercent"}},
 		{Name: "a page without a first step", Change: func(a *monitoring.SLOAlarmsArgs) { a.FirstCommand = "" }, Fields: []string{"FirstCommand"}},
@@ -64,7 +64,7 @@ func monitoringValidAtMaxArgs() *monitoring.AtMaxAlarmsArgs {
 }
 
 func TestAtMaxAlarmsArgsRefusals(t *testing.T) {
-	componenttest.Refusals(t, monitoringValidAtMaxArgs, componenttest.Validate(monitoring.NewAtMaxAlarms, "at-max"), []componenttest.Refusal[monitoring.AtMaxAlarmsArgs]{
+	componenttest.Refusals(t, monitoringValidAtMaxArgs, componenttest.Validator(monitoring.NewAtMaxAlarms, "at-max"), []componenttest.Refusal[monitoring.AtMaxAlarmsArgs]{
 		{Name: "no workload", Change: func(a *monitoring.AtMaxAlarmsArgs) { a.Workloads = nil }, Fields: []string{"Workloads"}},
 		{Name: "a workload without a maximum", Change: func(a *monitoring.AtMaxAlarmsArgs) { a.Workloads[0].MaxReplicas = 0 }, Fields: []string{"Workloads[0]"}},
 		{Name: "no minutes", Change: func(a *monitoring.AtMaxAlarmsArgs) { a.Minutes = 0 }, Fields: []string{"Minutes"}},
@@ -91,7 +91,7 @@ func monitoringValidBudgetArgs() *monitoring.BudgetArgs {
 }
 
 func TestBudgetArgsRefusals(t *testing.T) {
-	componenttest.Refusals(t, monitoringValidBudgetArgs, componenttest.Validate(monitoring.NewBudget, "budget"), []componenttest.Refusal[monitoring.BudgetArgs]{
+	componenttest.Refusals(t, monitoringValidBudgetArgs, componenttest.Validator(monitoring.NewBudget, "budget"), []componenttest.Refusal[monitoring.BudgetArgs]{
 		{Name: "no limit", Change: func(a *monitoring.BudgetArgs) { a.LimitUSD = 0 }, Fields: []string{"LimitUSD"}},
 		{Name: "the whole account", Change: func(a *monitoring.BudgetArgs) { a.TagValue = "" }, Fields: []string{"TagKey"}},
 	})
