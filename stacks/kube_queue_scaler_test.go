@@ -1,4 +1,4 @@
-package kube
+package stacks_test
 
 import (
 	"strconv"
@@ -7,41 +7,43 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 
-	"github.com/openwan/openwan-infra/components/internal/componenttest"
+	"github.com/openwan/openwan-infra/components/kube"
+	"github.com/openwan/openwan-infra/internal/componenttest"
+	"github.com/openwan/openwan-infra/internal/model"
 )
 
-func validQueueScalerArgs() *QueueScalerArgs {
-	return &QueueScalerArgs{
+func kubeValidQueueScalerArgs() *kube.QueueScalerArgs {
+	return &kube.QueueScalerArgs{
 		Namespace: pulumi.String("openwan"), DeploymentName: pulumi.String("openwan-worker"), HPAName: "openwan-worker-hpa",
-		Autoscaling: Autoscaling{MinReplicas: 2, MaxReplicas: 9, CPUPercent: 75, MemoryPercent: 85,
-			ScaleUp:   Behavior{SelectPolicy: "Max", Policies: []Policy{{Type: "Pods", Value: 2, PeriodSeconds: 30}}},
-			ScaleDown: Behavior{StabilizationSeconds: 600, SelectPolicy: "Min", Policies: []Policy{{Type: "Pods", Value: 1, PeriodSeconds: 120}}}},
+		Autoscaling: kube.Autoscaling{MinReplicas: 2, MaxReplicas: 9, CPUPercent: 75, MemoryPercent: 85,
+			ScaleUp:   kube.Behavior{SelectPolicy: "Max", Policies: []kube.Policy{{Type: "Pods", Value: 2, PeriodSeconds: 30}}},
+			ScaleDown: kube.Behavior{StabilizationSeconds: 600, SelectPolicy: "Min", Policies: []kube.Policy{{Type: "Pods", Value: 1, PeriodSeconds: 120}}}},
 		QueueName: "transcode", MessagesPerReplica: 40, PollingSeconds: 10,
 		SecretName: "openwan-secrets", HostSecretKey: "RABBITMQ_URL",
 	}
 }
 
 func TestQueueScalerArgsRefusals(t *testing.T) {
-	componenttest.Refusals(t, validQueueScalerArgs, (*QueueScalerArgs).validate, []componenttest.Refusal[QueueScalerArgs]{
-		{Name: "every bad field at once, not only the first", Change: func(a *QueueScalerArgs) {
-			*a = QueueScalerArgs{Autoscaling: Autoscaling{MinReplicas: 2, MaxReplicas: 1, CPUPercent: 50, MemoryPercent: 50,
-				ScaleUp: Behavior{SelectPolicy: "Disabled"}, ScaleDown: Behavior{SelectPolicy: "Disabled"}}}
+	componenttest.Refusals(t, kubeValidQueueScalerArgs, kubeValidation(t, kube.NewQueueScaler, "queue scaler", "openwan-worker"), []componenttest.Refusal[kube.QueueScalerArgs]{
+		{Name: "every bad field at once, not only the first", Change: func(a *kube.QueueScalerArgs) {
+			*a = kube.QueueScalerArgs{Autoscaling: kube.Autoscaling{MinReplicas: 2, MaxReplicas: 1, CPUPercent: 50, MemoryPercent: 50,
+				ScaleUp: kube.Behavior{SelectPolicy: "Disabled"}, ScaleDown: kube.Behavior{SelectPolicy: "Disabled"}}}
 		}, Fields: []string{"Namespace", "DeploymentName", "HPAName", "QueueName", "SecretName", "HostSecretKey",
 			"Autoscaling.MaxReplicas", "MessagesPerReplica", "PollingSeconds"}},
-		{Name: "unknown policy type", Change: func(a *QueueScalerArgs) { a.ScaleUp.Policies[0].Type = "Replicas" },
+		{Name: "unknown policy type", Change: func(a *kube.QueueScalerArgs) { a.ScaleUp.Policies[0].Type = "Replicas" },
 			Fields: []string{"Autoscaling.ScaleUp.Policies[0].Type"}},
 	})
 }
 
 func TestQueueScalerRefusedDeclaresNothing(t *testing.T) {
-	componenttest.DeclareRefused(t, NewQueueScaler, "openwan-worker", &QueueScalerArgs{})
+	componenttest.DeclareRefused(t, kube.NewQueueScaler, "openwan-worker", &kube.QueueScalerArgs{})
 }
 
 func TestQueueScalerDeclares(t *testing.T) {
-	args := validQueueScalerArgs()
-	p := componenttest.Declare(t, NewQueueScaler, "openwan-worker", args)
+	args := kubeValidQueueScalerArgs()
+	p := componenttest.Declare(t, kube.NewQueueScaler, "openwan-worker", args)
 	spec := func(path string) any {
-		return componenttest.Input(t, p, scaledObjectType, "openwan-worker", "spec."+path)
+		return componenttest.Input(t, p, model.TypeKEDAScaledObject, "openwan-worker", "spec."+path)
 	}
 	assert.EqualValues(t, args.MinReplicas, spec("minReplicaCount"), "MinReplicas")
 	assert.EqualValues(t, args.MaxReplicas, spec("maxReplicaCount"), "MaxReplicas")

@@ -1,41 +1,49 @@
-package kube
+package stacks_test
 
 import (
-	"errors"
 	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/openwan/openwan-infra/components/internal/componenttest"
+	"github.com/openwan/openwan-infra/components/kube"
+	"github.com/openwan/openwan-infra/internal/componenttest"
+	"github.com/openwan/openwan-infra/internal/model"
 )
 
-func validAutoscaling() Autoscaling {
-	return Autoscaling{MinReplicas: 2, MaxReplicas: 10, CPUPercent: 75, MemoryPercent: 85,
-		ScaleUp: Behavior{StabilizationSeconds: 60, SelectPolicy: "Max", Policies: []Policy{{Type: "Pods", Value: 2, PeriodSeconds: 30}}},
-		ScaleDown: Behavior{StabilizationSeconds: 600, SelectPolicy: "Min",
-			Policies: []Policy{{Type: "Percent", Value: 10, PeriodSeconds: 60}, {Type: "Pods", Value: 1, PeriodSeconds: 120}}}}
+func kubeValidAutoscaling() kube.Autoscaling {
+	return kube.Autoscaling{MinReplicas: 2, MaxReplicas: 10, CPUPercent: 75, MemoryPercent: 85,
+		ScaleUp: kube.Behavior{StabilizationSeconds: 60, SelectPolicy: "Max", Policies: []kube.Policy{{Type: "Pods", Value: 2, PeriodSeconds: 30}}},
+		ScaleDown: kube.Behavior{StabilizationSeconds: 600, SelectPolicy: "Min",
+			Policies: []kube.Policy{{Type: "Percent", Value: 10, PeriodSeconds: 60}, {Type: "Pods", Value: 1, PeriodSeconds: 120}}}}
 }
 
 // TestAutoscalingRefusals: every bad bound, target and behavior is reported at once, each error
-// naming the field under the caller's prefix, its value and what it may be.
+// naming the field under the caller's prefix, its value and what it may be. The caller is a
+// ScalableService, which checks its HPA under "HPA" before it declares anything.
 func TestAutoscalingRefusals(t *testing.T) {
-	assert.Empty(t, validAutoscaling().validate("HPA"), "the valid value of these tests")
+	validate := func(t *testing.T, a kube.Autoscaling) error {
+		t.Helper()
+		args := kubeValidServiceArgs()
+		args.HPA = &a
+		return kubeValidation(t, kube.NewScalableService, "scalable service", "openwan-api")(args)
+	}
+	assert.NoError(t, validate(t, kubeValidAutoscaling()), "the valid value of these tests")
 	tests := []struct {
 		name   string
-		change func(a *Autoscaling)
+		change func(a *kube.Autoscaling)
 		want   []string
 	}{
-		{"no pods at the minimum", func(a *Autoscaling) { a.MinReplicas = 0 }, []string{"HPA.MinReplicas: 0 is below 1"}},
-		{"max below min", func(a *Autoscaling) { a.MinReplicas, a.MaxReplicas = 3, 2 },
+		{"no pods at the minimum", func(a *kube.Autoscaling) { a.MinReplicas = 0 }, []string{"HPA.MinReplicas: 0 is below 1"}},
+		{"max below min", func(a *kube.Autoscaling) { a.MinReplicas, a.MaxReplicas = 3, 2 },
 			[]string{"HPA.MaxReplicas: 2 is below HPA.MinReplicas 3"}},
-		{"targets outside (0, 100]", func(a *Autoscaling) { a.CPUPercent, a.MemoryPercent = 0, 101 },
+		{"targets outside (0, 100]", func(a *kube.Autoscaling) { a.CPUPercent, a.MemoryPercent = 0, 101 },
 			[]string{"HPA.CPUPercent: 0 is outside (0, 100]", "HPA.MemoryPercent: 101 is outside (0, 100]"}},
-		{"behaviors named by direction", func(a *Autoscaling) {
+		{"behaviors named by direction", func(a *kube.Autoscaling) {
 			a.ScaleUp.StabilizationSeconds, a.ScaleDown.Policies[1].Value = 3601, 0
 		}, []string{"HPA.ScaleUp.StabilizationSeconds: 3601 is outside [0, 3600]", "HPA.ScaleDown.Policies[1].Value: 0 is below 1"}},
-		{"every field at once, in order", func(a *Autoscaling) {
-			*a = Autoscaling{MinReplicas: 0, MaxReplicas: -1, CPUPercent: 0, MemoryPercent: 0}
+		{"every field at once, in order", func(a *kube.Autoscaling) {
+			*a = kube.Autoscaling{MinReplicas: 0, MaxReplicas: -1, CPUPercent: 0, MemoryPercent: 0}
 		}, []string{
 			"HPA.MinReplicas: 0 is below 1", "HPA.MaxReplicas: -1 is below HPA.MinReplicas 0",
 			"HPA.CPUPercent: 0 is outside (0, 100]", "HPA.MemoryPercent: 0 is outside (0, 100]",
@@ -45,10 +53,10 @@ func TestAutoscalingRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := validAutoscaling()
+			a := kubeValidAutoscaling()
 			tt.change(&a)
 			var got []string
-			for _, err := range componenttest.Errors(errors.Join(a.validate("HPA")...)) {
+			for _, err := range componenttest.Errors(validate(t, a)) {
 				got = append(got, err.Error())
 			}
 			assert.Equal(t, tt.want, got)
@@ -60,19 +68,19 @@ func TestAutoscalingRefusals(t *testing.T) {
 // whichever autoscaler takes it: the ScaledObject hands KEDA's HPA the bounds, targets and
 // behavior a plain HPA would declare.
 func TestHPAAndScaledObjectDeclareOneAutoscaling(t *testing.T) {
-	a := validAutoscaling()
-	svc := validServiceArgs()
+	a := kubeValidAutoscaling()
+	svc := kubeValidServiceArgs()
 	svc.HPA = &a
-	hpaPlan := componenttest.Declare(t, NewScalableService, "openwan-worker", svc)
+	hpaPlan := componenttest.Declare(t, kube.NewScalableService, "openwan-worker", svc)
 	hpa := func(path string) any {
-		return componenttest.Input(t, hpaPlan, hpaType, "openwan-worker-hpa", "spec."+path)
+		return componenttest.Input(t, hpaPlan, model.TypeK8sHPA, "openwan-worker-hpa", "spec."+path)
 	}
 
-	qs := validQueueScalerArgs()
+	qs := kubeValidQueueScalerArgs()
 	qs.Autoscaling = a
-	soPlan := componenttest.Declare(t, NewQueueScaler, "openwan-worker", qs)
+	soPlan := componenttest.Declare(t, kube.NewQueueScaler, "openwan-worker", qs)
 	so := func(path string) any {
-		return componenttest.Input(t, soPlan, scaledObjectType, "openwan-worker", "spec."+path)
+		return componenttest.Input(t, soPlan, model.TypeKEDAScaledObject, "openwan-worker", "spec."+path)
 	}
 
 	assert.EqualValues(t, a.MinReplicas, hpa("minReplicas"), "the HPA's minimum")

@@ -1,4 +1,4 @@
-package kube
+package stacks_test
 
 import (
 	"testing"
@@ -6,11 +6,12 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 
-	"github.com/openwan/openwan-infra/components/internal/componenttest"
+	"github.com/openwan/openwan-infra/components/kube"
+	"github.com/openwan/openwan-infra/internal/componenttest"
 )
 
-func validAppSecretArgs() *AppSecretArgs {
-	return &AppSecretArgs{
+func kubeValidAppSecretArgs() *kube.AppSecretArgs {
+	return &kube.AppSecretArgs{
 		Namespace: pulumi.String("openwan"), SecretName: "openwan-app",
 		Reader: "openwan-secrets-reader", RoleARN: pulumi.String("arn:aws:iam::123456789012:role/reader"),
 		Region: "eu-west-1", ParametersPath: "/openwan/test/", Keys: []string{"A", "B"}, RefreshInterval: "1h",
@@ -18,15 +19,15 @@ func validAppSecretArgs() *AppSecretArgs {
 }
 
 func TestAppSecretArgsRefusals(t *testing.T) {
-	componenttest.Refusals(t, validAppSecretArgs, (*AppSecretArgs).validate, []componenttest.Refusal[AppSecretArgs]{
-		{Name: "a path that is not a directory", Change: func(a *AppSecretArgs) { a.ParametersPath = "/openwan/test" }, Fields: []string{"ParametersPath"}},
-		{Name: "no keys", Change: func(a *AppSecretArgs) { a.Keys = nil }, Fields: []string{"Keys"}},
-		{Name: "no role", Change: func(a *AppSecretArgs) { a.RoleARN, a.Region = nil, "" }, Fields: []string{"RoleARN", "Region"}},
+	componenttest.Refusals(t, kubeValidAppSecretArgs, kubeValidation(t, kube.NewAppSecret, "app secret", "openwan-app"), []componenttest.Refusal[kube.AppSecretArgs]{
+		{Name: "a path that is not a directory", Change: func(a *kube.AppSecretArgs) { a.ParametersPath = "/openwan/test" }, Fields: []string{"ParametersPath"}},
+		{Name: "no keys", Change: func(a *kube.AppSecretArgs) { a.Keys = nil }, Fields: []string{"Keys"}},
+		{Name: "no role", Change: func(a *kube.AppSecretArgs) { a.RoleARN, a.Region = nil, "" }, Fields: []string{"RoleARN", "Region"}},
 	})
 }
 
 func TestAppSecretReadsEachKeyFromItsParameter(t *testing.T) {
-	p := componenttest.Declare(t, NewAppSecret, "openwan-app", validAppSecretArgs())
+	p := componenttest.Declare(t, kube.NewAppSecret, "openwan-app", kubeValidAppSecretArgs())
 	const es, store = "kubernetes:external-secrets.io/v1:ExternalSecret", "kubernetes:external-secrets.io/v1:SecretStore"
 	assert.Equal(t, []any{
 		map[string]any{"secretKey": "A", "remoteRef": map[string]any{"key": "/openwan/test/A"}},
