@@ -1,6 +1,7 @@
 // Package componenttest runs one component on the recording mocks of internal/plan, for the
-// component packages' own tests: what a component declares for a small Args value, that
-// refused args declare nothing, and which fields a validator reports.
+// components' tests: what a component declares for a small Args value, that refused args declare
+// nothing, and which fields a validator reports. Those tests live in stacks/ (<package>_*_test.go),
+// in the one test binary that links the provider SDKs.
 package componenttest
 
 import (
