@@ -8,10 +8,12 @@ import (
 	"os"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
+
+	"github.com/openwan/openwan-infra/policies/pack"
 )
 
 func main() {
-	if err := policyx.Main(NewPack); err != nil {
+	if err := policyx.Main(pack.NewPack); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

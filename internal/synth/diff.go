@@ -34,14 +34,14 @@ func readPlan(file string) (*plan.Plan, error) {
 	return &p, nil
 }
 
-// writeDiff prints header, then what would change from base to head: per resource "+" added, "-" removed,
+// WriteDiff prints header, then what would change from base to head: per resource "+" added, "-" removed,
 // "~" changed in place and "+-" replaced, with each changed input (path old -> new), then the
 // monthly cost per fleet and a count line as `pulumi preview` closes with. A change to an input
 // AWS can only set at creation (the CloudFormation schema's createOnlyProperties,
 // internal/awsmodel) replaces the resource, and so does a change of the ID or ARN such an input
 // holds: a replaced VPC replaces its subnets, their NAT gateways and route table associations,
 // the node groups in them.
-func writeDiff(w io.Writer, base, head *plan.Plan, header string) error {
+func WriteDiff(w io.Writer, base, head *plan.Plan, header string) error {
 	before, after := byURN(base.Resources), byURN(head.Resources)
 	changes := map[string][]change{}
 	for urn, r := range after {
@@ -197,7 +197,7 @@ func changedFields(old, new any, path string) []string {
 		newScript, newOK := decodedScript(new)
 		if oldOK && newOK && oldScript != newScript {
 			var body []string
-			for _, l := range lineDiff(oldScript, newScript) {
+			for _, l := range LineDiff(oldScript, newScript) {
 				body = append(body, "    "+l)
 			}
 			return []string{path + " (the script, decoded) changed:\n" + strings.Join(body, "\n")}

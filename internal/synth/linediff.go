@@ -25,9 +25,9 @@ func decodedScript(v any) (string, bool) {
 	return string(text), true
 }
 
-// lineDiff is the change from old to new as hunks of lines: "- " removed, "+ " added, "  "
+// LineDiff is the change from old to new as hunks of lines: "- " removed, "+ " added, "  "
 // context, each hunk headed by the line numbers it starts at ("@@ -12 +12").
-func lineDiff(old, new string) []string {
+func LineDiff(old, new string) []string {
 	a, b := strings.Split(old, "\n"), strings.Split(new, "\n")
 	// lcs[i][j] is the longest common subsequence of a[i:] and b[j:]; scripts are a few hundred
 	// lines, so the table stays small.

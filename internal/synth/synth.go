@@ -157,7 +157,7 @@ func Run(args []string, stdout, stderr io.Writer, build Build) int {
 	}
 	switch {
 	case base != nil:
-		err = writeDiff(stdout, base, out.Plan, diffHeader(*stack, *diff, *against, dryRun))
+		err = WriteDiff(stdout, base, out.Plan, diffHeader(*stack, *diff, *against, dryRun))
 	case *output != "":
 		value, ok := out.Outputs[*output]
 		if !ok {

@@ -1,4 +1,4 @@
-package main
+package stacks_test
 
 import (
 	"bufio"
@@ -20,6 +20,7 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/openwan/openwan-infra/config"
+	"github.com/openwan/openwan-infra/policies/pack"
 	"github.com/openwan/openwan-infra/policies/rules"
 )
 
@@ -28,7 +29,7 @@ import (
 // reaches which policy.
 
 // startPack serves the pack in-process through policyx.Main and returns a client of it.
-func startPack(t *testing.T) pulumirpc.AnalyzerClient {
+func packStart(t *testing.T) pulumirpc.AnalyzerClient {
 	t.Helper()
 	r, w, err := os.Pipe()
 	require.NoError(t, err, "a pipe to read the pack's port from")
@@ -38,7 +39,7 @@ func startPack(t *testing.T) pulumirpc.AnalyzerClient {
 	go func() {
 		// Main returns only when it cannot serve; closing the pipe then ends the read below
 		// instead of leaving it waiting for a port that never comes.
-		mainErr <- policyx.Main(NewPack)
+		mainErr <- policyx.Main(pack.NewPack)
 		w.Close()
 	}()
 	port, err := bufio.NewReader(r).ReadString('\n')
@@ -58,7 +59,7 @@ func startPack(t *testing.T) pulumirpc.AnalyzerClient {
 }
 
 // configure runs the engine's start-up calls for a stack: handshake, stack config, policy config.
-func configure(t *testing.T, c pulumirpc.AnalyzerClient, stack string, stackConfig map[string]string, policyConfig map[string]*pulumirpc.PolicyConfig) {
+func packConfigure(t *testing.T, c pulumirpc.AnalyzerClient, stack string, stackConfig map[string]string, policyConfig map[string]*pulumirpc.PolicyConfig) {
 	t.Helper()
 	ctx := context.Background()
 	_, err := c.Handshake(ctx, &pulumirpc.AnalyzerHandshakeRequest{})
@@ -69,14 +70,14 @@ func configure(t *testing.T, c pulumirpc.AnalyzerClient, stack string, stackConf
 	require.NoError(t, err, "Configure(%v)", policyConfig)
 }
 
-func props(t *testing.T, m map[string]any) *structpb.Struct {
+func packProps(t *testing.T, m map[string]any) *structpb.Struct {
 	t.Helper()
 	s, err := plugin.MarshalProperties(resource.NewPropertyMapFromMap(m), plugin.MarshalOptions{KeepUnknowns: true})
 	require.NoError(t, err, "marshalling the properties %v", m)
 	return s
 }
 
-func policyConfig(t *testing.T, level pulumirpc.EnforcementLevel, m map[string]any) *pulumirpc.PolicyConfig {
+func packPolicyConfig(t *testing.T, level pulumirpc.EnforcementLevel, m map[string]any) *pulumirpc.PolicyConfig {
 	t.Helper()
 	s, err := structpb.NewStruct(m)
 	require.NoError(t, err, "a policy config's properties %v", m)
@@ -84,7 +85,7 @@ func policyConfig(t *testing.T, level pulumirpc.EnforcementLevel, m map[string]a
 }
 
 // ruleNamed is the rule the pack serves as policy name.
-func ruleNamed(t *testing.T, name string) rules.Rule {
+func packRuleNamed(t *testing.T, name string) rules.Rule {
 	t.Helper()
 	i := slices.IndexFunc(rules.All(), func(r rules.Rule) bool { return r.Name == name })
 	require.GreaterOrEqual(t, i, 0, "rules.All() must register a rule named %s", name)
@@ -93,36 +94,36 @@ func ruleNamed(t *testing.T, name string) rules.Rule {
 
 const ltURN = "urn:pulumi:prod::openwan::openwan:ec2:LaunchTemplate$aws:ec2/launchTemplate:LaunchTemplate::openwan-api-lt"
 
-func launchTemplate(t *testing.T, tokens string, hops float64) *pulumirpc.AnalyzeRequest {
+func packLaunchTemplate(t *testing.T, tokens string, hops float64) *pulumirpc.AnalyzeRequest {
 	return &pulumirpc.AnalyzeRequest{
 		Type: "aws:ec2/launchTemplate:LaunchTemplate", Name: "openwan-api-lt", Urn: ltURN,
-		Properties: props(t, map[string]any{"metadataOptions": map[string]any{"httpTokens": tokens, "httpPutResponseHopLimit": hops}}),
+		Properties: packProps(t, map[string]any{"metadataOptions": map[string]any{"httpTokens": tokens, "httpPutResponseHopLimit": hops}}),
 	}
 }
 
 func TestPackReportsResourceViolationsWithURN(t *testing.T) {
-	c := startPack(t)
-	configure(t, c, "prod", nil, nil)
-	resp, err := c.Analyze(context.Background(), launchTemplate(t, "optional", 1))
+	c := packStart(t)
+	packConfigure(t, c, "prod", nil, nil)
+	resp, err := c.Analyze(context.Background(), packLaunchTemplate(t, "optional", 1))
 	require.NoError(t, err, "Analyze(IMDSv1 launch template)")
 	require.Len(t, resp.Diagnostics, 1, "an IMDSv1 launch template at one hop breaks imdsv2-required only: %v", resp.Diagnostics)
 	d := resp.Diagnostics[0]
-	assert.Equal(t, PackName, d.PolicyPackName, "the diagnostic names the pack")
+	assert.Equal(t, pack.PackName, d.PolicyPackName, "the diagnostic names the pack")
 	assert.Equal(t, "imdsv2-required", d.PolicyName, "the diagnostic names the rule")
 	assert.Equal(t, ltURN, d.Urn, "the diagnostic names the resource at fault")
 	assert.Equal(t, pulumirpc.EnforcementLevel_MANDATORY, d.EnforcementLevel, "imdsv2-required is mandatory in every stack")
 	want := `LaunchTemplate openwan-api-lt: metadataOptions.httpTokens is "optional", not "required"; require IMDSv2 (openwan:ec2.metadata.httpTokens)`
-	assert.Equal(t, ruleNamed(t, "imdsv2-required").Description+"\n"+want, d.Message,
+	assert.Equal(t, packRuleNamed(t, "imdsv2-required").Description+"\n"+want, d.Message,
 		"policyx reports the rule's description, then our message on a line of its own")
 }
 
 func TestPackResourcePoliciesReadPolicyConfig(t *testing.T) {
 	const maxHops = 2.0
-	require.Greater(t, maxHops, ruleNamed(t, "imdsv2-required").Params["maxHopLimit"].Default,
+	require.Greater(t, maxHops, packRuleNamed(t, "imdsv2-required").Params["maxHopLimit"].Default,
 		"the configured maxHopLimit must be above the default, so that a template at it passes only if the config arrived")
-	c := startPack(t)
-	configure(t, c, "prod", nil, map[string]*pulumirpc.PolicyConfig{
-		"imdsv2-required": policyConfig(t, pulumirpc.EnforcementLevel_ADVISORY, map[string]any{"maxHopLimit": maxHops}),
+	c := packStart(t)
+	packConfigure(t, c, "prod", nil, map[string]*pulumirpc.PolicyConfig{
+		"imdsv2-required": packPolicyConfig(t, pulumirpc.EnforcementLevel_ADVISORY, map[string]any{"maxHopLimit": maxHops}),
 	})
 	for _, tc := range []struct {
 		name string
@@ -133,7 +134,7 @@ func TestPackResourcePoliciesReadPolicyConfig(t *testing.T) {
 		{"one above the configured maxHopLimit", maxHops + 1, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, err := c.Analyze(context.Background(), launchTemplate(t, "required", tc.hops))
+			resp, err := c.Analyze(context.Background(), packLaunchTemplate(t, "required", tc.hops))
 			require.NoError(t, err, "Analyze(launch template at %v hops)", tc.hops)
 			assert.Len(t, resp.Diagnostics, tc.want, "hop limit %v against the configured maxHopLimit %v: %v", tc.hops, maxHops, resp.Diagnostics)
 			for _, d := range resp.Diagnostics {
@@ -144,7 +145,7 @@ func TestPackResourcePoliciesReadPolicyConfig(t *testing.T) {
 	}
 }
 
-func levels(t *testing.T, c pulumirpc.AnalyzerClient) map[string]pulumirpc.EnforcementLevel {
+func packLevels(t *testing.T, c pulumirpc.AnalyzerClient) map[string]pulumirpc.EnforcementLevel {
 	t.Helper()
 	info, err := c.GetAnalyzerInfo(context.Background(), nil)
 	require.NoError(t, err, "GetAnalyzerInfo")
@@ -169,23 +170,23 @@ func TestPackLevelsPerStack(t *testing.T) {
 		{"the stack's config wins over strictness", "prod", map[string]string{"openwan-policy:min-capacity": "disabled"}, pulumirpc.EnforcementLevel_DISABLED},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := startPack(t)
-			configure(t, c, tc.stack, tc.config, nil)
-			assert.Equal(t, tc.want, levels(t, c)["min-capacity"], "min-capacity's level in %s with stack config %v", tc.stack, tc.config)
+			c := packStart(t)
+			packConfigure(t, c, tc.stack, tc.config, nil)
+			assert.Equal(t, tc.want, packLevels(t, c)["min-capacity"], "min-capacity's level in %s with stack config %v", tc.stack, tc.config)
 		})
 	}
 }
 
 func TestPackPublishesThresholdSchema(t *testing.T) {
-	c := startPack(t)
-	configure(t, c, "prod", nil, nil)
+	c := packStart(t)
+	packConfigure(t, c, "prod", nil, nil)
 	info, err := c.GetAnalyzerInfo(context.Background(), nil)
 	require.NoError(t, err, "GetAnalyzerInfo")
 	i := slices.IndexFunc(info.Policies, func(p *pulumirpc.PolicyInfo) bool { return p.Name == "max-hourly-cost" })
 	require.GreaterOrEqual(t, i, 0, "the pack serves a max-hourly-cost policy")
 	prop := info.Policies[i].ConfigSchema.GetProperties().GetFields()["maxHourlyUSD"].GetStructValue().GetFields()
 	assert.Equal(t, "number", prop["type"].GetStringValue(), "maxHourlyUSD is published as a number, so a config file giving a string is refused: %v", prop)
-	assert.Equal(t, ruleNamed(t, "max-hourly-cost").Params["maxHourlyUSD"].Default, prop["default"].GetNumberValue(),
+	assert.Equal(t, packRuleNamed(t, "max-hourly-cost").Params["maxHourlyUSD"].Default, prop["default"].GetNumberValue(),
 		"the published default is the rule's: %v", prop)
 }
 
@@ -194,10 +195,10 @@ func groupAndPolicy(t *testing.T, ignore []string) []*pulumirpc.AnalyzerResource
 	group := "urn:pulumi:prod::openwan::aws:autoscaling/group:Group::openwan-api-asg"
 	return []*pulumirpc.AnalyzerResource{
 		{Type: "aws:autoscaling/group:Group", Name: "openwan-api-asg", Urn: group,
-			Properties: props(t, map[string]any{"minSize": 2, "maxSize": 10, "launchTemplate": map[string]any{"id": "lt"}}),
+			Properties: packProps(t, map[string]any{"minSize": 2, "maxSize": 10, "launchTemplate": map[string]any{"id": "lt"}}),
 			Options:    &pulumirpc.AnalyzerResourceOptions{IgnoreChanges: ignore}},
 		{Type: "aws:autoscaling/policy:Policy", Name: "cpu", Urn: "urn:pulumi:prod::openwan::aws:autoscaling/policy:Policy::cpu",
-			Properties:           props(t, map[string]any{"autoscalingGroupName": resource.MakeComputed(resource.NewProperty(""))}),
+			Properties:           packProps(t, map[string]any{"autoscalingGroupName": resource.MakeComputed(resource.NewProperty(""))}),
 			PropertyDependencies: map[string]*pulumirpc.AnalyzerPropertyDependencies{"autoscalingGroupName": {Urns: []string{group}}}},
 	}
 }
@@ -216,8 +217,8 @@ func analyzeStack(t *testing.T, c pulumirpc.AnalyzerClient, resources []*pulumir
 }
 
 func TestPackStackPoliciesSeeDependenciesAndOptions(t *testing.T) {
-	c := startPack(t)
-	configure(t, c, "prod", nil, nil)
+	c := packStart(t)
+	packConfigure(t, c, "prod", nil, nil)
 	assert.Contains(t, analyzeStack(t, c, groupAndPolicy(t, nil)), "asg-ignores-desired-capacity",
 		"the scaling policy reaches the group only through its property dependency, and the group does not ignore desiredCapacity")
 	assert.NotContains(t, analyzeStack(t, c, groupAndPolicy(t, []string{"desiredCapacity"})), "asg-ignores-desired-capacity",
@@ -234,18 +235,18 @@ func TestPackStackThresholdsComeFromStackConfig(t *testing.T) {
 	atMax := 10 * config.Defaults().Capacity.Prices["t3.medium"]
 	require.Greater(t, atMax, ceiling, "ten t3.medium ($%.3f/h) must cost more than the $%.2f/h ceiling", atMax, ceiling)
 	resources := groupAndPolicy(t, []string{"desiredCapacity"})
-	resources[0].Properties = props(t, map[string]any{"minSize": 2, "maxSize": 10,
+	resources[0].Properties = packProps(t, map[string]any{"minSize": 2, "maxSize": 10,
 		"mixedInstancesPolicy": map[string]any{"launchTemplate": map[string]any{"overrides": []any{map[string]any{"instanceType": "t3.medium"}}}}})
 
-	c := startPack(t)
-	configure(t, c, "prod", nil, map[string]*pulumirpc.PolicyConfig{
-		"max-hourly-cost": policyConfig(t, pulumirpc.EnforcementLevel_ADVISORY, map[string]any{"maxHourlyUSD": ceiling}),
+	c := packStart(t)
+	packConfigure(t, c, "prod", nil, map[string]*pulumirpc.PolicyConfig{
+		"max-hourly-cost": packPolicyConfig(t, pulumirpc.EnforcementLevel_ADVISORY, map[string]any{"maxHourlyUSD": ceiling}),
 	})
 	assert.NotContains(t, analyzeStack(t, c, resources), "max-hourly-cost",
 		"policy config reached the stack policy: policyx now passes it, see pulumi/pulumi#24657")
 
-	c = startPack(t)
-	configure(t, c, "prod", map[string]string{"openwan-policy:max-hourly-cost": fmt.Sprintf(`{"maxHourlyUSD": %v}`, ceiling)}, nil)
+	c = packStart(t)
+	packConfigure(t, c, "prod", map[string]string{"openwan-policy:max-hourly-cost": fmt.Sprintf(`{"maxHourlyUSD": %v}`, ceiling)}, nil)
 	assert.Contains(t, analyzeStack(t, c, resources), "max-hourly-cost",
 		"the stack config's $%.2f/h ceiling reaches the stack policy, under the fleet's $%.3f/h", ceiling, atMax)
 }

@@ -1,4 +1,4 @@
-package synth
+package stacks_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/openwan/openwan-infra/internal/model"
 	"github.com/openwan/openwan-infra/internal/plan"
+	"github.com/openwan/openwan-infra/internal/synth"
 )
 
 func TestWriteDiff(t *testing.T) {
@@ -28,7 +29,7 @@ func TestWriteDiff(t *testing.T) {
 		res("kept", map[string]any{"maxSize": 12.0, "tags": []any{"a", "b"}, "minSize": 2.0}), res("new", nil),
 	}, Outputs: cost(100, 360)}
 	var out bytes.Buffer
-	require.NoError(t, writeDiff(&out, base, head, "stack s:"))
+	require.NoError(t, synth.WriteDiff(&out, base, head, "stack s:"))
 	assert.Equal(t, "stack s:\n~ Group kept: maxSize 10 -> 12; minSize (none) -> 2; tags [\"a\"] -> [\"a\",\"b\"]\n"+
 		"+ Group new\n"+
 		"- Group gone\n"+
@@ -40,12 +41,12 @@ func TestWriteDiff(t *testing.T) {
 // TestLineDiff: hunks with two lines of context, removals before additions, near changes merged.
 func TestLineDiff(t *testing.T) {
 	old := "a\nb\nc\nd\ne\nf\ng\nh\ni\nj"
-	assert.Empty(t, lineDiff(old, old))
+	assert.Empty(t, synth.LineDiff(old, old))
 	assert.Equal(t, []string{"@@ -2 +2", "  b", "  c", "- d", "+ D", "  e", "  f"},
-		lineDiff(old, "a\nb\nc\nD\ne\nf\ng\nh\ni\nj"), "one changed line")
+		synth.LineDiff(old, "a\nb\nc\nD\ne\nf\ng\nh\ni\nj"), "one changed line")
 	assert.Equal(t, []string{"@@ -1 +1", "  a", "- b", "+ B", "  c", "- d", "+ D", "  e", "  f"},
-		lineDiff(old, "a\nB\nc\nD\ne\nf\ng\nh\ni\nj"), "two near changes, one hunk")
+		synth.LineDiff(old, "a\nB\nc\nD\ne\nf\ng\nh\ni\nj"), "two near changes, one hunk")
 	assert.Equal(t, []string{"@@ -1 +1", "- a", "+ A", "  b", "  c", "@@ -7 +7", "  g", "  h", "- i", "+ I", "  j"},
-		lineDiff(old, "A\nb\nc\nd\ne\nf\ng\nh\nI\nj"), "far apart, two hunks")
-	assert.Equal(t, []string{"@@ -9 +9", "  i", "  j", "+ k"}, lineDiff(old, old+"\nk"), "an added last line")
+		synth.LineDiff(old, "A\nb\nc\nd\ne\nf\ng\nh\nI\nj"), "far apart, two hunks")
+	assert.Equal(t, []string{"@@ -9 +9", "  i", "  j", "+ k"}, synth.LineDiff(old, old+"\nk"), "an added last line")
 }

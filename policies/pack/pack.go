@@ -1,4 +1,6 @@
-package main
+// Package pack is the openwan policy pack: every rule of policies/rules as a Pulumi policy for
+// policyx, which the command in policies/ serves. Its tests run in the stacks test binary.
+package pack
 
 import (
 	"context"
