@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -108,10 +109,13 @@ func embedded(t *testing.T, script, delimiter string) string {
 // that each such case spawns few processes.
 const maxSleeps = 20
 
-// stubbed runs script with bash, with the named stand-ins first on the PATH, and env added. The
-// sleep stand-in returns at once and, after maxSleeps calls, ends the script with SIGTERM: a
-// script that would wait for ever is stopped after that many polls, whatever the machine's load.
-// It returns what the stand-ins logged, and how the script ended.
+// stubbed runs script with bash, with the named stand-ins defined as shell functions ahead of it,
+// and env added. Each stand-in runs in a subshell, so its `exit` ends the stand-in and not the
+// script, as a command's would; a function costs a fork, not a fresh bash, and the stand-ins use
+// builtins only, which keeps each case to one bash process and its forks. The sleep stand-in
+// returns at once and, after maxSleeps calls, ends the script with SIGTERM: a script that would
+// wait for ever is stopped after that many polls, whatever the machine's load. It returns what the
+// stand-ins logged, and how the script ended.
 func stubbed(t *testing.T, script string, stubs map[string]string, env ...string) (string, error) {
 	t.Helper()
 	if _, err := exec.LookPath("bash"); err != nil {
@@ -120,18 +124,19 @@ func stubbed(t *testing.T, script string, stubs map[string]string, env ...string
 	dir := t.TempDir()
 	log := filepath.Join(dir, "log")
 	all := map[string]string{
-		"sleep": `n=$(($(cat "` + dir + `/sleeps" 2> /dev/null || echo 0) + 1)); echo "$n" > "` + dir + `/sleeps"
-[ "$n" -lt ` + strconv.Itoa(maxSleeps) + ` ] || { echo "still waiting" >> "` + log + `"; kill -TERM "$PPID"; }
-exit 0
-`,
+		// $$ is the script's own shell, in the stand-in's subshell too.
+		"sleep": `n=$(( $(< "` + dir + `/sleeps") + 1 )); echo "$n" > "` + dir + `/sleeps"
+[ "$n" -lt ` + strconv.Itoa(maxSleeps) + ` ] || { echo "still waiting" >> "` + log + `"; kill -TERM "$$"; }
+exit 0`,
 	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "sleeps"), []byte("0\n"), 0o644))
 	maps.Copy(all, stubs)
-	for name, body := range all {
-		body = strings.ReplaceAll(body, "$LOG", log)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/bash\n"+body), 0o755))
+	var prelude strings.Builder
+	for _, name := range slices.Sorted(maps.Keys(all)) {
+		fmt.Fprintf(&prelude, "%s() (\n%s\n)\n", name, strings.ReplaceAll(all[name], "$LOG", log))
 	}
-	cmd := exec.Command("bash", "-c", script)
-	cmd.Env = append(append(os.Environ(), "PATH="+dir+":"+os.Getenv("PATH"), "STUBS="+dir), env...)
+	cmd := exec.Command("bash", "-c", prelude.String()+script)
+	cmd.Env = append(os.Environ(), env...)
 	err := cmd.Run()
 	got, _ := os.ReadFile(log)
 	return string(got), err
@@ -143,7 +148,7 @@ exit 0
 func imdsStub(states, ready string) string {
 	return `case "$*" in
 *api/token*) echo token ;;
-*target-lifecycle-state*) s=$(head -n1 "` + states + `"); [ "$(wc -l < "` + states + `")" -gt 1 ] && sed -i 1d "` + states + `"; echo "$s" ;;
+*target-lifecycle-state*) mapfile -t s < "` + states + `"; echo "${s[0]}"; [ "${#s[@]}" -le 1 ] || printf '%s\n' "${s[@]:1}" > "` + states + `" ;;
 *instance-id*) echo i-0123 ;;
 *placement/region*) echo us-east-1 ;;
 *autoscaling:groupName*) echo openwan-worker-asg ;;
