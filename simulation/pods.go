@@ -31,6 +31,9 @@ type podFleet struct {
 	// requesting what one pod does: any pod of the service preempts one at once, and
 	// cluster-autoscaler adds nodes for the evicted ones.
 	headroom int
+	// unbounded is a fleet on a cluster that is not the stack's: room for every pod, no nodes
+	// of its own to scale or pay for.
+	unbounded bool
 
 	desired  int
 	ready    int
@@ -79,6 +82,28 @@ func newPodFleet(cfg config.Config, name string, worker bool, svc config.Service
 	return f, nil
 }
 
+// newClusterPodFleet is a Deployment under its HPA on a cluster that is not the stack's
+// (openwan:cluster.existing): no node pool, no cluster-autoscaler, no node cost; every pod the
+// HPA asks for is scheduled at once and starts within opts.PodStart.
+func newClusterPodFleet(cfg config.Config, name string, worker bool, svc config.Service, opts Options) (*podFleet, error) {
+	perPod, err := capacity.RequestsPerMinute(cfg.Capacity, svc.Resources.Requests.CPUMillis, 100)
+	if err != nil {
+		return nil, err
+	}
+	f := &podFleet{
+		name: name, worker: worker, hpa: NewHPA(svc), svc: svc, opts: opts,
+		perPodRPM:    perPod,
+		limitPercent: 100 * float64(svc.Resources.Limits.CPUMillis) / float64(svc.Resources.Requests.CPUMillis),
+		job:          cfg.Capacity.Worker,
+		desired:      svc.Replicas.Min, ready: svc.Replicas.Min,
+		unneededSince: -1, unbounded: true,
+	}
+	if svc.QueueScaling.Enabled {
+		f.queueTarget = float64(svc.QueueScaling.MessagesPerReplica)
+	}
+	return f, nil
+}
+
 // nodesFor is the node count pods need, add-ons included, within the pool's bounds.
 func (f *podFleet) nodesFor(pods int) int {
 	n, ok := capacity.NodesNeeded(f.node, pods, f.svc.Resources.Requests, f.addOns)
@@ -96,11 +121,19 @@ func (f *podFleet) appNodes() int {
 
 // room is how many pods the ready nodes hold. Placeholders do not count against it: a pod of
 // the service preempts them.
-func (f *podFleet) room() int { return f.appNodes() * f.podsPerNode }
+func (f *podFleet) room() int {
+	if f.unbounded {
+		return math.MaxInt
+	}
+	return f.appNodes() * f.podsPerNode
+}
 
 // cpuCeiling is the most CPU a ready pod can report (percent of its request): its limit, or its
 // share of its node's CPU when the pods on a node together would use more than the node has.
 func (f *podFleet) cpuCeiling() float64 {
+	if f.unbounded {
+		return f.limitPercent
+	}
 	perNode := (f.ready + f.appNodes() - 1) / max(1, f.appNodes())
 	nodeShare := 100 * float64(f.node.Type.VCPU*1000) / float64(max(1, perNode)*f.svc.Resources.Requests.CPUMillis)
 	return math.Min(f.limitPercent, nodeShare)
@@ -219,6 +252,9 @@ func (f *podFleet) resize(n int) {
 // they evicted) at once, an unneeded node removed after the scale-down delay. Placeholders, at a
 // priority above its expendable cutoff, keep their nodes.
 func (f *podFleet) autoscaleNodes(now time.Duration) {
+	if f.unbounded {
+		return
+	}
 	needed := f.nodesFor(f.desired + f.headroom)
 	have := f.nodes + len(f.nodesStarting)
 	if f.desired+f.headroom > f.room() && needed > have {

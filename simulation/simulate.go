@@ -61,9 +61,9 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("the interruption of %s at %v is outside the trace, which is %v long", in.Fleet, in.At, trace.Duration())
 		}
 	}
-	if !cfg.Cluster.EKS() && !cfg.EC2.Enabled {
-		return nil, errors.New("the stack has no fleet to model: the EC2 path is off and the Kubernetes path " +
-			"runs on an existing cluster (openwan:cluster.existing), whose nodes and their scaling are not this stack's")
+	existing := cfg.Cluster.Enabled && cfg.Cluster.Existing.Enabled
+	if !cfg.Cluster.EKS() && !existing && !cfg.EC2.Enabled {
+		return nil, errors.New("the stack has no fleet to model: the EC2 path is off and so is the Kubernetes path")
 	}
 	if opts.InstanceBoot == 0 {
 		opts.InstanceBoot = time.Duration(cfg.Capacity.ColdStartSeconds) * time.Second
@@ -102,6 +102,22 @@ func Simulate(cfg config.Config, trace Trace, opts Options) (*Result, error) {
 		}
 		worker.queue = newJobQueue(jobDuration, trace.MeasuredDepth)
 		add("eks-worker", worker, cfg.Worker.Targets.CPUPercent, cfg.Worker.Targets.MemoryPercent, worker.desired)
+	}
+	if existing {
+		// The cluster's nodes and their scaling are not this stack's: its pods are modelled with
+		// room for every one of them, which the stack's user vouches for (the local stack's
+		// integration test gives its node that room).
+		api, err := newClusterPodFleet(cfg, "k8s-api", false, cfg.API, opts)
+		if err != nil {
+			return nil, err
+		}
+		add("k8s-api", api, cfg.API.Targets.CPUPercent, cfg.API.Targets.MemoryPercent, api.desired)
+		worker, err := newClusterPodFleet(cfg, "k8s-worker", true, cfg.Worker, opts)
+		if err != nil {
+			return nil, err
+		}
+		worker.queue = newJobQueue(jobDuration, trace.MeasuredDepth)
+		add("k8s-worker", worker, cfg.Worker.Targets.CPUPercent, cfg.Worker.Targets.MemoryPercent, worker.desired)
 	}
 	if cfg.EC2.Enabled {
 		e := cfg.EC2

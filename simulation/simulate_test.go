@@ -351,13 +351,32 @@ func BenchmarkMonth(b *testing.B) {
 	b.ReportMetric(float64(steps)/b.Elapsed().Seconds(), "fleet-steps/s")
 }
 
-// TestNothingToModelIsAnError: a stack with no fleet the simulator models (the local stack:
-// an existing cluster, no EC2) is refused with a reason, not a panic further on.
+// TestNothingToModelIsAnError: a config with no fleet the simulator models (neither path on) is
+// refused with a reason, not a panic further on.
 func TestNothingToModelIsAnError(t *testing.T) {
 	cfg := configtest.Stack(t, "local")
-	trace := guide(t, "spike")
-	_, err := Simulate(cfg, trace, Defaults())
+	cfg.Cluster.Enabled = false
+	_, err := Simulate(cfg, guide(t, "spike"), Defaults())
 	assert.ErrorContains(t, err, "the stack has no fleet to model")
+}
+
+// TestExistingClusterPodsHaveRoom: on a cluster that is not the stack's (the local stack), the
+// API and workers are modelled under their HPAs with room for every pod the HPA asks for and no
+// node cost, and the spike takes the API to more pods than its minimum within its limits.
+func TestExistingClusterPodsHaveRoom(t *testing.T) {
+	cfg := configtest.Stack(t, "local")
+	r, err := Simulate(cfg, guide(t, "spike"), Defaults())
+	require.NoError(t, err)
+	require.Len(t, r.Fleets, 2)
+	api, ok := r.Fleet("k8s-api")
+	require.True(t, ok)
+	_, ok = r.Fleet("k8s-worker")
+	require.True(t, ok)
+	assert.Equal(t, float64(cfg.API.Replicas.Min), api.Series.Desired[0], "the API starts at its minimum")
+	assert.Greater(t, slices.Max(api.Series.Desired), float64(cfg.API.Replicas.Min), "the spike scales it out")
+	assert.LessOrEqual(t, slices.Max(api.Series.Desired), float64(cfg.API.Replicas.Max))
+	assert.Equal(t, slices.Max(api.Series.Desired), slices.Max(api.Series.Ready), "every pod the HPA asks for runs: none waits for a node")
+	assert.Zero(t, api.Series.CostUSD[len(api.Series.CostUSD)-1], "the cluster's nodes are not the stack's to pay for")
 }
 
 // TestWarmPoolServesSooner: the business-hours schedule's step at 8:00 on Monday is served from

@@ -64,7 +64,6 @@ func TestSimulateRejects(t *testing.T) {
 		{"unknown trace", []string{"--stack", "prod", "--dir", root, "--trace", "no-such-trace"}, 1, `trace "no-such-trace" is neither a built-in`},
 		{"unknown stack", []string{"--stack", "nope", "--dir", root, "--trace", "spike"}, 1, "stack nope: no Pulumi.nope.yaml; the stacks in " + root + " are: dev, local, prod"},
 		{"a stray argument", []string{"--stack", "prod", "--trace", "spike", "extra"}, 2, `unexpected argument "extra"`},
-		{"a stack with nothing to model", []string{"--stack", "local", "--dir", root, "--trace", "spike"}, 1, "the stack has no fleet to model"},
 		{"a stack the program refuses", []string{"--stack", "big", "--dir", bigStack(t), "--trace", "spike"}, 1,
 			"invalid stack config:\nopenwan:cluster.nodePools.api.size.max: 4 nodes cannot hold openwan:api.replicas.max 30 pods"},
 		{"interruption of a fleet without spot", []string{"--stack", "prod", "--trace", "spike", "--interrupt", "ec2-api@5m:1"}, 2, `"ec2-api@5m:1" is not FLEET@OFFSET:COUNT`},
