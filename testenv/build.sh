@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the local test environment from pinned sources, through the Go module proxy only:
 #   pulumi (CLI), pulumi-resource-kubernetes (installed as plugin kubernetes 4.32.0), etcd,
-#   kube-apiserver, kube-controller-manager, kube-scheduler and kwok.
+#   kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and kwok.
 #
 # Each tool is cached under $OPENWAN_TESTENV_CACHE (default ~/.cache/openwan-testenv) in a
 # directory named after its version and a hash of its wrapper module and of its recipe (the
@@ -59,7 +59,7 @@ recipe_kube() {
   minor=${minor%%.*}
   ldflags="-X k8s.io/component-base/version.gitVersion=$version -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
   ldflags="$ldflags -X k8s.io/client-go/pkg/version.gitVersion=$version -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$minor"
-  for cmd in kube-apiserver kube-controller-manager kube-scheduler; do
+  for cmd in kube-apiserver kube-controller-manager kube-scheduler kubelet; do
     go build -trimpath -o "$out/$cmd" -ldflags "$ldflags" "k8s.io/kubernetes/cmd/$cmd"
   done
 }
@@ -127,7 +127,7 @@ version=$ETCD_VERSION build etcd "$ETCD_VERSION" etcd
 version=$KWOK_VERSION build kwok "$KWOK_VERSION" kwok kwok-stages.yaml
 version=$PULUMI_VERSION build pulumi "$PULUMI_VERSION" pulumi
 version=$K8S_PROVIDER_VERSION build k8s-provider "$K8S_PROVIDER_VERSION" pulumi-resource-kubernetes
-version=$KUBE_VERSION build kube "$KUBE_VERSION" kube-apiserver kube-controller-manager kube-scheduler
+version=$KUBE_VERSION build kube "$KUBE_VERSION" kube-apiserver kube-controller-manager kube-scheduler kubelet
 
 # The provider as Pulumi plugin kubernetes 4.32.0, in the suite's own PULUMI_HOME, and not on
 # PATH: the Automation API puts the CLI's directory on PATH, and a provider found there would
