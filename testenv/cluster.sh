@@ -280,10 +280,8 @@ CNI
   wait_for containerd 30 "${ctr[@]}" version
   log "containerd up in $((SECONDS - t)) s"
 
-  local images img
-  IFS=: read -ra images <<< "${OPENWAN_TESTENV_IMAGES:-}"
+  local img
   for img in "${images[@]}"; do
-    [ -n "$img" ] || continue
     "${ctr[@]}" images import "$img" >&2 || { log "importing $img failed"; stop; exit 1; }
   done
   if ! "${ctr[@]}" images ls -q | grep -qxF "$pause_image"; then
@@ -406,6 +404,14 @@ clean_node() {
 }
 
 start() {
+  if [ "$nodes" = real ]; then
+    # Checked before anything starts: a missing archive would fail the start much later.
+    IFS=: read -ra images <<< "${OPENWAN_TESTENV_IMAGES:-}"
+    [ "${#images[@]}" -gt 0 ] || { log "OPENWAN_TESTENV_IMAGES is empty: it lists the images' OCI archives, $pause_image's among them"; exit 1; }
+    for img in "${images[@]}"; do
+      [ -f "$img" ] || { log "OPENWAN_TESTENV_IMAGES: no file '$img'"; exit 1; }
+    done
+  fi
   stop
   local t0=$SECONDS
   mkdir -p "$run/pids" "$run/logs" "$run/certs" "$run/etcd"
