@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Builds the local test environment from pinned sources, through the Go module proxy only:
 #   pulumi (CLI), pulumi-resource-kubernetes (installed as plugin kubernetes 4.32.0), etcd,
-#   kube-apiserver, kube-controller-manager, kube-scheduler and kwok.
+#   kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and kwok.
+# With OPENWAN_TESTENV_NODES=real it also gets what the real node of cluster.sh runs:
+#   metrics-server (module proxy), and containerd, runc and the CNI plugins from Debian's
+#   packages (downloaded with apt-get and extracted, not installed). The kwok suite needs none of
+#   these, and a machine without apt can still run it.
 #
 # Each tool is cached under $OPENWAN_TESTENV_CACHE (default ~/.cache/openwan-testenv) in a
 # directory named after its version and a hash of its wrapper module and of its recipe (the
@@ -59,9 +63,44 @@ recipe_kube() {
   minor=${minor%%.*}
   ldflags="-X k8s.io/component-base/version.gitVersion=$version -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
   ldflags="$ldflags -X k8s.io/client-go/pkg/version.gitVersion=$version -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$minor"
-  for cmd in kube-apiserver kube-controller-manager kube-scheduler; do
+  for cmd in kube-apiserver kube-controller-manager kube-scheduler kubelet; do
     go build -trimpath -o "$out/$cmd" -ldflags "$ldflags" "k8s.io/kubernetes/cmd/$cmd"
   done
+}
+
+recipe_metrics_server() {
+  # Static (no cgo), as its image holds nothing but the binary. Stamped as the release's
+  # Makefile does (PKG := k8s.io/client-go/pkg), so it reports v0.8.0.
+  CGO_ENABLED=0 go build -trimpath -o "$out/metrics-server" \
+    -ldflags "-X k8s.io/client-go/pkg/version.gitVersion=$version" sigs.k8s.io/metrics-server/cmd/metrics-server
+}
+
+# The container runtime of the real node: containerd, its runc shim, runc and the bridge,
+# host-local and loopback CNI plugins, from the machine's Debian mirror. Extracted, not installed:
+# nothing on the host changes, and no service starts. No revision is pinned, as a security update
+# removes the old one from the mirror; VERSIONS records what was fetched, and the versions the
+# real node was proven with are checked by major.minor: containerd 1.6 or 1.7 (the CRI v1 that
+# kubelet 1.36 speaks, and the config format cluster.sh writes), runc 1.1 or later.
+recipe_node() {
+  local pkgs=(containerd runc containernetworking-plugins) deb v
+  mkdir -p debs root "$out/node/cni"
+  # A fresh machine has no package lists yet: then, and only then, fetch them.
+  # apt-get's progress goes to stderr: build.sh's stdout is the bin directory alone.
+  if ! (cd debs && apt-get download "${pkgs[@]}") >&2; then
+    apt-get update -qq >&2
+    (cd debs && apt-get download "${pkgs[@]}") >&2
+  fi
+  for deb in debs/*.deb; do
+    dpkg-deb -x "$deb" root
+    # shellcheck disable=SC2016 # dpkg's field names, not shell expansions
+    dpkg-deb -W --showformat '${Package}: ${Version}\n' "$deb" >> "$out/node/VERSIONS"
+  done
+  v=$(sed -n 's/^containerd: //p' "$out/node/VERSIONS")
+  case $v in 1.6.* | 1.7.*) ;; *) echo "recipe_node: containerd $v; cluster.sh needs 1.6 or 1.7" >&2; return 1 ;; esac
+  v=$(sed -n 's/^runc: //p' "$out/node/VERSIONS")
+  case $v in 1.1.* | 1.[2-9].* | 1.[1-9][0-9].*) ;; *) echo "recipe_node: runc $v; cluster.sh needs 1.1 or later" >&2; return 1 ;; esac
+  cp root/usr/bin/containerd root/usr/bin/containerd-shim-runc-v2 root/usr/bin/ctr root/usr/sbin/runc "$out/node/"
+  cp root/usr/lib/cni/bridge root/usr/lib/cni/host-local root/usr/lib/cni/loopback "$out/node/cni/"
 }
 
 # key NAME VERSION: the cache directory of one tool's build, keyed by its wrapper module's files
@@ -102,7 +141,8 @@ build() {
     rm -rf "$work"
     log "built $name in $((SECONDS - start)) s"
   fi
-  for o in "$@"; do ln -sf "$dir/bin/$o" "$bin/$o"; done
+  # -n: an output may be a directory, and a link to it must be replaced, not entered.
+  for o in "$@"; do ln -sfn "$dir/bin/$o" "$bin/$o"; done
 }
 
 export GOFLAGS=-mod=mod
@@ -111,12 +151,16 @@ K8S_PROVIDER_VERSION=4.32.0
 KUBE_VERSION=v1.36.3
 ETCD_VERSION=v3.6.16
 KWOK_VERSION=v0.8.0
+METRICS_SERVER_VERSION=v0.8.0
+# Debian's packages of the machine's release: the versions fetched are in node/VERSIONS.
+NODE_VERSION=debian
 
 # --keys prints each tool's cache directory and builds nothing: .ci/run checks with it that a
 # changed recipe changes its own tool's key and no other.
 if [ "${1:-}" = --keys ]; then
   for tool in "etcd $ETCD_VERSION" "kwok $KWOK_VERSION" "pulumi $PULUMI_VERSION" \
-    "k8s-provider $K8S_PROVIDER_VERSION" "kube $KUBE_VERSION"; do
+    "k8s-provider $K8S_PROVIDER_VERSION" "kube $KUBE_VERSION" \
+    "metrics-server $METRICS_SERVER_VERSION" "node $NODE_VERSION"; do
     # shellcheck disable=SC2086 # two words on purpose: name and version
     key $tool
   done
@@ -127,7 +171,11 @@ version=$ETCD_VERSION build etcd "$ETCD_VERSION" etcd
 version=$KWOK_VERSION build kwok "$KWOK_VERSION" kwok kwok-stages.yaml
 version=$PULUMI_VERSION build pulumi "$PULUMI_VERSION" pulumi
 version=$K8S_PROVIDER_VERSION build k8s-provider "$K8S_PROVIDER_VERSION" pulumi-resource-kubernetes
-version=$KUBE_VERSION build kube "$KUBE_VERSION" kube-apiserver kube-controller-manager kube-scheduler
+version=$KUBE_VERSION build kube "$KUBE_VERSION" kube-apiserver kube-controller-manager kube-scheduler kubelet
+if [ "${OPENWAN_TESTENV_NODES:-kwok}" = real ]; then
+  version=$METRICS_SERVER_VERSION build metrics-server "$METRICS_SERVER_VERSION" metrics-server
+  version=$NODE_VERSION build node "$NODE_VERSION" node
+fi
 
 # The provider as Pulumi plugin kubernetes 4.32.0, in the suite's own PULUMI_HOME, and not on
 # PATH: the Automation API puts the CLI's directory on PATH, and a provider found there would
