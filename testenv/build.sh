@@ -103,6 +103,20 @@ recipe_node() {
   cp root/usr/lib/cni/bridge root/usr/lib/cni/host-local root/usr/lib/cni/loopback "$out/node/cni/"
 }
 
+# The real node's images from testenv/app: the pause process (containerd's sandbox image), the
+# stand-in for the API (and the workers), and the packer that makes an image of a binary, for
+# metrics-server's below. Static, so each image holds its binary alone.
+recipe_app() {
+  CGO_ENABLED=0 go build -trimpath -o "$out/standin-bin" ./standin
+  CGO_ENABLED=0 go build -trimpath -o "$out/pause-bin" ./pause
+  go build -trimpath -o "$out/ociimage" ./ociimage
+  "$out/ociimage" -name openwan.local/standin:1 -out "$out/standin.tar" \
+    -file /standin="$out/standin-bin" -entrypoint /standin -user 10001:10001
+  "$out/ociimage" -name openwan.local/pause:1 -out "$out/pause.tar" \
+    -file /pause="$out/pause-bin" -entrypoint /pause -user 65535:65535
+  rm "$out/standin-bin" "$out/pause-bin"
+}
+
 # key NAME VERSION: the cache directory of one tool's build, keyed by its wrapper module's files
 # and its recipe's text.
 key() {
@@ -154,13 +168,15 @@ KWOK_VERSION=v0.8.0
 METRICS_SERVER_VERSION=v0.8.0
 # Debian's packages of the machine's release: the versions fetched are in node/VERSIONS.
 NODE_VERSION=debian
+# The stand-in images' own tag (openwan.local/standin:1); their source is keyed by its hash.
+APP_VERSION=1
 
 # --keys prints each tool's cache directory and builds nothing: .ci/run checks with it that a
 # changed recipe changes its own tool's key and no other.
 if [ "${1:-}" = --keys ]; then
   for tool in "etcd $ETCD_VERSION" "kwok $KWOK_VERSION" "pulumi $PULUMI_VERSION" \
     "k8s-provider $K8S_PROVIDER_VERSION" "kube $KUBE_VERSION" \
-    "metrics-server $METRICS_SERVER_VERSION" "node $NODE_VERSION"; do
+    "metrics-server $METRICS_SERVER_VERSION" "node $NODE_VERSION" "app $APP_VERSION"; do
     # shellcheck disable=SC2086 # two words on purpose: name and version
     key $tool
   done
@@ -175,6 +191,13 @@ version=$KUBE_VERSION build kube "$KUBE_VERSION" kube-apiserver kube-controller-
 if [ "${OPENWAN_TESTENV_NODES:-kwok}" = real ]; then
   version=$METRICS_SERVER_VERSION build metrics-server "$METRICS_SERVER_VERSION" metrics-server
   version=$NODE_VERSION build node "$NODE_VERSION" node
+  version=$APP_VERSION build app "$APP_VERSION" ociimage standin.tar pause.tar
+  # metrics-server's image, as the program's manifests name it, packed from the binary built
+  # above (a second or so: not cached, so it always holds the binary the cache holds).
+  "$bin/ociimage" -name "registry.k8s.io/metrics-server/metrics-server:$METRICS_SERVER_VERSION" \
+    -out "$cache/metrics-server.tar.tmp" -file /metrics-server="$(readlink -f "$bin/metrics-server")" \
+    -entrypoint /metrics-server -user 65534:65534
+  mv "$cache/metrics-server.tar.tmp" "$bin/metrics-server.tar"
 fi
 
 # The provider as Pulumi plugin kubernetes 4.32.0, in the suite's own PULUMI_HOME, and not on
