@@ -9,13 +9,10 @@
 package integration
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -63,14 +60,7 @@ func runWithCluster(m *testing.M) int {
 
 // script runs testenv/<name> and returns the last line it printed on stdout.
 func script(name string, args ...string) (string, error) {
-	cmd := exec.Command(filepath.Join("..", "testenv", name), args...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("%s %v: %w", name, args, err)
-	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	return strings.TrimSpace(lines[len(lines)-1]), nil
+	return localstack.RunScript(filepath.Join("..", "testenv", name), nil, args...)
 }
 
 // get reads an object from the API server: its JSON, or nil when it does not exist.

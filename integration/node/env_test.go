@@ -13,7 +13,6 @@
 package node
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -90,22 +89,14 @@ func runInside(m *testing.M, bin string) int {
 // script runs testenv/<name> in the real-node mode, with this run's state directory and the
 // images the node needs, and returns the last line it printed on stdout.
 func script(name string, args ...string) (string, error) {
-	cmd := exec.Command(filepath.Join("..", "..", "testenv", name), args...)
-	cmd.Env = append(os.Environ(), "OPENWAN_TESTENV_NODES=real")
+	extra := []string{"OPENWAN_TESTENV_NODES=real"}
 	if bin := os.Getenv(insideNamespace); bin != "" {
-		cache := filepath.Dir(bin)
-		cmd.Env = append(cmd.Env, "OPENWAN_TESTENV_RUN="+filepath.Join(cache, "run-node"),
+		extra = append(extra, "OPENWAN_TESTENV_RUN="+filepath.Join(filepath.Dir(bin), "run-node"),
 			"OPENWAN_TESTENV_IMAGES="+strings.Join([]string{
 				filepath.Join(bin, "pause.tar"), filepath.Join(bin, "standin.tar"), filepath.Join(bin, "metrics-server.tar"),
 			}, ":"))
 	}
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("%s %v: %w", name, args, err)
-	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	return strings.TrimSpace(lines[len(lines)-1]), nil
+	return localstack.RunScript(filepath.Join("..", "..", "testenv", name), extra, args...)
 }
 
 // get reads an object from the API server: its JSON, or nil when it does not exist.

@@ -101,14 +101,14 @@ func TestGuideScalingTests(t *testing.T) {
 
 		rows := compare(real, sim.Series)
 		writeComparison(t, out, rows, real, sim.Series)
-		var maxReal, maxSim float64
 		for _, r := range rows {
 			t.Logf("minute %d: load %4.0f/min  real %v pods (CPU %3.0f %%)  simulated %v pods (CPU %3.0f %%)", r.minute, r.load, r.real, r.realCPU, r.sim, r.simCPU)
 		}
+		var maxReal float64
 		for _, s := range real {
 			maxReal = max(maxReal, s.desired)
 		}
-		maxSim = slices.Max(sim.Series.Desired)
+		maxSim := slices.Max(sim.Series.Desired)
 		// The real HPA asks for what the simulated one asked for at most lagTolerance earlier:
 		// the real metrics pipeline (the kubelet's CPU window, metrics-server's 15 s resolution,
 		// the HPA's 15 s sync) reads a load step 15 to 45 s after the simulator's instant
@@ -134,7 +134,7 @@ func TestGuideScalingTests(t *testing.T) {
 		l.setRate(20, 5) // 20 cheap requests a second: many answers to lose, little CPU
 		time.Sleep(10 * time.Second)
 		before := readyReplicas(t, ns)
-		victim, ip := servingPod(t, ns)
+		victim, ip := servingPod(t, ns, cfg.API.Port)
 
 		// Slow requests in flight on the victim when it is told to stop: they must complete.
 		var slow sync.WaitGroup
@@ -377,12 +377,12 @@ func readyReplicas(t *testing.T, ns string) int {
 	return int(n)
 }
 
-// servingPod is a Ready API pod's name and "ip:port".
-func servingPod(t *testing.T, ns string) (string, string) {
+// servingPod is a Ready API pod's name and "ip:port", port being the API container's.
+func servingPod(t *testing.T, ns string, port int) (string, string) {
 	for _, p := range apiPods(t, ns) {
 		if _, ok := readyAt(p); ok {
 			status, _ := p["status"].(map[string]any)
-			return podName(p), fmt.Sprintf("%v:8080", status["podIP"])
+			return podName(p), fmt.Sprintf("%v:%d", status["podIP"], port)
 		}
 	}
 	t.Fatal("no Ready API pod")

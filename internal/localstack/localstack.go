@@ -5,11 +5,15 @@
 package localstack
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"maps"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
@@ -101,4 +105,19 @@ func setConfig(ctx context.Context, stack auto.Stack, cfg map[string]string) err
 	}
 	slices.Sort(stale)
 	return stack.RemoveAllConfig(ctx, stale)
+}
+
+// RunScript runs a testenv script (build.sh, cluster.sh) with extraEnv added to this process's
+// environment, its stderr on ours, and returns the last line it printed on stdout: the bin
+// directory or the kubeconfig the scripts print last.
+func RunScript(path string, extraEnv []string, args ...string) (string, error) {
+	cmd := exec.Command(path, args...)
+	cmd.Env = append(os.Environ(), extraEnv...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("%s %v: %w", filepath.Base(path), args, err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	return strings.TrimSpace(lines[len(lines)-1]), nil
 }
