@@ -72,7 +72,9 @@ s=$(printf '%s\n' "${suite[@]}" | median)
 f=$(printf '%s\n' "${floorTimes[@]}" | median)
 # The test binaries that link pulumi-aws's ec2 package: each pays most of the floor's link again.
 heavy=$(go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' "${packages[@]}" | while read -r p; do
-	if [ -n "$p" ] && go list -deps -test "$p" | grep -qx 'github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2'; then echo "$p"; fi
+	# Read whole, then searched: grep -q stopping at its first match would fail go list with
+	# SIGPIPE under pipefail, and the package would not be counted.
+	if [ -n "$p" ] && grep -qx 'github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2' <<< "$(go list -deps -test "$p")"; then echo "$p"; fi
 done | tr '\n' ' ')
 echo "go test -count=1 ./...   ${s} s (median of ${runs})"
 echo "floor (${#imports[@]} SDK packages, no test)   ${f} s (median of ${runs})"

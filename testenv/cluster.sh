@@ -284,7 +284,11 @@ CNI
   for img in "${images[@]}"; do
     "${ctr[@]}" images import "$img" >&2 || { log "importing $img failed"; stop; exit 1; }
   done
-  if ! "${ctr[@]}" images ls -q | grep -qxF "$pause_image"; then
+  # The list is read whole before it is searched: with pipefail, grep -q closing the pipe at its
+  # first match fails ctr with SIGPIPE when ctr has more to write (it did, on a cold run).
+  local listed
+  listed=$("${ctr[@]}" images ls -q)
+  if ! grep -qxF "$pause_image" <<< "$listed"; then
     log "no $pause_image among the images of OPENWAN_TESTENV_IMAGES ('${OPENWAN_TESTENV_IMAGES:-}'): the pod sandboxes need it"
     stop; exit 1
   fi
