@@ -1,5 +1,8 @@
 // Package stacks turns one stack's config into resources: Load reads and validates the typed
 // config, Deploy wires the components and exports the stack outputs.
+//
+// Its tests are in components/ (stacks_*_test.go), in the one test binary that links the
+// provider SDKs: see the package comment there for why that binary lives there.
 package stacks
 
 import (

@@ -22,13 +22,11 @@ import (
 )
 
 func TestSimulateWritesSummaryPlotAndSeries(t *testing.T) {
-	out := t.TempDir()
-	var stdout, stderr bytes.Buffer
-	code := run([]string{"--stack", "prod", "--dir", configtest.Root(t), "--trace", "spike", "--out", out}, &stdout, &stderr)
-	require.Equal(t, 0, code, "run(prod, spike) succeeds; stderr: %s", stderr.String())
-	assert.Contains(t, stdout.String(), "stack prod, trace spike", "the summary names the stack and the trace")
+	r := spike(t, "prod")
+	out := r.out
+	assert.Contains(t, r.stdout, "stack prod, trace spike", "the summary names the stack and the trace")
 	for _, fleet := range []string{"eks-api", "eks-worker", "ec2-api", "ec2-worker"} {
-		assert.Contains(t, stdout.String(), fleet, "the summary has a row for every prod fleet")
+		assert.Contains(t, r.stdout, fleet, "the summary has a row for every prod fleet")
 	}
 	for _, ext := range []string{".svg", ".png", ".csv"} {
 		info, err := os.Stat(filepath.Join(out, "prod-spike"+ext))

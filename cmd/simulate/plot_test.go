@@ -36,11 +36,7 @@ func TestBusinessWeekSVGIsSmall(t *testing.T) {
 // not only those queued; each fleet's verdict and the time-to-capacity target after a step are
 // on the plot; the EC2 fleets' utilization is a percent of the instance.
 func TestPlotShowsWhatScalesAndTheVerdict(t *testing.T) {
-	out := t.TempDir()
-	var stdout, stderr bytes.Buffer
-	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", configtest.Root(t), "--trace", "spike", "--out", out}, &stdout, &stderr),
-		"stderr: %s", stderr.String())
-	svg, err := os.ReadFile(filepath.Join(out, "prod-spike.svg"))
+	svg, err := os.ReadFile(filepath.Join(spike(t, "prod").out, "prod-spike.svg"))
 	require.NoError(t, err)
 	text := string(svg)
 	for _, want := range []string{">arrivals (jobs/minute)<", ">running jobs<", ">queued jobs<", ">verdict: ok<",

@@ -18,10 +18,7 @@ import (
 // openwan:capacity.api.peakRequestsPerMinute, and the summary says which: prod's 2500, dev's 1000.
 func TestSummarySaysThePeak(t *testing.T) {
 	for stack, peak := range map[string]string{"prod": "2500", "dev": "1000"} {
-		var stdout, stderr bytes.Buffer
-		code := run([]string{"--stack", stack, "--dir", configtest.Root(t), "--trace", "spike", "--out", t.TempDir()}, &stdout, &stderr)
-		require.Equal(t, 0, code, "stderr: %s", stderr.String())
-		assert.Contains(t, stdout.String(), "Peak: "+peak+" requests/minute (openwan:capacity.api.peakRequestsPerMinute)",
+		assert.Contains(t, spike(t, stack).stdout, "Peak: "+peak+" requests/minute (openwan:capacity.api.peakRequestsPerMinute)",
 			"%s: the summary names the peak the spike was scaled to", stack)
 	}
 }

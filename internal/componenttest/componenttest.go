@@ -1,6 +1,6 @@
 // Package componenttest runs one component on the recording mocks of internal/plan, for the
 // components' tests: what a component declares for a small Args value, that refused args declare
-// nothing, and which fields a validator reports. Those tests live in stacks/ (<package>_*_test.go),
+// nothing, and which fields a validator reports. Those tests live in components/ (<package>_*_test.go),
 // in the one test binary that links the provider SDKs.
 package componenttest
 
