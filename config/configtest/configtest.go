@@ -61,7 +61,7 @@ func Root(t testing.TB) string {
 	}
 	for _, start := range starts {
 		for dir := start; ; dir = filepath.Dir(dir) {
-			if isModuleRoot(dir) {
+			if IsModuleRoot(dir) {
 				return dir
 			}
 			if filepath.Dir(dir) == dir {
@@ -73,8 +73,9 @@ func Root(t testing.TB) string {
 	return ""
 }
 
-// isModuleRoot reports whether dir holds the go.mod of module.
-func isModuleRoot(dir string) bool {
+// IsModuleRoot reports whether dir holds the go.mod of this module: the test Root makes of each
+// directory it walks up through.
+func IsModuleRoot(dir string) bool {
 	f, err := os.Open(filepath.Join(dir, "go.mod"))
 	if err != nil {
 		return false
