@@ -22,6 +22,7 @@ import (
 )
 
 func TestSimulateWritesSummaryPlotAndSeries(t *testing.T) {
+	t.Parallel()
 	r := spike(t, "prod")
 	out := r.out
 	assert.Contains(t, r.stdout, "stack prod, trace spike", "the summary names the stack and the trace")
@@ -40,6 +41,7 @@ func TestSimulateWritesSummaryPlotAndSeries(t *testing.T) {
 }
 
 func TestSimulateReadsACSVTrace(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	trace := filepath.Join(dir, "lb-export.csv")
 	require.NoError(t, os.WriteFile(trace, []byte("seconds,requests_per_minute,queue_depth\n0,500,5\n600,3000,5\n1800,500,\n"), 0o644))
@@ -51,6 +53,7 @@ func TestSimulateReadsACSVTrace(t *testing.T) {
 }
 
 func TestSimulateRejects(t *testing.T) {
+	t.Parallel()
 	root := configtest.Root(t)
 	for _, tc := range []struct {
 		name string
@@ -124,6 +127,7 @@ func bigStack(t *testing.T) string {
 }
 
 func TestSimulateHelp(t *testing.T) {
+	t.Parallel()
 	var stdout, stderr bytes.Buffer
 	assert.Equal(t, 0, run([]string{"--help"}, &stdout, &stderr))
 	for _, part := range []string{"usage: simulate --stack NAME --trace TRACE", "examples:", "exit status:"} {
@@ -137,6 +141,7 @@ func TestSimulateHelp(t *testing.T) {
 // spike on every fleet; a burst of 1000 jobs keeps its workers above their queue target for
 // hours, a miss --fail-on can catch.
 func TestSimulateVerdictAndFailOn(t *testing.T) {
+	t.Parallel()
 	root := configtest.Root(t)
 	var stdout, stderr bytes.Buffer
 	args := []string{"--stack", "prod", "--dir", root, "--trace", "spike", "--out", t.TempDir()}
@@ -165,6 +170,7 @@ func TestSimulateVerdictAndFailOn(t *testing.T) {
 }
 
 func TestSimulateNamesTheHeaderItFound(t *testing.T) {
+	t.Parallel()
 	trace := filepath.Join(t.TempDir(), "t.csv")
 	require.NoError(t, os.WriteFile(trace, []byte("time,rpm\n0,500\n"), 0o644))
 	var stdout, stderr bytes.Buffer
@@ -175,6 +181,7 @@ func TestSimulateNamesTheHeaderItFound(t *testing.T) {
 // TestPlotMarksBoundsEventsAndTime: the replicas panel draws the bounds, a spot interruption is
 // marked and labelled, the time axis is the clock, and every fleet has a cost panel.
 func TestPlotMarksBoundsEventsAndTime(t *testing.T) {
+	t.Parallel()
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
 	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", configtest.Root(t), "--trace", "spike", "--out", out,
@@ -190,6 +197,7 @@ func TestPlotMarksBoundsEventsAndTime(t *testing.T) {
 // TestSimulateCompare replays the spike through prod and the prod of before issue 17, prints
 // both side by side, and draws them on one plot.
 func TestSimulateCompare(t *testing.T) {
+	t.Parallel()
 	root := configtest.Root(t)
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
@@ -234,6 +242,7 @@ func TestCompareExampleIsProdBefore(t *testing.T) {
 
 // TestHelpsCIExampleHoldsOnProd: the help's own CI check, run on the shipped prod, passes.
 func TestHelpsCIExampleHoldsOnProd(t *testing.T) {
+	t.Parallel()
 	example := "simulate --stack prod --trace load-test --fail-on all"
 	require.True(t, slices.ContainsFunc(command.Examples, func(e string) bool { return strings.HasPrefix(e, example+" ") }),
 		"precondition: the help shows %q", example)

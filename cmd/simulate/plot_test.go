@@ -19,6 +19,7 @@ import (
 // TestBusinessWeekSVGIsSmall: a week of minutes is drawn a point per pixel column, not a point
 // per sample (it was 5.6 MB).
 func TestBusinessWeekSVGIsSmall(t *testing.T) {
+	t.Parallel()
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
 	require.Equal(t, 0, run([]string{"--stack", "prod", "--dir", configtest.Root(t), "--trace", "business-week", "--out", out}, &stdout, &stderr),
@@ -36,6 +37,7 @@ func TestBusinessWeekSVGIsSmall(t *testing.T) {
 // not only those queued; each fleet's verdict and the time-to-capacity target after a step are
 // on the plot; the EC2 fleets' utilization is a percent of the instance.
 func TestPlotShowsWhatScalesAndTheVerdict(t *testing.T) {
+	t.Parallel()
 	svg, err := os.ReadFile(filepath.Join(spike(t, "prod").out, "prod-spike.svg"))
 	require.NoError(t, err)
 	text := string(svg)

@@ -17,6 +17,7 @@ import (
 // TestSummarySaysThePeak: a built-in trace is scaled to the stack's
 // openwan:capacity.api.peakRequestsPerMinute, and the summary says which: prod's 2500, dev's 1000.
 func TestSummarySaysThePeak(t *testing.T) {
+	t.Parallel()
 	for stack, peak := range map[string]string{"prod": "2500", "dev": "1000"} {
 		assert.Contains(t, spike(t, stack).stdout, "Peak: "+peak+" requests/minute (openwan:capacity.api.peakRequestsPerMinute)",
 			"%s: the summary names the peak the spike was scaled to", stack)
