@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"image/color"
+	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,7 +54,7 @@ func drawRows(path string, rows [][]*plot.Plot) error {
 	case ".svg":
 		canvas = vgsvg.New(width, height)
 	case ".png":
-		canvas = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(96))}
+		canvas = fastPNG{vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(96))}
 	default:
 		return fmt.Errorf("plot %s: want .svg or .png", path)
 	}
@@ -73,6 +75,29 @@ func drawRows(path string, rows [][]*plot.Plot) error {
 		return fmt.Errorf("plot %s: %w", path, err)
 	}
 	return f.Close()
+}
+
+// fastPNG writes the canvas as a PNG compressed for speed. vgimg.PngCanvas encodes at the default
+// level, whose deflate was a quarter of a run's CPU; the fastest level's file is about 4 % larger.
+type fastPNG struct{ *vgimg.Canvas }
+
+// WriteTo encodes the canvas's image into w.
+func (c fastPNG) WriteTo(w io.Writer) (int64, error) {
+	counted := &countingWriter{w: w}
+	err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(counted, c.Image())
+	return counted.n, err
+}
+
+// countingWriter counts the bytes written through it, for io.WriterTo.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // isWorker says whether a fleet runs the transcoding jobs.
