@@ -15,6 +15,7 @@ import (
 // peak it is built for, its jobs too (uploads come from the same users), and at the guide's peak (prod's) the load test
 // and the spike reach exactly the guide's 2500 requests/minute.
 func TestBuiltinsScaleToThePeak(t *testing.T) {
+	t.Parallel()
 	for _, name := range BuiltinNames() {
 		t.Run(name, func(t *testing.T) {
 			full, ok := Builtin(name, GuidePeakRequestsPerMinute)
@@ -55,6 +56,7 @@ func TestBuiltinsScaleToThePeak(t *testing.T) {
 // served within the guide's bound, and its headroom buys time on it. (At prod's 2500 the dev API
 // could not reach its target before the spike ended.)
 func TestDevMeetsItsOwnSpike(t *testing.T) {
+	t.Parallel()
 	cfg := configtest.Stack(t, "dev")
 	require.Equal(t, 1000, cfg.Capacity.API.PeakRequestsPerMinute, "precondition: dev is sized for 1000 requests/minute")
 	eks := fleet(t, simulate(t, cfg, "spike"), "eks-api")

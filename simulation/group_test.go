@@ -15,6 +15,7 @@ import (
 // for a cooldown after every launch or termination of the group: the group's default cooldown
 // after its instances' launch (here, at creation), the policy's own after its own scale-in.
 func TestScaleInWaitsForTheCooldowns(t *testing.T) {
+	t.Parallel()
 	cfg := configtest.Prod(t)
 	a := &cfg.EC2.API
 	a.Size.Min, a.Desired, a.Schedules = 1, 3, nil
@@ -39,6 +40,7 @@ func TestScaleInWaitsForTheCooldowns(t *testing.T) {
 // cooldown, with dev's morning load still under every scale-in level; dev's action now keeps a
 // minimum of 3, and holds.
 func TestScheduledLaunchHoldsOffTheScaleIn(t *testing.T) {
+	t.Parallel()
 	cfg := configtest.Stack(t, "dev")
 	up := cfg.EC2.API.Schedules["scale-up-business-hours"]
 	require.NotNil(t, up)

@@ -19,6 +19,7 @@ func unlimited() config.Behavior {
 }
 
 func TestProposalFollowsTheDocumentedAlgorithm(t *testing.T) {
+	t.Parallel()
 	h := &HPA{Min: 1, Max: 100, Tolerance: DefaultTolerance}
 	tests := []struct {
 		name           string
@@ -69,6 +70,7 @@ func repeat(v float64, n int) []float64 {
 }
 
 func TestScaleDownPercentPolicy(t *testing.T) {
+	t.Parallel()
 	// kubernetes.io, "Scaling policies": 10 % per minute from 80 towards 10 removes 8, then 8
 	// again (10 % of 72 is 7.2, the count is rounded down to 64), one step a minute.
 	h := &HPA{Min: 1, Max: 100, Tolerance: DefaultTolerance, Up: unlimited(),
@@ -79,6 +81,7 @@ func TestScaleDownPercentPolicy(t *testing.T) {
 }
 
 func TestScaleUpSelectPolicy(t *testing.T) {
+	t.Parallel()
 	guideUp := func(sel string) config.Behavior {
 		return config.Behavior{SelectPolicy: sel, Policies: policies("Percent", 100, 15, config.ScalingPolicy{Type: "Pods", Value: 4, PeriodSeconds: 15})}
 	}
@@ -100,6 +103,7 @@ func TestScaleUpSelectPolicy(t *testing.T) {
 }
 
 func TestScaleDownStabilizationKeepsTheHighestRecommendation(t *testing.T) {
+	t.Parallel()
 	h := &HPA{Min: 1, Max: 20, Tolerance: DefaultTolerance, Up: unlimited(),
 		Down: config.Behavior{StabilizationSeconds: 60, SelectPolicy: "Max", Policies: policies("Percent", 100, 15)}}
 	// At target with 10 pods, then half the load: the proposal 5 wins only once the last
@@ -109,6 +113,7 @@ func TestScaleDownStabilizationKeepsTheHighestRecommendation(t *testing.T) {
 }
 
 func TestScaleUpStabilizationKeepsTheLowestRecommendation(t *testing.T) {
+	t.Parallel()
 	h := &HPA{Min: 1, Max: 20, Tolerance: DefaultTolerance, Down: unlimited(),
 		Up: config.Behavior{StabilizationSeconds: 30, SelectPolicy: "Max", Policies: policies("Percent", 1000, 15)}}
 	// A one-sync burst does not scale up; a sustained one does after 30 s.
@@ -117,11 +122,13 @@ func TestScaleUpStabilizationKeepsTheLowestRecommendation(t *testing.T) {
 }
 
 func TestBoundsClampEveryProposal(t *testing.T) {
+	t.Parallel()
 	h := &HPA{Min: 2, Max: 6, Tolerance: DefaultTolerance, Up: unlimited(), Down: unlimited()}
 	assert.Equal(t, []int{6, 2, 2}, run(h, 4, 1000, 1, 1), "proposals of 40 and 1 are clamped to [2, 6]")
 }
 
 func TestLargestMetricWins(t *testing.T) {
+	t.Parallel()
 	h := &HPA{Min: 1, Max: 20, Tolerance: DefaultTolerance, Up: unlimited(), Down: unlimited()}
 	got := h.Sync(0, 4, 4, []MetricSample{{Average: 50, Target: 100}, {Average: 150, Target: 100}, {Average: 100, Target: 100}})
 	assert.Equal(t, 6, got, "cpu at 50 %, memory at 150 % and the queue at target: the largest proposal, memory's ceil(4 x 1.5)")

@@ -27,6 +27,7 @@ func flat(t *testing.T, peak float64) Trace {
 // from its created 3 after the scale-in alarm's 10 minutes under the same constant load: the
 // 3 -> 2 that, followed by the load test's ramp, read as flapping.
 func TestFleetsStartSettled(t *testing.T) {
+	t.Parallel()
 	for _, stack := range []string{"prod", "dev"} {
 		cfg := configtest.Stack(t, stack)
 		r, err := Simulate(cfg, flat(t, float64(cfg.Capacity.API.PeakRequestsPerMinute)), Defaults())
@@ -51,6 +52,7 @@ func TestFleetsStartSettled(t *testing.T) {
 // TestProdDoesNotFlapOnTheLoadTest: the help's CI example (--trace load-test --fail-on all)
 // holds on prod: no fleet reverses a scaling decision.
 func TestProdDoesNotFlapOnTheLoadTest(t *testing.T) {
+	t.Parallel()
 	for _, f := range simulate(t, configtest.Prod(t), "load-test").Fleets {
 		assert.Zero(t, f.Reversals, "%s: no reversal on the load test", f.Name)
 		assert.Empty(t, f.Verdict(), "%s meets every target on the load test", f.Name)
@@ -58,6 +60,7 @@ func TestProdDoesNotFlapOnTheLoadTest(t *testing.T) {
 }
 
 func TestSettleMustBeWholeMinutes(t *testing.T) {
+	t.Parallel()
 	opts := Defaults()
 	opts.Settle = 90 * time.Second
 	_, err := Simulate(configtest.Prod(t), guide(t, "spike"), opts)

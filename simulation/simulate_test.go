@@ -41,6 +41,7 @@ func fleet(t testing.TB, r *Result, name string) FleetResult {
 }
 
 func TestSimulateRunsEveryFleetOfTheStack(t *testing.T) {
+	t.Parallel()
 	r := simulate(t, configtest.Prod(t), "spike")
 	var names []string
 	for _, f := range r.Fleets {
@@ -60,6 +61,7 @@ func TestSimulateRunsEveryFleetOfTheStack(t *testing.T) {
 // TestProdHoldsTheLoadTest: the guide's 1000-user test (2500 requests/minute) is served with
 // every API fleet at or under its CPU target once scaled, and never overloaded.
 func TestProdHoldsTheLoadTest(t *testing.T) {
+	t.Parallel()
 	cfg := configtest.Prod(t)
 	r := simulate(t, cfg, "load-test")
 	for name, target := range map[string]int{"eks-api": cfg.API.Targets.CPUPercent, "ec2-api": cfg.EC2.API.Targets.CPUPercent} {
@@ -79,6 +81,7 @@ func TestProdHoldsTheLoadTest(t *testing.T) {
 // 70 %) its business-hours schedule keeps at least; at midnight, where the trace starts, it runs
 // the night schedule's 2 and is back at its target within the bound like every fleet.
 func TestProdReachesCapacityForTheSpike(t *testing.T) {
+	t.Parallel()
 	cfg := configtest.Prod(t)
 	opts := Defaults()
 	r := simulate(t, cfg, "spike")
@@ -112,6 +115,7 @@ func TestProdReachesCapacityForTheSpike(t *testing.T) {
 // holds it. With the CPU limit at twice the request (200 %, the old ceiling) the first sync sees
 // too little, and the rest waits for the new pods to start and measure: a second pod start.
 func TestSpikeWithoutTheFixes(t *testing.T) {
+	t.Parallel()
 	opts := Defaults()
 	fast := SyncPeriod + opts.PodStart
 	for _, tc := range []struct {
@@ -137,6 +141,7 @@ func TestSpikeWithoutTheFixes(t *testing.T) {
 // Scale-down stabilization is what prevents it for the API, and the workers' minute of scale-up
 // stabilization for them: without either the test fails.
 func TestProdDoesNotFlap(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		change func(*config.Config)
@@ -162,6 +167,7 @@ func TestProdDoesNotFlap(t *testing.T) {
 // the guide's monthly estimate scaled to a week; so do the EKS path's node pools, less the
 // headroom's nodes.
 func TestBusinessWeekCost(t *testing.T) {
+	t.Parallel()
 	cfg := configtest.Prod(t)
 	prices, hours := cfg.Capacity.Prices, float64(cfg.Capacity.HoursPerMonth)
 	// The guide's estimate: openwan:ec2.api.desired t3.medium and openwan:ec2.worker.desired
@@ -188,6 +194,7 @@ func TestBusinessWeekCost(t *testing.T) {
 // 8:00, down to that schedule's minimum by the quiet evening (the scale-in alarm), and back to
 // the night's count from 22:00, in its time zone.
 func TestSchedulesPrewarmBusinessHours(t *testing.T) {
+	t.Parallel()
 	cfg := configtest.Prod(t)
 	up, down := cfg.EC2.API.Schedules["scale-up-business-hours"], cfg.EC2.API.Schedules["scale-down-night"]
 	require.NotNil(t, up, "prod keeps the guide's business-hours schedule")
@@ -217,6 +224,7 @@ func TestSchedulesPrewarmBusinessHours(t *testing.T) {
 // TestSpotInterruptionIsReplaced: two worker instances reclaimed are relaunched and in service
 // again within the boot time.
 func TestSpotInterruptionIsReplaced(t *testing.T) {
+	t.Parallel()
 	opts := Defaults()
 	opts.Interruptions = []Interruption{{At: 30 * time.Minute, Fleet: "ec2-worker", Count: 2}}
 	cfg := configtest.Prod(t)
@@ -237,6 +245,7 @@ func TestSpotInterruptionIsReplaced(t *testing.T) {
 // the quiet arrivals λ keep running beside them, which stretches that by 1 / (1 - λ D / C); on
 // top come the scale-out (a node, a pod start, a few syncs) and the last job's own duration.
 func TestQueueBurstDrains(t *testing.T) {
+	t.Parallel()
 	cfg := configtest.Prod(t)
 	jobs, err := capacity.WorkerInstanceJobs(cfg)
 	require.NoError(t, err)
@@ -264,6 +273,7 @@ func TestQueueBurstDrains(t *testing.T) {
 // TestJobQueue: jobs start in order on free slots, finish after their duration, and a job on
 // reclaimed capacity goes back to the head of the queue with its original arrival.
 func TestJobQueue(t *testing.T) {
+	t.Parallel()
 	q := newJobQueue(10*time.Minute, false)
 	q.step(0, time.Minute, 3, 2) // three arrive, two slots
 	assert.Len(t, q.running, 2, "two start at once")
@@ -282,6 +292,7 @@ func TestJobQueue(t *testing.T) {
 }
 
 func TestCSVRoundTrip(t *testing.T) {
+	t.Parallel()
 	in := guide(t, "spike")
 	var buf bytes.Buffer
 	require.NoError(t, WriteCSV(&buf, in))
@@ -293,6 +304,7 @@ func TestCSVRoundTrip(t *testing.T) {
 // TestCSVMeasuredDepth: a trace of a measured queue depth (the format before arrivals) still
 // reads, round-trips, and drives the workers from its depth: no job is queued or drained.
 func TestCSVMeasuredDepth(t *testing.T) {
+	t.Parallel()
 	in := "seconds,requests_per_minute,queue_depth\n0,500,5\n600,500,400\n1800,500,5\n"
 	trace, err := ReadCSV("measured", strings.NewReader(in))
 	require.NoError(t, err)
@@ -311,6 +323,7 @@ func TestCSVMeasuredDepth(t *testing.T) {
 }
 
 func TestReadCSVRejects(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ name, in, want string }{
 		{"no header", "time,rpm\n0,1\n", `the header is "time,rpm"; want "seconds,requests_per_minute,jobs_per_minute" or "seconds,requests_per_minute,queue_depth"`},
 		{"first row late", "seconds,requests_per_minute,jobs_per_minute\n60,1,0\n", "line 2: the first row must be at 0 seconds"},
@@ -354,6 +367,7 @@ func BenchmarkMonth(b *testing.B) {
 // TestNothingToModelIsAnError: a config with no fleet the simulator models (neither path on) is
 // refused with a reason, not a panic further on.
 func TestNothingToModelIsAnError(t *testing.T) {
+	t.Parallel()
 	cfg := configtest.Stack(t, "local")
 	cfg.Cluster.Enabled = false
 	_, err := Simulate(cfg, guide(t, "spike"), Defaults())
@@ -364,6 +378,7 @@ func TestNothingToModelIsAnError(t *testing.T) {
 // API and workers are modelled under their HPAs with room for every pod the HPA asks for and no
 // node cost, and the spike takes the API to more pods than its minimum within its limits.
 func TestExistingClusterPodsHaveRoom(t *testing.T) {
+	t.Parallel()
 	cfg := configtest.Stack(t, "local")
 	r, err := Simulate(cfg, guide(t, "spike"), Defaults())
 	require.NoError(t, err)
@@ -382,6 +397,7 @@ func TestExistingClusterPodsHaveRoom(t *testing.T) {
 // TestWarmPoolServesSooner: the business-hours schedule's step at 8:00 on Monday is served from
 // the warm pool within the warm start, and from cold boots only after the cold-start target.
 func TestWarmPoolServesSooner(t *testing.T) {
+	t.Parallel()
 	opts := Defaults()
 	opts.RecordEvery = SyncPeriod
 	require.Less(t, opts.WarmStart, 60*time.Second, "precondition: a warm start is quicker than prod's cold start")
@@ -406,6 +422,7 @@ func TestWarmPoolServesSooner(t *testing.T) {
 }
 
 func TestInterruptionsWithinTheTrace(t *testing.T) {
+	t.Parallel()
 	opts := Defaults()
 	opts.Interruptions = []Interruption{{At: 90 * time.Minute, Fleet: "ec2-worker", Count: 1}}
 	_, err := Simulate(configtest.Prod(t), guide(t, "spike"), opts)
@@ -415,6 +432,7 @@ func TestInterruptionsWithinTheTrace(t *testing.T) {
 // TestResultSaysItsStep: the result carries the step it advanced by, so a report of it (the
 // summary's "N steps of S s") says the run's own step, not the default's.
 func TestResultSaysItsStep(t *testing.T) {
+	t.Parallel()
 	trace, err := ReadCSV("flat", strings.NewReader("seconds,requests_per_minute,jobs_per_minute\n0,500,1\n1800,500,1\n"))
 	require.NoError(t, err)
 	for _, step := range []time.Duration{SyncPeriod, 5 * time.Second} {

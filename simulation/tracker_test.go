@@ -31,6 +31,7 @@ func replay(total int, changes map[int]sample) FleetResult {
 // when the load falls back to its level before the step, or the trace ends, before the fleet
 // gets there.
 func TestTimeToCapacityOfAStep(t *testing.T) {
+	t.Parallel()
 	low, behind, caught := sample{load: 100, atTarget: true}, sample{load: 500}, sample{load: 500, atTarget: true}
 
 	r := replay(20, map[int]sample{0: low, 2: behind, 5: caught, 15: low})
@@ -52,6 +53,7 @@ func TestTimeToCapacityOfAStep(t *testing.T) {
 // dev's API (6 pods at most): it is at its target again only when the spike is over, which is
 // "never", not the spike's 40 minutes.
 func TestDevAtProdsPeakNeverReachesCapacity(t *testing.T) {
+	t.Parallel()
 	cfg := configtest.Stack(t, "dev")
 	r, err := Simulate(cfg, guide(t, "spike"), Defaults())
 	require.NoError(t, err)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestVerdict(t *testing.T) {
+	t.Parallel()
 	assert.Empty(t, FleetResult{MaxTimeToCapacity: 4 * time.Minute, CapacityWithin: 5 * time.Minute}.Verdict(), "within every target")
 	assert.Equal(t, map[string]string{
 		CheckOverload: "overloaded 2.5 min",
