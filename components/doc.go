@@ -15,9 +15,9 @@
 // This directory's external tests (package components_test) are every test that runs the program
 // or a component on the recording mocks, named for the package they test: the components'
 // (<package>_*_test.go), the stacks' (stacks_*_test.go), synth's, localstack's and the policy
-// pack's. Linking the Pulumi AWS, Kubernetes and EKS SDKs costs about 13 s, so they share one
-// binary; and that binary is here, not in stacks/, because `go test ./...` links and runs the
-// packages in path order and no package's tests start before every earlier package's binary is
-// linked. Among the first paths, the SDK link runs beside the pure packages' links instead of
+// pack's. Linking the Pulumi AWS, Kubernetes and EKS SDKs costs 10 to 13 s on two cores, so they
+// share one binary. That binary is here, not in stacks/, because `go test ./...` links and runs
+// the packages in path order, and no package's tests start before every earlier package's binary
+// is linked. Among the first paths, the SDK link runs beside the pure packages' links instead of
 // after them (docs/ci.md, "The test loop against its floor").
 package components
