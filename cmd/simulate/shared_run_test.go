@@ -13,7 +13,7 @@ import (
 
 // spikeRun is what `simulate --stack STACK --trace spike` printed and wrote.
 type spikeRun struct {
-	stdout, stderr string
+	stdout string
 	// out is the directory the plot and the series were written to.
 	out string
 }
@@ -40,7 +40,7 @@ func spike(t *testing.T, stack string) *spikeRun {
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"--stack", stack, "--dir", configtest.Root(t), "--trace", "spike", "--out", out}, &stdout, &stderr)
 	require.Equal(t, 0, code, "run(%s, spike) succeeds; stderr: %s", stack, stderr.String())
-	r := &spikeRun{stdout: stdout.String(), stderr: stderr.String(), out: out}
+	r := &spikeRun{stdout: stdout.String(), out: out}
 	spikeRuns[stack] = r
 	return r
 }
